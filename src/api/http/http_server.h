@@ -1,0 +1,83 @@
+#ifndef PHONEBULK_API_HTTP_HTTP_SERVER_H_
+#define PHONEBULK_API_HTTP_HTTP_SERVER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace phonebulk::api {
+
+using HttpRequest =
+    boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse =
+    boost::beast::http::response<boost::beast::http::string_body>;
+
+struct HttpLimits {
+  size_t max_body_bytes = 16 * 1024 * 1024;  // larger: 413
+  size_t max_header_bytes = 8 * 1024;        // larger: 431
+  absl::Duration header_timeout = absl::Seconds(10);  // slow headers: 408
+  absl::Duration body_timeout = absl::Seconds(30);    // slow body: 408
+  absl::Duration idle_timeout = absl::Seconds(60);    // keep-alive idle: close
+};
+
+// What a handler learns about the connection besides the request itself.
+struct RequestContext {
+  std::string remote_ip;  // "127.0.0.1", "::1"
+};
+
+// Produces the response for a well-framed request. Called on an I/O thread;
+// may block (storage calls). Must not throw.
+using HttpHandler =
+    std::function<HttpResponse(const HttpRequest&, const RequestContext&)>;
+
+// Produces the error response for a request the server itself rejects
+// before any handler sees it (400 bad framing, 408, 413, 431). `target` is
+// the request path when it was read, else "". The server sets
+// Connection: close on these.
+using HttpErrorFactory = std::function<HttpResponse(
+    unsigned status, const std::string& detail, const std::string& target)>;
+
+// An HTTP/1.1 server on Boost.Beast/Asio: keep-alive, body and header caps,
+// timeouts for slow headers and bodies, strict framing (a request with both
+// Content-Length and Transfer-Encoding, two different Content-Lengths, or a
+// malformed chunk is answered 400 and the connection closed), graceful
+// shutdown. Thread-safe: Run() may be called from several threads.
+class HttpServer {
+ public:
+  HttpServer(HttpLimits limits, HttpHandler handler,
+             HttpErrorFactory error_factory);
+  ~HttpServer();
+
+  // Binds and listens on host:port (port 0 picks a free one, see port()).
+  absl::Status Listen(const std::string& host, uint16_t port);
+  uint16_t port() const;
+
+  // Runs the I/O loop on `threads` threads; returns after Shutdown() once
+  // every connection is closed.
+  void Run(int threads);
+
+  // Stops accepting, lets in-flight requests finish and their responses be
+  // written, closes idle keep-alive connections. Safe from any thread and
+  // from a signal handler's asio callback.
+  void Shutdown();
+
+  // Requests being handled right now (for graceful-shutdown tests/metrics).
+  int64_t in_flight() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace phonebulk::api
+
+#endif  // PHONEBULK_API_HTTP_HTTP_SERVER_H_

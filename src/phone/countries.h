@@ -1,0 +1,49 @@
+#ifndef PHONEBULK_PHONE_COUNTRIES_H_
+#define PHONEBULK_PHONE_COUNTRIES_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace phonebulk::phone {
+
+struct Country {
+  std::string alpha2;  // "GB"
+  std::string alpha3;  // "GBR"
+  std::string name;    // common name where iso-codes has one, else its name
+};
+
+// ISO 3166-1 countries, read from Debian's iso-codes JSON (never typed by
+// hand). Immutable after loading, so thread-safe.
+class Countries {
+ public:
+  static constexpr char kDefaultPath[] =
+      "/usr/share/iso-codes/json/iso_3166-1.json";
+
+  // Reads the iso-codes file at `path`. Fails with NotFound / InvalidArgument
+  // when the file is missing or not in the iso-codes shape.
+  static absl::StatusOr<std::unique_ptr<Countries>> Load(
+      const std::string& path = kDefaultPath);
+
+  // Process-wide instance loaded from kDefaultPath on first use. Aborts with a
+  // message when the file cannot be read: nothing works without it.
+  static const Countries& Default();
+
+  // Case-insensitive look-ups; nullptr when the code is not a country.
+  const Country* ByAlpha3(std::string_view alpha3) const;
+  const Country* ByAlpha2(std::string_view alpha2) const;
+  size_t size() const { return countries_.size(); }
+
+ private:
+  std::vector<Country> countries_;
+  std::unordered_map<std::string, size_t> by_alpha3_;  // keys upper case
+  std::unordered_map<std::string, size_t> by_alpha2_;
+};
+
+}  // namespace phonebulk::phone
+
+#endif  // PHONEBULK_PHONE_COUNTRIES_H_

@@ -1,0 +1,86 @@
+#ifndef PHONEBULK_PHONE_TYPES_H_
+#define PHONEBULK_PHONE_TYPES_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace phonebulk::phone {
+
+// The contract's phone types. Names are the wire strings ("mobile", ...).
+enum class PhoneType {
+  kMobile,
+  kLandline,
+  kMobileOrLandline,
+  kTollFree,
+  kPremium,
+  kSharedCost,
+  kVoip,
+  kPersonalNumber,
+  kPager,
+  kUniversalAccessNumber,
+  kVoicemail,
+  kUnknown,
+};
+
+// Confidences in the contract's order; `statistics` lists them in this order.
+enum class Confidence {
+  kVerified,
+  kAbsent,
+  kTeleserviceNotProvisioned,
+  kUnverified,
+  kUnknown,
+  kNoCoverage,
+  kDead,
+  kUnprocessed,
+};
+inline constexpr int kConfidenceCount = 8;
+
+// Lower-case wire names, e.g. "mobile or landline", "teleservice not
+// provisioned".
+std::string_view PhoneTypeName(PhoneType type);
+std::string_view ConfidenceName(Confidence confidence);
+// Title case for the real-time endpoint: "Mobile Or Landline", "Verified".
+std::string TitleCase(std::string_view lower);
+// Inverse of the *Name functions; nullopt for anything else.
+std::optional<PhoneType> PhoneTypeFromName(std::string_view name);
+std::optional<Confidence> ConfidenceFromName(std::string_view name);
+
+// How `formatted_phone_number` is written.
+struct OutputFormat {
+  enum class Kind {
+    kE164,           // "12026298914"
+    kPlusE164,       // "+12026298914"
+    kNational,       // "(202) 629-8914"
+    kInternational,  // "+1 202-629-8914" (our extension)
+    kDialledFrom,    // as dialled from `from_alpha3`: "00 1 202-629-8914"
+  };
+  Kind kind = Kind::kE164;
+  std::string from_alpha3;  // only for kDialledFrom, upper case
+
+  // The canonical wire name: "E164", "PLUS_E164", ..., or the alpha-3 code.
+  std::string Name() const;
+  bool operator==(const OutputFormat&) const = default;
+};
+
+// What validation of one submitted number yields. Strings are empty when a
+// value is unknown; the JSON views leave such metadata fields out.
+struct PhoneResult {
+  // E.164 digits without '+', set whenever the input could be parsed.
+  std::string validated_phone_number;
+  std::string formatted_phone_number;
+  PhoneType phone_type = PhoneType::kUnknown;
+  Confidence confidence = Confidence::kUnverified;
+  bool valid = false;
+  // Country of the number as libphonenumber sees it (empty when unknown).
+  std::string country_prefix;  // calling code, e.g. "44"
+  std::string country_name;    // from iso-codes, e.g. "United Kingdom"
+  std::string country_iso;     // ISO 3166 alpha-3, e.g. "GBR"
+  // "not applicable" / "unknown" / an ISO time; filled only on request.
+  std::string ported_date;
+  std::string disposable_number = "unknown";  // "yes" or "unknown"
+};
+
+}  // namespace phonebulk::phone
+
+#endif  // PHONEBULK_PHONE_TYPES_H_

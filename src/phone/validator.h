@@ -1,0 +1,42 @@
+#ifndef PHONEBULK_PHONE_VALIDATOR_H_
+#define PHONEBULK_PHONE_VALIDATOR_H_
+
+#include <string_view>
+
+#include "phone/countries.h"
+#include "phone/types.h"
+
+namespace i18n::phonenumbers {
+class PhoneNumberUtil;
+}
+
+namespace phonebulk::phone {
+
+// Offline validation of one number with libphonenumber: parse, validity,
+// type, formats and country fields. Thread-safe (PhoneNumberUtil is).
+class Validator {
+ public:
+  // `countries` must outlive the validator.
+  explicit Validator(const Countries& countries);
+
+  // Validates `number`. `default_alpha3` is the country assumed for numbers
+  // written without a calling code (empty: read as international: a leading
+  // "00" becomes '+', a leading digit gets a '+', anything else is parsed as
+  // written). `default_alpha3` must be empty or a known alpha-3 code.
+  //
+  // Never fails: unparseable input yields confidence kUnverified with empty
+  // strings; a parseable but invalid number still gets
+  // validated_phone_number. A valid number gets confidence kUnknown (no
+  // network lookup is made here) and ported_date "unknown" is left for the
+  // caller to decide.
+  PhoneResult Validate(std::string_view number, std::string_view default_alpha3,
+                       const OutputFormat& format) const;
+
+ private:
+  const Countries& countries_;
+  const i18n::phonenumbers::PhoneNumberUtil& util_;
+};
+
+}  // namespace phonebulk::phone
+
+#endif  // PHONEBULK_PHONE_VALIDATOR_H_

@@ -1,0 +1,109 @@
+#ifndef PHONEBULK_STORE_RECORDS_H_
+#define PHONEBULK_STORE_RECORDS_H_
+
+// The rows the store keeps. Plain data: no behaviour, no SQL, no JSON. The
+// batch domain builds and interprets them; the store only persists them and
+// performs the few atomic transitions listed in store.h.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace phonebulk::store {
+
+// Products a token may be scoped to (bit flags).
+enum Product : uint32_t {
+  kProductPhoneBulk = 1u << 0,      // "phone-bulk"
+  kProductPhoneValidate = 1u << 1,  // "phone-validate"
+};
+
+struct Account {
+  int64_t id = 0;
+  std::string name;
+  int64_t credits = 0;  // spendable balance; reservations are already taken
+  int rate_limit_per_minute = 150;
+  absl::Time created;
+};
+
+struct Token {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string account_name;  // filled on reads
+  std::string hash_hex;      // SHA-256 of the token; the token itself is never kept
+  std::string display_prefix;  // first characters of the token, for `token list`
+  uint32_t products = kProductPhoneBulk | kProductPhoneValidate;
+  bool disabled = false;
+  std::vector<std::string> allow_ips;      // CIDRs; empty = any
+  std::vector<std::string> allow_domains;  // empty = any
+  absl::Time created;
+};
+
+enum class BatchStatus { kSubmitted, kProcessing, kCompleted, kStopped };
+enum class StopReason { kNone, kMaxProcessingTime, kStoppedByRequest };
+
+struct Batch {
+  std::string id;  // UUIDv4
+  int64_t account_id = 0;
+  std::string reference_id;  // batch_reference_id; empty when not given
+  std::string config_json;   // opaque to the store (see batch/config.h)
+  BatchStatus status = BatchStatus::kSubmitted;
+  StopReason reason = StopReason::kNone;
+  int records = 0;
+  int records_processed = 0;
+  absl::Time date_submitted;
+  std::optional<absl::Time> date_started;
+  std::optional<absl::Time> date_ended;
+  // Set at start from max_processing_time; the store stops the batch past it.
+  std::optional<absl::Time> deadline;
+  int64_t credits_reserved = 0;  // taken from the balance at start
+  int64_t credits_charged = 0;   // sum of committed chunk charges
+  bool purged = false;           // phones deleted by retention
+};
+
+// One submitted phone as stored at creation.
+struct PhoneInput {
+  std::string number;
+  std::string country_iso;  // per-phone override; empty when not given
+};
+
+// A phone with its result, if processed. `result_blob` is opaque to the
+// store (see batch/result_codec.h).
+struct PhoneRecord {
+  int index = 0;
+  PhoneInput input;
+  std::optional<std::string> result_blob;
+};
+
+// A chunk handed to one worker. The (batch_id, chunk_index, attempt) triple
+// identifies the claim: a commit with a stale attempt is refused.
+struct ChunkClaim {
+  std::string batch_id;
+  int chunk_index = 0;
+  int64_t attempt = 0;
+  absl::Time lease_until;
+  int64_t account_id = 0;
+  std::string config_json;
+  int first_index = 0;  // index of phones.front() within the batch
+  std::vector<PhoneInput> phones;
+};
+
+// The result of one phone of a claimed chunk, ready to persist.
+struct ProcessedPhone {
+  int index = 0;  // within the batch
+  std::string result_blob;
+};
+
+struct StoreStats {
+  int64_t batches_submitted = 0;
+  int64_t batches_processing = 0;
+  int64_t batches_completed = 0;
+  int64_t batches_stopped = 0;
+  int64_t chunks_pending = 0;  // queue depth: chunks of processing batches not done
+};
+
+}  // namespace phonebulk::store
+
+#endif  // PHONEBULK_STORE_RECORDS_H_

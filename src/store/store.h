@@ -1,0 +1,127 @@
+#ifndef PHONEBULK_STORE_STORE_H_
+#define PHONEBULK_STORE_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "store/records.h"
+
+namespace phonebulk::store {
+
+// Persistent storage for accounts, tokens, batches, phones and the chunk work
+// queue. Every method is one transaction and is safe to call from many
+// threads and from many processes sharing the same database.
+//
+// Error codes: NotFound (no such row, or not the caller's), FailedPrecondition
+// (a transition that does not fit the current status; the message names the
+// status), ResourceExhausted (not enough credits), Aborted (a chunk claim that
+// has been taken over or whose batch is no longer processing), Unavailable
+// (the database cannot be reached), Internal (anything else). Messages never
+// contain SQL or file paths.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies pending schema migrations. Idempotent.
+  virtual absl::Status Migrate() = 0;
+  // Cheap round trip for /readyz.
+  virtual absl::Status Ping() = 0;
+
+  // ---- Accounts and tokens ----
+
+  // Returns the account named `name`, creating it (with `rate_limit` or the
+  // default 150/minute) when new. An existing account's rate limit is changed
+  // only when `rate_limit` is given.
+  virtual absl::StatusOr<Account> EnsureAccount(std::string_view name,
+                                                std::optional<int> rate_limit) = 0;
+  virtual absl::StatusOr<Account> GetAccount(std::string_view name) = 0;
+  virtual absl::StatusOr<Account> GetAccountById(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<Account>> ListAccounts() = 0;
+  // Adds `delta` (may be negative, but not below zero: FailedPrecondition).
+  virtual absl::StatusOr<Account> AddCredits(std::string_view name,
+                                             int64_t delta) = 0;
+
+  // Inserts `token` (its id and created time are assigned). AlreadyExists on
+  // a duplicate hash.
+  virtual absl::StatusOr<Token> InsertToken(const Token& token) = 0;
+  virtual absl::StatusOr<Token> FindTokenByHash(std::string_view hash_hex) = 0;
+  // `hash_or_prefix`: the full hash, or a display prefix that matches exactly
+  // one token. NotFound / FailedPrecondition (ambiguous prefix).
+  virtual absl::Status SetTokenDisabled(std::string_view hash_or_prefix,
+                                        bool disabled) = 0;
+  virtual absl::StatusOr<std::vector<Token>> ListTokens() = 0;
+
+  // ---- Batches ----
+
+  // Stores `batch` (status submitted) and its phones, split into chunks of
+  // `chunk_size` phones, in one transaction.
+  virtual absl::Status CreateBatch(const Batch& batch,
+                                   std::span<const PhoneInput> phones,
+                                   int chunk_size) = 0;
+  // NotFound when the batch does not exist or belongs to another account.
+  virtual absl::StatusOr<Batch> GetBatch(int64_t account_id,
+                                         std::string_view batch_id) = 0;
+  // The account's batches, newest first.
+  virtual absl::StatusOr<std::vector<Batch>> ListBatches(int64_t account_id) = 0;
+
+  // submitted -> processing. Takes `reserve` credits from the account's
+  // balance (ResourceExhausted when it cannot cover them) and records the
+  // deadline. FailedPrecondition when the batch is not submitted.
+  virtual absl::StatusOr<Batch> StartBatch(int64_t account_id,
+                                           std::string_view batch_id,
+                                           absl::Time now, int64_t reserve,
+                                           std::optional<absl::Time> deadline) = 0;
+  // submitted|processing -> stopped with `reason`, settling the reservation:
+  // the balance gets back credits_reserved - credits_charged. In-flight
+  // claims of the batch can no longer commit. FailedPrecondition when the
+  // batch is completed or stopped already.
+  virtual absl::StatusOr<Batch> StopBatch(int64_t account_id,
+                                          std::string_view batch_id,
+                                          absl::Time now, StopReason reason) = 0;
+  // Phones in submission order, with result blobs where processed.
+  virtual absl::StatusOr<std::vector<PhoneRecord>> GetPhones(
+      std::string_view batch_id) = 0;
+
+  // ---- Work queue ----
+
+  // Claims one chunk of a processing batch that is pending, or claimed with
+  // an expired lease, increments its attempt and leases it until now+lease.
+  // Oldest started batch first. nullopt when there is no work.
+  virtual absl::StatusOr<std::optional<ChunkClaim>> ClaimChunk(
+      absl::Time now, absl::Duration lease) = 0;
+  // In one transaction: checks the claim is still current (same attempt, not
+  // done, batch processing), stores the results, marks the chunk done, adds
+  // the phones to records_processed and `charge` to credits_charged, and when
+  // the batch has no chunk left marks it completed and settles its
+  // reservation. Aborted when the claim is stale; nothing is written then.
+  virtual absl::Status CommitChunk(const ChunkClaim& claim,
+                                   std::span<const ProcessedPhone> results,
+                                   int64_t charge, absl::Time now) = 0;
+  // Hands a claim back (graceful shutdown) so another worker takes it now.
+  virtual absl::Status ReleaseChunk(const ChunkClaim& claim) = 0;
+
+  // Stops, with reason max_processing_time, every processing batch whose
+  // deadline is <= now, settling each. Returns how many were stopped.
+  virtual absl::StatusOr<int> StopExpiredBatches(absl::Time now) = 0;
+  // Deletes the phones of batches submitted before `cutoff` and marks them
+  // purged (the batch row stays so calls can say why it is gone). Returns
+  // how many batches were purged.
+  virtual absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff) = 0;
+
+  virtual absl::StatusOr<StoreStats> Stats() = 0;
+};
+
+// Opens the store named by `url`: "sqlite:PATH" (created when missing).
+// InvalidArgument for an unknown scheme.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view url);
+
+}  // namespace phonebulk::store
+
+#endif  // PHONEBULK_STORE_STORE_H_
