@@ -1,0 +1,138 @@
+#include "batch/service.h"
+
+#include <utility>
+
+#include "batch/credits.h"
+#include "batch/result_codec.h"
+#include "batch/status.h"
+#include "common/crypto.h"
+
+namespace phonebulk::batch {
+
+BatchService::BatchService(store::Store& store, const Clock& clock,
+                           ServiceOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+absl::StatusOr<BatchView> BatchService::ToView(store::Batch batch) const {
+  auto config = ParseStoredConfig(batch.config_json);
+  if (!config.ok()) {
+    return absl::InternalError("a stored batch configuration is unreadable");
+  }
+  return BatchView{std::move(batch), *std::move(config)};
+}
+
+absl::StatusOr<BatchView> BatchService::Create(int64_t account_id,
+                                               CreateBatchRequest request) {
+  store::Batch batch;
+  batch.id = NewUuidV4();
+  batch.account_id = account_id;
+  batch.reference_id = std::move(request.batch_reference_id);
+  batch.config_json = SerializeConfig(request.config);
+  batch.status = store::BatchStatus::kSubmitted;
+  batch.records = static_cast<int>(request.phones.size());
+  batch.date_submitted = clock_.Now();
+  absl::Status s =
+      store_.CreateBatch(batch, request.phones, options_.chunk_size);
+  if (!s.ok()) return s;
+  return BatchView{std::move(batch), std::move(request.config)};
+}
+
+absl::StatusOr<BatchView> BatchService::Load(int64_t account_id,
+                                             std::string_view batch_id) {
+  auto batch = store_.GetBatch(account_id, batch_id);
+  if (!batch.ok()) return batch.status();
+  if (batch->purged ||
+      clock_.Now() - batch->date_submitted >= options_.retention) {
+    return absl::FailedPreconditionError(
+        "the batch is older than the retention period (28 days by default) "
+        "and its phones and results have been deleted");
+  }
+  return ToView(*std::move(batch));
+}
+
+absl::StatusOr<BatchView> BatchService::Get(int64_t account_id,
+                                            std::string_view batch_id) {
+  return Load(account_id, batch_id);
+}
+
+absl::StatusOr<std::vector<BatchView>> BatchService::List(int64_t account_id) {
+  auto batches = store_.ListBatches(account_id);
+  if (!batches.ok()) return batches.status();
+  std::vector<BatchView> views;
+  views.reserve(batches->size());
+  absl::Time now = clock_.Now();
+  for (store::Batch& b : *batches) {
+    // Batches past retention are gone as far as clients are concerned.
+    if (b.purged || now - b.date_submitted >= options_.retention) continue;
+    auto view = ToView(std::move(b));
+    if (!view.ok()) return view.status();
+    views.push_back(*std::move(view));
+  }
+  return views;
+}
+
+absl::StatusOr<BatchView> BatchService::Start(int64_t account_id,
+                                              std::string_view batch_id) {
+  auto view = Load(account_id, batch_id);
+  if (!view.ok()) return view.status();
+  if (absl::Status s = CheckCanStart(view->batch.status); !s.ok()) return s;
+
+  absl::Time now = clock_.Now();
+  std::optional<absl::Time> deadline;
+  if (view->config.max_processing_duration) {
+    deadline = now + *view->config.max_processing_duration;
+  }
+  int64_t reserve = WorstCaseCharge(view->config, view->batch.records);
+  auto started =
+      store_.StartBatch(account_id, batch_id, now, reserve, deadline);
+  if (started.status().code() == absl::StatusCode::kResourceExhausted) {
+    return absl::PermissionDeniedError(
+        "not enough credits to start this batch: " +
+        std::string(started.status().message()) +
+        "; add credits with 'phonebulk account credit' and start it again");
+  }
+  if (!started.ok()) return started.status();
+  return ToView(*std::move(started));
+}
+
+absl::StatusOr<BatchView> BatchService::Stop(int64_t account_id,
+                                             std::string_view batch_id) {
+  auto view = Load(account_id, batch_id);
+  if (!view.ok()) return view.status();
+  if (absl::Status s = CheckCanStop(view->batch.status); !s.ok()) return s;
+  auto stopped = store_.StopBatch(account_id, batch_id, clock_.Now(),
+                                  store::StopReason::kStoppedByRequest);
+  if (!stopped.ok()) return stopped.status();
+  return ToView(*std::move(stopped));
+}
+
+absl::StatusOr<BatchResults> BatchService::Results(int64_t account_id,
+                                                   std::string_view batch_id) {
+  auto view = Load(account_id, batch_id);
+  if (!view.ok()) return view.status();
+  BatchResults results;
+  results.view = *std::move(view);
+  const store::BatchStatus status = results.view.batch.status;
+  if (status == store::BatchStatus::kSubmitted ||
+      status == store::BatchStatus::kProcessing) {
+    return results;
+  }
+  auto phones = store_.GetPhones(batch_id);
+  if (!phones.ok()) return phones.status();
+  results.phones.reserve(phones->size());
+  for (store::PhoneRecord& record : *phones) {
+    PhoneView phone{std::move(record.input.number), std::nullopt};
+    phone::Confidence confidence = phone::Confidence::kUnprocessed;
+    if (record.result_blob.has_value()) {
+      auto decoded = DecodeResult(*record.result_blob);
+      if (!decoded.ok()) return decoded.status();
+      confidence = decoded->confidence;
+      phone.result = *std::move(decoded);
+    }
+    ++results.statistics[static_cast<int>(confidence)];
+    results.phones.push_back(std::move(phone));
+  }
+  return results;
+}
+
+}  // namespace phonebulk::batch

@@ -25,7 +25,9 @@ class FakeClock : public Clock {
  public:
   explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1'700'000'000))
       : micros_(absl::ToUnixMicros(start)) {}
-  absl::Time Now() const override { return absl::FromUnixMicros(micros_.load()); }
+  absl::Time Now() const override {
+    return absl::FromUnixMicros(micros_.load());
+  }
   void Advance(absl::Duration d) { micros_ += absl::ToInt64Microseconds(d); }
   void Set(absl::Time t) { micros_ = absl::ToUnixMicros(t); }
 

@@ -7,9 +7,11 @@ namespace phonebulk {
 namespace {
 
 TEST(TimeFormatTest, FormatsMicrosecondsAndZ) {
-  absl::Time t = absl::FromUnixMicros(1757466123004005);  // 2025-09-10T01:02:03.004005Z
+  absl::Time t =
+      absl::FromUnixMicros(1757466123004005);  // 2025-09-10T01:02:03.004005Z
   EXPECT_EQ(FormatIsoTime(t), "2025-09-10T01:02:03.004005Z");
-  EXPECT_EQ(FormatIsoTime(absl::FromUnixSeconds(0)), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(FormatIsoTime(absl::FromUnixSeconds(0)),
+            "1970-01-01T00:00:00.000000Z");
 }
 
 TEST(TimeFormatTest, ParsesDurations) {

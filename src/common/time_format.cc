@@ -25,7 +25,8 @@ std::optional<absl::Duration> ParseIsoDuration(std::string_view text) {
     }
     int64_t value = 0;
     size_t digits = 0;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[i]))) {
       if (digits >= 9) return std::nullopt;  // keeps the arithmetic small
       value = value * 10 + (text[i] - '0');
       ++i;

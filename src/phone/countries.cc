@@ -1,0 +1,117 @@
+#include "phone/countries.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "nlohmann/json.hpp"
+
+namespace phonebulk::phone {
+namespace {
+
+// Upper-cases a short code for use as a map key. Codes are 2 or 3 characters,
+// so the string stays within the small-string buffer: no heap allocation on
+// the look-up path.
+std::string UpperKey(std::string_view code) {
+  std::string key(code);
+  for (char& c : key) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return key;
+}
+
+// Returns the string member `key` of `entry`, or nullptr when it is missing or
+// not a string.
+const std::string* StringMember(const nlohmann::json& entry, const char* key) {
+  auto it = entry.find(key);
+  if (it == entry.end() || !it->is_string()) return nullptr;
+  return it->get_ptr<const std::string*>();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Countries>> Countries::Load(
+    const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError("cannot read ISO 3166 country list '" + path +
+                               "' (is the iso-codes package installed?)");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  // No exceptions: a malformed file becomes a status like any other error.
+  const nlohmann::json doc = nlohmann::json::parse(text.str(), /*cb=*/nullptr,
+                                                   /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return absl::InvalidArgumentError("'" + path + "' is not valid JSON");
+  }
+  auto list = doc.find("3166-1");
+  if (list == doc.end() || !list->is_array() || list->empty()) {
+    return absl::InvalidArgumentError("'" + path +
+                                      "' has no non-empty \"3166-1\" array");
+  }
+
+  auto countries = std::make_unique<Countries>();
+  countries->countries_.reserve(list->size());
+  for (size_t i = 0; i < list->size(); ++i) {
+    const nlohmann::json& entry = (*list)[i];
+    const std::string* alpha2 =
+        entry.is_object() ? StringMember(entry, "alpha_2") : nullptr;
+    const std::string* alpha3 =
+        entry.is_object() ? StringMember(entry, "alpha_3") : nullptr;
+    const std::string* name =
+        entry.is_object() ? StringMember(entry, "name") : nullptr;
+    if (alpha2 == nullptr || alpha3 == nullptr || name == nullptr ||
+        alpha2->size() != 2 || alpha3->size() != 3) {
+      return absl::InvalidArgumentError(
+          "'" + path + "': entry " + std::to_string(i) +
+          " lacks a 2-letter alpha_2, a 3-letter alpha_3 or a name");
+    }
+    // iso-codes' `name` is sometimes the formal one ("Taiwan, Province of
+    // China"); `common_name` is what people (and the provider) call it.
+    const std::string* common = StringMember(entry, "common_name");
+    Country country{UpperKey(*alpha2), UpperKey(*alpha3),
+                    common != nullptr ? *common : *name};
+    const size_t index = countries->countries_.size();
+    // A duplicate code would make a look-up ambiguous: treat it as a
+    // corrupt file rather than silently picking one.
+    if (!countries->by_alpha2_.emplace(country.alpha2, index).second ||
+        !countries->by_alpha3_.emplace(country.alpha3, index).second) {
+      return absl::InvalidArgumentError("'" + path + "': duplicate code " +
+                                        country.alpha2 + "/" + country.alpha3);
+    }
+    countries->countries_.push_back(std::move(country));
+  }
+  return countries;
+}
+
+const Countries& Countries::Default() {
+  // Magic static: initialised once, thread-safe. Deliberately leaked so that
+  // no destructor runs while other threads may still validate at exit.
+  static const Countries* const instance = [] {
+    absl::StatusOr<std::unique_ptr<Countries>> loaded = Load(kDefaultPath);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "phonebulk: fatal: %s\n",
+                   std::string(loaded.status().message()).c_str());
+      std::abort();
+    }
+    return loaded->release();
+  }();
+  return *instance;
+}
+
+const Country* Countries::ByAlpha3(std::string_view alpha3) const {
+  if (alpha3.size() != 3) return nullptr;
+  auto it = by_alpha3_.find(UpperKey(alpha3));
+  return it == by_alpha3_.end() ? nullptr : &countries_[it->second];
+}
+
+const Country* Countries::ByAlpha2(std::string_view alpha2) const {
+  if (alpha2.size() != 2) return nullptr;
+  auto it = by_alpha2_.find(UpperKey(alpha2));
+  return it == by_alpha2_.end() ? nullptr : &countries_[it->second];
+}
+
+}  // namespace phonebulk::phone

@@ -2,6 +2,7 @@
 #define PHONEBULK_PHONE_VALIDATOR_H_
 
 #include <string_view>
+#include <vector>
 
 #include "phone/countries.h"
 #include "phone/types.h"
@@ -33,8 +34,18 @@ class Validator {
                        const OutputFormat& format) const;
 
  private:
+  // What a country calling code alone says about a number's country, worked
+  // out once in the constructor so that the hot path needs no region list.
+  struct CallingCodeInfo {
+    int region_count = 0;              // regions libphonenumber maps it to
+    const Country* country = nullptr;  // the only region, if iso-codes has it
+  };
+  // Calling codes have at most three digits.
+  static constexpr int kMaxCallingCode = 999;
+
   const Countries& countries_;
   const i18n::phonenumbers::PhoneNumberUtil& util_;
+  std::vector<CallingCodeInfo> calling_codes_;  // indexed by calling code
 };
 
 }  // namespace phonebulk::phone

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages phonebulk needs, and only those missing.
+# Every dependency of the project comes from here (see docs/data.md for the
+# data packages).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev
+  # libraries
+  libphonenumber-dev libboost1.74-dev rapidjson-dev nlohmann-json3-dev
+  libspdlog-dev libcli11-dev libcsv-dev libcurl4-openssl-dev libssl-dev
+  libsqlite3-dev libabsl-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # data
+  iso-codes mobile-broadband-provider-info python3-phonenumbers
+  # tools the README's walk-through uses
+  curl sqlite3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing: ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's second command: build and run every test.
+#   1. a Release build and its tests (unit + integration against the real
+#      server binary on temporary SQLite files);
+#   2. the same tests built with AddressSanitizer + UBSan;
+#   3. the request-body fuzzer for a bounded time (clang + libFuzzer).
+# FUZZ_SECONDS (default 60) bounds step 3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+jobs="$(nproc)"
+
+echo "== Release build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== ASan/UBSan build and tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPHONEBULK_SANITIZE=ON -DPHONEBULK_BENCH=OFF
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== Fuzzing the create-body parser for ${FUZZ_SECONDS:-60} s"
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+
+echo "All tests passed."

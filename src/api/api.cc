@@ -1,0 +1,409 @@
+#include "api/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/errors.h"
+#include "api/json_views.h"
+#include "batch/config.h"
+#include "batch/create_request.h"
+#include "common/crypto.h"
+#include "common/strings.h"
+
+namespace phonebulk::api {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr std::string_view kBatchesPath = "/phone/bulk/v1/batches";
+
+// Accept admits JSON when any listed media range is application/json,
+// application/* or */* (parameters such as q are ignored).
+bool AcceptsJson(std::string_view accept) {
+  if (accept.empty()) return true;
+  for (std::string_view range : Split(accept, ',')) {
+    std::string_view type = range.substr(0, range.find(';'));
+    type = TrimAscii(type);
+    if (EqualsIgnoreCase(type, "application/json") ||
+        EqualsIgnoreCase(type, "application/*") || type == "*/*") {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  return EqualsIgnoreCase(TrimAscii(type), "application/json");
+}
+
+}  // namespace
+
+// One request in progress: what the pipeline learns as it goes.
+struct Api::Call {
+  const HttpRequest& request;
+  const RequestContext& ctx;
+  absl::Time started;
+  std::string path;          // target without the query
+  std::string route;         // template for metrics and logs
+  std::string reference_id;  // echoed when valid
+  bool add_metadata = false;
+  std::optional<store::Token> token;
+  std::optional<store::Account> account;
+  RateLimiter::Decision rate;
+};
+
+Api::Api(store::Store& store, batch::BatchService& service,
+         const phone::Countries& countries, const Clock& clock,
+         HttpMetrics& metrics, ApiHooks hooks, ApiOptions options)
+    : store_(store),
+      service_(service),
+      countries_(countries),
+      clock_(clock),
+      metrics_(metrics),
+      hooks_(std::move(hooks)),
+      options_(options) {}
+
+HttpResponse Api::Handle(const HttpRequest& request,
+                         const RequestContext& ctx) {
+  Call call{request, ctx, absl::Now(), {}, {}, {}, false, {}, {}, {}};
+  std::string_view target = request.target();
+  call.path = std::string(target.substr(0, target.find('?')));
+  call.route = call.path;
+  call.rate = RateLimiter::Unmetered(options_.default_rate_limit, clock_.Now());
+  // Echoed on every answer, errors included, as soon as it is known to be
+  // well-formed (an invalid one is refused in CheckHeaders, not echoed).
+  if (auto it = request.find("Reference-Id");
+      it != request.end() && batch::IsValidReferenceId(it->value())) {
+    call.reference_id = std::string(it->value());
+  }
+  try {
+    return Finish(call, Dispatch(call));
+  } catch (const std::exception& e) {
+    spdlog::error("event=unhandled_exception route={} error=\"{}\"", call.route,
+                  e.what());
+    return Finish(call,
+                  Error(call, 500, PublicDetail(absl::InternalError(""))));
+  }
+}
+
+HttpResponse Api::FramingError(unsigned status, const std::string& detail,
+                               const std::string& target) {
+  HttpRequest empty;
+  RequestContext ctx;
+  Call call{empty, ctx, absl::Now(), {}, {}, {}, false, {}, {}, {}};
+  call.path = target.substr(0, target.find('?'));
+  call.route = "(framing)";
+  call.rate = RateLimiter::Unmetered(options_.default_rate_limit, clock_.Now());
+  return Finish(call, Error(call, status, detail));
+}
+
+HttpResponse Api::Finish(Call& call, HttpResponse response) {
+  response.version(call.request.version() == 10 ? 10 : 11);
+  if (!call.reference_id.empty())
+    response.set("Reference-Id", call.reference_id);
+  response.set("X-Rate-Limit-Limit", std::to_string(call.rate.limit));
+  response.set("X-Rate-Limit-Remaining", std::to_string(call.rate.remaining));
+  response.set("X-Rate-Limit-Reset",
+               std::to_string(call.rate.reset_epoch_seconds));
+  response.set(http::field::cache_control, "no-store");
+  response.keep_alive(call.request.keep_alive());
+  response.prepare_payload();
+  absl::Duration latency = absl::Now() - call.started;
+  metrics_.Record(call.route, response.result_int(), latency);
+  spdlog::info(
+      "event=request method={} route={} status={} latency_ms={:.3f} "
+      "reference_id=\"{}\" account=\"{}\"",
+      std::string(call.request.method_string()), call.route,
+      response.result_int(), absl::ToDoubleMilliseconds(latency),
+      call.reference_id, call.account ? call.account->name : "");
+  return response;
+}
+
+HttpResponse Api::Error(Call& call, unsigned status, std::string_view detail) {
+  HttpResponse res;
+  res.result(status);
+  res.set(http::field::content_type, "application/json");
+  res.body() = ErrorBody(status, detail, call.path);
+  return res;
+}
+
+HttpResponse Api::FromStatus(Call& call, const absl::Status& status) {
+  unsigned http_status = HttpStatusFor(status.code());
+  if (http_status >= 500) {
+    spdlog::error(
+        "event=request_failed route={} reference_id=\"{}\" error=\"{}\"",
+        call.route, call.reference_id, status.ToString());
+  }
+  return Error(call, http_status, PublicDetail(status));
+}
+
+HttpResponse Api::Json(Call& call, std::string body) {
+  HttpResponse res;
+  res.result(http::status::ok);
+  res.set(http::field::content_type, "application/json");
+  res.body() = std::move(body);
+  return res;
+}
+
+HttpResponse Api::Dispatch(Call& call) {
+  const std::string& path = call.path;
+  http::verb method = call.request.method();
+
+  // Operational routes: no token, no rate limit.
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+      path == "/docs/errors") {
+    if (method != http::verb::get) {
+      HttpResponse res = Error(call, 405, "this path only answers GET");
+      res.set(http::field::allow, "GET");
+      return res;
+    }
+    return HandleOps(call);
+  }
+
+  // Bulk Phone v1: /phone/bulk/v1/batches[/{id}[/start|/stop|/results]].
+  std::string_view rest;
+  if (path == kBatchesPath) {
+    call.route = std::string(kBatchesPath);
+    if (method != http::verb::get && method != http::verb::post) {
+      HttpResponse res =
+          Error(call, 405, "use GET to list batches or POST to create one");
+      res.set(http::field::allow, "GET, POST");
+      return res;
+    }
+  } else if (path.starts_with(std::string(kBatchesPath) + "/")) {
+    rest = std::string_view(path).substr(kBatchesPath.size() + 1);
+  } else {
+    return Error(call, 404, "no such route: " + path);
+  }
+
+  std::string_view batch_id;
+  std::string_view action;
+  if (!rest.empty() || path != kBatchesPath) {
+    std::vector<std::string_view> parts = Split(rest, '/');
+    if (parts.size() > 2 || parts[0].empty() ||
+        (parts.size() == 2 && parts[1] != "start" && parts[1] != "stop" &&
+         parts[1] != "results")) {
+      return Error(call, 404, "no such route: " + path);
+    }
+    batch_id = parts[0];
+    action = parts.size() == 2 ? parts[1] : "";
+    call.route = std::string(kBatchesPath) + "/{id}" +
+                 (action.empty() ? "" : "/" + std::string(action));
+    http::verb allowed = (action == "start" || action == "stop")
+                             ? http::verb::post
+                             : http::verb::get;
+    if (method != allowed) {
+      HttpResponse res = Error(
+          call, 405,
+          "this path only answers " + std::string(http::to_string(allowed)));
+      res.set(http::field::allow, http::to_string(allowed));
+      return res;
+    }
+  }
+
+  if (auto refused = CheckHeaders(call)) return *std::move(refused);
+  if (auto refused = Authenticate(call)) return *std::move(refused);
+
+  if (!batch_id.empty() && !IsUuid(batch_id)) {
+    return Error(call, 400,
+                 "'" + std::string(batch_id.substr(0, 64)) +
+                     "' is not a batch id; batch ids are UUIDs such as "
+                     "'3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b'");
+  }
+  if (!call.request.body().empty() &&
+      !IsJsonContentType(call.request[http::field::content_type])) {
+    return Error(call, 415,
+                 "send the body as 'Content-Type: application/json'");
+  }
+  if (batch_id.empty()) {
+    return method == http::verb::post ? HandleCreate(call) : HandleList(call);
+  }
+  return HandleBatch(call, batch_id, action);
+}
+
+std::optional<HttpResponse> Api::CheckHeaders(Call& call) {
+  const HttpRequest& req = call.request;
+  if (auto it = req.find("Reference-Id"); it != req.end()) {
+    std::string_view value = it->value();
+    if (!batch::IsValidReferenceId(value)) {
+      return Error(call, 400,
+                   "header Reference-Id: must be 1 to 256 characters of "
+                   "letters, digits, spaces and _-/:.,()");
+    }
+  }
+  if (auto it = req.find("Add-Metadata"); it != req.end()) {
+    std::string_view value = it->value();
+    if (EqualsIgnoreCase(value, "true")) {
+      call.add_metadata = true;
+    } else if (!EqualsIgnoreCase(value, "false")) {
+      return Error(call, 400, "header Add-Metadata: must be 'true' or 'false'");
+    }
+  }
+  if (!AcceptsJson(req[http::field::accept])) {
+    return Error(call, 406,
+                 "header Accept: this API answers application/json; accept "
+                 "application/json, application/* or */*");
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Api::Authenticate(Call& call) {
+  const HttpRequest& req = call.request;
+  std::string_view token = req["Auth-Token"];
+  if (token.empty()) token = req["x-app-key"];
+  if (token.empty()) {
+    std::string_view auth = req[http::field::authorization];
+    if (!auth.empty()) {
+      if (auth.size() <= 7 || !StartsWithIgnoreCase(auth, "Bearer ")) {
+        return Error(call, 400,
+                     "header Authorization: use 'Bearer <token>', or send the "
+                     "token in Auth-Token");
+      }
+      token = TrimAscii(auth.substr(7));
+    }
+  }
+  if (token.empty()) {
+    return Error(call, 400,
+                 "no token: send it in the Auth-Token header (or x-app-key, "
+                 "or Authorization: Bearer)");
+  }
+  auto found = store_.FindTokenByHash(Sha256Hex(token));
+  if (absl::IsNotFound(found.status())) {
+    return Error(call, 401, "the token is not known");
+  }
+  if (!found.ok()) return FromStatus(call, found.status());
+  // The lookup is by hash; comparing again in constant time keeps a future
+  // index or cache from turning into a timing oracle.
+  if (!ConstantTimeEquals(found->hash_hex, Sha256Hex(token))) {
+    return Error(call, 401, "the token is not known");
+  }
+  auto account = store_.GetAccountById(found->account_id);
+  if (!account.ok()) return FromStatus(call, account.status());
+  call.token = *std::move(found);
+  call.account = *std::move(account);
+
+  call.rate = rate_limiter_.Admit(
+      call.account->id, call.account->rate_limit_per_minute, clock_.Now());
+  if (!call.rate.allowed) {
+    HttpResponse res =
+        Error(call, 429,
+              "the account's limit of " + std::to_string(call.rate.limit) +
+                  " requests a minute is used up; retry after " +
+                  std::to_string(call.rate.retry_after_seconds) + " s");
+    res.set(http::field::retry_after,
+            std::to_string(call.rate.retry_after_seconds));
+    return res;
+  }
+
+  const store::Token& t = *call.token;
+  if (t.disabled) return Error(call, 403, "the token is disabled");
+  if ((t.products & store::kProductPhoneBulk) == 0) {
+    return Error(call, 403,
+                 "the token is not scoped to the phone-bulk product");
+  }
+  if (!t.allow_ips.empty()) {
+    bool allowed = false;
+    for (const std::string& cidr : t.allow_ips) {
+      allowed = allowed || IpInCidr(call.ctx.remote_ip, cidr);
+    }
+    if (!allowed) {
+      return Error(call, 403,
+                   "calls from " + call.ctx.remote_ip +
+                       " are not on the token's IP allow-list");
+    }
+  }
+  if (!t.allow_domains.empty()) {
+    std::string_view source = req[http::field::origin];
+    if (source.empty()) source = req[http::field::referer];
+    std::string host = HostOfUrl(source);
+    bool allowed = false;
+    for (const std::string& domain : t.allow_domains) {
+      allowed = allowed || HostMatchesDomain(host, domain);
+    }
+    if (!allowed) {
+      return Error(call, 403,
+                   host.empty()
+                       ? "the token only accepts calls whose Origin or Referer "
+                         "is on its domain allow-list, and none was sent"
+                       : "the domain '" + host +
+                             "' is not on the token's domain allow-list");
+    }
+  }
+  return std::nullopt;
+}
+
+HttpResponse Api::HandleCreate(Call& call) {
+  auto request =
+      batch::ParseCreateBatchRequest(call.request.body(), countries_);
+  if (!request.ok()) return FromStatus(call, request.status());
+  auto view = service_.Create(call.account->id, *std::move(request));
+  if (!view.ok()) return FromStatus(call, view.status());
+  return Json(call, BatchAckJson(*view));
+}
+
+HttpResponse Api::HandleList(Call& call) {
+  auto views = service_.List(call.account->id);
+  if (!views.ok()) return FromStatus(call, views.status());
+  return Json(call, BatchListJson(*views));
+}
+
+HttpResponse Api::HandleBatch(Call& call, std::string_view batch_id,
+                              std::string_view action) {
+  int64_t account = call.account->id;
+  std::string id = ToLowerAscii(batch_id);
+  absl::StatusOr<batch::BatchView> view;
+  if (action == "results") {
+    auto results = service_.Results(account, id);
+    if (!results.ok()) return FromStatus(call, results.status());
+    return Json(call, BatchResultsJson(*results, call.add_metadata));
+  }
+  if (action == "start") {
+    view = service_.Start(account, id);
+    if (view.ok() && hooks_.batch_started) hooks_.batch_started();
+  } else if (action == "stop") {
+    view = service_.Stop(account, id);
+  } else {
+    view = service_.Get(account, id);
+  }
+  if (absl::IsNotFound(view.status())) {
+    return Error(call, 404, "no batch " + id + " in this account");
+  }
+  if (!view.ok()) return FromStatus(call, view.status());
+  if (action.empty()) {
+    return Json(call, BatchStatusJson(*view, call.add_metadata));
+  }
+  return Json(call, BatchAckJson(*view));
+}
+
+HttpResponse Api::HandleOps(Call& call) {
+  call.route = call.path;
+  if (call.path == "/healthz") return Json(call, R"({"status":"ok"})");
+  if (call.path == "/readyz") {
+    if (draining_) return Error(call, 503, "the server is shutting down");
+    if (absl::Status s = store_.Ping(); !s.ok()) {
+      return Error(call, 503, "the storage is not reachable");
+    }
+    return Json(call, R"({"status":"ready"})");
+  }
+  HttpResponse res;
+  res.result(http::status::ok);
+  if (call.path == "/docs/errors") {
+    res.set(http::field::content_type, "text/markdown; charset=utf-8");
+    res.body() = ErrorDocsPage();
+    return res;
+  }
+  MetricsSnapshot snapshot;
+  if (hooks_.snapshot) snapshot = hooks_.snapshot();
+  res.set(http::field::content_type, "text/plain; version=0.0.4");
+  res.body() = metrics_.Render(snapshot);
+  return res;
+}
+
+}  // namespace phonebulk::api

@@ -1,0 +1,83 @@
+#ifndef PHONEBULK_API_API_H_
+#define PHONEBULK_API_API_H_
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "api/access.h"
+#include "api/http/http_server.h"
+#include "api/metrics.h"
+#include "batch/service.h"
+#include "common/clock.h"
+#include "phone/countries.h"
+#include "store/store.h"
+
+namespace phonebulk::api {
+
+struct ApiOptions {
+  // Shown in X-Rate-Limit-* for callers whose account is not known.
+  int default_rate_limit = 150;
+};
+
+// Hooks into the rest of the process, so the API does not own workers.
+struct ApiHooks {
+  std::function<MetricsSnapshot()> snapshot;  // gauges for /metrics
+  std::function<void()> batch_started;        // wakes the workers
+};
+
+// The HTTP face of phonebulk: routing, the contract's header rules, auth,
+// rate limits, error bodies and the JSON views, on top of BatchService.
+// Thread-safe: Handle() is called concurrently from the I/O threads.
+class Api {
+ public:
+  // Every reference must outlive the Api.
+  Api(store::Store& store, batch::BatchService& service,
+      const phone::Countries& countries, const Clock& clock,
+      HttpMetrics& metrics, ApiHooks hooks, ApiOptions options);
+
+  HttpResponse Handle(const HttpRequest& request, const RequestContext& ctx);
+
+  // The response for a request the HTTP layer rejected itself (bad framing,
+  // timeouts, caps): same error body and headers as every other answer.
+  HttpResponse FramingError(unsigned status, const std::string& detail,
+                            const std::string& target);
+
+  // While draining /readyz answers 503 so load balancers move away.
+  void SetDraining(bool draining) { draining_ = draining; }
+
+ private:
+  struct Call;  // one request in progress; defined in api.cc
+
+  HttpResponse Dispatch(Call& call);
+  HttpResponse Finish(Call& call, HttpResponse response);
+  HttpResponse Error(Call& call, unsigned status, std::string_view detail);
+  HttpResponse FromStatus(Call& call, const absl::Status& status);
+  HttpResponse Json(Call& call, std::string body);
+
+  // Header rules shared by every authenticated route; an error response
+  // when the request must be refused.
+  std::optional<HttpResponse> CheckHeaders(Call& call);
+  std::optional<HttpResponse> Authenticate(Call& call);
+
+  HttpResponse HandleCreate(Call& call);
+  HttpResponse HandleList(Call& call);
+  HttpResponse HandleBatch(Call& call, std::string_view batch_id,
+                           std::string_view action);
+  HttpResponse HandleOps(Call& call);
+
+  store::Store& store_;
+  batch::BatchService& service_;
+  const phone::Countries& countries_;
+  const Clock& clock_;
+  HttpMetrics& metrics_;
+  const ApiHooks hooks_;
+  const ApiOptions options_;
+  RateLimiter rate_limiter_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace phonebulk::api
+
+#endif  // PHONEBULK_API_API_H_

@@ -1,0 +1,102 @@
+#include <gtest/gtest.h>
+
+#include "api/access.h"
+#include "api/errors.h"
+#include "nlohmann/json.hpp"
+
+namespace phonebulk::api {
+namespace {
+
+TEST(IpInCidrTest, MatchesRanges) {
+  struct Case {
+    const char* ip;
+    const char* cidr;
+    bool want;
+  } cases[] = {
+      {"127.0.0.1", "127.0.0.0/8", true},
+      {"127.0.0.1", "10.0.0.0/8", false},
+      {"10.1.2.3", "10.0.0.0/8", true},
+      {"10.1.2.3", "10.1.2.3", true},
+      {"10.1.2.4", "10.1.2.3/32", false},
+      {"192.168.1.77", "192.168.1.64/26", true},
+      {"192.168.1.128", "192.168.1.64/26", false},
+      {"1.2.3.4", "0.0.0.0/0", true},
+      {"::1", "::1/128", true},
+      {"::1", "127.0.0.0/8", false},
+      {"::ffff:127.0.0.1", "127.0.0.0/8", true},
+      {"2001:db8::5", "2001:db8::/32", true},
+      {"2001:db9::5", "2001:db8::/32", false},
+      {"not-an-ip", "0.0.0.0/0", false},
+      {"1.2.3.4", "1.2.3.0/33", false},
+      {"1.2.3.4", "garbage", false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(IpInCidr(c.ip, c.cidr), c.want) << c.ip << " in " << c.cidr;
+  }
+  EXPECT_TRUE(IsValidCidr("10.0.0.0/8"));
+  EXPECT_FALSE(IsValidCidr("10.0.0.0/40"));
+  EXPECT_FALSE(IsValidCidr("example.com"));
+}
+
+TEST(DomainTest, HostsAndSubdomains) {
+  EXPECT_EQ(HostOfUrl("https://App.Example.com:8443/path?q=1"),
+            "app.example.com");
+  EXPECT_EQ(HostOfUrl("http://example.com"), "example.com");
+  EXPECT_EQ(HostOfUrl("http://user@example.com/x"), "example.com");
+  EXPECT_EQ(HostOfUrl("http://[::1]:80/"), "::1");
+  EXPECT_EQ(HostOfUrl(""), "");
+  EXPECT_TRUE(HostMatchesDomain("example.com", "example.com"));
+  EXPECT_TRUE(HostMatchesDomain("app.example.com", "EXAMPLE.com"));
+  EXPECT_FALSE(HostMatchesDomain("badexample.com", "example.com"));
+  EXPECT_FALSE(HostMatchesDomain("example.com.evil.net", "example.com"));
+  EXPECT_FALSE(HostMatchesDomain("", "example.com"));
+}
+
+TEST(RateLimiterTest, CountsPerAccountPerMinute) {
+  RateLimiter limiter;
+  absl::Time t = absl::FromUnixSeconds(6000);  // start of a minute
+  for (int i = 0; i < 3; ++i) {
+    auto d = limiter.Admit(1, 3, t + absl::Seconds(i));
+    EXPECT_TRUE(d.allowed);
+    EXPECT_EQ(d.remaining, 2 - i);
+    EXPECT_EQ(d.reset_epoch_seconds, 6060);
+  }
+  auto refused = limiter.Admit(1, 3, t + absl::Seconds(10));
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.remaining, 0);
+  EXPECT_EQ(refused.retry_after_seconds, 50);
+  // Another account has its own budget; the next minute starts afresh.
+  EXPECT_TRUE(limiter.Admit(2, 3, t).allowed);
+  EXPECT_TRUE(limiter.Admit(1, 3, t + absl::Seconds(60)).allowed);
+}
+
+TEST(ErrorsTest, StatusMappingIsTheOnePlace) {
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInvalidArgument), 400u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kFailedPrecondition), 400u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnauthenticated), 401u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kPermissionDenied), 403u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kNotFound), 404u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kResourceExhausted), 429u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnavailable), 503u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInternal), 500u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kDataLoss), 500u);
+}
+
+TEST(ErrorsTest, BodyShapeAndNoInternalsLeak) {
+  auto body = nlohmann::json::parse(ErrorBody(404, "no batch x", "/p"));
+  EXPECT_EQ(body["error"]["title"], "Not Found");
+  EXPECT_EQ(body["error"]["detail"], "no batch x");
+  EXPECT_EQ(body["error"]["instance"], "/p");
+  EXPECT_EQ(body["error"]["type"], "/docs/errors#not-found");
+  // Details of 5xx never carry the internal message.
+  std::string detail =
+      PublicDetail(absl::InternalError("sqlite: no such table at /var/x.db"));
+  EXPECT_EQ(detail.find("sqlite"), std::string::npos);
+  EXPECT_EQ(PublicDetail(absl::InvalidArgumentError("phones: empty")),
+            "phones: empty");
+  EXPECT_NE(ErrorDocsPage().find("## 429 Too Many Requests"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace phonebulk::api

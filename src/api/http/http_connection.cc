@@ -1,0 +1,383 @@
+#include "api/http/http_connection.h"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <exception>
+#include <limits>
+#include <string_view>
+#include <utility>
+
+#include "api/http/http_framing.h"
+
+namespace phonebulk::api::internal {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// Room for a full header plus one read; past the header the parser moves
+// body bytes out of the buffer, so only a chunk-size line can fill it.
+constexpr size_t kBufferSlack = size_t{16} * 1024;
+constexpr size_t kFirstRead = 4096;
+// After an error or a Connection: close response: how long and how much we
+// keep reading so the client gets to read our response before any RST.
+constexpr absl::Duration kLingerTime = absl::Milliseconds(500);
+constexpr size_t kLingerBytes = size_t{1024} * 1024;
+
+std::chrono::steady_clock::duration ToSteady(absl::Duration d) {
+  // Clamp: an infinite or huge absl::Duration would overflow the clock.
+  d = std::clamp(d, absl::ZeroDuration(), absl::Hours(24 * 365));
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      absl::ToChronoNanoseconds(d));
+}
+
+std::string RemoteIp(const tcp::socket& socket) {
+  beast::error_code ec;
+  tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return "";
+  net::ip::address address = remote.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
+
+// 1xx, 204 and 304 never carry a body, so they get no Content-Length.
+bool MayHaveBody(const HttpResponse& response) {
+  unsigned status = response.result_int();
+  return status >= 200 && status != 204 && status != 304;
+}
+
+// The error factory's `target` is the path: a query string may carry
+// secrets and does not name the resource.
+std::string PathOf(std::string_view target) {
+  return std::string(target.substr(0, target.find('?')));
+}
+
+// A handler may end the connection itself (e.g. a 503 while draining) by
+// setting Connection: close.
+bool AsksToClose(const HttpResponse& response) {
+  auto it = response.find(http::field::connection);
+  if (it == response.end()) return false;
+  for (std::string_view token : http::token_list(it->value())) {
+    if (beast::iequals(token, "close")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+uint64_t ServerShared::Register(const std::shared_ptr<Connection>& connection) {
+  std::lock_guard<std::mutex> lock(mu);
+  uint64_t id = ++next_id;
+  live.emplace(id, connection);
+  return id;
+}
+
+void ServerShared::Unregister(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu);
+  live.erase(id);
+}
+
+std::vector<std::shared_ptr<Connection>> ServerShared::Live() {
+  std::lock_guard<std::mutex> lock(mu);
+  std::vector<std::shared_ptr<Connection>> out;
+  for (auto& [id, weak] : live) {
+    if (auto connection = weak.lock()) out.push_back(std::move(connection));
+  }
+  return out;
+}
+
+Connection::Connection(tcp::socket socket, std::shared_ptr<ServerShared> shared)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      shared_(std::move(shared)),
+      remote_ip_(RemoteIp(socket_)),
+      buffer_(shared_->limits.max_header_bytes + kBufferSlack) {}
+
+Connection::~Connection() {
+  if (id_ != 0) shared_->Unregister(id_);
+}
+
+void Connection::Start() {
+  net::post(socket_.get_executor(),
+            [self = shared_from_this()] { self->WaitForRequest(); });
+}
+
+void Connection::OnShutdown() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    // Only an idle connection is closed here. Its pending read (see
+    // WaitForRequest) is a single async_read_some, so cancel() cannot miss
+    // it; if bytes of a request already arrived, that request is still
+    // served (with Connection: close).
+    if (self->phase_ == Phase::kIdle) {
+      beast::error_code ignored;
+      self->socket_.cancel(ignored);
+    }
+  });
+}
+
+void Connection::WaitForRequest() {
+  if (shared_->stopping) {
+    // Reached after a keep-alive response raced with Shutdown(), or for a
+    // connection accepted just before it.
+    if (first_request_) {
+      CloseNow();
+    } else {
+      LingeringClose();
+    }
+    return;
+  }
+  if (buffer_.size() > 0) {  // a pipelined request is already here
+    ReadHeader();
+    return;
+  }
+  phase_ = Phase::kIdle;
+  // A fresh connection that sends nothing is dropped as soon as a slow
+  // header would be; a keep-alive one may idle longer.
+  ArmTimer(first_request_ ? std::min(shared_->limits.header_timeout,
+                                     shared_->limits.idle_timeout)
+                          : shared_->limits.idle_timeout);
+  socket_.async_read_some(
+      buffer_.prepare(std::min(kFirstRead, buffer_.max_size())),
+      [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+        self->OnFirstBytes(ec, bytes);
+      });
+}
+
+void Connection::OnFirstBytes(beast::error_code ec, size_t bytes) {
+  DisarmTimer();
+  buffer_.commit(bytes);
+  if (ec || bytes == 0) {
+    // Idle timeout, shutdown, or the client closed between requests: there
+    // is no request to answer, so close without a word.
+    CloseNow();
+    return;
+  }
+  ReadHeader();
+}
+
+void Connection::ReadHeader() {
+  phase_ = Phase::kHeader;
+  first_request_ = false;
+  parser_.emplace();
+  parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(
+      shared_->limits.max_header_bytes, std::numeric_limits<uint32_t>::max())));
+  parser_->body_limit(shared_->limits.max_body_bytes);
+  ArmTimer(shared_->limits.header_timeout);
+  http::async_read_header(
+      socket_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) {
+        self->OnHeader(ec);
+      });
+}
+
+void Connection::OnHeader(beast::error_code ec) {
+  DisarmTimer();
+  if (ec || timed_out_) {
+    FailRead(ec);
+    return;
+  }
+  if (std::optional<Rejection> rejection = CheckFraming(parser_->get())) {
+    SendError(rejection->status, rejection->detail);
+    return;
+  }
+  if (parser_->is_done()) {
+    Handle();
+  } else if (ExpectsContinue(parser_->get())) {
+    WriteContinue();
+  } else {
+    ReadBody();
+  }
+}
+
+void Connection::WriteContinue() {
+  phase_ = Phase::kContinue;
+  // A client that does not read is cut off like a slow body sender.
+  ArmTimer(shared_->limits.body_timeout);
+  net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
+                   [self = shared_from_this()](beast::error_code ec, size_t) {
+                     self->DisarmTimer();
+                     if (ec || self->timed_out_) {
+                       self->CloseNow();
+                       return;
+                     }
+                     self->ReadBody();
+                   });
+}
+
+void Connection::ReadBody() {
+  phase_ = Phase::kBody;
+  ArmTimer(shared_->limits.body_timeout);
+  http::async_read(socket_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, size_t) {
+                     self->OnBody(ec);
+                   });
+}
+
+void Connection::OnBody(beast::error_code ec) {
+  DisarmTimer();
+  if (ec || timed_out_) {
+    FailRead(ec);
+    return;
+  }
+  Handle();
+}
+
+void Connection::FailRead(beast::error_code ec) {
+  ReadFailure failure =
+      ClassifyReadError(ec, timed_out_, parser_ && parser_->is_header_done());
+  if (!failure.respond) {
+    CloseNow();
+    return;
+  }
+  SendError(failure.rejection.status, failure.rejection.detail);
+}
+
+void Connection::Handle() {
+  HttpRequest request = parser_->release();
+  parser_.reset();
+  ++shared_->in_flight;
+  HttpResponse response;
+  try {
+    response = shared_->handler(request, RequestContext{remote_ip_});
+  } catch (...) {
+    // The handler promises not to throw; if it does anyway the client still
+    // gets an answer and the server keeps running.
+    response = MakeError(500, "The server failed to handle the request.",
+                         PathOf(request.target()));
+  }
+  // Read `stopping` only now: Shutdown() may have come while the handler
+  // ran, and the client must learn this is the last response.
+  const bool keep_alive =
+      request.keep_alive() && !shared_->stopping && !AsksToClose(response);
+  response.version(request.version());
+  Write(std::move(response), keep_alive, /*counted=*/true);
+}
+
+void Connection::Write(HttpResponse response, bool keep_alive, bool counted) {
+  phase_ = Phase::kWriting;
+  response.keep_alive(keep_alive);
+  if (!response.has_content_length() && !response.chunked() &&
+      MayHaveBody(response)) {
+    response.prepare_payload();  // string_body: cannot throw here
+  }
+  response_ = std::make_unique<HttpResponse>(std::move(response));
+  // The write deadline reuses body_timeout: a client that does not read its
+  // response for that long is as stuck as one that does not send its body.
+  ArmTimer(shared_->limits.body_timeout);
+  http::async_write(socket_, *response_,
+                    [self = shared_from_this(), keep_alive, counted](
+                        beast::error_code ec, size_t) {
+                      self->OnWritten(ec, keep_alive, counted);
+                    });
+}
+
+void Connection::OnWritten(beast::error_code ec, bool keep_alive,
+                           bool counted) {
+  DisarmTimer();
+  response_.reset();
+  if (counted) --shared_->in_flight;
+  if (ec || timed_out_) {
+    CloseNow();
+  } else if (!keep_alive) {
+    LingeringClose();
+  } else {
+    WaitForRequest();
+  }
+}
+
+void Connection::SendError(unsigned status, const std::string& detail) {
+  HttpResponse response =
+      MakeError(status, detail, parser_ ? PathOf(parser_->get().target()) : "");
+  // Past a framing or read error we no longer know where the next request
+  // would start, so every such response ends the connection.
+  response.version(11);
+  Write(std::move(response), /*keep_alive=*/false, /*counted=*/false);
+}
+
+HttpResponse Connection::MakeError(unsigned status, const std::string& detail,
+                                   const std::string& target) {
+  try {
+    return shared_->error_factory(status, detail, target);
+  } catch (...) {
+    // A broken factory must not take the server down; fall back to a bare
+    // response with the right status.
+    HttpResponse response;
+    response.result(status);
+    response.set(http::field::content_type, "text/plain");
+    response.body() = detail;
+    return response;
+  }
+}
+
+void Connection::LingeringClose() {
+  phase_ = Phase::kLinger;
+  beast::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  drain_budget_ = kLingerBytes;
+  ArmTimer(std::min(kLingerTime, shared_->limits.body_timeout));
+  Drain();
+}
+
+void Connection::Drain() {
+  socket_.async_read_some(
+      net::buffer(drain_buffer_),
+      [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+        if (ec || self->timed_out_ || bytes >= self->drain_budget_) {
+          self->CloseNow();
+          return;
+        }
+        self->drain_budget_ -= bytes;
+        self->Drain();
+      });
+}
+
+void Connection::CloseNow() {
+  DisarmTimer();
+  phase_ = Phase::kClosed;
+  beast::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+void Connection::ArmTimer(absl::Duration timeout) {
+  timed_out_ = false;
+  uint64_t generation = ++timer_generation_;
+  timer_.expires_after(ToSteady(timeout));
+  timer_.async_wait(
+      [self = shared_from_this(), generation](beast::error_code ec) {
+        if (!ec) self->OnTimer(generation);
+      });
+}
+
+void Connection::DisarmTimer() {
+  ++timer_generation_;  // a handler already queued must not fire
+  timer_.cancel();
+}
+
+void Connection::OnTimer(uint64_t generation) {
+  if (generation != timer_generation_ || phase_ == Phase::kClosed) return;
+  timed_out_ = true;
+  beast::error_code ignored;
+  socket_.cancel(ignored);
+  // Shutting down the direction in use makes every later read (or write)
+  // fail at once, even one a composed operation starts after this handler;
+  // the other direction stays open so a read timeout can still be answered
+  // with 408.
+  const bool writing = phase_ == Phase::kWriting || phase_ == Phase::kContinue;
+  socket_.shutdown(
+      writing ? tcp::socket::shutdown_both : tcp::socket::shutdown_receive,
+      ignored);
+}
+
+}  // namespace phonebulk::api::internal

@@ -1,0 +1,209 @@
+#include "api/json_views.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string_view>
+
+#include "batch/status.h"
+#include "common/time_format.h"
+
+namespace phonebulk::api {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, std::string_view key, std::string_view value) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+// Writes key: value only when value is non-empty ("left out when unset").
+void StrIfSet(Writer& w, std::string_view key, std::string_view value) {
+  if (!value.empty()) Str(w, key, value);
+}
+
+void Time(Writer& w, std::string_view key, const std::optional<absl::Time>& t) {
+  if (t.has_value()) Str(w, key, FormatIsoTime(*t));
+}
+
+void WriteStatusObject(Writer& w, const batch::BatchView& view) {
+  const store::Batch& b = view.batch;
+  w.StartObject();
+  Str(w, "batch_id", b.id);
+  StrIfSet(w, "batch_reference_id", b.reference_id);
+  Str(w, "status", batch::BatchStatusName(b.status));
+  StrIfSet(w, "reason", batch::StopReasonName(b.reason));
+  w.Key("records");
+  w.Int(b.records);
+  w.Key("records_processed");
+  w.Int(b.records_processed);
+  Str(w, "date_submitted", FormatIsoTime(b.date_submitted));
+  Time(w, "date_started", b.date_started);
+  Time(w, "date_ended", b.date_ended);
+  w.EndObject();
+}
+
+void WriteCountryList(Writer& w, std::string_view key,
+                      const std::vector<std::string>& codes) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.StartArray();
+  for (const std::string& c : codes) w.String(c.data(), c.size());
+  w.EndArray();
+}
+
+void WriteBatchConfig(Writer& w, const batch::BatchConfig& c) {
+  w.StartObject();
+  Str(w, "output_format", c.output_format.Name());
+  StrIfSet(w, "country_iso", c.country_iso);
+  w.Key("get_ported_date");
+  w.Bool(c.get_ported_date);
+  if (c.supplementary_live_status.has_value()) {
+    w.Key("supplementary_live_status");
+    w.StartObject();
+    if (!c.supplementary_live_status->mobile.empty()) {
+      WriteCountryList(w, "mobile", c.supplementary_live_status->mobile);
+    }
+    if (!c.supplementary_live_status->landline.empty()) {
+      WriteCountryList(w, "landline", c.supplementary_live_status->landline);
+    }
+    w.EndObject();
+  }
+  if (c.max_processing_time.has_value()) {
+    Str(w, "max_processing_time", *c.max_processing_time);
+  }
+  w.EndObject();
+}
+
+void WritePhone(Writer& w, const batch::PhoneView& phone,
+                const batch::BatchConfig& config, bool add_metadata) {
+  w.StartObject();
+  Str(w, "number", phone.number);
+  if (!phone.result.has_value()) {
+    // An unprocessed phone of a stopped batch: the contract's empty strings.
+    Str(w, "validated_phone_number", "");
+    Str(w, "formatted_phone_number", "");
+    Str(w, "phone_type", "");
+    Str(w, "confidence",
+        phone::ConfidenceName(phone::Confidence::kUnprocessed));
+    if (config.get_ported_date) Str(w, "ported_date", "");
+    Str(w, "disposable_number", "");
+    if (add_metadata) {
+      w.Key("metadata");
+      w.StartObject();
+      w.EndObject();
+    }
+    w.EndObject();
+    return;
+  }
+  const phone::PhoneResult& r = *phone.result;
+  Str(w, "validated_phone_number", r.validated_phone_number);
+  Str(w, "formatted_phone_number", r.formatted_phone_number);
+  Str(w, "phone_type", phone::PhoneTypeName(r.phone_type));
+  Str(w, "confidence", phone::ConfidenceName(r.confidence));
+  if (config.get_ported_date) Str(w, "ported_date", r.ported_date);
+  Str(w, "disposable_number", r.disposable_number);
+  if (add_metadata) {
+    w.Key("metadata");
+    w.StartObject();
+    // Offline, the original network is the current one: both twins carry the
+    // same country until a porting source says otherwise.
+    StrIfSet(w, "original_country_prefix", r.country_prefix);
+    StrIfSet(w, "original_country_name", r.country_name);
+    StrIfSet(w, "original_country_iso", r.country_iso);
+    StrIfSet(w, "country_prefix", r.country_prefix);
+    StrIfSet(w, "country_name", r.country_name);
+    StrIfSet(w, "country_iso", r.country_iso);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+std::string Finish(const rapidjson::StringBuffer& buf) {
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace
+
+std::string BatchAckJson(const batch::BatchView& view) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("result");
+  w.StartObject();
+  Str(w, "batch_id", view.batch.id);
+  StrIfSet(w, "batch_reference_id", view.batch.reference_id);
+  Str(w, "status", batch::BatchStatusName(view.batch.status));
+  w.EndObject();
+  w.EndObject();
+  return Finish(buf);
+}
+
+std::string BatchStatusJson(const batch::BatchView& view, bool add_metadata) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("result");
+  WriteStatusObject(w, view);
+  if (add_metadata) {
+    w.Key("metadata");
+    w.StartObject();
+    w.Key("batch_config");
+    WriteBatchConfig(w, view.config);
+    w.EndObject();
+  }
+  w.EndObject();
+  return Finish(buf);
+}
+
+std::string BatchListJson(std::span<const batch::BatchView> views) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("result");
+  w.StartObject();
+  w.Key("batches");
+  w.StartArray();
+  for (const batch::BatchView& v : views) WriteStatusObject(w, v);
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return Finish(buf);
+}
+
+std::string BatchResultsJson(const batch::BatchResults& results,
+                             bool add_metadata) {
+  const store::Batch& b = results.view.batch;
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("result");
+  w.StartObject();
+  Str(w, "batch_id", b.id);
+  StrIfSet(w, "batch_reference_id", b.reference_id);
+  w.Key("credits_charged");
+  w.Int64(b.credits_charged);
+  Str(w, "status", batch::BatchStatusName(b.status));
+  w.Key("statistics");
+  w.StartArray();
+  for (int i = 0; i < phone::kConfidenceCount; ++i) {
+    if (results.statistics[i] == 0) continue;
+    w.StartObject();
+    Str(w, "name", phone::ConfidenceName(static_cast<phone::Confidence>(i)));
+    w.Key("value");
+    w.Int64(results.statistics[i]);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("phones");
+  w.StartArray();
+  for (const batch::PhoneView& p : results.phones) {
+    WritePhone(w, p, results.view.config, add_metadata);
+  }
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return Finish(buf);
+}
+
+}  // namespace phonebulk::api

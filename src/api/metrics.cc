@@ -1,0 +1,70 @@
+#include "api/metrics.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace phonebulk::api {
+
+void HttpMetrics::Record(const std::string& route, unsigned status,
+                         absl::Duration latency) {
+  double seconds = absl::ToDoubleSeconds(latency);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_[{route, status}];
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++bucket_counts_[i];
+  }
+  ++latency_count_;
+  latency_sum_ += seconds;
+}
+
+std::string HttpMetrics::Render(const MetricsSnapshot& s) {
+  std::string out;
+  out +=
+      "# HELP phonebulk_http_requests_total HTTP requests by route and "
+      "status.\n# TYPE phonebulk_http_requests_total counter\n";
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [key, count] : requests_) {
+    absl::StrAppend(&out, "phonebulk_http_requests_total{route=\"", key.first,
+                    "\",status=\"", key.second, "\"} ", count, "\n");
+  }
+  out +=
+      "# HELP phonebulk_http_request_duration_seconds Time from a request's "
+      "last byte to its response.\n"
+      "# TYPE phonebulk_http_request_duration_seconds histogram\n";
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    absl::StrAppend(
+        &out, "phonebulk_http_request_duration_seconds_bucket{le=\"",
+        absl::StrFormat("%g", kBuckets[i]), "\"} ", bucket_counts_[i], "\n");
+  }
+  absl::StrAppend(
+      &out, "phonebulk_http_request_duration_seconds_bucket{le=\"+Inf\"} ",
+      latency_count_, "\n", "phonebulk_http_request_duration_seconds_sum ",
+      absl::StrFormat("%.6f", latency_sum_), "\n",
+      "phonebulk_http_request_duration_seconds_count ", latency_count_, "\n");
+  absl::StrAppend(
+      &out,
+      "# HELP phonebulk_batches Batches by status.\n"
+      "# TYPE phonebulk_batches gauge\n",
+      "phonebulk_batches{status=\"submitted\"} ", s.batches_submitted, "\n",
+      "phonebulk_batches{status=\"processing\"} ", s.batches_processing, "\n",
+      "phonebulk_batches{status=\"completed\"} ", s.batches_completed, "\n",
+      "phonebulk_batches{status=\"stopped\"} ", s.batches_stopped, "\n");
+  absl::StrAppend(
+      &out,
+      "# HELP phonebulk_numbers_processed_total Phones validated and "
+      "committed by this process.\n"
+      "# TYPE phonebulk_numbers_processed_total counter\n"
+      "phonebulk_numbers_processed_total ",
+      s.numbers_processed, "\n",
+      "# HELP phonebulk_queue_depth_chunks Chunks of processing batches not "
+      "yet done.\n# TYPE phonebulk_queue_depth_chunks gauge\n"
+      "phonebulk_queue_depth_chunks ",
+      s.queue_depth_chunks, "\n",
+      "# HELP phonebulk_http_in_flight Requests being handled.\n"
+      "# TYPE phonebulk_http_in_flight gauge\n"
+      "phonebulk_http_in_flight ",
+      s.http_in_flight, "\n");
+  return out;
+}
+
+}  // namespace phonebulk::api

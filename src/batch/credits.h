@@ -1,0 +1,25 @@
+#ifndef PHONEBULK_BATCH_CREDITS_H_
+#define PHONEBULK_BATCH_CREDITS_H_
+
+#include <cstdint>
+
+#include "batch/config.h"
+#include "phone/types.h"
+
+namespace phonebulk::batch {
+
+// What processing `records` phones under `config` can cost at most: one
+// credit a phone, one more a phone when ported dates are asked for, and one
+// more a phone when supplementary live status is asked for. `start`
+// reserves this much so that a batch can never overdraw its account.
+int64_t WorstCaseCharge(const BatchConfig& config, int64_t records);
+
+// What one processed phone costs: one credit, one more when a ported date
+// (an actual date, not "unknown"/"not applicable") is returned, and one more
+// when a supplementary live-status lookup was made for it.
+int64_t ChargeForPhone(const phone::PhoneResult& result,
+                       bool supplementary_lookup_made);
+
+}  // namespace phonebulk::batch
+
+#endif  // PHONEBULK_BATCH_CREDITS_H_

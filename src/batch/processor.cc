@@ -1,0 +1,136 @@
+#include "batch/processor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <utility>
+
+#include "batch/config.h"
+#include "batch/credits.h"
+#include "batch/pipeline.h"
+#include "batch/result_codec.h"
+
+namespace phonebulk::batch {
+
+Processor::Processor(store::Store& store, const phone::Validator& validator,
+                     const Clock& clock, ProcessorOptions options)
+    : store_(store),
+      validator_(validator),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+Processor::~Processor() { Stop(); }
+
+void Processor::Start() {
+  for (int i = 0; i < options_.workers; ++i) {
+    threads_.emplace_back([this] { WorkerLoop(); });
+  }
+  threads_.emplace_back([this] { MaintenanceLoop(); });
+}
+
+void Processor::Stop() {
+  if (stopping_.exchange(true)) return;
+  Notify();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+void Processor::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wake_generation_;
+  }
+  wake_.notify_all();
+}
+
+void Processor::IdleWait(absl::Duration d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  int64_t seen = wake_generation_;
+  wake_.wait_for(lock, absl::ToChronoMilliseconds(d),
+                 [&] { return stopping_.load() || wake_generation_ != seen; });
+}
+
+bool Processor::RunOnce() {
+  auto claimed = store_.ClaimChunk(clock_.Now(), options_.lease);
+  if (!claimed.ok()) {
+    spdlog::warn("event=claim_failed error=\"{}\"",
+                 claimed.status().ToString());
+    return false;
+  }
+  if (!claimed->has_value()) return false;
+  store::ChunkClaim claim = **std::move(claimed);
+
+  auto config = ParseStoredConfig(claim.config_json);
+  if (!config.ok()) {
+    spdlog::error("event=bad_config batch_id={}", claim.batch_id);
+    (void)store_.ReleaseChunk(claim);
+    return true;
+  }
+
+  std::vector<store::ProcessedPhone> processed;
+  processed.reserve(claim.phones.size());
+  int64_t charge = 0;
+  for (size_t i = 0; i < claim.phones.size(); ++i) {
+    const store::PhoneInput& in = claim.phones[i];
+    phone::PhoneResult result =
+        ProcessPhone(validator_, in.number, in.country_iso, *config);
+    charge += ChargeForPhone(result, /*supplementary_lookup_made=*/false);
+    processed.push_back(
+        {claim.first_index + static_cast<int>(i), EncodeResult(result)});
+  }
+  if (options_.chunk_delay > absl::ZeroDuration()) {
+    absl::SleepFor(options_.chunk_delay);
+  }
+  if (stopping_.load() && options_.chunk_delay > absl::ZeroDuration()) {
+    // Shutting down in a slowed-down run: hand the chunk back rather than
+    // finish it, so the next process picks it up at once.
+    (void)store_.ReleaseChunk(claim);
+    return true;
+  }
+
+  absl::Status s = store_.CommitChunk(claim, processed, charge, clock_.Now());
+  if (s.ok()) {
+    counters_.numbers_processed += static_cast<int64_t>(processed.size());
+    ++counters_.chunks_committed;
+  } else if (absl::IsAborted(s)) {
+    // The batch was stopped or the lease taken over: the work is dropped and
+    // nothing was charged.
+    ++counters_.chunks_refused;
+    spdlog::info("event=chunk_refused batch_id={} chunk={} attempt={}",
+                 claim.batch_id, claim.chunk_index, claim.attempt);
+  } else {
+    spdlog::warn("event=commit_failed batch_id={} chunk={} error=\"{}\"",
+                 claim.batch_id, claim.chunk_index, s.ToString());
+    (void)store_.ReleaseChunk(claim);
+  }
+  return true;
+}
+
+void Processor::WorkerLoop() {
+  while (!stopping_.load()) {
+    if (!RunOnce()) IdleWait(options_.idle_poll);
+  }
+}
+
+void Processor::MaintenanceLoop() {
+  absl::Time next_purge = clock_.Now();
+  while (!stopping_.load()) {
+    auto stopped = store_.StopExpiredBatches(clock_.Now());
+    if (stopped.ok() && *stopped > 0) {
+      spdlog::info("event=deadline_stop batches={}", *stopped);
+    }
+    if (clock_.Now() >= next_purge) {
+      auto purged =
+          store_.PurgeBatchesSubmittedBefore(clock_.Now() - options_.retention);
+      if (purged.ok() && *purged > 0) {
+        spdlog::info("event=retention_purge batches={}", *purged);
+      }
+      next_purge = clock_.Now() + options_.purge_interval;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.deadline_check),
+                   [&] { return stopping_.load(); });
+  }
+}
+
+}  // namespace phonebulk::batch

@@ -1,0 +1,92 @@
+#ifndef PHONEBULK_BATCH_PROCESSOR_H_
+#define PHONEBULK_BATCH_PROCESSOR_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "phone/validator.h"
+#include "store/store.h"
+
+namespace phonebulk::batch {
+
+struct ProcessorOptions {
+  int workers = 2;
+  // How long a claim is ours. A worker that dies (kill -9) loses its chunks
+  // to other workers after this long.
+  absl::Duration lease = absl::Seconds(30);
+  // How often an idle worker looks for work when nobody wakes it.
+  absl::Duration idle_poll = absl::Milliseconds(200);
+  // Sleep per chunk before committing: only for tests and demos that need a
+  // batch to stay in `processing` long enough to observe or interrupt.
+  absl::Duration chunk_delay = absl::ZeroDuration();
+  // Maintenance: deadlines are checked this often; retention purges run
+  // every purge_interval and delete batches older than `retention`.
+  absl::Duration deadline_check = absl::Seconds(1);
+  absl::Duration purge_interval = absl::Hours(1);
+  absl::Duration retention = absl::Hours(24 * 28);
+};
+
+// Counters the processor exposes for /metrics. Thread-safe.
+struct ProcessorCounters {
+  std::atomic<int64_t> numbers_processed{0};
+  std::atomic<int64_t> chunks_committed{0};
+  std::atomic<int64_t> chunks_refused{0};  // stale claims or stopped batches
+};
+
+// A pool of worker threads that claim chunks from the store, validate their
+// phones and commit each chunk's results, progress and charge in one store
+// transaction; plus one maintenance thread for deadlines and retention.
+// Several processes may run processors against one database: the store's
+// leases keep them from processing a chunk twice.
+//
+// Thread-safe. Start() once; Stop() joins every thread and hands back claims
+// still held.
+class Processor {
+ public:
+  // `store`, `validator` and `clock` must outlive the processor.
+  Processor(store::Store& store, const phone::Validator& validator,
+            const Clock& clock, ProcessorOptions options);
+  ~Processor();
+
+  void Start();
+  // Finishes the chunk each worker is on (or hands it back), then joins.
+  void Stop();
+  // Wakes idle workers: a batch was just started.
+  void Notify();
+
+  const ProcessorCounters& counters() const { return counters_; }
+
+  // Processes at most one chunk on the calling thread. Returns true when a
+  // chunk was claimed (committed or refused). For tests and benchmarks.
+  bool RunOnce();
+
+ private:
+  void WorkerLoop();
+  void MaintenanceLoop();
+  // Waits up to `d` or until Notify()/Stop().
+  void IdleWait(absl::Duration d);
+
+  store::Store& store_;
+  const phone::Validator& validator_;
+  const Clock& clock_;
+  const ProcessorOptions options_;
+  ProcessorCounters counters_;
+
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable wake_;
+  int64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace phonebulk::batch
+
+#endif  // PHONEBULK_BATCH_PROCESSOR_H_

@@ -1,0 +1,30 @@
+#ifndef PHONEBULK_BATCH_STATUS_H_
+#define PHONEBULK_BATCH_STATUS_H_
+
+#include <optional>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "store/records.h"
+
+namespace phonebulk::batch {
+
+using store::BatchStatus;
+using store::StopReason;
+
+// Wire names: "submitted", "processing", "completed", "stopped".
+std::string_view BatchStatusName(BatchStatus status);
+// "max_processing_time_reached", "stopped_by_request"; "" for kNone.
+std::string_view StopReasonName(StopReason reason);
+
+// The batch state machine:
+//   submitted --start--> processing --(all chunks done)--> completed
+//   submitted|processing --stop / deadline--> stopped
+// Each check returns OK when the transition fits, else FailedPrecondition
+// with a sentence a client can act on.
+absl::Status CheckCanStart(BatchStatus status);
+absl::Status CheckCanStop(BatchStatus status);
+
+}  // namespace phonebulk::batch
+
+#endif  // PHONEBULK_BATCH_STATUS_H_

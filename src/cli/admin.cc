@@ -1,0 +1,361 @@
+#include "cli/admin.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/str_join.h"
+#include "api/access.h"
+#include "cli/commands.h"
+#include "common/crypto.h"
+#include "common/strings.h"
+#include "common/time_format.h"
+#include "nlohmann/json.hpp"
+
+namespace phonebulk::cli {
+namespace {
+
+constexpr size_t kDisplayPrefixLength = 10;  // "pb_" + 7 hex digits
+
+absl::StatusOr<uint32_t> ParseProducts(const std::string& list) {
+  uint32_t products = 0;
+  for (std::string_view p : Split(list, ',')) {
+    p = TrimAscii(p);
+    if (p.empty()) continue;
+    if (p == "phone-bulk") {
+      products |= store::kProductPhoneBulk;
+    } else if (p == "phone-validate") {
+      products |= store::kProductPhoneValidate;
+    } else {
+      return absl::InvalidArgumentError(
+          "--products: unknown product '" + std::string(p) +
+          "'; use phone-bulk and/or phone-validate");
+    }
+  }
+  if (products == 0) {
+    return absl::InvalidArgumentError("--products: name at least one product");
+  }
+  return products;
+}
+
+std::string ProductNames(uint32_t products) {
+  std::vector<std::string> names;
+  if (products & store::kProductPhoneBulk) names.push_back("phone-bulk");
+  if (products & store::kProductPhoneValidate)
+    names.push_back("phone-validate");
+  return absl::StrJoin(names, ",");
+}
+
+// Opens and migrates the store, or prints why not and returns null.
+std::unique_ptr<store::Store> Open(const std::string& db) {
+  auto store = store::OpenStore(db);
+  if (!store.ok()) {
+    std::cerr << "cannot open --db " << db << ": " << store.status().message()
+              << "\n";
+    return nullptr;
+  }
+  if (absl::Status s = (*store)->Migrate(); !s.ok()) {
+    std::cerr << "cannot migrate the database: " << s.message() << "\n";
+    return nullptr;
+  }
+  return *std::move(store);
+}
+
+int Fail(const absl::Status& s) {
+  std::cerr << "error: " << s.message() << "\n";
+  return 1;
+}
+
+// A full token is hashed; anything else is taken as a hash or list prefix.
+std::string TokenKey(const std::string& token) {
+  if (token.size() > kDisplayPrefixLength && token.rfind("pb_", 0) == 0) {
+    return Sha256Hex(token);
+  }
+  return token;
+}
+
+void AddTokenCommands(CLI::App& app, int* exit_code) {
+  CLI::App* token = app.add_subcommand("token", "Create, list, disable tokens");
+  token->require_subcommand(1);
+
+  struct CreateFlags {
+    std::string db;
+    NewToken spec;
+    std::string products = "phone-bulk,phone-validate";
+    int rate_limit = 0;
+  };
+  auto cf = std::make_shared<CreateFlags>();
+  CLI::App* create = token->add_subcommand(
+      "create", "Issue a token (creating the account if new); prints it last");
+  create->add_option("--db", cf->db, "Database URL")
+      ->required()
+      ->envname("PHONEBULK_DB");
+  create->add_option("--account", cf->spec.account_name, "Account name")
+      ->required();
+  create
+      ->add_option("--credits", cf->spec.credits,
+                   "Credits to add to the account")
+      ->check(CLI::NonNegativeNumber);
+  create->add_option("--products", cf->products, "Comma-separated products")
+      ->capture_default_str();
+  create
+      ->add_option("--rate-limit", cf->rate_limit,
+                   "Account requests per minute")
+      ->check(CLI::PositiveNumber);
+  create->add_option("--allow-ip", cf->spec.allow_ips,
+                     "Allowed caller CIDR (repeatable)");
+  create->add_option("--allow-domain", cf->spec.allow_domains,
+                     "Allowed Origin/Referer domain (repeatable)");
+  create->callback([cf, exit_code] {
+    auto products = ParseProducts(cf->products);
+    if (!products.ok()) {
+      *exit_code = Fail(products.status());
+      return;
+    }
+    cf->spec.products = *products;
+    if (cf->rate_limit > 0) cf->spec.rate_limit = cf->rate_limit;
+    for (const std::string& cidr : cf->spec.allow_ips) {
+      if (!api::IsValidCidr(cidr)) {
+        *exit_code = Fail(absl::InvalidArgumentError(
+            "--allow-ip: '" + cidr + "' is not an IP address or CIDR range"));
+        return;
+      }
+    }
+    auto store = Open(cf->db);
+    if (!store) {
+      *exit_code = 1;
+      return;
+    }
+    auto token = CreateToken(*store, cf->spec);
+    if (!token.ok()) {
+      *exit_code = Fail(token.status());
+      return;
+    }
+    auto account = store->GetAccount(cf->spec.account_name);
+    if (account.ok()) {
+      std::printf("account %s: %lld credits, %d requests/minute\n",
+                  account->name.c_str(),
+                  static_cast<long long>(account->credits),
+                  account->rate_limit_per_minute);
+    }
+    std::printf("%s\n", token->c_str());
+  });
+
+  for (bool disable : {true, false}) {
+    auto db = std::make_shared<std::string>();
+    auto key = std::make_shared<std::string>();
+    CLI::App* cmd = token->add_subcommand(
+        disable ? "disable" : "enable",
+        disable ? "Disable a token (takes effect on the next request)"
+                : "Enable a disabled token");
+    cmd->add_option("--db", *db, "Database URL")
+        ->required()
+        ->envname("PHONEBULK_DB");
+    cmd->add_option("token", *key, "The token, or its prefix from 'token list'")
+        ->required();
+    cmd->callback([db, key, disable, exit_code] {
+      auto store = Open(*db);
+      if (!store) {
+        *exit_code = 1;
+        return;
+      }
+      absl::Status s = store->SetTokenDisabled(TokenKey(*key), disable);
+      if (!s.ok()) {
+        *exit_code = Fail(s);
+        return;
+      }
+      std::printf("token %s\n", disable ? "disabled" : "enabled");
+    });
+  }
+
+  auto list_db = std::make_shared<std::string>();
+  CLI::App* list =
+      token->add_subcommand("list", "List tokens (never the secrets)");
+  list->add_option("--db", *list_db, "Database URL")
+      ->required()
+      ->envname("PHONEBULK_DB");
+  list->callback([list_db, exit_code] {
+    auto store = Open(*list_db);
+    if (!store) {
+      *exit_code = 1;
+      return;
+    }
+    auto tokens = store->ListTokens();
+    if (!tokens.ok()) {
+      *exit_code = Fail(tokens.status());
+      return;
+    }
+    std::printf("%-12s %-16s %-28s %-8s %s\n", "PREFIX", "ACCOUNT", "PRODUCTS",
+                "STATE", "ALLOW");
+    for (const store::Token& t : *tokens) {
+      std::string allow = absl::StrJoin(t.allow_ips, ",");
+      if (!t.allow_domains.empty()) {
+        if (!allow.empty()) allow += " ";
+        allow += absl::StrJoin(t.allow_domains, ",");
+      }
+      std::printf("%-12s %-16s %-28s %-8s %s\n", t.display_prefix.c_str(),
+                  t.account_name.c_str(), ProductNames(t.products).c_str(),
+                  t.disabled ? "disabled" : "enabled",
+                  allow.empty() ? "-" : allow.c_str());
+    }
+  });
+}
+
+void PrintAccount(const store::Account& a, bool json) {
+  if (json) {
+    nlohmann::json j = {{"name", a.name},
+                        {"credits", a.credits},
+                        {"rate_limit_per_minute", a.rate_limit_per_minute},
+                        {"created", FormatIsoTime(a.created)}};
+    std::printf("%s\n", j.dump().c_str());
+    return;
+  }
+  std::printf("account: %s\ncredits: %lld\nrate_limit_per_minute: %d\n",
+              a.name.c_str(), static_cast<long long>(a.credits),
+              a.rate_limit_per_minute);
+}
+
+void AddAccountCommands(CLI::App& app, int* exit_code) {
+  CLI::App* account = app.add_subcommand("account", "Show and credit accounts");
+  account->require_subcommand(1);
+
+  struct Flags {
+    std::string db;
+    std::string name;
+    bool json = false;
+    int64_t add = 0;
+    int rate_limit = 0;
+  };
+  auto show = std::make_shared<Flags>();
+  CLI::App* show_cmd =
+      account->add_subcommand("show", "Show an account's balance");
+  show_cmd->add_option("--db", show->db, "Database URL")
+      ->required()
+      ->envname("PHONEBULK_DB");
+  show_cmd->add_option("name", show->name, "Account name")->required();
+  show_cmd->add_flag("--json", show->json, "Print JSON");
+  show_cmd->callback([show, exit_code] {
+    auto store = Open(show->db);
+    if (!store) {
+      *exit_code = 1;
+      return;
+    }
+    auto a = store->GetAccount(show->name);
+    if (!a.ok()) {
+      *exit_code = Fail(a.status());
+      return;
+    }
+    PrintAccount(*a, show->json);
+  });
+
+  auto credit = std::make_shared<Flags>();
+  CLI::App* credit_cmd = account->add_subcommand(
+      "credit",
+      "Add (or with a negative number, remove) credits; set the rate limit");
+  credit_cmd->add_option("--db", credit->db, "Database URL")
+      ->required()
+      ->envname("PHONEBULK_DB");
+  credit_cmd->add_option("name", credit->name, "Account name")->required();
+  credit_cmd->add_option("--add", credit->add, "Credits to add");
+  credit_cmd
+      ->add_option("--rate-limit", credit->rate_limit, "Requests per minute")
+      ->check(CLI::PositiveNumber);
+  credit_cmd->add_flag("--json", credit->json, "Print JSON");
+  credit_cmd->callback([credit, exit_code] {
+    auto store = Open(credit->db);
+    if (!store) {
+      *exit_code = 1;
+      return;
+    }
+    if (credit->rate_limit > 0) {
+      if (auto a = store->GetAccount(credit->name); !a.ok()) {
+        *exit_code = Fail(a.status());
+        return;
+      }
+      auto a = store->EnsureAccount(credit->name, credit->rate_limit);
+      if (!a.ok()) {
+        *exit_code = Fail(a.status());
+        return;
+      }
+    }
+    auto a = store->AddCredits(credit->name, credit->add);
+    if (!a.ok()) {
+      *exit_code = Fail(a.status());
+      return;
+    }
+    PrintAccount(*a, credit->json);
+  });
+
+  auto list_db = std::make_shared<std::string>();
+  CLI::App* list = account->add_subcommand("list", "List accounts");
+  list->add_option("--db", *list_db, "Database URL")
+      ->required()
+      ->envname("PHONEBULK_DB");
+  list->callback([list_db, exit_code] {
+    auto store = Open(*list_db);
+    if (!store) {
+      *exit_code = 1;
+      return;
+    }
+    auto accounts = store->ListAccounts();
+    if (!accounts.ok()) {
+      *exit_code = Fail(accounts.status());
+      return;
+    }
+    for (const store::Account& a : *accounts) {
+      std::printf("%-20s %12lld credits %6d/min\n", a.name.c_str(),
+                  static_cast<long long>(a.credits), a.rate_limit_per_minute);
+    }
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CreateToken(store::Store& store,
+                                        const NewToken& spec) {
+  if (spec.account_name.empty()) {
+    return absl::InvalidArgumentError("--account: name the account");
+  }
+  auto account = store.EnsureAccount(spec.account_name, spec.rate_limit);
+  if (!account.ok()) return account.status();
+  if (spec.credits > 0) {
+    auto credited = store.AddCredits(spec.account_name, spec.credits);
+    if (!credited.ok()) return credited.status();
+  }
+  std::string secret = "pb_" + RandomHex(20);
+  store::Token token;
+  token.account_id = account->id;
+  token.hash_hex = Sha256Hex(secret);
+  token.display_prefix = secret.substr(0, kDisplayPrefixLength);
+  token.products = spec.products;
+  token.allow_ips = spec.allow_ips;
+  token.allow_domains = spec.allow_domains;
+  auto inserted = store.InsertToken(token);
+  if (!inserted.ok()) return inserted.status();
+  return secret;
+}
+
+absl::Status EnsureDemoAccount(store::Store& store) {
+  auto accounts = store.ListAccounts();
+  if (!accounts.ok()) return accounts.status();
+  if (!accounts->empty()) return absl::OkStatus();
+  NewToken spec;
+  spec.account_name = "demo";
+  spec.credits = 100'000;
+  auto token = CreateToken(store, spec);
+  if (!token.ok()) return token.status();
+  std::printf(
+      "Created account 'demo' with 100000 credits. Its token (shown once):\n"
+      "demo token: %s\n",
+      token->c_str());
+  std::fflush(stdout);
+  return absl::OkStatus();
+}
+
+void AddAdminCommands(CLI::App& app, int* exit_code) {
+  AddTokenCommands(app, exit_code);
+  AddAccountCommands(app, exit_code);
+}
+
+}  // namespace phonebulk::cli

@@ -1,0 +1,33 @@
+#ifndef PHONEBULK_CLI_ADMIN_H_
+#define PHONEBULK_CLI_ADMIN_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "store/store.h"
+
+namespace phonebulk::cli {
+
+struct NewToken {
+  std::string account_name;
+  int64_t credits = 0;
+  std::optional<int> rate_limit;
+  uint32_t products = store::kProductPhoneBulk | store::kProductPhoneValidate;
+  std::vector<std::string> allow_ips;
+  std::vector<std::string> allow_domains;
+};
+
+// Creates the account if new, adds `credits`, and issues a token: 160 random
+// bits, "pb_" + 40 hex digits. Only its SHA-256 is stored; the returned
+// string is the one chance to see it.
+absl::StatusOr<std::string> CreateToken(store::Store& store,
+                                        const NewToken& spec);
+
+// When the database has no account yet: creates "demo" with 100,000 credits
+// and a token, and prints the token on stdout.
+absl::Status EnsureDemoAccount(store::Store& store);
+
+}  // namespace phonebulk::cli
+
+#endif  // PHONEBULK_CLI_ADMIN_H_

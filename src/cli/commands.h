@@ -1,0 +1,19 @@
+#ifndef PHONEBULK_CLI_COMMANDS_H_
+#define PHONEBULK_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace phonebulk::cli {
+
+// Each Add* registers a subcommand on `app`. The subcommand's callback sets
+// `*exit_code` when it runs, so main() can return it.
+void AddServeCommand(CLI::App& app, int* exit_code);
+void AddAdminCommands(CLI::App& app, int* exit_code);
+
+// Sends spdlog's default logger to stderr in key=value form with UTC times.
+void SetUpLogging(bool verbose);
+
+}  // namespace phonebulk::cli
+
+#endif  // PHONEBULK_CLI_COMMANDS_H_

@@ -1,0 +1,258 @@
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/api.h"
+#include "api/errors.h"
+#include "api/http/http_server.h"
+#include "batch/processor.h"
+#include "batch/service.h"
+#include "cli/admin.h"
+#include "cli/commands.h"
+#include "common/strings.h"
+#include "phone/countries.h"
+#include "phone/validator.h"
+#include "store/store.h"
+
+namespace phonebulk::cli {
+namespace {
+
+struct ServeFlags {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "sqlite:var/phonebulk.db";
+  int workers = 2;
+  int io_threads = 4;
+  int chunk_size = 250;
+  int lease_seconds = 30;
+  int64_t retention_seconds = 28 * 24 * 3600;
+  int purge_interval_seconds = 3600;
+  size_t max_body_bytes = 16 * 1024 * 1024;
+  int header_timeout_ms = 10'000;
+  int body_timeout_ms = 30'000;
+  int default_rate_limit = 150;
+  int chunk_delay_ms = 0;
+  bool demo = false;
+  bool verbose = false;
+};
+
+// "HOST:PORT" or "[V6]:PORT".
+bool SplitListen(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = listen.substr(0, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  auto p = ParseInt(std::string_view(listen).substr(colon + 1));
+  if (!p || *p > 65535) return false;
+  *port = static_cast<uint16_t>(*p);
+  return !host->empty();
+}
+
+int Serve(const ServeFlags& f) {
+  SetUpLogging(f.verbose);
+  std::string host;
+  uint16_t port = 0;
+  if (!SplitListen(f.listen, &host, &port)) {
+    std::cerr << "--listen: expected HOST:PORT, got '" << f.listen << "'\n";
+    return 2;
+  }
+
+  auto store = store::OpenStore(f.db);
+  if (!store.ok()) {
+    std::cerr << "cannot open --db " << f.db << ": " << store.status() << "\n";
+    return 1;
+  }
+  if (absl::Status s = (*store)->Migrate(); !s.ok()) {
+    std::cerr << "cannot migrate the database: " << s << "\n";
+    return 1;
+  }
+  if (f.demo) {
+    if (absl::Status s = EnsureDemoAccount(**store); !s.ok()) {
+      std::cerr << "cannot create the demo account: " << s << "\n";
+      return 1;
+    }
+  }
+
+  const phone::Countries& countries = phone::Countries::Default();
+  phone::Validator validator(countries);
+  const Clock& clock = Clock::Real();
+
+  batch::ServiceOptions service_options;
+  service_options.chunk_size = f.chunk_size;
+  service_options.retention = absl::Seconds(f.retention_seconds);
+  batch::BatchService service(**store, clock, service_options);
+
+  batch::ProcessorOptions processor_options;
+  processor_options.workers = f.workers;
+  processor_options.lease = absl::Seconds(f.lease_seconds);
+  processor_options.chunk_delay = absl::Milliseconds(f.chunk_delay_ms);
+  processor_options.retention = service_options.retention;
+  processor_options.purge_interval = absl::Seconds(f.purge_interval_seconds);
+  batch::Processor processor(**store, validator, clock, processor_options);
+
+  api::HttpMetrics metrics;
+  api::HttpServer* server_ptr = nullptr;
+  api::ApiHooks hooks;
+  hooks.batch_started = [&processor] { processor.Notify(); };
+  hooks.snapshot = [&] {
+    api::MetricsSnapshot snap;
+    if (auto stats = (*store)->Stats(); stats.ok()) {
+      snap.batches_submitted = stats->batches_submitted;
+      snap.batches_processing = stats->batches_processing;
+      snap.batches_completed = stats->batches_completed;
+      snap.batches_stopped = stats->batches_stopped;
+      snap.queue_depth_chunks = stats->chunks_pending;
+    }
+    snap.numbers_processed = processor.counters().numbers_processed.load();
+    if (server_ptr != nullptr) snap.http_in_flight = server_ptr->in_flight();
+    return snap;
+  };
+  api::ApiOptions api_options;
+  api_options.default_rate_limit = f.default_rate_limit;
+  api::Api api(**store, service, countries, clock, metrics, hooks, api_options);
+
+  api::HttpLimits limits;
+  limits.max_body_bytes = f.max_body_bytes;
+  limits.header_timeout = absl::Milliseconds(f.header_timeout_ms);
+  limits.body_timeout = absl::Milliseconds(f.body_timeout_ms);
+  api::HttpServer server(
+      limits,
+      [&api](const api::HttpRequest& req, const api::RequestContext& ctx) {
+        return api.Handle(req, ctx);
+      },
+      [&api](unsigned status, const std::string& detail,
+             const std::string& target) {
+        return api.FramingError(status, detail, target);
+      });
+  server_ptr = &server;
+
+  // SIGTERM/SIGINT are taken by one thread with sigwait, so no other thread
+  // is ever interrupted; they must be blocked before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR2);  // our own wake-up at a normal exit
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (absl::Status s = server.Listen(host, port); !s.ok()) {
+    std::cerr << "cannot listen on " << f.listen << ": " << s << "\n";
+    return 1;
+  }
+  processor.Start();
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGUSR2) return;
+    spdlog::info("event=shutdown signal={}", sig);
+    api.SetDraining(true);
+    server.Shutdown();
+  });
+
+  std::string shown_host =
+      host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::printf("phonebulk listening on http://%s:%u\n", shown_host.c_str(),
+              server.port());
+  std::fflush(stdout);
+  spdlog::info("event=listening address={}:{} db={} workers={}", shown_host,
+               server.port(), f.db, f.workers);
+
+  server.Run(f.io_threads);
+  // Requests are done; finish or hand back the chunks being worked on.
+  processor.Stop();
+  pthread_kill(signal_thread.native_handle(), SIGUSR2);
+  signal_thread.join();
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+}  // namespace
+
+void SetUpLogging(bool verbose) {
+  auto logger = spdlog::stderr_logger_mt("phonebulk");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ level=%l %v",
+                      spdlog::pattern_time_type::utc);
+  logger->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Run the HTTP API and the batch workers");
+  cmd->add_option("--listen", flags->listen,
+                  "HOST:PORT to listen on (port 0: any free)")
+      ->envname("PHONEBULK_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--db", flags->db,
+                  "Database URL, e.g. sqlite:var/phonebulk.db")
+      ->envname("PHONEBULK_DB")
+      ->capture_default_str();
+  cmd->add_option("--workers", flags->workers,
+                  "Worker threads processing chunks")
+      ->envname("PHONEBULK_WORKERS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--io-threads", flags->io_threads, "HTTP I/O threads")
+      ->envname("PHONEBULK_IO_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--chunk-size", flags->chunk_size, "Phones per chunk of work")
+      ->envname("PHONEBULK_CHUNK_SIZE")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_option("--lease-seconds", flags->lease_seconds,
+                  "How long a claimed chunk stays with its worker")
+      ->envname("PHONEBULK_LEASE_SECONDS")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--retention-seconds", flags->retention_seconds,
+                  "How long batches are kept (default 28 days)")
+      ->envname("PHONEBULK_RETENTION_SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--purge-interval-seconds", flags->purge_interval_seconds,
+                  "How often expired batches are purged")
+      ->envname("PHONEBULK_PURGE_INTERVAL_SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-body-bytes", flags->max_body_bytes,
+                  "Request body cap (413 above)")
+      ->envname("PHONEBULK_MAX_BODY_BYTES")
+      ->capture_default_str();
+  cmd->add_option("--header-timeout-ms", flags->header_timeout_ms,
+                  "Time allowed to send request headers (408 after)")
+      ->envname("PHONEBULK_HEADER_TIMEOUT_MS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--body-timeout-ms", flags->body_timeout_ms,
+                  "Time allowed to send a request body (408 after)")
+      ->envname("PHONEBULK_BODY_TIMEOUT_MS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--default-rate-limit", flags->default_rate_limit,
+                  "Requests a minute shown to callers without a known account")
+      ->envname("PHONEBULK_DEFAULT_RATE_LIMIT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--chunk-delay-ms", flags->chunk_delay_ms,
+                  "Sleep per chunk (tests and demos only)")
+      ->envname("PHONEBULK_CHUNK_DELAY_MS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_flag("--demo", flags->demo,
+                "Create a demo account and print its token when the database "
+                "has no account")
+      ->envname("PHONEBULK_DEMO");
+  cmd->add_flag("-v,--verbose", flags->verbose, "Debug logging");
+  cmd->callback([flags, exit_code] { *exit_code = Serve(*flags); });
+}
+
+}  // namespace phonebulk::cli

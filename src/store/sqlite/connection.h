@@ -1,0 +1,119 @@
+#ifndef PHONEBULK_STORE_SQLITE_CONNECTION_H_
+#define PHONEBULK_STORE_SQLITE_CONNECTION_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace phonebulk::store::sqlite {
+
+// Maps a SQLite result code to the absl code store.h promises: BUSY/LOCKED
+// and I/O or open failures are Unavailable, a UNIQUE/PRIMARY KEY violation is
+// AlreadyExists, anything else Internal. The message uses sqlite3_errstr()
+// only, never sqlite3_errmsg(), which can quote table and column names.
+absl::Status SqliteStatus(int rc);
+
+// True for the codes worth retrying: another connection holds a lock.
+bool IsBusyCode(int rc);
+
+class Connection;
+
+// A prepared statement borrowed from its Connection's cache for one use.
+// Reset (bindings cleared) when destroyed, ready for the next borrower. Bind
+// failures are remembered and reported by the next Step()/Run(), so call
+// sites can chain Bind calls without checking each. Not thread-safe: it
+// belongs to the thread holding the connection.
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  ~Statement();
+
+  // Parameters are 1-based, as in SQLite. Text and blobs are copied.
+  Statement& Bind(int param, int64_t value);
+  Statement& BindText(int param, std::string_view value);
+  Statement& BindBlob(int param, std::string_view value);
+  Statement& BindNull(int param);
+  // Microseconds since the epoch, NULL when unset.
+  Statement& BindTime(int param, absl::Time value);
+  Statement& BindOptionalTime(int param, std::optional<absl::Time> value);
+
+  // Advances: true when a row is available, false when done.
+  absl::StatusOr<bool> Step();
+  // Runs to completion (ignoring any rows), then resets the statement while
+  // keeping its bindings, so a loop can rebind only what changes.
+  absl::Status Run();
+
+  // Columns are 0-based.
+  int64_t Int64(int col) const;
+  bool IsNull(int col) const;
+  std::string Text(int col) const;
+  std::string Blob(int col) const;
+  absl::Time Time(int col) const;
+  std::optional<absl::Time> OptionalTime(int col) const;
+
+ private:
+  friend class Connection;
+  Statement(Connection* conn, sqlite3_stmt* stmt) : conn_(conn), stmt_(stmt) {}
+  void NoteBind(int rc);
+
+  Connection* conn_;
+  sqlite3_stmt* stmt_;  // owned by conn_'s cache
+  int bind_rc_ = SQLITE_OK;
+};
+
+// One sqlite3 database handle with the service's PRAGMAs applied and a cache
+// of prepared statements (the store reuses a handful of statements, so
+// caching them makes a 10,000-phone insert a loop of bind/step). Not
+// thread-safe: SQLite is opened in multi-thread mode and the pool hands a
+// connection to one thread at a time.
+class Connection {
+ public:
+  // Opens (creating when missing) the database at `path` and sets
+  // journal_mode=WAL, synchronous=NORMAL, foreign_keys=ON and the busy
+  // timeout. Unavailable when the file cannot be opened.
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(
+      const std::string& path, absl::Duration busy_timeout);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements that take no parameters; rows are ignored.
+  absl::Status Exec(const char* sql);
+  // A cached prepared statement for `sql`. At most one Statement per distinct
+  // SQL text may be alive at a time.
+  absl::StatusOr<Statement> Prepare(std::string_view sql);
+
+  // Rows changed by the last INSERT/UPDATE/DELETE.
+  int64_t changes() const;
+  bool in_transaction() const;
+
+  // Whether an operation failed with BUSY/LOCKED since ClearBusy(): how the
+  // pool tells "retry the transaction" from a real failure.
+  bool saw_busy() const { return saw_busy_; }
+  void ClearBusy() { saw_busy_ = false; }
+
+ private:
+  friend class Statement;
+  explicit Connection(sqlite3* db) : db_(db) {}
+  // Turns `rc` into a status, noting busy codes.
+  absl::Status Check(int rc);
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  bool saw_busy_ = false;
+};
+
+}  // namespace phonebulk::store::sqlite
+
+#endif  // PHONEBULK_STORE_SQLITE_CONNECTION_H_

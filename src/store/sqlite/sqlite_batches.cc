@@ -1,0 +1,371 @@
+// Batches: creation, reads and the status transitions with their credit
+// settlement. The work queue is in sqlite_queue.cc.
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/status_macros.h"
+
+namespace phonebulk::store::sqlite {
+namespace {
+
+absl::Status NotSubmittedOrProcessing(const Batch& batch) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("batch is ", StatusName(batch.status)));
+}
+
+}  // namespace
+
+absl::StatusOr<Batch> LoadBatch(Connection& conn, std::string_view batch_id,
+                                std::optional<int64_t> account_id) {
+  PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(absl::StrCat(
+                                          "SELECT ", kBatchColumns,
+                                          " FROM batches WHERE id = ?1")));
+  stmt.BindText(1, batch_id);
+  PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  // Another account's batch is reported exactly like a missing one, so ids
+  // cannot be probed across accounts.
+  if (!row || (account_id && stmt.Int64(1) != *account_id)) {
+    return absl::NotFoundError("no such batch");
+  }
+  return ReadBatch(stmt);
+}
+
+absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
+                               BatchStatus status, StopReason reason,
+                               absl::Time now) {
+  PB_ASSIGN_OR_RETURN(
+      Statement end,
+      conn.Prepare("UPDATE batches SET status = ?2, reason = ?3, "
+                   "date_ended_us = ?4 WHERE id = ?1 AND status IN "
+                   "('submitted', 'processing') RETURNING account_id, "
+                   "credits_reserved - credits_charged"));
+  end.BindText(1, batch.id)
+      .BindText(2, StatusName(status))
+      .BindText(3, ReasonName(reason))
+      .BindTime(4, now);
+  PB_ASSIGN_OR_RETURN(bool row, end.Step());
+  // Callers read the batch in this same IMMEDIATE transaction, so losing the
+  // race here means the caller's view was wrong: refuse rather than settle
+  // twice.
+  if (!row) return absl::AbortedError("batch changed concurrently");
+  const int64_t account_id = end.Int64(0);
+  const int64_t refund = end.Int64(1);
+  PB_RETURN_IF_ERROR(end.Run());  // finish the statement before the next one
+
+  if (refund != 0) {
+    PB_ASSIGN_OR_RETURN(
+        Statement settle,
+        conn.Prepare("UPDATE accounts SET credits = credits + ?2 WHERE id = "
+                     "?1"));
+    settle.Bind(1, account_id).Bind(2, refund);
+    PB_RETURN_IF_ERROR(settle.Run());
+  }
+  Batch out = batch;
+  out.status = status;
+  out.reason = reason;
+  out.date_ended = now;
+  return out;
+}
+
+absl::Status SqliteStore::CreateBatch(const Batch& batch,
+                                      std::span<const PhoneInput> phones,
+                                      int chunk_size) {
+  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
+  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
+  const int records = static_cast<int>(phones.size());
+  return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+    {
+      PB_ASSIGN_OR_RETURN(Statement account,
+                          conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
+      account.Bind(1, batch.account_id);
+      PB_ASSIGN_OR_RETURN(bool found, account.Step());
+      if (!found) return absl::NotFoundError("no such account");
+    }
+    PB_ASSIGN_OR_RETURN(
+        Statement insert,
+        conn.Prepare("INSERT INTO batches (id, account_id, reference_id, "
+                     "config_json, status, records, date_submitted_us) "
+                     "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?6)"));
+    insert.BindText(1, batch.id)
+        .Bind(2, batch.account_id)
+        .BindText(3, batch.reference_id)
+        .BindText(4, batch.config_json)
+        .Bind(5, records)
+        .BindTime(6, batch.date_submitted);
+    if (absl::Status s = insert.Run(); !s.ok()) {
+      if (absl::IsAlreadyExists(s)) {
+        return absl::AlreadyExistsError("a batch with this id exists");
+      }
+      return s;
+    }
+
+    // One cached statement, rebinding only what changes per row: this loop
+    // is the whole cost of a 10,000-phone batch.
+    PB_ASSIGN_OR_RETURN(
+        Statement phone,
+        conn.Prepare("INSERT INTO phones (batch_id, idx, number, country_iso) "
+                     "VALUES (?1, ?2, ?3, ?4)"));
+    phone.BindText(1, batch.id);
+    for (int i = 0; i < records; ++i) {
+      phone.Bind(2, i)
+          .BindText(3, phones[i].number)
+          .BindText(4, phones[i].country_iso);
+      PB_RETURN_IF_ERROR(phone.Run());
+    }
+
+    PB_ASSIGN_OR_RETURN(
+        Statement chunk,
+        conn.Prepare("INSERT INTO chunks (batch_id, chunk_index, first_index, "
+                     "count) VALUES (?1, ?2, ?3, ?4)"));
+    chunk.BindText(1, batch.id);
+    for (int first = 0, index = 0; first < records;
+         first += chunk_size, ++index) {
+      chunk.Bind(2, index).Bind(3, first).Bind(
+          4, std::min(chunk_size, records - first));
+      PB_RETURN_IF_ERROR(chunk.Run());
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Batch> SqliteStore::GetBatch(int64_t account_id,
+                                            std::string_view batch_id) {
+  Batch out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
+        PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<Batch>> SqliteStore::ListBatches(
+    int64_t account_id) {
+  std::vector<Batch> out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
+        out.clear();
+        PB_ASSIGN_OR_RETURN(
+            Statement stmt,
+            conn.Prepare(absl::StrCat("SELECT ", kBatchColumns,
+                                      " FROM batches WHERE account_id = ?1 "
+                                      "ORDER BY date_submitted_us DESC, id")));
+        stmt.Bind(1, account_id);
+        while (true) {
+          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) break;
+          PB_ASSIGN_OR_RETURN(Batch batch, ReadBatch(stmt));
+          out.push_back(std::move(batch));
+        }
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<Batch> SqliteStore::StartBatch(
+    int64_t account_id, std::string_view batch_id, absl::Time now,
+    int64_t reserve, std::optional<absl::Time> deadline) {
+  if (reserve < 0) return absl::InvalidArgumentError("negative reserve");
+  Batch out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id));
+        if (out.status != BatchStatus::kSubmitted) {
+          return NotSubmittedOrProcessing(out);
+        }
+        PB_ASSIGN_OR_RETURN(
+            Statement take,
+            conn.Prepare(
+                "UPDATE accounts SET credits = credits - ?2 WHERE id = "
+                "?1 AND credits >= ?2 RETURNING credits"));
+        take.Bind(1, account_id).Bind(2, reserve);
+        PB_ASSIGN_OR_RETURN(bool taken, take.Step());
+        if (!taken) {
+          PB_ASSIGN_OR_RETURN(
+              Statement balance,
+              conn.Prepare("SELECT credits FROM accounts WHERE id = ?1"));
+          balance.Bind(1, account_id);
+          PB_ASSIGN_OR_RETURN(bool found, balance.Step());
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "starting the batch needs ", reserve, " credits, balance is ",
+              found ? balance.Int64(0) : 0));
+        }
+        PB_RETURN_IF_ERROR(take.Run());
+
+        PB_ASSIGN_OR_RETURN(
+            Statement start,
+            conn.Prepare("UPDATE batches SET status = 'processing', "
+                         "date_started_us = ?2, deadline_us = ?3, "
+                         "credits_reserved = ?4 WHERE id = ?1 AND status = "
+                         "'submitted'"));
+        start.BindText(1, out.id)
+            .BindTime(2, now)
+            .BindOptionalTime(3, deadline)
+            .Bind(4, reserve);
+        PB_RETURN_IF_ERROR(start.Run());
+        if (conn.changes() != 1) {
+          return absl::AbortedError("batch changed concurrently");
+        }
+        out.status = BatchStatus::kProcessing;
+        out.date_started = now;
+        out.deadline = deadline;
+        out.credits_reserved = reserve;
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<Batch> SqliteStore::StopBatch(int64_t account_id,
+                                             std::string_view batch_id,
+                                             absl::Time now,
+                                             StopReason reason) {
+  Batch out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, batch_id, account_id));
+        if (batch.status != BatchStatus::kSubmitted &&
+            batch.status != BatchStatus::kProcessing) {
+          return NotSubmittedOrProcessing(batch);
+        }
+        PB_ASSIGN_OR_RETURN(
+            out, EndBatch(conn, batch, BatchStatus::kStopped, reason, now));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<PhoneRecord>> SqliteStore::GetPhones(
+    std::string_view batch_id) {
+  std::vector<PhoneRecord> out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
+        out.clear();
+        PB_ASSIGN_OR_RETURN(Batch batch,
+                            LoadBatch(conn, batch_id, std::nullopt));
+        out.reserve(batch.records);
+        PB_ASSIGN_OR_RETURN(
+            Statement stmt,
+            conn.Prepare("SELECT idx, number, country_iso, result_blob FROM "
+                         "phones WHERE batch_id = ?1 ORDER BY idx"));
+        stmt.BindText(1, batch_id);
+        while (true) {
+          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) break;
+          PhoneRecord& rec = out.emplace_back();
+          rec.index = static_cast<int>(stmt.Int64(0));
+          rec.input.number = stmt.Text(1);
+          rec.input.country_iso = stmt.Text(2);
+          if (!stmt.IsNull(3)) rec.result_blob = stmt.Blob(3);
+        }
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<int> SqliteStore::StopExpiredBatches(absl::Time now) {
+  int stopped = 0;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        stopped = 0;
+        std::vector<std::string> ids;
+        {
+          PB_ASSIGN_OR_RETURN(
+              Statement expired,
+              conn.Prepare("SELECT id FROM batches WHERE status = 'processing' "
+                           "AND deadline_us <= ?1"));
+          expired.BindTime(1, now);
+          while (true) {
+            PB_ASSIGN_OR_RETURN(bool row, expired.Step());
+            if (!row) break;
+            ids.push_back(expired.Text(0));
+          }
+        }
+        for (const std::string& id : ids) {
+          PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, id, std::nullopt));
+          PB_RETURN_IF_ERROR(EndBatch(conn, batch, BatchStatus::kStopped,
+                                      StopReason::kMaxProcessingTime, now)
+                                 .status());
+          ++stopped;
+        }
+        return absl::OkStatus();
+      }));
+  return stopped;
+}
+
+absl::StatusOr<int> SqliteStore::PurgeBatchesSubmittedBefore(
+    absl::Time cutoff) {
+  int purged = 0;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        // Delete children first, selecting the batches by the same condition
+        // that finally marks them, all inside one transaction. A batch still
+        // processing is left alone until it ends: deleting its chunks would
+        // strand it, and its reservation, in processing for good.
+        for (const char* sql :
+             {"DELETE FROM phones WHERE batch_id IN (SELECT id FROM batches "
+              "WHERE "
+              "purged = 0 AND status <> 'processing' AND date_submitted_us < "
+              "?1)",
+              "DELETE FROM chunks WHERE batch_id IN (SELECT id FROM batches "
+              "WHERE "
+              "purged = 0 AND status <> 'processing' AND date_submitted_us < "
+              "?1)",
+              "UPDATE batches SET purged = 1 WHERE purged = 0 AND status <> "
+              "'processing' AND date_submitted_us < ?1"}) {
+          PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+          stmt.BindTime(1, cutoff);
+          PB_RETURN_IF_ERROR(stmt.Run());
+        }
+        purged = static_cast<int>(conn.changes());
+        return absl::OkStatus();
+      }));
+  return purged;
+}
+
+absl::StatusOr<StoreStats> SqliteStore::Stats() {
+  StoreStats out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
+        out = StoreStats();
+        PB_ASSIGN_OR_RETURN(
+            Statement by_status,
+            conn.Prepare(
+                "SELECT status, COUNT(*) FROM batches GROUP BY status"));
+        while (true) {
+          PB_ASSIGN_OR_RETURN(bool row, by_status.Step());
+          if (!row) break;
+          const int64_t n = by_status.Int64(1);
+          switch (
+              ParseStatus(by_status.Text(0)).value_or(BatchStatus::kStopped)) {
+            case BatchStatus::kSubmitted:
+              out.batches_submitted = n;
+              break;
+            case BatchStatus::kProcessing:
+              out.batches_processing = n;
+              break;
+            case BatchStatus::kCompleted:
+              out.batches_completed = n;
+              break;
+            case BatchStatus::kStopped:
+              out.batches_stopped = n;
+              break;
+          }
+        }
+        PB_ASSIGN_OR_RETURN(
+            Statement open_chunks,
+            conn.Prepare("SELECT COUNT(*) FROM batches b JOIN chunks c ON "
+                         "c.batch_id = b.id WHERE b.status = 'processing' AND "
+                         "c.state <> 'done'"));
+        PB_ASSIGN_OR_RETURN(bool row, open_chunks.Step());
+        if (row) out.chunks_pending = open_chunks.Int64(0);
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+}  // namespace phonebulk::store::sqlite

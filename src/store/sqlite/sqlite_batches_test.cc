@@ -1,0 +1,423 @@
+// Batch lifecycle, credit settlement and the work queue's exactly-once
+// rules, against a real SQLite file. Times are constructed, never waited for.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "store/sqlite/test_util.h"
+#include "store/store.h"
+
+namespace phonebulk::store::sqlite {
+namespace {
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
+const absl::Duration kLease = absl::Minutes(1);
+
+class BatchesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenMigrated(dir_.path() / "store.db");
+    ASSERT_NE(store_, nullptr);
+    auto acme = store_->EnsureAccount("acme", std::nullopt);
+    auto other = store_->EnsureAccount("other", std::nullopt);
+    ASSERT_TRUE(acme.ok() && other.ok());
+    acme_ = acme->id;
+    other_ = other->id;
+    ASSERT_TRUE(store_->AddCredits("acme", 100).ok());
+  }
+
+  // Creates a batch of `n` phones ("p0", "p1", ...) in chunks of `chunk`.
+  std::string Create(int n, int chunk, absl::Time submitted = kT0,
+                     int64_t account = 0) {
+    Batch b;
+    b.id = absl::StrCat("batch-", ++created_);
+    b.account_id = account != 0 ? account : acme_;
+    b.reference_id = "ref";
+    b.config_json = R"({"output_format":"E164"})";
+    b.records = n;
+    b.date_submitted = submitted;
+    std::vector<PhoneInput> phones;
+    for (int i = 0; i < n; ++i) {
+      phones.push_back({absl::StrCat("p", i), i % 2 ? "USA" : ""});
+    }
+    absl::Status s = store_->CreateBatch(b, phones, chunk);
+    EXPECT_TRUE(s.ok()) << s;
+    return b.id;
+  }
+
+  int64_t Credits() { return store_->GetAccountById(acme_)->credits; }
+  Batch Get(const std::string& id) { return *store_->GetBatch(acme_, id); }
+
+  std::optional<ChunkClaim> Claim(absl::Time now) {
+    auto claim = store_->ClaimChunk(now, kLease);
+    EXPECT_TRUE(claim.ok()) << claim.status();
+    return claim.ok() ? *claim : std::nullopt;
+  }
+
+  // Results "r<index>" for every phone of `claim`.
+  static std::vector<ProcessedPhone> ResultsFor(const ChunkClaim& claim) {
+    std::vector<ProcessedPhone> out;
+    for (size_t i = 0; i < claim.phones.size(); ++i) {
+      const int index = claim.first_index + static_cast<int>(i);
+      out.push_back({index, absl::StrCat("r", index)});
+    }
+    return out;
+  }
+
+  absl::Status Commit(const ChunkClaim& claim, int64_t charge,
+                      absl::Time now = kT0) {
+    return store_->CommitChunk(claim, ResultsFor(claim), charge, now);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  int64_t acme_ = 0;
+  int64_t other_ = 0;
+  int created_ = 0;
+};
+
+TEST_F(BatchesTest, CreateStoresBatchAndPhonesInOrder) {
+  const std::string id = Create(5, 2);
+  Batch b = Get(id);
+  EXPECT_EQ(b.status, BatchStatus::kSubmitted);
+  EXPECT_EQ(b.records, 5);
+  EXPECT_EQ(b.reference_id, "ref");
+  EXPECT_EQ(b.date_submitted, kT0);
+  EXPECT_FALSE(b.date_started.has_value());
+  auto phones = store_->GetPhones(id);
+  ASSERT_TRUE(phones.ok());
+  ASSERT_EQ(phones->size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ((*phones)[i].index, i);
+    EXPECT_EQ((*phones)[i].input.number, absl::StrCat("p", i));
+    EXPECT_EQ((*phones)[i].input.country_iso, i % 2 ? "USA" : "");
+    EXPECT_FALSE((*phones)[i].result_blob.has_value());
+  }
+  // A submitted batch offers no work.
+  EXPECT_FALSE(Claim(kT0).has_value());
+  EXPECT_EQ(store_->GetPhones("missing").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(BatchesTest, DuplicateIdOrUnknownAccountIsRefused) {
+  Batch b;
+  b.id = "dup";
+  b.account_id = acme_;
+  b.date_submitted = kT0;
+  std::vector<PhoneInput> phones = {{"1", ""}};
+  ASSERT_TRUE(store_->CreateBatch(b, phones, 10).ok());
+  EXPECT_EQ(store_->CreateBatch(b, phones, 10).code(),
+            absl::StatusCode::kAlreadyExists);
+  b.id = "nobody";
+  b.account_id = 4242;
+  EXPECT_EQ(store_->CreateBatch(b, phones, 10).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(BatchesTest, CreateAndReadTenThousandPhonesQuickly) {
+  Batch b;
+  b.id = "big";
+  b.account_id = acme_;
+  b.records = 10'000;
+  b.date_submitted = kT0;
+  std::vector<PhoneInput> phones;
+  for (int i = 0; i < b.records; ++i) {
+    phones.push_back({absl::StrCat("4412062", 50000 + i), "GBR"});
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(store_->CreateBatch(b, phones, 100).ok());
+  const auto created = std::chrono::steady_clock::now();
+  auto read = store_->GetPhones(b.id);
+  const auto read_done = std::chrono::steady_clock::now();
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->size(), 10'000u);
+  const auto ms = [](auto d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  };
+  std::printf("CreateBatch(10k): %.1f ms, GetPhones(10k): %.1f ms\n",
+              ms(created - start), ms(read_done - created));
+  // Generous bounds so a loaded machine or a sanitizer build still passes;
+  // the release target is well under 50 ms.
+  EXPECT_LT(ms(created - start), 500);
+  EXPECT_LT(ms(read_done - created), 500);
+}
+
+TEST_F(BatchesTest, AccountsAreIsolated) {
+  const std::string id = Create(3, 2);
+  EXPECT_EQ(store_->GetBatch(other_, id).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      store_->StartBatch(other_, id, kT0, 0, std::nullopt).status().code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->StopBatch(other_, id, kT0, StopReason::kStoppedByRequest)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListBatches(other_)->empty());
+}
+
+TEST_F(BatchesTest, ListIsNewestFirst) {
+  const std::string old_id = Create(1, 1, kT0);
+  const std::string new_id = Create(1, 1, kT0 + absl::Hours(1));
+  const std::string mid_id = Create(1, 1, kT0 + absl::Minutes(1));
+  Create(1, 1, kT0 + absl::Hours(2), other_);
+  auto list = store_->ListBatches(acme_);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].id, new_id);
+  EXPECT_EQ((*list)[1].id, mid_id);
+  EXPECT_EQ((*list)[2].id, old_id);
+}
+
+TEST_F(BatchesTest, FullLifecycleSettlesExactly) {
+  const std::string id = Create(5, 2);  // chunks of 2, 2, 1
+  const absl::Time deadline = kT0 + absl::Minutes(25);
+  auto started = store_->StartBatch(acme_, id, kT0, 15, deadline);
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_EQ(started->status, BatchStatus::kProcessing);
+  EXPECT_EQ(started->date_started, kT0);
+  EXPECT_EQ(started->deadline, deadline);
+  EXPECT_EQ(started->credits_reserved, 15);
+  EXPECT_EQ(Credits(), 85);
+  EXPECT_EQ(store_->Stats()->chunks_pending, 3);
+  EXPECT_EQ(store_->Stats()->batches_processing, 1);
+
+  int64_t charged = 0;
+  std::vector<int> firsts;
+  for (int i = 0; i < 3; ++i) {
+    auto claim = Claim(kT0 + absl::Seconds(i));
+    ASSERT_TRUE(claim.has_value());
+    EXPECT_EQ(claim->batch_id, id);
+    EXPECT_EQ(claim->attempt, 1);
+    EXPECT_EQ(claim->account_id, acme_);
+    EXPECT_EQ(claim->config_json, R"({"output_format":"E164"})");
+    EXPECT_EQ(claim->lease_until, kT0 + absl::Seconds(i) + kLease);
+    ASSERT_FALSE(claim->phones.empty());
+    EXPECT_EQ(claim->phones[0].number, absl::StrCat("p", claim->first_index));
+    firsts.push_back(claim->first_index);
+    const int64_t charge = 2 * static_cast<int64_t>(claim->phones.size());
+    ASSERT_TRUE(Commit(*claim, charge, kT0 + absl::Minutes(1)).ok());
+    charged += charge;
+    if (i < 2) {
+      EXPECT_EQ(Get(id).status, BatchStatus::kProcessing);
+    }
+  }
+  EXPECT_EQ(firsts, (std::vector<int>{0, 2, 4}));
+  EXPECT_FALSE(Claim(kT0 + absl::Hours(1)).has_value());
+
+  Batch done = Get(id);
+  EXPECT_EQ(done.status, BatchStatus::kCompleted);
+  EXPECT_EQ(done.reason, StopReason::kNone);
+  EXPECT_EQ(done.records_processed, 5);
+  EXPECT_EQ(done.credits_charged, 10);
+  EXPECT_EQ(done.date_ended, kT0 + absl::Minutes(1));
+  EXPECT_EQ(Credits(), 100 - charged);  // 15 reserved, 10 charged, 5 back
+  auto phones = store_->GetPhones(id);
+  ASSERT_TRUE(phones.ok());
+  for (const PhoneRecord& p : *phones) {
+    EXPECT_EQ(p.result_blob, absl::StrCat("r", p.index));
+  }
+  StoreStats stats = *store_->Stats();
+  EXPECT_EQ(stats.batches_completed, 1);
+  EXPECT_EQ(stats.batches_processing, 0);
+  EXPECT_EQ(stats.chunks_pending, 0);
+
+  EXPECT_EQ(store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Credits(), 90);
+}
+
+TEST_F(BatchesTest, InsufficientCreditsLeaveEverythingAsItWas) {
+  const std::string id = Create(3, 2);
+  auto started = store_->StartBatch(acme_, id, kT0, 101, std::nullopt);
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(
+      started.status().message().find("needs 101 credits, balance is 100"),
+      std::string::npos)
+      << started.status();
+  EXPECT_EQ(Credits(), 100);
+  EXPECT_EQ(Get(id).status, BatchStatus::kSubmitted);
+  // The whole balance is enough.
+  EXPECT_TRUE(store_->StartBatch(acme_, id, kT0, 100, std::nullopt).ok());
+  EXPECT_EQ(Credits(), 0);
+  EXPECT_FALSE(Get(id).deadline.has_value());
+}
+
+TEST_F(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
+  const std::string id = Create(3, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
+  auto again = store_->StartBatch(acme_, id, kT0, 3, std::nullopt);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.status().message(), "batch is processing");
+  EXPECT_EQ(Credits(), 97);  // reserved once
+}
+
+TEST_F(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
+  const std::string id = Create(2, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
+  auto first = Claim(kT0);
+  ASSERT_TRUE(first.has_value());
+  // Still leased: nobody else gets it.
+  EXPECT_FALSE(Claim(kT0 + kLease - absl::Microseconds(1)).has_value());
+  // Lease expired: a second worker takes over with the next attempt.
+  auto second = Claim(kT0 + kLease);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->chunk_index, first->chunk_index);
+  EXPECT_EQ(second->attempt, first->attempt + 1);
+
+  EXPECT_EQ(Commit(*first, 2).code(), absl::StatusCode::kAborted);
+  Batch b = Get(id);
+  EXPECT_EQ(b.records_processed, 0);
+  EXPECT_EQ(b.credits_charged, 0);
+  EXPECT_EQ(b.status, BatchStatus::kProcessing);
+  EXPECT_FALSE((*store_->GetPhones(id))[0].result_blob.has_value());
+
+  ASSERT_TRUE(Commit(*second, 2).ok());
+  EXPECT_EQ(Get(id).status, BatchStatus::kCompleted);
+  EXPECT_EQ(Credits(), 98);
+  // A repeated commit of a finished claim is refused too.
+  EXPECT_EQ(Commit(*second, 2).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Credits(), 98);
+}
+
+TEST_F(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
+  const std::string id = Create(6, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
+  auto a = Claim(kT0);
+  auto b = Claim(kT0);
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(Commit(*a, 3).ok());
+
+  auto stopped = store_->StopBatch(acme_, id, kT0 + absl::Minutes(2),
+                                   StopReason::kStoppedByRequest);
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_EQ(stopped->status, BatchStatus::kStopped);
+  EXPECT_EQ(stopped->reason, StopReason::kStoppedByRequest);
+  EXPECT_EQ(stopped->date_ended, kT0 + absl::Minutes(2));
+  EXPECT_EQ(Credits(), 100 - 3);
+
+  EXPECT_EQ(Commit(*b, 2).code(), absl::StatusCode::kAborted);
+  EXPECT_FALSE(Claim(kT0 + absl::Hours(1)).has_value());
+  auto again = store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.status().message(), "batch is stopped");
+  EXPECT_EQ(Credits(), 97);
+
+  Batch final_state = Get(id);
+  EXPECT_EQ(final_state.records_processed, 2);
+  EXPECT_EQ(final_state.credits_charged, 3);
+  auto phones = *store_->GetPhones(id);
+  int with_results = 0;
+  for (const PhoneRecord& p : phones) with_results += p.result_blob ? 1 : 0;
+  EXPECT_EQ(with_results, 2);
+  EXPECT_EQ(store_->Stats()->batches_stopped, 1);
+  EXPECT_EQ(store_->Stats()->chunks_pending, 0);
+}
+
+TEST_F(BatchesTest, StoppingASubmittedBatchReturnsNothing) {
+  const std::string id = Create(2, 2);
+  auto stopped =
+      store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest);
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_EQ(stopped->status, BatchStatus::kStopped);
+  EXPECT_EQ(Credits(), 100);
+  EXPECT_EQ(
+      store_->StartBatch(acme_, id, kT0, 1, std::nullopt).status().message(),
+      "batch is stopped");
+}
+
+TEST_F(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
+  const std::string id = Create(2, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
+  auto first = Claim(kT0);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(store_->ReleaseChunk(*first).ok());
+  auto second = Claim(kT0);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->attempt, 2);
+  // Releasing the old claim must not hand the new one's chunk back.
+  EXPECT_EQ(store_->ReleaseChunk(*first).code(), absl::StatusCode::kAborted);
+  EXPECT_FALSE(Claim(kT0).has_value());
+  ASSERT_TRUE(Commit(*second, 2).ok());
+}
+
+TEST_F(BatchesTest, ClaimsTakeTheOldestStartedBatchFirst) {
+  const std::string later = Create(1, 1);
+  const std::string earlier = Create(1, 1);
+  ASSERT_TRUE(
+      store_->StartBatch(acme_, later, kT0 + absl::Seconds(5), 1, std::nullopt)
+          .ok());
+  ASSERT_TRUE(store_->StartBatch(acme_, earlier, kT0, 1, std::nullopt).ok());
+  EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, earlier);
+  EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, later);
+}
+
+TEST_F(BatchesTest, CommitMustCoverTheChunkExactly) {
+  const std::string id = Create(3, 3);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
+  auto claim = Claim(kT0);
+  ASSERT_TRUE(claim.has_value());
+  std::vector<ProcessedPhone> partial = {{0, "r0"}, {1, "r1"}};
+  EXPECT_EQ(store_->CommitChunk(*claim, partial, 2, kT0).code(),
+            absl::StatusCode::kInvalidArgument);
+  std::vector<ProcessedPhone> twice = {{0, "r0"}, {1, "r1"}, {1, "r1"}};
+  EXPECT_EQ(store_->CommitChunk(*claim, twice, 3, kT0).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Get(id).records_processed, 0);
+  EXPECT_TRUE(Commit(*claim, 3).ok());
+}
+
+TEST_F(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
+  const std::string id = Create(4, 2);
+  const std::string no_deadline = Create(2, 2);
+  ASSERT_TRUE(
+      store_->StartBatch(acme_, id, kT0, 8, kT0 + absl::Minutes(5)).ok());
+  ASSERT_TRUE(
+      store_->StartBatch(acme_, no_deadline, kT0, 2, std::nullopt).ok());
+  EXPECT_EQ(Credits(), 90);
+  auto claim = Claim(kT0);
+  ASSERT_TRUE(claim && claim->batch_id == id);
+  ASSERT_TRUE(Commit(*claim, 2).ok());
+
+  EXPECT_EQ(*store_->StopExpiredBatches(kT0 + absl::Minutes(4)), 0);
+  EXPECT_EQ(*store_->StopExpiredBatches(kT0 + absl::Minutes(5)), 1);
+  Batch b = Get(id);
+  EXPECT_EQ(b.status, BatchStatus::kStopped);
+  EXPECT_EQ(b.reason, StopReason::kMaxProcessingTime);
+  EXPECT_EQ(b.date_ended, kT0 + absl::Minutes(5));
+  EXPECT_EQ(Credits(), 100 - 2 - 2);  // charged 2; the other batch holds 2
+  EXPECT_EQ(*store_->StopExpiredBatches(kT0 + absl::Hours(1)), 0);
+  EXPECT_EQ(Get(no_deadline).status, BatchStatus::kProcessing);
+}
+
+TEST_F(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
+  const std::string old_id = Create(3, 2, kT0);
+  const std::string new_id = Create(3, 2, kT0 + absl::Hours(1));
+  // Regression guard: purging a batch that is still processing would delete
+  // its chunks and leave it (and its reservation) processing forever.
+  const std::string running = Create(2, 2, kT0);
+  ASSERT_TRUE(store_->StartBatch(acme_, running, kT0, 2, std::nullopt).ok());
+  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1)), 1);
+  Batch old_batch = Get(old_id);
+  EXPECT_TRUE(old_batch.purged);
+  EXPECT_EQ(old_batch.records, 3);
+  EXPECT_TRUE(store_->GetPhones(old_id)->empty());
+  EXPECT_FALSE(Get(new_id).purged);
+  EXPECT_EQ(store_->GetPhones(new_id)->size(), 3u);
+  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1)), 0);
+
+  EXPECT_FALSE(Get(running).purged);
+  auto claim = Claim(kT0);
+  ASSERT_TRUE(claim.has_value());
+  ASSERT_TRUE(Commit(*claim, 2).ok());
+  EXPECT_EQ(Get(running).status, BatchStatus::kCompleted);
+  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1)), 1);
+  EXPECT_TRUE(Get(running).purged);
+}
+
+}  // namespace
+}  // namespace phonebulk::store::sqlite

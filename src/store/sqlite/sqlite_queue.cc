@@ -1,0 +1,187 @@
+// The chunk work queue: claims with leases, commits that are accepted only
+// for the current claim, and hand-backs.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/status_macros.h"
+
+namespace phonebulk::store::sqlite {
+
+absl::StatusOr<std::optional<ChunkClaim>> SqliteStore::ClaimChunk(
+    absl::Time now, absl::Duration lease) {
+  if (lease <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("lease must be positive");
+  }
+  const absl::Time lease_until = now + lease;
+  std::optional<ChunkClaim> out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        out.reset();
+        // Walks processing batches oldest started first (partial index
+        // batches_processing_by_start) and their open chunks (partial index
+        // chunks_open); the `state <> 'done'` term lets the planner use it.
+        PB_ASSIGN_OR_RETURN(
+            Statement claim,
+            conn.Prepare(
+                "UPDATE chunks SET state = 'claimed', attempt = attempt + 1, "
+                "lease_until_us = ?2 WHERE (batch_id, chunk_index) = ("
+                " SELECT c.batch_id, c.chunk_index FROM batches b"
+                " JOIN chunks c ON c.batch_id = b.id"
+                " WHERE b.status = 'processing' AND c.state <> 'done'"
+                " AND (c.state = 'pending' OR c.lease_until_us <= ?1)"
+                " ORDER BY b.date_started_us, b.id, c.chunk_index LIMIT 1) "
+                "RETURNING batch_id, chunk_index, attempt, first_index, "
+                "count"));
+        claim.BindTime(1, now).BindTime(2, lease_until);
+        PB_ASSIGN_OR_RETURN(bool row, claim.Step());
+        if (!row) return absl::OkStatus();
+        ChunkClaim c;
+        c.batch_id = claim.Text(0);
+        c.chunk_index = static_cast<int>(claim.Int64(1));
+        c.attempt = claim.Int64(2);
+        c.first_index = static_cast<int>(claim.Int64(3));
+        const int count = static_cast<int>(claim.Int64(4));
+        c.lease_until = lease_until;
+        PB_RETURN_IF_ERROR(claim.Run());
+
+        PB_ASSIGN_OR_RETURN(
+            Statement batch,
+            conn.Prepare("SELECT account_id, config_json FROM batches WHERE id "
+                         "= ?1"));
+        batch.BindText(1, c.batch_id);
+        PB_ASSIGN_OR_RETURN(bool found, batch.Step());
+        if (!found) return absl::InternalError("claimed chunk has no batch");
+        c.account_id = batch.Int64(0);
+        c.config_json = batch.Text(1);
+
+        PB_ASSIGN_OR_RETURN(
+            Statement phones,
+            conn.Prepare(
+                "SELECT number, country_iso FROM phones WHERE batch_id "
+                "= ?1 AND idx >= ?2 AND idx < ?3 ORDER BY idx"));
+        phones.BindText(1, c.batch_id)
+            .Bind(2, c.first_index)
+            .Bind(3, c.first_index + count);
+        c.phones.reserve(count);
+        while (true) {
+          PB_ASSIGN_OR_RETURN(bool more, phones.Step());
+          if (!more) break;
+          c.phones.push_back(PhoneInput{phones.Text(0), phones.Text(1)});
+        }
+        if (static_cast<int>(c.phones.size()) != count) {
+          return absl::InternalError("claimed chunk is missing phones");
+        }
+        out = std::move(c);
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::Status SqliteStore::CommitChunk(const ChunkClaim& claim,
+                                      std::span<const ProcessedPhone> results,
+                                      int64_t charge, absl::Time now) {
+  if (charge < 0) return absl::InvalidArgumentError("negative charge");
+  return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+    // The write lock is held from BEGIN IMMEDIATE on, so this check and the
+    // writes below cannot interleave with a takeover, a stop or another
+    // commit of the same chunk.
+    PB_ASSIGN_OR_RETURN(
+        Statement check,
+        conn.Prepare("SELECT c.state, c.attempt, c.first_index, c.count, "
+                     "b.status FROM chunks c JOIN batches b ON b.id = "
+                     "c.batch_id WHERE c.batch_id = ?1 AND c.chunk_index = "
+                     "?2"));
+    check.BindText(1, claim.batch_id).Bind(2, claim.chunk_index);
+    PB_ASSIGN_OR_RETURN(bool row, check.Step());
+    if (!row) return absl::AbortedError("the chunk no longer exists");
+    if (check.Text(0) != "claimed" || check.Int64(1) != claim.attempt) {
+      return absl::AbortedError("the chunk claim was taken over or finished");
+    }
+    if (check.Text(4) != "processing") {
+      return absl::AbortedError(
+          absl::StrCat("batch is ", check.Text(4), "; the claim is void"));
+    }
+    const int first = static_cast<int>(check.Int64(2));
+    const int count = static_cast<int>(check.Int64(3));
+    // Every phone of the chunk exactly once: anything else would leave a
+    // hole in the results or count a phone twice.
+    if (static_cast<int>(results.size()) != count) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the chunk has ", count, " phones, got ", results.size(),
+                       " results"));
+    }
+    std::vector<bool> seen(count, false);
+    for (const ProcessedPhone& r : results) {
+      const int offset = r.index - first;
+      if (offset < 0 || offset >= count || seen[offset]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("result index ", r.index, " is not in the chunk"));
+      }
+      seen[offset] = true;
+    }
+
+    PB_ASSIGN_OR_RETURN(
+        Statement write,
+        conn.Prepare("UPDATE phones SET result_blob = ?3 WHERE batch_id = ?1 "
+                     "AND idx = ?2"));
+    write.BindText(1, claim.batch_id);
+    for (const ProcessedPhone& r : results) {
+      write.Bind(2, r.index).BindBlob(3, r.result_blob);
+      PB_RETURN_IF_ERROR(write.Run());
+    }
+
+    PB_ASSIGN_OR_RETURN(
+        Statement done,
+        conn.Prepare("UPDATE chunks SET state = 'done', lease_until_us = NULL "
+                     "WHERE batch_id = ?1 AND chunk_index = ?2"));
+    done.BindText(1, claim.batch_id).Bind(2, claim.chunk_index);
+    PB_RETURN_IF_ERROR(done.Run());
+
+    PB_ASSIGN_OR_RETURN(
+        Statement progress,
+        conn.Prepare("UPDATE batches SET records_processed = "
+                     "records_processed + ?2, credits_charged = "
+                     "credits_charged + ?3 WHERE id = ?1"));
+    progress.BindText(1, claim.batch_id).Bind(2, count).Bind(3, charge);
+    PB_RETURN_IF_ERROR(progress.Run());
+
+    PB_ASSIGN_OR_RETURN(
+        Statement open,
+        conn.Prepare("SELECT EXISTS (SELECT 1 FROM chunks WHERE batch_id = ?1 "
+                     "AND state <> 'done')"));
+    open.BindText(1, claim.batch_id);
+    PB_ASSIGN_OR_RETURN(bool has_row, open.Step());
+    if (has_row && open.Int64(0) != 0) return absl::OkStatus();
+
+    // That was the last chunk: complete and settle in this transaction.
+    PB_ASSIGN_OR_RETURN(Batch batch,
+                        LoadBatch(conn, claim.batch_id, std::nullopt));
+    return EndBatch(conn, batch, BatchStatus::kCompleted, StopReason::kNone,
+                    now)
+        .status();
+  });
+}
+
+absl::Status SqliteStore::ReleaseChunk(const ChunkClaim& claim) {
+  return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+    PB_ASSIGN_OR_RETURN(
+        Statement release,
+        conn.Prepare("UPDATE chunks SET state = 'pending', lease_until_us = "
+                     "NULL WHERE batch_id = ?1 AND chunk_index = ?2 AND "
+                     "attempt = ?3 AND state = 'claimed'"));
+    release.BindText(1, claim.batch_id)
+        .Bind(2, claim.chunk_index)
+        .Bind(3, claim.attempt);
+    PB_RETURN_IF_ERROR(release.Run());
+    if (conn.changes() == 0) {
+      return absl::AbortedError("the chunk claim was taken over or finished");
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace phonebulk::store::sqlite

@@ -1,0 +1,103 @@
+#ifndef PHONEBULK_STORE_SQLITE_SQLITE_STORE_H_
+#define PHONEBULK_STORE_SQLITE_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/clock.h"
+#include "store/sqlite/connection_pool.h"
+#include "store/store.h"
+
+namespace phonebulk::store::sqlite {
+
+struct SqliteStoreOptions {
+  // Stamps created times of accounts, tokens and migrations (the methods
+  // that take `now` use theirs). Not owned; must outlive the store.
+  const Clock* clock = &Clock::Real();
+  absl::Duration busy_timeout = absl::Seconds(10);
+};
+
+// Opens the SQLite database at `path`, creating the file and its parent
+// directories when missing. Does not migrate: call Migrate().
+// Unavailable when the file cannot be created or opened.
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
+    const std::string& path, SqliteStoreOptions options = {});
+
+// Store on one SQLite file (WAL mode). Thread-safe: each call borrows a
+// connection from a pool and runs as one transaction; writes use BEGIN
+// IMMEDIATE and are retried on BUSY, so many threads and processes can share
+// the file. Exactly-once transitions (start, commit, stop, settlement) are
+// conditional updates checked inside those transactions.
+class SqliteStore : public Store {
+ public:
+  SqliteStore(std::unique_ptr<ConnectionPool> pool, SqliteStoreOptions options)
+      : pool_(std::move(pool)), options_(options) {}
+
+  absl::Status Migrate() override;
+  absl::Status Ping() override;
+
+  absl::StatusOr<Account> EnsureAccount(std::string_view name,
+                                        std::optional<int> rate_limit) override;
+  absl::StatusOr<Account> GetAccount(std::string_view name) override;
+  absl::StatusOr<Account> GetAccountById(int64_t id) override;
+  absl::StatusOr<std::vector<Account>> ListAccounts() override;
+  absl::StatusOr<Account> AddCredits(std::string_view name,
+                                     int64_t delta) override;
+
+  absl::StatusOr<Token> InsertToken(const Token& token) override;
+  absl::StatusOr<Token> FindTokenByHash(std::string_view hash_hex) override;
+  absl::Status SetTokenDisabled(std::string_view hash_or_prefix,
+                                bool disabled) override;
+  absl::StatusOr<std::vector<Token>> ListTokens() override;
+
+  // sqlite_batches.cc
+  absl::Status CreateBatch(const Batch& batch,
+                           std::span<const PhoneInput> phones,
+                           int chunk_size) override;
+  absl::StatusOr<Batch> GetBatch(int64_t account_id,
+                                 std::string_view batch_id) override;
+  absl::StatusOr<std::vector<Batch>> ListBatches(int64_t account_id) override;
+  absl::StatusOr<Batch> StartBatch(int64_t account_id,
+                                   std::string_view batch_id, absl::Time now,
+                                   int64_t reserve,
+                                   std::optional<absl::Time> deadline) override;
+  absl::StatusOr<Batch> StopBatch(int64_t account_id, std::string_view batch_id,
+                                  absl::Time now, StopReason reason) override;
+  absl::StatusOr<std::vector<PhoneRecord>> GetPhones(
+      std::string_view batch_id) override;
+  absl::StatusOr<int> StopExpiredBatches(absl::Time now) override;
+  absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff) override;
+  absl::StatusOr<StoreStats> Stats() override;
+
+  // sqlite_queue.cc
+  absl::StatusOr<std::optional<ChunkClaim>> ClaimChunk(
+      absl::Time now, absl::Duration lease) override;
+  absl::Status CommitChunk(const ChunkClaim& claim,
+                           std::span<const ProcessedPhone> results,
+                           int64_t charge, absl::Time now) override;
+  absl::Status ReleaseChunk(const ChunkClaim& claim) override;
+
+ private:
+  std::unique_ptr<ConnectionPool> pool_;
+  const SqliteStoreOptions options_;
+};
+
+// Helpers shared by the store's .cc files; each runs inside the caller's
+// transaction on `conn`.
+
+// The batch `batch_id`; with `account_id` set, NotFound unless it is that
+// account's.
+absl::StatusOr<Batch> LoadBatch(Connection& conn, std::string_view batch_id,
+                                std::optional<int64_t> account_id);
+// Ends `batch` (status submitted or processing) as `status` at `now` and
+// gives its account back credits_reserved - credits_charged. The update is
+// conditional on the status still being submitted/processing, so a batch is
+// settled exactly once even if two callers race. Returns the updated batch.
+absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
+                               BatchStatus status, StopReason reason,
+                               absl::Time now);
+
+}  // namespace phonebulk::store::sqlite
+
+#endif  // PHONEBULK_STORE_SQLITE_SQLITE_STORE_H_

@@ -1,0 +1,247 @@
+// Who may do what: 401 unknown token, 403 (product, disabled, IP and
+// Origin/Referer allow-lists), account isolation (404 for another account's
+// batch), the per-account rate limit (429) and retention (400 for a batch
+// older than the retention period, before and after the purge).
+
+#include <ctime>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness.h"
+
+namespace phonebulk::it {
+namespace {
+
+using namespace std::chrono_literals;
+
+class AccessTest : public ServerTest {};
+
+// Time since the epoch, in whole seconds.
+long long NowEpoch() { return static_cast<long long>(std::time(nullptr)); }
+
+TEST_F(AccessTest, UnknownTokenIs401) {
+  CreateToken("acct");  // the DB has tokens, just not this one
+  for (const std::string& token : {std::string("nope"), std::string(64, 'a')}) {
+    HttpResponse r = ListBatches(token);
+    EXPECT_TRUE(IsErrorResponse(r, 401, kBatches)) << "token=" << token;
+  }
+  HttpResponse via_bearer = ListBatches("", {{"Authorization", "Bearer nope"}});
+  EXPECT_TRUE(IsErrorResponse(via_bearer, 401, kBatches));
+  HttpResponse via_app_key = ListBatches("", {{"x-app-key", "nope"}});
+  EXPECT_TRUE(IsErrorResponse(via_app_key, 401, kBatches));
+}
+
+TEST_F(AccessTest, TokenForAnotherProductIs403) {
+  std::string validate_only = CreateToken("acct", 1000, {"--products", "phone-validate"});
+  HttpResponse list = ListBatches(validate_only);
+  EXPECT_TRUE(IsErrorResponse(list, 403, kBatches));
+  HttpResponse create = CreateBatch(validate_only, PhonesBody({"441206250380"}));
+  EXPECT_TRUE(IsErrorResponse(create, 403, kBatches));
+  std::string bulk = CreateToken("acct", 0, {"--products", "phone-bulk"});
+  EXPECT_EQ(ListBatches(bulk).status, 200);
+}
+
+TEST_F(AccessTest, DisabledTokenIs403UntilEnabled) {
+  std::string token = CreateToken("acct", 1000);
+  std::string id = CreateBatchId(token, PhonesBody({"441206250380"}));
+  ASSERT_FALSE(id.empty());
+  CommandResult off = RunCli({"token", "disable", "--db", db(), token});
+  ASSERT_EQ(off.exit_code, 0) << off.Evidence();
+  EXPECT_TRUE(IsErrorResponse(ListBatches(token), 403, kBatches));
+  EXPECT_TRUE(IsErrorResponse(BatchStatus(token, id), 403, BatchPath(id)));
+  EXPECT_TRUE(IsErrorResponse(StartBatch(token, id), 403, BatchPath(id) + "/start"));
+  EXPECT_TRUE(IsErrorResponse(CreateBatch(token, PhonesBody({"1"})), 403, kBatches));
+  CommandResult on = RunCli({"token", "enable", "--db", db(), token});
+  ASSERT_EQ(on.exit_code, 0) << on.Evidence();
+  HttpResponse r = BatchStatus(token, id);
+  EXPECT_EQ(r.status, 200) << "re-enabled token" << r.Evidence();
+  EXPECT_EQ(r.JsonBody()["result"].value("status", ""), "submitted")
+      << "a disabled token's start must not have started the batch";
+}
+
+TEST_F(AccessTest, TokenListShowsNoPlainTokens) {
+  std::string token = CreateToken("acct", 10);
+  ASSERT_FALSE(token.empty());
+  CommandResult list = RunCli({"token", "list", "--db", db()});
+  EXPECT_EQ(list.exit_code, 0) << list.Evidence();
+  EXPECT_EQ(list.out.find(token), std::string::npos)
+      << "token list prints the plain token; tokens are stored only as hashes"
+      << list.Evidence();
+}
+
+TEST_F(AccessTest, IpAllowList) {
+  std::string elsewhere = CreateToken("acct", 1000, {"--allow-ip", "10.0.0.0/8"});
+  EXPECT_TRUE(IsErrorResponse(ListBatches(elsewhere), 403, kBatches))
+      << "calling from 127.0.0.1 with allow-list 10.0.0.0/8";
+  std::string loopback = CreateToken("acct", 0, {"--allow-ip", "127.0.0.0/8"});
+  HttpResponse ok = ListBatches(loopback);
+  EXPECT_EQ(ok.status, 200) << "allow-list 127.0.0.0/8" << ok.Evidence();
+  std::string two = CreateToken("acct", 0, {"--allow-ip", "10.0.0.0/8", "--allow-ip",
+                                            "127.0.0.1/32"});
+  HttpResponse ok2 = ListBatches(two);
+  EXPECT_EQ(ok2.status, 200) << "allow-list 10.0.0.0/8 + 127.0.0.1/32" << ok2.Evidence();
+  // A forged X-Forwarded-For must not get a caller past the list.
+  HttpResponse forged = ListBatches(elsewhere, {{"X-Forwarded-For", "10.1.2.3"}});
+  EXPECT_TRUE(IsErrorResponse(forged, 403, kBatches)) << "X-Forwarded-For: 10.1.2.3";
+}
+
+TEST_F(AccessTest, DomainAllowList) {
+  std::string token = CreateToken("acct", 1000, {"--allow-domain", "example.com"});
+  struct Case {
+    const char* header;
+    const char* value;
+    int want;
+  };
+  const std::vector<Case> cases = {
+      {"Origin", "https://example.com", 200},
+      {"Origin", "https://evil.com", 403},
+      {"Origin", "https://example.com.evil.com", 403},
+      {"Origin", "https://notexample.com", 403},
+      {"Referer", "https://example.com/page?x=1", 200},
+      {"Referer", "https://evil.com/page", 403},
+  };
+  for (const Case& c : cases) {
+    HttpResponse r = ListBatches(token, {{c.header, c.value}});
+    if (c.want == 200) {
+      EXPECT_EQ(r.status, 200) << c.header << ": " << c.value << r.Evidence();
+    } else {
+      EXPECT_TRUE(IsErrorResponse(r, 403, kBatches)) << c.header << ": " << c.value;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- isolation
+
+TEST_F(AccessTest, AnotherAccountsBatchIs404AndNotListed) {
+  std::string a = CreateToken("account-a", 1000);
+  std::string b = CreateToken("account-b", 1000);
+  std::string id = CreateBatchId(a, PhonesBody({"441206250380", "2026298914"}));
+  ASSERT_FALSE(id.empty());
+  EXPECT_TRUE(IsErrorResponse(BatchStatus(b, id), 404, BatchPath(id)));
+  EXPECT_TRUE(IsErrorResponse(BatchResults(b, id), 404, BatchPath(id) + "/results"));
+  EXPECT_TRUE(IsErrorResponse(StartBatch(b, id), 404, BatchPath(id) + "/start"));
+  EXPECT_TRUE(IsErrorResponse(StopBatch(b, id), 404, BatchPath(id) + "/stop"));
+  HttpResponse list_b = ListBatches(b);
+  ASSERT_EQ(list_b.status, 200) << list_b.Evidence();
+  EXPECT_TRUE(list_b.JsonBody()["result"]["batches"].empty()) << list_b.Evidence();
+
+  // B's attempts changed nothing; A still owns a submitted batch.
+  HttpResponse status_a = BatchStatus(a, id);
+  ASSERT_EQ(status_a.status, 200) << status_a.Evidence();
+  EXPECT_EQ(status_a.JsonBody()["result"].value("status", ""), "submitted");
+  HttpResponse list_a = ListBatches(a);
+  ASSERT_EQ(list_a.JsonBody()["result"]["batches"].size(), 1u) << list_a.Evidence();
+  EXPECT_EQ(list_a.JsonBody()["result"]["batches"][0].value("batch_id", ""), id);
+
+  // Once A's batch runs, B still cannot see its results; a second token of
+  // account A can.
+  ASSERT_EQ(StartBatch(a, id).status, 200);
+  WaitForStatus(a, id, "completed");
+  EXPECT_TRUE(IsErrorResponse(BatchResults(b, id), 404, BatchPath(id) + "/results"));
+  std::string a2 = CreateToken("account-a", 0);
+  EXPECT_EQ(BatchResults(a2, id).status, 200) << "second token of the same account";
+  EXPECT_EQ(*Credits("account-b"), 1000) << "B was charged for A's batch";
+}
+
+// ---------------------------------------------------------------- 429
+
+// Waits, if needed, so that the next few requests fall in one rate-limit
+// minute whichever windowing the server uses.
+void AvoidMinuteBoundary() {
+  long long now = NowEpoch();
+  if (now % 60 >= 45) std::this_thread::sleep_for(std::chrono::seconds(61 - now % 60));
+}
+
+TEST_F(AccessTest, RateLimitGives429WithRetryAfter) {
+  std::string token = CreateToken("limited", 1000, {"--rate-limit", "5"});
+  AvoidMinuteBoundary();
+  long long last_remaining = 1000;
+  for (int i = 1; i <= 5; ++i) {
+    HttpResponse r = ListBatches(token);
+    ASSERT_EQ(r.status, 200) << "request " << i << " of 5" << r.Evidence();
+    EXPECT_EQ(r.Header("X-Rate-Limit-Limit").value_or(""), "5") << r.Evidence();
+    long long remaining = std::stoll(r.Header("X-Rate-Limit-Remaining").value_or("-1"));
+    EXPECT_EQ(remaining, 5 - i) << "request " << i << r.Evidence();
+    EXPECT_LT(remaining, last_remaining);
+    last_remaining = remaining;
+  }
+  HttpResponse r = ListBatches(token);
+  EXPECT_TRUE(IsErrorResponse(r, 429, kBatches)) << "6th request in the minute";
+  EXPECT_EQ(r.Header("X-Rate-Limit-Remaining").value_or(""), "0") << r.Evidence();
+  EXPECT_EQ(r.Header("X-Rate-Limit-Limit").value_or(""), "5") << r.Evidence();
+  auto retry = r.Header("Retry-After");
+  ASSERT_TRUE(retry.has_value()) << "429 without Retry-After" << r.Evidence();
+  long long retry_s = std::atoll(retry->c_str());
+  EXPECT_GE(retry_s, 1) << *retry;
+  EXPECT_LE(retry_s, 60) << *retry;
+  long long reset = std::atoll(r.Header("X-Rate-Limit-Reset").value_or("0").c_str());
+  EXPECT_GE(reset, NowEpoch()) << "X-Rate-Limit-Reset is not a future epoch second";
+  EXPECT_LE(reset, NowEpoch() + 61);
+
+  // The limit is per account: a second token of the same account is limited
+  // too, while another account is not.
+  std::string same = CreateToken("limited", 0, {"--rate-limit", "5"});
+  EXPECT_TRUE(IsErrorResponse(ListBatches(same), 429, kBatches))
+      << "second token of the limited account";
+  std::string other = CreateToken("unlimited", 0);
+  EXPECT_EQ(ListBatches(other).status, 200);
+}
+
+TEST_F(AccessTest, DefaultRateLimitIs150) {
+  std::string token = CreateToken("default-limit", 0);
+  HttpResponse r = ListBatches(token);
+  ASSERT_EQ(r.status, 200) << r.Evidence();
+  EXPECT_EQ(r.Header("X-Rate-Limit-Limit").value_or(""), "150") << r.Evidence();
+  Json account = AccountJson("default-limit");
+  EXPECT_EQ(account.value("rate_limit_per_minute", -1), 150) << account.dump();
+}
+
+// ---------------------------------------------------------------- retention
+
+class RetentionTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--workers", "1", "--retention-seconds", "2", "--purge-interval-seconds", "1"};
+  }
+};
+
+TEST_F(RetentionTest, ExpiredBatchIs400BeforeAndAfterPurge) {
+  std::string token = CreateToken("acct", 1000);
+  std::string done = CreateBatchId(token, PhonesBody({"441206250380", "2026298914"}));
+  ASSERT_FALSE(done.empty());
+  ASSERT_EQ(StartBatch(token, done).status, 200);
+  WaitForStatus(token, done, "completed", 1500ms);
+  std::string fresh = CreateBatchId(token, PhonesBody({"441206250380"}));
+  ASSERT_FALSE(fresh.empty());
+
+  auto expect_expired = [&](const std::string& id, const char* when) {
+    struct Route {
+      const char* method;
+      std::string path;
+    };
+    for (const Route& route : {Route{"GET", BatchPath(id)},
+                               Route{"GET", BatchPath(id) + "/results"},
+                               Route{"POST", BatchPath(id) + "/start"},
+                               Route{"POST", BatchPath(id) + "/stop"}}) {
+      HttpResponse r = Call(route.method, route.path, token);
+      EXPECT_TRUE(IsErrorResponse(r, 400, route.path)) << when;
+      std::string detail = r.JsonBody()["error"].value("detail", "");
+      EXPECT_NE(detail.find("older than"), std::string::npos)
+          << when << ": detail does not say the batch is too old: " << detail;
+    }
+  };
+  std::this_thread::sleep_for(2500ms);
+  expect_expired(done, "after retention");
+  expect_expired(fresh, "after retention (never started)");
+  // Several purge intervals later the rows are gone, the answer is the same.
+  std::this_thread::sleep_for(3000ms);
+  expect_expired(done, "after purge");
+  expect_expired(fresh, "after purge (never started)");
+  // And still after a restart (the tombstone is durable).
+  Restart(/*hard=*/false);
+  expect_expired(done, "after purge and restart");
+}
+
+}  // namespace
+}  // namespace phonebulk::it

@@ -1,0 +1,218 @@
+// Credits: start reserves the worst case (403 when the balance cannot cover
+// it, nothing reserved), completion and stop settle exactly once, a stopped
+// batch's unprocessed phones cost nothing, and get_ported_date offline.
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness.h"
+
+namespace phonebulk::it {
+namespace {
+
+using namespace std::chrono_literals;
+
+class CreditsTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--workers", "1", "--chunk-size", "5", "--chunk-delay-ms", "100"};
+  }
+};
+
+// n distinct valid US numbers.
+std::vector<std::string> UsNumbers(int n, int first = 0) {
+  std::vector<std::string> out;
+  for (int i = first; i < first + n; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "202629%04d", i);
+    out.push_back(buf);
+  }
+  return out;
+}
+
+Json Usa() { return {{"country_iso", "USA"}}; }
+
+TEST_F(CreditsTest, NotEnoughCreditsIs403OnStartAndReservesNothing) {
+  std::string token = CreateToken("poor", 2);
+  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(3), Usa()));
+  ASSERT_FALSE(id.empty()) << "create must not need credits";
+  HttpResponse start = StartBatch(token, id);
+  EXPECT_TRUE(IsErrorResponse(start, 403, BatchPath(id) + "/start"));
+  std::string detail = start.JsonBody()["error"].value("detail", "");
+  EXPECT_NE(detail.find("credit"), std::string::npos) << "detail should mention credits: "
+                                                      << detail;
+  EXPECT_EQ(Credits("poor"), 2) << "a refused start changed the balance";
+  HttpResponse s = BatchStatus(token, id);
+  EXPECT_EQ(s.JsonBody()["result"].value("status", ""), "submitted") << s.Evidence();
+
+  // Top up by one (admin CLI while the server runs) and the start goes through.
+  CommandResult add = RunCli({"account", "credit", "--db", db(), "poor", "--add", "1"});
+  ASSERT_EQ(add.exit_code, 0) << add.Evidence();
+  EXPECT_EQ(Credits("poor"), 3);
+  HttpResponse again = StartBatch(token, id);
+  ASSERT_EQ(again.status, 200) << again.Evidence();
+  WaitForStatus(token, id, "completed", 20s);
+  EXPECT_EQ(Credits("poor"), 0);
+  HttpResponse res = BatchResults(token, id);
+  EXPECT_EQ(res.JsonBody()["result"].value("credits_charged", -1), 3) << res.Evidence();
+}
+
+TEST_F(CreditsTest, CompletionSettlesExactlyOncePerRecord) {
+  std::string token = CreateToken("payer", 100);
+  std::vector<std::string> numbers = UsNumbers(7);
+  numbers.push_back("2020000000");  // invalid: still charged
+  numbers.push_back("");            // empty: still charged
+  numbers.push_back("garbage");     // unparseable: still charged
+  std::string id = CreateBatchId(token, PhonesBody(numbers, Usa()));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  WaitForStatus(token, id, "completed", 20s);
+  EXPECT_EQ(Credits("payer"), 90);
+  HttpResponse res = BatchResults(token, id);
+  EXPECT_EQ(res.JsonBody()["result"].value("credits_charged", -1), 10) << res.Evidence();
+  // Reading results again, or a later restart, does not charge again.
+  BatchResults(token, id);
+  Restart(/*hard=*/false);
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(Credits("payer"), 90) << "charged again after restart";
+}
+
+TEST_F(CreditsTest, ReservationCoversConcurrentBatches) {
+  std::string token = CreateToken("tight", 10);
+  std::string a = CreateBatchId(token, PhonesBody(UsNumbers(8), Usa()));
+  std::string b = CreateBatchId(token, PhonesBody(UsNumbers(8, 100), Usa()));
+  ASSERT_EQ(StartBatch(token, a).status, 200);
+  HttpResponse second = StartBatch(token, b);
+  EXPECT_TRUE(IsErrorResponse(second, 403, BatchPath(b) + "/start"))
+      << "8 of 10 credits are reserved by the first batch";
+  WaitForStatus(token, a, "completed", 20s);
+  EXPECT_EQ(Credits("tight"), 2);
+  EXPECT_EQ(BatchStatus(token, b).JsonBody()["result"].value("status", ""), "submitted");
+}
+
+TEST_F(CreditsTest, StopChargesOnlyWhatWasProcessed) {
+  std::string token = CreateToken("stopper", 100);
+  std::vector<std::string> numbers = UsNumbers(100);
+  std::string id = CreateBatchId(token, PhonesBody(numbers, Usa()));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return BatchStatus(token, id).JsonBody()["result"].value("records_processed", 0) >= 5;
+      },
+      10s))
+      << "nothing processed within 10 s";
+  HttpResponse stop = StopBatch(token, id);
+  ASSERT_EQ(stop.status, 200) << stop.Evidence();
+  EXPECT_EQ(stop.JsonBody()["result"].value("status", ""), "stopped") << stop.Evidence();
+
+  // Wait until records_processed is stable (an in-flight chunk may land).
+  int processed = -1;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        int before = BatchStatus(token, id).JsonBody()["result"].value("records_processed", -1);
+        std::this_thread::sleep_for(400ms);
+        int after = BatchStatus(token, id).JsonBody()["result"].value("records_processed", -2);
+        processed = after;
+        return before == after;
+      },
+      10s));
+  HttpResponse status = BatchStatus(token, id);
+  Json st = status.JsonBody()["result"];
+  EXPECT_EQ(st.value("status", ""), "stopped") << status.Evidence();
+  EXPECT_EQ(st.value("reason", ""), "stopped_by_request") << status.Evidence();
+  ASSERT_GE(processed, 5);
+  ASSERT_LT(processed, 100) << "stop came too late to test anything";
+
+  EXPECT_EQ(Credits("stopper"), 100 - processed)
+      << "balance after stop should be before - records_processed (" << processed << ")";
+  HttpResponse res = BatchResults(token, id);
+  ASSERT_EQ(res.status, 200) << res.Evidence();
+  Json r = res.JsonBody()["result"];
+  EXPECT_EQ(r.value("status", ""), "stopped");
+  EXPECT_EQ(r.value("credits_charged", -1), processed) << res.Evidence();
+  ASSERT_EQ(r["phones"].size(), 100u) << res.Evidence();
+  int done = 0, unprocessed = 0;
+  for (size_t i = 0; i < 100; ++i) {
+    const Json& p = r["phones"][i];
+    EXPECT_EQ(p.value("number", "?"), numbers[i]) << "position " << i;
+    if (p.value("confidence", "") == "unprocessed") {
+      ++unprocessed;
+      EXPECT_EQ(p.value("validated_phone_number", "?"), "") << p.dump();
+      EXPECT_EQ(p.value("formatted_phone_number", "?"), "") << p.dump();
+      EXPECT_EQ(p.value("phone_type", "?"), "") << p.dump();
+      EXPECT_FALSE(p.contains("ported_date")) << p.dump();
+    } else {
+      ++done;
+      EXPECT_EQ(p.value("confidence", ""), "unknown") << p.dump();
+      EXPECT_EQ(p.value("validated_phone_number", ""), "1" + numbers[i]) << p.dump();
+    }
+  }
+  EXPECT_EQ(done, processed);
+  EXPECT_EQ(unprocessed, 100 - processed);
+  Json want_stats = Json::array({{{"name", "unknown"}, {"value", processed}},
+                                 {{"name", "unprocessed"}, {"value", 100 - processed}}});
+  EXPECT_EQ(r["statistics"], want_stats) << res.Evidence();
+
+  // The unused reservation was released: the rest of the balance is usable.
+  std::string next = CreateBatchId(token, PhonesBody(UsNumbers(100 - processed), Usa()));
+  HttpResponse start_next = StartBatch(token, next);
+  EXPECT_EQ(start_next.status, 200) << "the stopped batch's reservation was not released"
+                                    << start_next.Evidence();
+  if (start_next.status == 200) {
+    WaitForStatus(token, next, "completed", 30s);
+    EXPECT_EQ(Credits("stopper"), 0);
+  }
+}
+
+TEST_F(CreditsTest, PortedDateReservesTheWorstCaseButChargesWhatIsReturned) {
+  // Worst case is 2 credits per phone (one for a ported date); offline the
+  // answer is "unknown", which is not a ported date, so only 1 is charged.
+  std::string token = CreateToken("ported", 4);
+  Json defaults = {{"country_iso", "USA"}, {"get_ported_date", true}};
+  std::string too_big = CreateBatchId(token, PhonesBody(UsNumbers(3), defaults));
+  HttpResponse refused = StartBatch(token, too_big);
+  EXPECT_TRUE(IsErrorResponse(refused, 403, BatchPath(too_big) + "/start"))
+      << "3 phones with get_ported_date need a worst case of 6 > 4 credits";
+  std::string fits = CreateBatchId(token, PhonesBody(UsNumbers(2), defaults));
+  ASSERT_EQ(StartBatch(token, fits).status, 200);
+  WaitForStatus(token, fits, "completed", 20s);
+  HttpResponse res = BatchResults(token, fits);
+  for (const Json& p : res.JsonBody()["result"]["phones"]) {
+    EXPECT_EQ(p.value("ported_date", "<absent>"), "unknown") << p.dump();
+  }
+  EXPECT_EQ(res.JsonBody()["result"].value("credits_charged", -1), 2) << res.Evidence();
+  EXPECT_EQ(Credits("ported"), 2);
+}
+
+TEST_F(CreditsTest, ConcurrentStartsOfOneBatchReserveOnce) {
+  std::string token = CreateToken("racer", 100);
+  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(10), Usa()));
+  ASSERT_FALSE(id.empty());
+  constexpr int kThreads = 8;
+  std::vector<HttpResponse> responses(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      responses[i] = HttpSend(port(), {"POST", BatchPath(id) + "/start", {{"Auth-Token", token}}, ""});
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (const HttpResponse& r : responses) {
+    if (r.status == 200) {
+      ++ok;
+    } else {
+      EXPECT_TRUE(IsErrorResponse(r, 400, BatchPath(id) + "/start"));
+    }
+  }
+  EXPECT_EQ(ok, 1) << "concurrent starts of one batch";
+  WaitForStatus(token, id, "completed", 20s);
+  EXPECT_EQ(Credits("racer"), 90);
+  // And a second batch can use the rest: no reservation leaked.
+  std::string next = CreateBatchId(token, PhonesBody(UsNumbers(90, 100), Usa()));
+  HttpResponse start = StartBatch(token, next);
+  EXPECT_EQ(start.status, 200) << "reservation leaked by the racing starts" << start.Evidence();
+}
+
+}  // namespace
+}  // namespace phonebulk::it

@@ -1,0 +1,333 @@
+// The process around the API: kill -9 mid-batch and restart on the same DB
+// (work resumes, every phone answered once, credits exact), graceful SIGTERM
+// (in-flight request completes, exit 0), max_processing_time, and the
+// operational endpoints /healthz, /readyz and /metrics.
+
+#include <sys/wait.h>
+
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness.h"
+
+namespace phonebulk::it {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::vector<std::string> UsNumbers(int n, int first = 0) {
+  std::vector<std::string> out;
+  for (int i = first; i < first + n; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "202629%04d", i);
+    out.push_back(buf);
+  }
+  return out;
+}
+
+Json Usa() { return {{"country_iso", "USA"}}; }
+
+int Processed(const Json& status) {
+  return status.is_object() ? status["result"].value("records_processed", -1) : -1;
+}
+
+// Checks a completed batch's results: one answer per phone, in order, none
+// unprocessed, the right charge.
+void ExpectCompleteResults(const HttpResponse& res, const std::vector<std::string>& numbers) {
+  ASSERT_EQ(res.status, 200) << res.Evidence();
+  Json r = res.JsonBody()["result"];
+  EXPECT_EQ(r.value("status", ""), "completed");
+  EXPECT_EQ(r.value("credits_charged", -1), static_cast<int>(numbers.size())) << res.Evidence();
+  ASSERT_EQ(r["phones"].size(), numbers.size()) << res.Evidence();
+  int wrong = 0;
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    const Json& p = r["phones"][i];
+    bool ok = p.value("number", "") == numbers[i] &&
+              p.value("validated_phone_number", "") == "1" + numbers[i] &&
+              p.value("confidence", "") == "unknown";
+    if (!ok && ++wrong <= 5) ADD_FAILURE() << "phone " << i << ": " << p.dump();
+  }
+  EXPECT_EQ(wrong, 0) << "phones with a wrong or missing answer";
+  Json want_stats =
+      Json::array({{{"name", "unknown"}, {"value", static_cast<int>(numbers.size())}}});
+  EXPECT_EQ(r["statistics"], want_stats);
+}
+
+// ---------------------------------------------------------------- kill -9
+
+class CrashTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--workers", "1", "--chunk-size", "50", "--chunk-delay-ms", "50",
+            "--lease-seconds", "2"};
+  }
+};
+
+TEST_F(CrashTest, KillNineMidBatchThenRestartCompletesExactly) {
+  std::string token = CreateToken("crash", 5000);
+  std::vector<std::string> numbers = UsNumbers(2000);
+  std::string id = CreateBatchId(token, PhonesBody(numbers, Usa()));
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  int before_kill = 0;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        before_kill = Processed(BatchStatus(token, id).JsonBody());
+        return before_kill >= 300;
+      },
+      30s))
+      << "only " << before_kill << " processed in 30 s";
+  ASSERT_LT(before_kill, 2000) << "finished before the kill; nothing to test";
+  Restart(/*hard=*/true);
+  if (HasFatalFailure()) return;
+
+  HttpResponse after = BatchStatus(token, id);
+  ASSERT_EQ(after.status, 200) << after.Evidence();
+  EXPECT_GE(Processed(after.JsonBody()), before_kill)
+      << "committed progress was lost in the crash" << after.Evidence();
+  Json done = WaitForStatus(token, id, "completed", 90s);
+  ASSERT_TRUE(done.is_object());
+  EXPECT_EQ(Processed(done), 2000) << done.dump();
+  ExpectCompleteResults(BatchResults(token, id), numbers);
+  EXPECT_EQ(Credits("crash"), 3000) << "balance must be exactly 5000 - 2000";
+}
+
+TEST_F(CrashTest, KillNineBeforeStartKeepsTheSubmittedBatch) {
+  std::string token = CreateToken("crash", 100);
+  std::vector<std::string> numbers = UsNumbers(10);
+  std::string id = CreateBatchId(token, PhonesBody(numbers, Usa()));
+  Restart(/*hard=*/true);
+  if (HasFatalFailure()) return;
+  HttpResponse s = BatchStatus(token, id);
+  ASSERT_EQ(s.status, 200) << s.Evidence();
+  EXPECT_EQ(s.JsonBody()["result"].value("status", ""), "submitted") << s.Evidence();
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  WaitForStatus(token, id, "completed", 20s);
+  ExpectCompleteResults(BatchResults(token, id), numbers);
+  EXPECT_EQ(Credits("crash"), 90);
+}
+
+TEST_F(CrashTest, KillNineAfterCompletionDoesNotChargeAgain) {
+  std::string token = CreateToken("crash", 100);
+  std::vector<std::string> numbers = UsNumbers(60);
+  std::string id = CreateBatchId(token, PhonesBody(numbers, Usa()));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  WaitForStatus(token, id, "completed", 20s);
+  EXPECT_EQ(Credits("crash"), 40);
+  Restart(/*hard=*/true);
+  if (HasFatalFailure()) return;
+  std::this_thread::sleep_for(3s);  // longer than a lease: any re-run would show
+  EXPECT_EQ(Credits("crash"), 40) << "charged again after a restart";
+  HttpResponse s = BatchStatus(token, id);
+  EXPECT_EQ(s.JsonBody()["result"].value("status", ""), "completed") << s.Evidence();
+  ExpectCompleteResults(BatchResults(token, id), numbers);
+}
+
+// ---------------------------------------------------------------- SIGTERM
+
+class GracefulTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--workers", "1", "--chunk-size", "10", "--chunk-delay-ms", "100"};
+  }
+};
+
+TEST_F(GracefulTest, IdleServerExitsZeroOnSigterm) {
+  auto status = server().Stop(10s);
+  ASSERT_TRUE(status.has_value()) << "did not exit within 10 s of SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status);
+  if (WIFEXITED(*status)) {
+    EXPECT_EQ(WEXITSTATUS(*status), 0);
+  }
+}
+
+TEST_F(GracefulTest, InFlightRequestCompletesThenExitZero) {
+  std::string token = CreateToken("graceful", 100);
+  std::string body = PhonesBody({"441206250380", "2026298914"}).dump();
+  RawConnection conn(port());
+  ASSERT_TRUE(conn.connected());
+  size_t half = body.size() / 2;
+  ASSERT_TRUE(conn.Send(std::string("POST ") + kBatches + " HTTP/1.1\r\nHost: x\r\nAuth-Token: " +
+                        token + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                        body.substr(0, half)));
+  std::this_thread::sleep_for(300ms);  // the server has the headers now
+  server().SendSigterm();
+  std::this_thread::sleep_for(300ms);
+  conn.Send(body.substr(half));
+  HttpResponse r = conn.ReadResponse(10s);
+  EXPECT_EQ(r.status, 200) << "request in flight at SIGTERM" << r.Evidence();
+  std::string id = r.JsonBody()["result"].value("batch_id", "");
+  auto status = server().WaitExit(20s);
+  ASSERT_TRUE(status.has_value()) << "did not exit within 20 s of SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << "wait status " << *status;
+  // After the drain, nobody answers on the old port.
+  HttpResponse late = HttpSend(port(), {"GET", "/healthz", {}, ""}, 2s);
+  EXPECT_EQ(late.status, 0) << "still answering after exit" << late.Evidence();
+  // The batch created during the drain was stored.
+  std::string error;
+  ASSERT_TRUE(server().Start(&error)) << error;
+  if (!id.empty()) {
+    HttpResponse s = BatchStatus(token, id);
+    EXPECT_EQ(s.status, 200) << s.Evidence();
+  }
+}
+
+TEST_F(GracefulTest, SigtermWhileProcessingThenRestartCompletes) {
+  std::string token = CreateToken("graceful", 1000);
+  std::vector<std::string> numbers = UsNumbers(300);
+  std::string id = CreateBatchId(token, PhonesBody(numbers, Usa()));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  ASSERT_TRUE(WaitUntil([&] { return Processed(BatchStatus(token, id).JsonBody()) >= 20; }, 20s));
+  auto status = server().Stop(20s);
+  ASSERT_TRUE(status.has_value()) << "did not exit within 20 s of SIGTERM while processing";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "wait status " << *status;
+  std::string error;
+  ASSERT_TRUE(server().Start(&error)) << error;
+  Json done = WaitForStatus(token, id, "completed", 60s);
+  EXPECT_EQ(Processed(done), 300) << done.dump();
+  ExpectCompleteResults(BatchResults(token, id), numbers);
+  EXPECT_EQ(Credits("graceful"), 700);
+}
+
+// ---------------------------------------------------------------- max time
+
+class MaxProcessingTimeTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--workers", "1", "--chunk-size", "1", "--chunk-delay-ms", "1000"};
+  }
+};
+
+// Slow: the shortest allowed max_processing_time is one minute.
+TEST_F(MaxProcessingTimeTest, BatchIsStoppedWhenTimeRunsOut) {
+  std::string token = CreateToken("slow", 1000);
+  Json defaults = {{"country_iso", "USA"}, {"max_processing_time", "PT1M"}};
+  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(200), defaults));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  Json stopped = WaitForStatus(token, id, "stopped", 100s);
+  ASSERT_TRUE(stopped.is_object());
+  Json r = stopped["result"];
+  EXPECT_EQ(r.value("reason", ""), "max_processing_time_reached") << stopped.dump();
+  int processed = r.value("records_processed", -1);
+  EXPECT_GT(processed, 0);
+  EXPECT_LT(processed, 200);
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(Credits("slow"), 1000 - Processed(BatchStatus(token, id).JsonBody()));
+}
+
+// ---------------------------------------------------------------- ops
+
+// One sample of the Prometheus text format.
+struct Sample {
+  std::string name;
+  std::map<std::string, std::string> labels;
+  double value = 0;
+};
+
+// Parses the sample lines of a Prometheus text exposition (label values may
+// contain '}' or escaped quotes, hence no regex).
+std::vector<Sample> ParseMetrics(const std::string& text) {
+  std::vector<Sample> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    Sample s;
+    size_t i = 0;
+    while (i < line.size() && line[i] != '{' && line[i] != ' ') ++i;
+    s.name = line.substr(0, i);
+    if (i < line.size() && line[i] == '{') {
+      ++i;
+      while (i < line.size() && line[i] != '}') {
+        size_t eq = line.find('=', i);
+        if (eq == std::string::npos || eq + 1 >= line.size() || line[eq + 1] != '"') break;
+        std::string key = line.substr(i, eq - i);
+        std::string value;
+        size_t j = eq + 2;
+        for (; j < line.size() && line[j] != '"'; ++j) {
+          if (line[j] == '\\' && j + 1 < line.size()) ++j;
+          value += line[j];
+        }
+        s.labels[key] = value;
+        i = j + 1;
+        if (i < line.size() && line[i] == ',') ++i;
+      }
+      ++i;  // '}'
+    }
+    s.value = std::strtod(line.c_str() + std::min(i, line.size()), nullptr);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// The first sample named `name` whose labels include all of `want`.
+const Sample* FindSample(const std::vector<Sample>& samples, const std::string& name,
+                         const std::map<std::string, std::string>& want = {}) {
+  for (const Sample& s : samples) {
+    if (s.name != name) continue;
+    bool ok = true;
+    for (const auto& [k, v] : want) {
+      auto it = s.labels.find(k);
+      ok &= it != s.labels.end() && it->second == v;
+    }
+    if (ok) return &s;
+  }
+  return nullptr;
+}
+
+class OpsTest : public ServerTest {};
+
+TEST_F(OpsTest, HealthAndReadiness) {
+  for (const char* path : {"/healthz", "/readyz"}) {
+    HttpResponse r = Send({"GET", path, {}, ""});
+    EXPECT_EQ(r.status, 200) << path << r.Evidence();
+  }
+}
+
+TEST_F(OpsTest, MetricsExposeTheDocumentedSeries) {
+  std::string token = CreateToken("ops", 100);
+  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(3), Usa()));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  WaitForStatus(token, id, "completed", 20s);
+  BatchStatus(token, RandomUuidV4());  // a 404 to count
+  HttpResponse r = Send({"GET", "/metrics", {}, ""});
+  ASSERT_EQ(r.status, 200) << r.Evidence();
+  EXPECT_EQ(r.Header("Content-Type").value_or("").rfind("text/plain", 0), 0u) << r.Evidence();
+  const std::string& m = r.body;
+  std::vector<Sample> samples = ParseMetrics(m);
+  const std::string dump = "\n" + m.substr(0, 4000);
+
+  const Sample* ok = FindSample(samples, "phonebulk_http_requests_total", {{"status", "200"}});
+  ASSERT_NE(ok, nullptr) << "no phonebulk_http_requests_total{status=\"200\"}" << dump;
+  EXPECT_FALSE(ok->labels.count("route") == 0 || ok->labels.at("route").empty())
+      << "requests_total without a route label" << dump;
+  EXPECT_GE(ok->value, 1.0);
+  EXPECT_NE(FindSample(samples, "phonebulk_http_requests_total", {{"status", "404"}}), nullptr)
+      << "the 404 was not counted" << dump;
+  EXPECT_TRUE(std::regex_search(
+      m, std::regex(R"((^|\n)# TYPE phonebulk_http_request_duration_seconds histogram)")))
+      << "duration is not declared a histogram" << dump;
+  EXPECT_NE(FindSample(samples, "phonebulk_http_request_duration_seconds_bucket", {{"le", "+Inf"}}),
+            nullptr)
+      << dump;
+  EXPECT_NE(FindSample(samples, "phonebulk_http_request_duration_seconds_sum"), nullptr) << dump;
+  EXPECT_NE(FindSample(samples, "phonebulk_http_request_duration_seconds_count"), nullptr) << dump;
+  const Sample* completed = FindSample(samples, "phonebulk_batches", {{"status", "completed"}});
+  ASSERT_NE(completed, nullptr) << "no phonebulk_batches{status=\"completed\"}" << dump;
+  EXPECT_GE(completed->value, 1.0) << dump;
+  const Sample* numbers = FindSample(samples, "phonebulk_numbers_processed_total");
+  ASSERT_NE(numbers, nullptr) << dump;
+  EXPECT_GE(numbers->value, 3.0) << dump;
+  EXPECT_NE(FindSample(samples, "phonebulk_queue_depth_chunks"), nullptr) << dump;
+  // Route labels are templates, not raw paths: no batch id in the metrics.
+  EXPECT_EQ(m.find(id), std::string::npos) << "a batch id leaked into a label";
+}
+
+}  // namespace
+}  // namespace phonebulk::it
