@@ -24,6 +24,7 @@ import argparse
 import datetime
 import http.client
 import json
+import resource
 import statistics
 import sys
 import threading
@@ -251,6 +252,9 @@ def main():
         "results_bytes": bytes_down,
         "status_polls": polls,
         "rate_limited_429": c.rate_limited + up_client.rate_limited,
+        "client_cpu_seconds": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_utime +
+            resource.getrusage(resource.RUSAGE_SELF).ru_stime, 2),
         "errors": errors,
     }
     print(json.dumps(out, indent=2))

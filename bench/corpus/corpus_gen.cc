@@ -18,12 +18,15 @@
 // store might one day). Most varied numbers stay valid; some do not, as in a
 // real customer list.
 //
-// The mix (percent of rows), chosen to look like a CRM export:
-//   30 "+4420..." E.164 with '+'           14 "4420..." E.164 without '+'
+// The mix (percent of rows; kForms below), chosen to look like a CRM export:
+//   32 "+4420..." E.164 with '+'           14 "4420..." E.164 without '+'
 //    8 "004420..." '00' prefix              5 "+44 20 7031 3000" INTERNATIONAL
 //   23 national form + its country_iso      8 E.164 with digits dropped/added
 //    3 national form + a wrong country_iso  5 junk ("n/a", emails, UTF-8, ...)
-//    3 long strings (100-1000 chars)        1 empty
+//    1 long strings (100-1000 chars)        1 empty
+// --form=NAME writes rows of one form only (plus_e164, digits, double_zero,
+// international, national, wrong_length, wrong_country, junk, long, empty),
+// for measuring each form's cost on its own.
 // Regions are drawn uniformly (the corpus is about many countries, not about
 // the US); within a region a mobile number is drawn half of the time and a
 // fixed-line number 30% of the time, as in consumer lists, other types
@@ -60,6 +63,7 @@ struct Flags {
   int64_t count = 100'000;
   int batch = 10'000;
   std::string out = "bench/out/corpus";
+  std::string form;  // empty: the default mix
 };
 
 // One example number and what the corpus needs to write it nationally.
@@ -74,6 +78,44 @@ struct RegionExamples {
   std::vector<Example> mobile;
   std::vector<Example> fixed;
   std::vector<Example> other;
+};
+
+// How a row's number is written. The mix below is the corpus's shape.
+enum class FormKind {
+  kPlusE164,
+  kDigits,
+  kDoubleZero,
+  kInternational,
+  kNational,
+  kWrongLength,
+  kWrongCountry,
+  kJunk,
+  kLong,
+  kEmpty,
+};
+
+struct Form {
+  FormKind kind;
+  const char* name;  // for --form
+  int percent;       // share of the default mix
+};
+
+// Percentages add up to 100. Long strings are kept at 1%: libphonenumber's
+// cost grows with the square of the input length (a 1000-character input
+// takes milliseconds), so their share decides the corpus's average more
+// than anything else, and real lists hold few of them; `--form=long` gives
+// their cost on its own.
+constexpr Form kForms[] = {
+    {FormKind::kPlusE164, "plus_e164", 32},
+    {FormKind::kDigits, "digits", 14},
+    {FormKind::kDoubleZero, "double_zero", 8},
+    {FormKind::kInternational, "international", 5},
+    {FormKind::kNational, "national", 23},
+    {FormKind::kWrongLength, "wrong_length", 8},
+    {FormKind::kWrongCountry, "wrong_country", 3},
+    {FormKind::kJunk, "junk", 5},
+    {FormKind::kLong, "long", 1},
+    {FormKind::kEmpty, "empty", 1},
 };
 
 class Rng {
@@ -139,52 +181,79 @@ class Generator {
   size_t non_geo_count() const { return non_geo_.size(); }
 
   // Appends one row: the number as a client would send it, and its
-  // country_iso (possibly empty).
-  void Row(std::string* number, std::string* country) {
+  // country_iso (possibly empty). `only`: a form to use for every row
+  // instead of drawing one (for the per-form breakdown).
+  void Row(const Form* only, std::string* number, std::string* country) {
     number->clear();
     country->clear();
-    const int roll = static_cast<int>(rng_.Below(100));
-    if (roll < 5) return Junk(number);
-    if (roll < 8) return Long(number);
-    if (roll < 9) return;  // empty number: accepted, answered unverified
-
+    const Form& form = only != nullptr ? *only : DrawForm();
+    switch (form.kind) {
+      case FormKind::kJunk:
+        return Junk(number);
+      case FormKind::kLong:
+        return Long(number);
+      case FormKind::kEmpty:
+        return;  // accepted, answered unverified
+      default:
+        break;
+    }
     Example e = VariedExample();
     std::string e164;
     util_.Format(e.number, PhoneNumberUtil::E164, &e164);  // "+4420..."
-    if (roll < 39) {
-      *number = e164;
-    } else if (roll < 53) {
-      *number = e164.substr(1);
-    } else if (roll < 61) {
-      *number = absl::StrCat("00", e164.substr(1));
-    } else if (roll < 66) {
-      util_.Format(e.number, PhoneNumberUtil::INTERNATIONAL, number);
-    } else if (roll < 89) {
-      if (e.alpha3.empty()) {
-        *number = e164;  // no country to give: write it internationally
-      } else {
+    switch (form.kind) {
+      case FormKind::kPlusE164:
+        *number = e164;
+        break;
+      case FormKind::kDigits:
+        *number = e164.substr(1);
+        break;
+      case FormKind::kDoubleZero:
+        *number = absl::StrCat("00", e164.substr(1));
+        break;
+      case FormKind::kInternational:
+        util_.Format(e.number, PhoneNumberUtil::INTERNATIONAL, number);
+        break;
+      case FormKind::kNational:
+        if (e.alpha3.empty()) {
+          *number = e164;  // no country to give: write it internationally
+        } else {
+          util_.Format(e.number, PhoneNumberUtil::NATIONAL, number);
+          *country = e.alpha3;
+        }
+        break;
+      case FormKind::kWrongLength: {
+        // Drop or add 1-4 digits: mostly invalid, some parse errors (too
+        // short), now and then valid elsewhere in the plan.
+        std::string digits = e164.substr(1);
+        const int n = 1 + static_cast<int>(rng_.Below(4));
+        if (rng_.Percent(50) && digits.size() > static_cast<size_t>(n) + 1) {
+          digits.erase(digits.size() - n);
+        } else {
+          for (int i = 0; i < n; ++i) digits.push_back(rng_.Digit());
+        }
+        *number = rng_.Percent(50) ? absl::StrCat("+", digits) : digits;
+        break;
+      }
+      case FormKind::kWrongCountry:
+        // A national number read with some other country's rules.
         util_.Format(e.number, PhoneNumberUtil::NATIONAL, number);
-        *country = e.alpha3;
-      }
-    } else if (roll < 97) {
-      // Wrong length: drop or add 1-4 digits; mostly invalid, some parse
-      // errors (too short), sometimes still valid elsewhere in the plan.
-      std::string digits = e164.substr(1);
-      const int n = 1 + static_cast<int>(rng_.Below(4));
-      if (rng_.Percent(50) && digits.size() > static_cast<size_t>(n) + 1) {
-        digits.resize(digits.size() - n);
-      } else {
-        for (int i = 0; i < n; ++i) digits.push_back(rng_.Digit());
-      }
-      *number = rng_.Percent(50) ? absl::StrCat("+", digits) : digits;
-    } else {
-      // A national number read with some other country's rules.
-      util_.Format(e.number, PhoneNumberUtil::NATIONAL, number);
-      *country = Pick(rng_, alpha3s_);
+        *country = Pick(rng_, alpha3s_);
+        break;
+      default:
+        break;
     }
   }
 
  private:
+  const Form& DrawForm() {
+    int roll = static_cast<int>(rng_.Below(100));
+    for (const Form& f : kForms) {
+      if (roll < f.percent) return f;
+      roll -= f.percent;
+    }
+    return kForms[0];  // unreachable: the percents add up to 100
+  }
+
   // A random example number with its last digits (up to 4, never the
   // whole number) replaced by random ones.
   Example VariedExample() {
@@ -324,10 +393,12 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
       f->batch = std::atoi(v);
     } else if (const char* v = value("--out")) {
       f->out = v;
+    } else if (const char* v = value("--form")) {
+      f->form = v;
     } else {
       std::cerr << "unknown argument: " << a << "\n"
                 << "usage: phonebulk_corpus [--seed=N] [--count=N] "
-                   "[--batch=N] [--out=PREFIX]\n";
+                   "[--batch=N] [--out=PREFIX] [--form=NAME]\n";
       return false;
     }
   }
@@ -341,6 +412,18 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
 int Main(int argc, char** argv) {
   Flags flags;
   if (!ParseFlags(argc, argv, &flags)) return 2;
+  const Form* only = nullptr;
+  if (!flags.form.empty()) {
+    for (const Form& f : kForms) {
+      if (flags.form == f.name) only = &f;
+    }
+    if (only == nullptr) {
+      std::cerr << "--form: unknown form '" << flags.form << "'; one of:";
+      for (const Form& f : kForms) std::cerr << " " << f.name;
+      std::cerr << "\n";
+      return 2;
+    }
+  }
   Generator gen(flags.seed, phone::Countries::Default());
 
   std::ofstream tsv(flags.out + ".tsv", std::ios::binary);
@@ -353,7 +436,7 @@ int Main(int argc, char** argv) {
   int in_body = 0;
   int batch_no = 0;
   for (int64_t i = 0; i < flags.count; ++i) {
-    gen.Row(&number, &country);
+    gen.Row(only, &number, &country);
     tsv << number << '\t' << country << '\n';
     if (in_body == 0) {
       body = "{\"defaults\":{\"output_format\":\"E164\",";

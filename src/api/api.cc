@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/api_call.h"
 #include "api/errors.h"
 #include "api/json_views.h"
 #include "batch/config.h"
@@ -22,6 +23,12 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr std::string_view kBatchesPath = "/phone/bulk/v1/batches";
+constexpr std::string_view kValidatePath = "/phone/validate/v2";
+
+std::string_view ProductName(store::Product product) {
+  return product == store::kProductPhoneValidate ? "phone-validate"
+                                                 : "phone-bulk";
+}
 
 // Accept admits JSON when any listed media range is application/json,
 // application/* or */* (parameters such as q are ignored).
@@ -43,32 +50,49 @@ bool IsJsonContentType(std::string_view content_type) {
   return EqualsIgnoreCase(TrimAscii(type), "application/json");
 }
 
+// Only a body needs a Content-Type; an empty one is refused by the parser.
+bool HasNonJsonBody(const HttpRequest& request) {
+  return !request.body().empty() &&
+         !IsJsonContentType(request[http::field::content_type]);
+}
+
+constexpr char kNotJson[] = "send the body as 'Content-Type: application/json'";
+
 }  // namespace
 
-// One request in progress: what the pipeline learns as it goes.
-struct Api::Call {
-  const HttpRequest& request;
-  const RequestContext& ctx;
-  absl::Time started;
-  std::string path;          // target without the query
-  std::string route;         // template for metrics and logs
-  std::string reference_id;  // echoed when valid
-  bool add_metadata = false;
-  std::optional<store::Token> token;
-  std::optional<store::Account> account;
-  RateLimiter::Decision rate;
-};
+absl::StatusOr<phone::Extensions> ParseInclude(std::string_view target) {
+  phone::Extensions extensions;
+  size_t query = target.find('?');
+  if (query == std::string_view::npos) return extensions;
+  for (std::string_view param : Split(target.substr(query + 1), '&')) {
+    if (!param.starts_with("include=")) continue;
+    for (std::string_view item : Split(param.substr(8), ',')) {
+      if (item == "location") {
+        extensions.location = true;
+      } else if (item == "time_zones") {
+        extensions.time_zones = true;
+      } else if (!item.empty()) {
+        return absl::InvalidArgumentError(
+            "query include: '" + std::string(item.substr(0, 40)) +
+            "' is not an extension; use location and/or time_zones");
+      }
+    }
+  }
+  return extensions;
+}
 
 Api::Api(store::Store& store, batch::BatchService& service,
          const phone::Countries& countries, const Clock& clock,
-         HttpMetrics& metrics, ApiHooks hooks, ApiOptions options)
+         HttpMetrics& metrics, ApiHooks hooks, ApiOptions options,
+         const batch::ValidateService* validate)
     : store_(store),
       service_(service),
       countries_(countries),
       clock_(clock),
       metrics_(metrics),
       hooks_(std::move(hooks)),
-      options_(options) {}
+      options_(options),
+      validate_(validate) {}
 
 HttpResponse Api::Handle(const HttpRequest& request,
                          const RequestContext& ctx) {
@@ -167,6 +191,22 @@ HttpResponse Api::Dispatch(Call& call) {
     return HandleOps(call);
   }
 
+  // The real-time endpoint: the same header rules as the bulk routes, but
+  // its own product scope.
+  if (path == kValidatePath) {
+    if (method != http::verb::post) {
+      HttpResponse res = Error(call, 405, "this path only answers POST");
+      res.set(http::field::allow, "POST");
+      return res;
+    }
+    if (auto refused = CheckHeaders(call)) return *std::move(refused);
+    if (auto refused = Authenticate(call, store::kProductPhoneValidate)) {
+      return *std::move(refused);
+    }
+    if (HasNonJsonBody(call.request)) return Error(call, 415, kNotJson);
+    return HandleValidate(call);
+  }
+
   // Bulk Phone v1: /phone/bulk/v1/batches[/{id}[/start|/stop|/results]].
   std::string_view rest;
   if (path == kBatchesPath) {
@@ -209,7 +249,9 @@ HttpResponse Api::Dispatch(Call& call) {
   }
 
   if (auto refused = CheckHeaders(call)) return *std::move(refused);
-  if (auto refused = Authenticate(call)) return *std::move(refused);
+  if (auto refused = Authenticate(call, store::kProductPhoneBulk)) {
+    return *std::move(refused);
+  }
 
   if (!batch_id.empty() && !IsUuid(batch_id)) {
     return Error(call, 400,
@@ -217,11 +259,7 @@ HttpResponse Api::Dispatch(Call& call) {
                      "' is not a batch id; batch ids are UUIDs such as "
                      "'3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b'");
   }
-  if (!call.request.body().empty() &&
-      !IsJsonContentType(call.request[http::field::content_type])) {
-    return Error(call, 415,
-                 "send the body as 'Content-Type: application/json'");
-  }
+  if (HasNonJsonBody(call.request)) return Error(call, 415, kNotJson);
   if (batch_id.empty()) {
     return method == http::verb::post ? HandleCreate(call) : HandleList(call);
   }
@@ -254,7 +292,8 @@ std::optional<HttpResponse> Api::CheckHeaders(Call& call) {
   return std::nullopt;
 }
 
-std::optional<HttpResponse> Api::Authenticate(Call& call) {
+std::optional<HttpResponse> Api::Authenticate(Call& call,
+                                              store::Product product) {
   const HttpRequest& req = call.request;
   std::string_view token = req["Auth-Token"];
   if (token.empty()) token = req["x-app-key"];
@@ -304,9 +343,10 @@ std::optional<HttpResponse> Api::Authenticate(Call& call) {
 
   const store::Token& t = *call.token;
   if (t.disabled) return Error(call, 403, "the token is disabled");
-  if ((t.products & store::kProductPhoneBulk) == 0) {
+  if ((t.products & product) == 0) {
     return Error(call, 403,
-                 "the token is not scoped to the phone-bulk product");
+                 "the token is not scoped to the " +
+                     std::string(ProductName(product)) + " product");
   }
   if (!t.allow_ips.empty()) {
     bool allowed = false;
@@ -360,9 +400,12 @@ HttpResponse Api::HandleBatch(Call& call, std::string_view batch_id,
   std::string id = ToLowerAscii(batch_id);
   absl::StatusOr<batch::BatchView> view;
   if (action == "results") {
-    auto results = service_.Results(account, id);
+    auto extensions = ParseInclude(call.request.target());
+    if (!extensions.ok()) return FromStatus(call, extensions.status());
+    auto results = service_.Results(account, id, *extensions);
     if (!results.ok()) return FromStatus(call, results.status());
-    return Json(call, BatchResultsJson(*results, call.add_metadata));
+    return Json(call,
+                BatchResultsJson(*results, call.add_metadata, *extensions));
   }
   if (action == "start") {
     view = service_.Start(account, id);

@@ -10,15 +10,25 @@
 #include "api/http/http_server.h"
 #include "api/metrics.h"
 #include "batch/service.h"
+#include "batch/validate_service.h"
 #include "common/clock.h"
 #include "phone/countries.h"
+#include "phone/enricher.h"
 #include "store/store.h"
 
 namespace phonebulk::api {
 
+// Reads the opt-in extensions from a request target's query
+// ("?include=location,time_zones"). InvalidArgument names an unknown one.
+absl::StatusOr<phone::Extensions> ParseInclude(std::string_view target);
+
 struct ApiOptions {
   // Shown in X-Rate-Limit-* for callers whose account is not known.
   int default_rate_limit = 150;
+  // Test-only (serve --chunk-delay-ms): each real-time validation takes at
+  // least this long, so that Timeout-Seconds can be seen to give 408
+  // offline. Zero in production.
+  absl::Duration validate_delay = absl::ZeroDuration();
 };
 
 // Hooks into the rest of the process, so the API does not own workers.
@@ -28,14 +38,17 @@ struct ApiHooks {
 };
 
 // The HTTP face of phonebulk: routing, the contract's header rules, auth,
-// rate limits, error bodies and the JSON views, on top of BatchService.
+// rate limits, error bodies and the JSON views, on top of BatchService and
+// ValidateService.
 // Thread-safe: Handle() is called concurrently from the I/O threads.
 class Api {
  public:
-  // Every reference must outlive the Api.
+  // Every reference must outlive the Api, and `validate` too when given;
+  // without it POST /phone/validate/v2 answers 503.
   Api(store::Store& store, batch::BatchService& service,
       const phone::Countries& countries, const Clock& clock,
-      HttpMetrics& metrics, ApiHooks hooks, ApiOptions options);
+      HttpMetrics& metrics, ApiHooks hooks, ApiOptions options,
+      const batch::ValidateService* validate = nullptr);
 
   HttpResponse Handle(const HttpRequest& request, const RequestContext& ctx);
 
@@ -59,13 +72,18 @@ class Api {
   // Header rules shared by every authenticated route; an error response
   // when the request must be refused.
   std::optional<HttpResponse> CheckHeaders(Call& call);
-  std::optional<HttpResponse> Authenticate(Call& call);
+  // Resolves the token and account, applies the rate limit, and refuses a
+  // token that is disabled, not scoped to `product`, or called from outside
+  // its allow-lists.
+  std::optional<HttpResponse> Authenticate(Call& call, store::Product product);
 
   HttpResponse HandleCreate(Call& call);
   HttpResponse HandleList(Call& call);
   HttpResponse HandleBatch(Call& call, std::string_view batch_id,
                            std::string_view action);
   HttpResponse HandleOps(Call& call);
+  // POST /phone/validate/v2 (validate_handler.cc).
+  HttpResponse HandleValidate(Call& call);
 
   store::Store& store_;
   batch::BatchService& service_;
@@ -74,6 +92,7 @@ class Api {
   HttpMetrics& metrics_;
   const ApiHooks hooks_;
   const ApiOptions options_;
+  const batch::ValidateService* validate_;
   RateLimiter rate_limiter_;
   std::atomic<bool> draining_{false};
 };

@@ -75,12 +75,69 @@ void WriteBatchConfig(Writer& w, const batch::BatchConfig& c) {
   w.EndObject();
 }
 
+// The contract's `metadata` fields of one phone, each left out when unknown.
+void WritePhoneMetadataFields(Writer& w, const phone::PhoneResult& r) {
+  StrIfSet(w, "original_operator_name", r.original_operator_name);
+  StrIfSet(w, "original_network_status", r.original_network_status);
+  StrIfSet(w, "original_home_network_identity",
+           r.original_home_network_identity);
+  // Offline, the original country is the current one: both twins carry the
+  // same values until a porting source says otherwise.
+  StrIfSet(w, "original_country_prefix", r.country_prefix);
+  StrIfSet(w, "original_country_name", r.country_name);
+  StrIfSet(w, "original_country_iso", r.country_iso);
+  StrIfSet(w, "operator_name", r.operator_name);
+  StrIfSet(w, "network_status", r.network_status);
+  StrIfSet(w, "home_network_identity", r.home_network_identity);
+  StrIfSet(w, "country_prefix", r.country_prefix);
+  StrIfSet(w, "country_name", r.country_name);
+  StrIfSet(w, "country_iso", r.country_iso);
+  StrIfSet(w, "is_ported", r.is_ported);
+  StrIfSet(w, "email_to_sms_address", r.email_to_sms_address);
+  StrIfSet(w, "email_to_mms_address", r.email_to_mms_address);
+}
+
+// The opt-in extensions, beside the contract's fields, only when asked.
+void WriteExtensions(Writer& w, const phone::PhoneResult& r,
+                     const phone::Extensions& extensions) {
+  if (extensions.location) Str(w, "location", r.location);
+  if (extensions.time_zones) {
+    w.Key("time_zones");
+    w.StartArray();
+    for (const std::string& zone : r.time_zones) {
+      w.String(zone.data(), static_cast<rapidjson::SizeType>(zone.size()));
+    }
+    w.EndArray();
+  }
+}
+
+// The fields of one phone up to (not including) `metadata`.
+void WritePhoneFields(Writer& w, std::string_view number,
+                      const phone::PhoneResult& r, bool get_ported_date,
+                      bool title_case, bool with_disposable = true) {
+  Str(w, "number", number);
+  Str(w, "validated_phone_number", r.validated_phone_number);
+  Str(w, "formatted_phone_number", r.formatted_phone_number);
+  std::string_view type = phone::PhoneTypeName(r.phone_type);
+  std::string_view confidence = phone::ConfidenceName(r.confidence);
+  if (title_case) {
+    Str(w, "phone_type", phone::TitleCase(type));
+    Str(w, "confidence", phone::TitleCase(confidence));
+  } else {
+    Str(w, "phone_type", type);
+    Str(w, "confidence", confidence);
+  }
+  if (get_ported_date) Str(w, "ported_date", r.ported_date);
+  if (with_disposable) Str(w, "disposable_number", r.disposable_number);
+}
+
 void WritePhone(Writer& w, const batch::PhoneView& phone,
-                const batch::BatchConfig& config, bool add_metadata) {
+                const batch::BatchConfig& config, bool add_metadata,
+                const phone::Extensions& extensions) {
   w.StartObject();
-  Str(w, "number", phone.number);
   if (!phone.result.has_value()) {
     // An unprocessed phone of a stopped batch: the contract's empty strings.
+    Str(w, "number", phone.number);
     Str(w, "validated_phone_number", "");
     Str(w, "formatted_phone_number", "");
     Str(w, "phone_type", "");
@@ -97,23 +154,13 @@ void WritePhone(Writer& w, const batch::PhoneView& phone,
     return;
   }
   const phone::PhoneResult& r = *phone.result;
-  Str(w, "validated_phone_number", r.validated_phone_number);
-  Str(w, "formatted_phone_number", r.formatted_phone_number);
-  Str(w, "phone_type", phone::PhoneTypeName(r.phone_type));
-  Str(w, "confidence", phone::ConfidenceName(r.confidence));
-  if (config.get_ported_date) Str(w, "ported_date", r.ported_date);
-  Str(w, "disposable_number", r.disposable_number);
+  WritePhoneFields(w, phone.number, r, config.get_ported_date,
+                   /*title_case=*/false);
+  WriteExtensions(w, r, extensions);
   if (add_metadata) {
     w.Key("metadata");
     w.StartObject();
-    // Offline, the original network is the current one: both twins carry the
-    // same country until a porting source says otherwise.
-    StrIfSet(w, "original_country_prefix", r.country_prefix);
-    StrIfSet(w, "original_country_name", r.country_name);
-    StrIfSet(w, "original_country_iso", r.country_iso);
-    StrIfSet(w, "country_prefix", r.country_prefix);
-    StrIfSet(w, "country_name", r.country_name);
-    StrIfSet(w, "country_iso", r.country_iso);
+    WritePhoneMetadataFields(w, r);
     w.EndObject();
   }
   w.EndObject();
@@ -172,7 +219,8 @@ std::string BatchListJson(std::span<const batch::BatchView> views) {
 }
 
 std::string BatchResultsJson(const batch::BatchResults& results,
-                             bool add_metadata) {
+                             bool add_metadata,
+                             const phone::Extensions& extensions) {
   const store::Batch& b = results.view.batch;
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -198,9 +246,33 @@ std::string BatchResultsJson(const batch::BatchResults& results,
   w.Key("phones");
   w.StartArray();
   for (const batch::PhoneView& p : results.phones) {
-    WritePhone(w, p, results.view.config, add_metadata);
+    WritePhone(w, p, results.view.config, add_metadata, extensions);
   }
   w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return Finish(buf);
+}
+
+std::string ValidateV2Json(std::string_view number,
+                           const phone::PhoneResult& result,
+                           bool get_ported_date, bool get_disposable_number,
+                           const phone::Extensions& extensions) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("result");
+  w.StartObject();
+  WritePhoneFields(w, number, result, get_ported_date, /*title_case=*/true,
+                   get_disposable_number);
+  WriteExtensions(w, result, extensions);
+  w.EndObject();
+  w.Key("metadata");
+  w.StartObject();
+  w.Key("phone_detail");
+  w.StartObject();
+  WritePhoneMetadataFields(w, result);
+  w.EndObject();
   w.EndObject();
   w.EndObject();
   return Finish(buf);

@@ -3,8 +3,10 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "batch/service.h"
+#include "phone/enricher.h"
 
 namespace phonebulk::api {
 
@@ -21,9 +23,22 @@ std::string BatchStatusJson(const batch::BatchView& view, bool add_metadata);
 // {"result":{"batches":[status objects]}}.
 std::string BatchListJson(std::span<const batch::BatchView> views);
 
-// {"result":{"batch_id",...,"statistics":[...],"phones":[...]}}.
+// {"result":{"batch_id",...,"statistics":[...],"phones":[...]}}. The
+// extensions (include=location,time_zones) add "location" and/or
+// "time_zones" to each processed phone; without them the answer is exactly
+// the contract's.
 std::string BatchResultsJson(const batch::BatchResults& results,
-                             bool add_metadata);
+                             bool add_metadata,
+                             const phone::Extensions& extensions = {});
+
+// The real-time answer: {"result":{one phone, phone_type and confidence in
+// title case}, "metadata":{"phone_detail":{the metadata fields}}}.
+// `ported_date` is there only when `get_ported_date`, `disposable_number`
+// only when `get_disposable_number` (the request's options).
+std::string ValidateV2Json(std::string_view number,
+                           const phone::PhoneResult& result,
+                           bool get_ported_date, bool get_disposable_number,
+                           const phone::Extensions& extensions = {});
 
 }  // namespace phonebulk::api
 

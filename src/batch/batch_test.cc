@@ -105,7 +105,8 @@ class BatchFlowTest : public ::testing::Test {
     ProcessorOptions popts;
     popts.retention = options.retention;
     processor_ =
-        std::make_unique<Processor>(*store_, validator_, clock_, popts);
+        std::make_unique<Processor>(*store_, Engine{validator_, nullptr}, clock_,
+                                             popts);
   }
   void TearDown() override {
     processor_.reset();

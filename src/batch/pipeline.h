@@ -4,17 +4,23 @@
 #include <string_view>
 
 #include "batch/config.h"
+#include "phone/enricher.h"
 #include "phone/types.h"
 #include "phone/validator.h"
 
 namespace phonebulk::batch {
 
-// The per-number pipeline shared by bulk batches (and, later, the real-time
-// endpoint and the offline CLI): validate with libphonenumber, then apply
-// the request's options. `country_iso` is the phone's own override or empty.
-// Thread-safe when `validator` is.
-phone::PhoneResult ProcessPhone(const phone::Validator& validator,
-                                std::string_view number,
+// The validator and the enricher every caller of ProcessPhone shares.
+struct Engine {
+  const phone::Validator& validator;
+  const phone::Enricher* enricher = nullptr;  // null: validation only
+};
+
+// The per-number pipeline shared by bulk batches, the real-time endpoint and
+// the offline CLI, so the three always answer alike: validate with
+// libphonenumber, add offline intelligence, then apply the request's
+// options. `country_iso` is the phone's own override or empty. Thread-safe.
+phone::PhoneResult ProcessPhone(const Engine& engine, std::string_view number,
                                 std::string_view country_iso,
                                 const BatchConfig& config);
 

@@ -9,13 +9,14 @@
 #include "batch/credits.h"
 #include "batch/pipeline.h"
 #include "batch/result_codec.h"
+#include "batch/validate_request.h"
 
 namespace phonebulk::batch {
 
-Processor::Processor(store::Store& store, const phone::Validator& validator,
-                     const Clock& clock, ProcessorOptions options)
+Processor::Processor(store::Store& store, Engine engine, const Clock& clock,
+                     ProcessorOptions options)
     : store_(store),
-      validator_(validator),
+      engine_(engine),
       clock_(clock),
       options_(std::move(options)) {}
 
@@ -73,7 +74,7 @@ bool Processor::RunOnce() {
   for (size_t i = 0; i < claim.phones.size(); ++i) {
     const store::PhoneInput& in = claim.phones[i];
     phone::PhoneResult result =
-        ProcessPhone(validator_, in.number, in.country_iso, *config);
+        ProcessPhone(engine_, in.number, in.country_iso, *config);
     charge += ChargeForPhone(result, /*supplementary_lookup_made=*/false);
     processed.push_back(
         {claim.first_index + static_cast<int>(i), EncodeResult(result)});
@@ -125,6 +126,9 @@ void Processor::MaintenanceLoop() {
       if (purged.ok() && *purged > 0) {
         spdlog::info("event=retention_purge batches={}", *purged);
       }
+      // No caller may ask for a real-time answer older than this.
+      (void)store_.PurgeCachedResultsBefore(
+          clock_.Now() - absl::Hours(24) * kMaxCacheValueDays);
       next_purge = clock_.Now() + options_.purge_interval;
     }
     std::unique_lock<std::mutex> lock(mu_);

@@ -12,7 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "phone/validator.h"
+#include "batch/pipeline.h"
 #include "store/store.h"
 
 namespace phonebulk::batch {
@@ -51,9 +51,9 @@ struct ProcessorCounters {
 // still held.
 class Processor {
  public:
-  // `store`, `validator` and `clock` must outlive the processor.
-  Processor(store::Store& store, const phone::Validator& validator,
-            const Clock& clock, ProcessorOptions options);
+  // `store`, the engine's parts and `clock` must outlive the processor.
+  Processor(store::Store& store, Engine engine, const Clock& clock,
+            ProcessorOptions options);
   ~Processor();
 
   void Start();
@@ -75,7 +75,7 @@ class Processor {
   void IdleWait(absl::Duration d);
 
   store::Store& store_;
-  const phone::Validator& validator_;
+  const Engine engine_;
   const Clock& clock_;
   const ProcessorOptions options_;
   ProcessorCounters counters_;

@@ -18,6 +18,15 @@ constexpr char kName[] = "cn";
 constexpr char kIso[] = "ci";
 constexpr char kPorted[] = "pd";
 constexpr char kDisposable[] = "dn";
+constexpr char kOriginalOperator[] = "oo";
+constexpr char kOperator[] = "op";
+constexpr char kOriginalNetwork[] = "on";
+constexpr char kNetwork[] = "nw";
+constexpr char kOriginalNetworkStatus[] = "os";
+constexpr char kNetworkStatus[] = "ns";
+constexpr char kIsPorted[] = "ip";
+constexpr char kEmailSms[] = "es";
+constexpr char kEmailMms[] = "em";
 
 void PutString(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key,
                const std::string& value) {
@@ -51,6 +60,15 @@ std::string EncodeResult(const phone::PhoneResult& r) {
   PutString(w, kIso, r.country_iso);
   PutString(w, kPorted, r.ported_date);
   PutString(w, kDisposable, r.disposable_number);
+  PutString(w, kOriginalOperator, r.original_operator_name);
+  PutString(w, kOperator, r.operator_name);
+  PutString(w, kOriginalNetwork, r.original_home_network_identity);
+  PutString(w, kNetwork, r.home_network_identity);
+  PutString(w, kOriginalNetworkStatus, r.original_network_status);
+  PutString(w, kNetworkStatus, r.network_status);
+  PutString(w, kIsPorted, r.is_ported);
+  PutString(w, kEmailSms, r.email_to_sms_address);
+  PutString(w, kEmailMms, r.email_to_mms_address);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -79,6 +97,15 @@ absl::StatusOr<phone::PhoneResult> DecodeResult(std::string_view blob) {
   r.country_iso = GetString(doc, kIso);
   r.ported_date = GetString(doc, kPorted);
   r.disposable_number = GetString(doc, kDisposable);
+  r.original_operator_name = GetString(doc, kOriginalOperator);
+  r.operator_name = GetString(doc, kOperator);
+  r.original_home_network_identity = GetString(doc, kOriginalNetwork);
+  r.home_network_identity = GetString(doc, kNetwork);
+  r.original_network_status = GetString(doc, kOriginalNetworkStatus);
+  r.network_status = GetString(doc, kNetworkStatus);
+  r.is_ported = GetString(doc, kIsPorted);
+  r.email_to_sms_address = GetString(doc, kEmailSms);
+  r.email_to_mms_address = GetString(doc, kEmailMms);
   return r;
 }
 

@@ -10,8 +10,9 @@
 namespace phonebulk::batch {
 
 BatchService::BatchService(store::Store& store, const Clock& clock,
-                           ServiceOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+                           ServiceOptions options,
+                           const phone::Enricher* enricher)
+    : store_(store), clock_(clock), options_(options), enricher_(enricher) {}
 
 absl::StatusOr<BatchView> BatchService::ToView(store::Batch batch) const {
   auto config = ParseStoredConfig(batch.config_json);
@@ -106,8 +107,9 @@ absl::StatusOr<BatchView> BatchService::Stop(int64_t account_id,
   return ToView(*std::move(stopped));
 }
 
-absl::StatusOr<BatchResults> BatchService::Results(int64_t account_id,
-                                                   std::string_view batch_id) {
+absl::StatusOr<BatchResults> BatchService::Results(
+    int64_t account_id, std::string_view batch_id,
+    const phone::Extensions& extensions) {
   auto view = Load(account_id, batch_id);
   if (!view.ok()) return view.status();
   BatchResults results;
@@ -127,6 +129,9 @@ absl::StatusOr<BatchResults> BatchService::Results(int64_t account_id,
       auto decoded = DecodeResult(*record.result_blob);
       if (!decoded.ok()) return decoded.status();
       confidence = decoded->confidence;
+      if (extensions.any() && enricher_ != nullptr) {
+        enricher_->AddExtensions(&*decoded, extensions);
+      }
       phone.result = *std::move(decoded);
     }
     ++results.statistics[static_cast<int>(confidence)];

@@ -12,6 +12,7 @@
 #include "batch/config.h"
 #include "batch/create_request.h"
 #include "common/clock.h"
+#include "phone/enricher.h"
 #include "phone/types.h"
 #include "store/store.h"
 
@@ -49,8 +50,10 @@ struct ServiceOptions {
 // credits), and the store's own codes. Thread-safe (holds no mutable state).
 class BatchService {
  public:
-  // `store` and `clock` must outlive the service.
-  BatchService(store::Store& store, const Clock& clock, ServiceOptions options);
+  // `store`, `clock` and `enricher` (may be null: no extensions) must
+  // outlive the service.
+  BatchService(store::Store& store, const Clock& clock, ServiceOptions options,
+               const phone::Enricher* enricher = nullptr);
 
   absl::StatusOr<BatchView> Create(int64_t account_id,
                                    CreateBatchRequest request);
@@ -61,8 +64,11 @@ class BatchService {
                                   std::string_view batch_id);
   // Stops it; what is processed stays, the rest is never charged.
   absl::StatusOr<BatchView> Stop(int64_t account_id, std::string_view batch_id);
+  // `extensions` (include=location,time_zones) are worked out now, from the
+  // stored numbers, so processing never pays for what nobody asked.
   absl::StatusOr<BatchResults> Results(int64_t account_id,
-                                       std::string_view batch_id);
+                                       std::string_view batch_id,
+                                       const phone::Extensions& extensions = {});
 
   const ServiceOptions& options() const { return options_; }
 
@@ -74,6 +80,7 @@ class BatchService {
   store::Store& store_;
   const Clock& clock_;
   const ServiceOptions options_;
+  const phone::Enricher* enricher_;
 };
 
 }  // namespace phonebulk::batch

@@ -13,10 +13,13 @@
 #include "api/http/http_server.h"
 #include "batch/processor.h"
 #include "batch/service.h"
+#include "batch/validate_service.h"
 #include "cli/admin.h"
 #include "cli/commands.h"
 #include "common/strings.h"
 #include "phone/countries.h"
+#include "phone/disposable.h"
+#include "phone/enricher.h"
 #include "phone/validator.h"
 #include "store/store.h"
 
@@ -37,6 +40,7 @@ struct ServeFlags {
   int body_timeout_ms = 30'000;
   int default_rate_limit = 150;
   int chunk_delay_ms = 0;
+  std::string disposable_file;
   bool demo = false;
   bool verbose = false;
 };
@@ -82,12 +86,19 @@ int Serve(const ServeFlags& f) {
 
   const phone::Countries& countries = phone::Countries::Default();
   phone::Validator validator(countries);
+  auto disposable = phone::DisposableSource::Open(f.disposable_file);
+  if (!disposable.ok()) {
+    std::cerr << "--disposable-file: " << disposable.status().message() << "\n";
+    return 1;
+  }
+  phone::Enricher enricher(phone::Enricher::BuiltInSources(disposable->get()));
+  batch::Engine engine{validator, &enricher};
   const Clock& clock = Clock::Real();
 
   batch::ServiceOptions service_options;
   service_options.chunk_size = f.chunk_size;
   service_options.retention = absl::Seconds(f.retention_seconds);
-  batch::BatchService service(**store, clock, service_options);
+  batch::BatchService service(**store, clock, service_options, &enricher);
 
   batch::ProcessorOptions processor_options;
   processor_options.workers = f.workers;
@@ -95,7 +106,8 @@ int Serve(const ServeFlags& f) {
   processor_options.chunk_delay = absl::Milliseconds(f.chunk_delay_ms);
   processor_options.retention = service_options.retention;
   processor_options.purge_interval = absl::Seconds(f.purge_interval_seconds);
-  batch::Processor processor(**store, validator, clock, processor_options);
+  batch::Processor processor(**store, engine, clock, processor_options);
+  batch::ValidateService validate(**store, engine, clock);
 
   api::HttpMetrics metrics;
   api::HttpServer* server_ptr = nullptr;
@@ -116,7 +128,11 @@ int Serve(const ServeFlags& f) {
   };
   api::ApiOptions api_options;
   api_options.default_rate_limit = f.default_rate_limit;
-  api::Api api(**store, service, countries, clock, metrics, hooks, api_options);
+  // Test-only: the same slowness for real-time calls, so that their
+  // Timeout-Seconds (408) can be exercised without a slow data source.
+  api_options.validate_delay = absl::Milliseconds(f.chunk_delay_ms);
+  api::Api api(**store, service, countries, clock, metrics, hooks, api_options,
+               &validate);
 
   api::HttpLimits limits;
   limits.max_body_bytes = f.max_body_bytes;
@@ -243,10 +259,15 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--chunk-delay-ms", flags->chunk_delay_ms,
-                  "Sleep per chunk (tests and demos only)")
+                  "Sleep per chunk and per real-time validation (tests and "
+                  "demos only)")
       ->envname("PHONEBULK_CHUNK_DELAY_MS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--disposable-file", flags->disposable_file,
+                  "Disposable-number list (docs/disposable.md); re-read when "
+                  "it changes. Default: the built-in starter list")
+      ->envname("PHONEBULK_DISPOSABLE_FILE");
   cmd->add_flag("--demo", flags->demo,
                 "Create a demo account and print its token when the database "
                 "has no account")

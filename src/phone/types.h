@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace phonebulk::phone {
 
@@ -79,6 +80,24 @@ struct PhoneResult {
   // "not applicable" / "unknown" / an ISO time; filled only on request.
   std::string ported_date;
   std::string disposable_number = "unknown";  // "yes" or "unknown"
+
+  // Offline intelligence (phone/enricher.h). Empty when not known; the
+  // original_ fields describe the range the number was allocated from, the
+  // others where it is now, equal until a porting source says otherwise.
+  std::string original_operator_name;
+  std::string operator_name;
+  std::string original_home_network_identity;  // MCC+MNC, e.g. "23415"
+  std::string home_network_identity;
+  // Only a live-status source knows these; offline they stay empty.
+  std::string original_network_status;
+  std::string network_status;
+  // "yes", "no" or "unknown"; empty for numbers that are not valid.
+  std::string is_ported;
+  std::string email_to_sms_address;
+  std::string email_to_mms_address;
+  // Opt-in extensions (include=location,time_zones).
+  std::string location;                 // e.g. "Colchester"
+  std::vector<std::string> time_zones;  // e.g. {"Europe/London"}
 };
 
 }  // namespace phonebulk::phone

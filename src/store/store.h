@@ -15,9 +15,10 @@
 
 namespace phonebulk::store {
 
-// Persistent storage for accounts, tokens, batches, phones and the chunk work
-// queue. Every method is one transaction and is safe to call from many
-// threads and from many processes sharing the same database.
+// Persistent storage for accounts, tokens, batches, phones, the chunk work
+// queue and the real-time answer cache. Every method is one transaction and is
+// safe to call from many threads and from many processes sharing the same
+// database.
 //
 // Error codes: NotFound (no such row, or not the caller's), FailedPrecondition
 // (a transition that does not fit the current status; the message names the
@@ -116,6 +117,31 @@ class Store {
   virtual absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff) = 0;
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
+
+  // ---- Real-time validation ----
+
+  // Takes `amount` (> 0) credits from the account's balance in one
+  // transaction and returns the new balance. ResourceExhausted, with nothing
+  // taken, when the balance is smaller than `amount` (the message gives the
+  // balance); NotFound for an unknown account; InvalidArgument for
+  // amount <= 0.
+  virtual absl::StatusOr<int64_t> ChargeCredits(int64_t account_id,
+                                                int64_t amount) = 0;
+
+  // The real-time answer cache, keyed by an opaque hash of the number and
+  // the options that shape the answer (built by batch/validate_service).
+  // The blob is opaque too (see batch/result_codec.h).
+
+  // The blob stored under `key` when it was stored at or after
+  // `not_before`; nullopt when there is none or it is older.
+  virtual absl::StatusOr<std::optional<std::string>> GetCachedResult(
+      std::string_view key, absl::Time not_before) = 0;
+  // Stores `blob` under `key` as created at `now`, replacing any older entry.
+  virtual absl::Status PutCachedResult(std::string_view key,
+                                       std::string_view blob,
+                                       absl::Time now) = 0;
+  // Deletes the entries created before `cutoff`; returns how many.
+  virtual absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) = 0;
 };
 
 // Opens the store named by `url`: "sqlite:PATH" (created when missing).

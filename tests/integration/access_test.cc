@@ -3,6 +3,7 @@
 // batch), the per-account rate limit (429) and retention (400 for a batch
 // older than the retention period, before and after the purge).
 
+#include <algorithm>
 #include <ctime>
 #include <string>
 #include <thread>
@@ -188,8 +189,26 @@ TEST_F(AccessTest, RateLimitGives429WithRetryAfter) {
   EXPECT_EQ(ListBatches(other).status, 200);
 }
 
+TEST_F(AccessTest, ConcurrentRequestsDoNotOvershootTheLimit) {
+  std::string token = CreateToken("burst", 0, {"--rate-limit", "10"});
+  AvoidMinuteBoundary();
+  constexpr int kThreads = 30;
+  std::vector<int> statuses(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = HttpSend(port(), {"GET", kBatches, {{"Auth-Token", token}}, ""}).status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = std::count(statuses.begin(), statuses.end(), 200);
+  int limited = std::count(statuses.begin(), statuses.end(), 429);
+  EXPECT_EQ(ok, 10);
+  EXPECT_EQ(limited, kThreads - 10);
+}
+
 TEST_F(AccessTest, DefaultRateLimitIs150) {
-  std::string token = CreateToken("default-limit", 0);
+  std::string token = CreateTokenWithDefaultLimit("default-limit", 0);
   HttpResponse r = ListBatches(token);
   ASSERT_EQ(r.status, 200) << r.Evidence();
   EXPECT_EQ(r.Header("X-Rate-Limit-Limit").value_or(""), "150") << r.Evidence();

@@ -177,7 +177,8 @@ TEST_F(CreditsTest, PortedDateReservesTheWorstCaseButChargesWhatIsReturned) {
   ASSERT_EQ(StartBatch(token, fits).status, 200);
   WaitForStatus(token, fits, "completed", 20s);
   HttpResponse res = BatchResults(token, fits);
-  for (const Json& p : res.JsonBody()["result"]["phones"]) {
+  Json ported_phones = res.JsonBody()["result"]["phones"];
+  for (const Json& p : ported_phones) {
     EXPECT_EQ(p.value("ported_date", "<absent>"), "unknown") << p.dump();
   }
   EXPECT_EQ(res.JsonBody()["result"].value("credits_charged", -1), 2) << res.Evidence();
@@ -212,6 +213,55 @@ TEST_F(CreditsTest, ConcurrentStartsOfOneBatchReserveOnce) {
   std::string next = CreateBatchId(token, PhonesBody(UsNumbers(90, 100), Usa()));
   HttpResponse start = StartBatch(token, next);
   EXPECT_EQ(start.status, 200) << "reservation leaked by the racing starts" << start.Evidence();
+}
+
+// Settlement must not overwrite a balance that changed meanwhile (a lost
+// update would wipe the top-up).
+TEST_F(CreditsTest, AdminTopUpDuringProcessingIsKept) {
+  std::string token = CreateToken("topup", 100);
+  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(40), Usa()));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  CommandResult add = RunCli({"account", "credit", "--db", db(), "topup", "--add", "1000"});
+  ASSERT_EQ(add.exit_code, 0) << add.Evidence();
+  HttpResponse mid = BatchStatus(token, id);
+  EXPECT_EQ(mid.JsonBody()["result"].value("status", ""), "processing")
+      << "the top-up should land while the batch runs" << mid.Evidence();
+  WaitForStatus(token, id, "completed", 30s);
+  EXPECT_EQ(Credits("topup"), 100 + 1000 - 40);
+}
+
+// Stop racing completion: whichever wins, the batch is settled once and the
+// balance matches what its results say was charged.
+TEST_F(CreditsTest, StopRacingCompletionSettlesOnce) {
+  std::string token = CreateToken("race", 10000);
+  long long charged = 0;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) {
+    // 5..16 phones: one to four chunks of 5 at 100 ms each.
+    std::string id = CreateBatchId(token, PhonesBody(UsNumbers(5 + i), Usa()));
+    ASSERT_EQ(StartBatch(token, id).status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30 * i));
+    HttpResponse stop = StopBatch(token, id);
+    EXPECT_TRUE(stop.status == 200 || stop.status == 400) << stop.Evidence();
+    ids.push_back(id);
+  }
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          std::string s = BatchStatus(token, id).JsonBody()["result"].value("status", "");
+          return s == "stopped" || s == "completed";
+        },
+        20s));
+  }
+  std::this_thread::sleep_for(500ms);
+  for (const std::string& id : ids) {
+    HttpResponse res = BatchResults(token, id);
+    Json r = res.JsonBody()["result"];
+    int processed = BatchStatus(token, id).JsonBody()["result"].value("records_processed", -1);
+    EXPECT_EQ(r.value("credits_charged", -1), processed) << res.Evidence();
+    charged += r.value("credits_charged", 0);
+  }
+  EXPECT_EQ(Credits("race"), 10000 - charged);
 }
 
 }  // namespace

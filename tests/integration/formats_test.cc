@@ -186,9 +186,27 @@ TEST_F(FormatsTest, AddMetadataGivesCountryFieldsAndTheirOriginals) {
   // Without the header, no metadata at all.
   std::string id = r.JsonBody()["result"].value("batch_id", "");
   HttpResponse plain = BatchResults(token_, id);
-  for (const Json& p : plain.JsonBody()["result"]["phones"]) {
+  Json plain_phones = plain.JsonBody()["result"]["phones"];
+  for (const Json& p : plain_phones) {
     EXPECT_FALSE(p.contains("metadata")) << plain.Evidence();
   }
+}
+
+// Odd strings come back byte for byte in `number` and do not break anything.
+TEST_F(FormatsTest, OddNumbersRoundTrip) {
+  const std::vector<std::string> odd = {
+      std::string(1000, '9'), "\"quoted\" <b>&amp;", "tab\there\nnewline", "\x01\x02\x7f",
+      "caf\xc3\xa9 \xe2\x98\x8e +44 1206 250380", "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92",
+      "+", "00", "+0", "1e10", "-1"};
+  Json body = PhonesBody(odd);
+  HttpResponse r = RunBatch(body);
+  Json phones = Phones(r, odd.size());
+  if (phones.empty()) return;
+  for (size_t i = 0; i < odd.size(); ++i) {
+    EXPECT_EQ(phones[i].value("number", "<absent>"), odd[i]) << "position " << i;
+    EXPECT_FALSE(phones[i].value("confidence", "").empty()) << phones[i].dump();
+  }
+  EXPECT_EQ(phones[0].value("confidence", ""), "unverified") << phones[0].dump();
 }
 
 TEST_F(FormatsTest, PortedDateIsUnknownOffline) {

@@ -98,7 +98,8 @@ std::string ReadUntil(int fd, std::string& buf, Clock::time_point deadline,
 }
 
 // Decodes a complete chunked body starting at `pos`; false if incomplete.
-bool DecodeChunked(const std::string& buf, size_t pos, std::string* body) {
+bool DecodeChunked(const std::string& buf, size_t pos, std::string* body,
+                   size_t* end_out = nullptr) {
   std::string out;
   while (true) {
     size_t eol = buf.find("\r\n", pos);
@@ -113,6 +114,7 @@ bool DecodeChunked(const std::string& buf, size_t pos, std::string* body) {
       size_t end = buf.find("\r\n", pos);
       if (end == std::string::npos) return false;
       *body = std::move(out);
+      if (end_out) *end_out = end + 2;
       return true;
     }
     if (buf.size() < pos + size + 2) return false;
@@ -146,9 +148,10 @@ size_t ParseHead(const std::string& buf, HttpResponse* r) {
   return end + 4;
 }
 
-// Reads one response from `fd` into `r`.
-void ReadResponseInto(int fd, Clock::time_point deadline, HttpResponse* r) {
-  std::string buf;
+// Reads one response from `fd` into `r`. `buf` holds bytes already read
+// from the connection; on return it holds the bytes after this response
+// (the start of a pipelined next response).
+void ReadResponseInto(int fd, Clock::time_point deadline, HttpResponse* r, std::string& buf) {
   bool closed = false;
   size_t body_at = std::string::npos;
   std::string err = ReadUntil(fd, buf, deadline,
@@ -161,6 +164,7 @@ void ReadResponseInto(int fd, Clock::time_point deadline, HttpResponse* r) {
     r->status = 0;
     r->transport_error = err.empty() ? "connection closed before a response" : err;
     if (!buf.empty()) r->transport_error += "; partial: " + Truncate(buf, 300);
+    buf.clear();
     return;
   }
   auto te = r->Header("Transfer-Encoding");
@@ -170,8 +174,12 @@ void ReadResponseInto(int fd, Clock::time_point deadline, HttpResponse* r) {
     err = ReadUntil(fd, buf, deadline,
                     [&](const std::string& b) { return DecodeChunked(b, body_at, &body); },
                     &closed);
-    if (!DecodeChunked(buf, body_at, &body)) {
+    size_t end = 0;
+    if (!DecodeChunked(buf, body_at, &body, &end)) {
       r->transport_error = "incomplete chunked body: " + err;
+      buf.clear();
+    } else {
+      buf.erase(0, end);
     }
     r->body = body;
   } else if (cl) {
@@ -181,12 +189,15 @@ void ReadResponseInto(int fd, Clock::time_point deadline, HttpResponse* r) {
                     &closed);
     if (buf.size() < body_at + want) r->transport_error = "short body: " + err;
     r->body = buf.substr(body_at, want);
+    buf.erase(0, std::min(buf.size(), body_at + want));
   } else if (r->status == 204 || r->status == 304 || r->status / 100 == 1) {
     r->body.clear();
+    buf.erase(0, body_at);
   } else {
     err = ReadUntil(fd, buf, deadline, [](const std::string&) { return false; }, &closed);
     if (!closed) r->transport_error = "body not terminated: " + err;
     r->body = buf.substr(body_at);
+    buf.clear();
   }
 }
 
@@ -324,7 +335,8 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
 }
 
 Json HttpResponse::JsonBody() const {
-  return Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  return j.is_discarded() ? Json() : j;
 }
 
 std::string HttpResponse::Evidence() const {
@@ -353,7 +365,8 @@ HttpResponse HttpSend(int port, const HttpRequest& request, milliseconds timeout
   }
   std::string send_error = r.transport_error;
   r.transport_error.clear();
-  ReadResponseInto(fd, deadline, &r);
+  std::string buf;
+  ReadResponseInto(fd, deadline, &r, buf);
   if (r.status == 0 && !send_error.empty()) r.transport_error += " (" + send_error + ")";
   ::close(fd);
   return r;
@@ -380,12 +393,13 @@ HttpResponse RawConnection::ReadResponse(milliseconds timeout) {
     r.transport_error = "not connected";
     return r;
   }
-  ReadResponseInto(fd_, Clock::now() + timeout, &r);
+  ReadResponseInto(fd_, Clock::now() + timeout, &r, pending_);
   return r;
 }
 
 bool RawConnection::WaitClosed(milliseconds timeout) {
   if (fd_ < 0) return true;
+  if (!pending_.empty()) return false;
   std::string buf;
   bool closed = false;
   ReadUntil(fd_, buf, Clock::now() + timeout, [](const std::string&) { return false; },
@@ -724,6 +738,17 @@ void ServerTest::Restart(bool hard) {
 
 std::string ServerTest::CreateToken(const std::string& account, long credits,
                                     const std::vector<std::string>& extra) {
+  bool has_limit = false;
+  for (const auto& a : extra) has_limit |= a == "--rate-limit";
+  if (has_limit) return CreateTokenWithDefaultLimit(account, credits, extra);
+  std::vector<std::string> with_limit = extra;
+  with_limit.push_back("--rate-limit");
+  with_limit.push_back(std::to_string(kPollingRateLimit));
+  return CreateTokenWithDefaultLimit(account, credits, with_limit);
+}
+
+std::string ServerTest::CreateTokenWithDefaultLimit(const std::string& account, long credits,
+                                                    const std::vector<std::string>& extra) {
   std::vector<std::string> args{"token", "create", "--db", db_url_, "--account", account,
                                 "--credits", std::to_string(credits)};
   bool has_products = false;

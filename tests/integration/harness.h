@@ -105,7 +105,8 @@ class RawConnection {
 
  private:
   int fd_ = -1;
-  std::string sent_;  // everything sent, for failure messages
+  std::string sent_;     // everything sent, for failure messages
+  std::string pending_;  // bytes read past the last response (pipelining)
 };
 
 // What a finished CLI command left behind.
@@ -219,9 +220,15 @@ class ServerTest : public ::testing::Test {
   void Restart(bool hard);
 
   // `phonebulk token create` with the given account and options; returns the
-  // token (last stdout line) or "" after adding a test failure.
+  // token (last stdout line) or "" after adding a test failure. Unless
+  // `extra` sets --rate-limit, the account gets kPollingRateLimit, so that
+  // tests polling a batch's status are not throttled by the default 150.
   std::string CreateToken(const std::string& account, long credits = 1000000,
                           const std::vector<std::string>& extra = {});
+  // The same without touching the account's rate limit (the CLI default).
+  std::string CreateTokenWithDefaultLimit(const std::string& account, long credits = 1000000,
+                                          const std::vector<std::string>& extra = {});
+  static constexpr int kPollingRateLimit = 100000;
   // `phonebulk account show --json`: the credit balance, or nullopt.
   std::optional<long long> Credits(const std::string& account);
   Json AccountJson(const std::string& account);

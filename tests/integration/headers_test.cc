@@ -17,7 +17,7 @@ class HeadersTest : public ServerTest {
   void SetUp() override {
     ServerTest::SetUp();
     if (HasFatalFailure()) return;
-    token_ = CreateToken("headers-acct");
+    token_ = CreateTokenWithDefaultLimit("headers-acct");
   }
   std::string token_;
 };
@@ -221,6 +221,24 @@ TEST_F(HeadersTest, KeepAliveServesSeveralRequestsOnOneConnection) {
                         token_ + "\r\n\r\n"));
   HttpResponse after = conn.ReadResponse(std::chrono::seconds(10));
   EXPECT_EQ(after.status, 200) << "request after a 404 on the same connection" << after.Evidence();
+}
+
+TEST_F(HeadersTest, PipelinedRequestsAreAnsweredInOrder) {
+  RawConnection conn(port());
+  ASSERT_TRUE(conn.connected());
+  std::string id = CreateBatchId(token_, PhonesBody({"441206250380"}));
+  std::string auth = "Auth-Token: " + token_ + "\r\n";
+  ASSERT_TRUE(conn.Send(std::string("GET ") + BatchPath(id) + " HTTP/1.1\r\nHost: x\r\n" + auth +
+                        "\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n" + "GET " + kBatches +
+                        " HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n"));
+  HttpResponse a = conn.ReadResponse(std::chrono::seconds(10));
+  HttpResponse b = conn.ReadResponse(std::chrono::seconds(10));
+  HttpResponse c = conn.ReadResponse(std::chrono::seconds(10));
+  EXPECT_EQ(a.status, 200) << a.Evidence();
+  EXPECT_EQ(a.JsonBody()["result"].value("batch_id", ""), id) << a.Evidence();
+  EXPECT_EQ(b.status, 404) << b.Evidence();
+  EXPECT_EQ(c.status, 200) << c.Evidence();
+  EXPECT_TRUE(c.JsonBody()["result"]["batches"].is_array()) << c.Evidence();
 }
 
 }  // namespace

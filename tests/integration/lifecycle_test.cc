@@ -2,6 +2,8 @@
 // processing → completed, the status and results views at each step, the
 // list endpoint's order, and Add-Metadata's batch_config.
 
+#include <cstdlib>
+#include <ctime>
 #include <set>
 #include <string>
 #include <thread>
@@ -27,8 +29,9 @@ void ExpectStatusShape(const Json& result, const std::string& id, const std::str
   EXPECT_EQ(result.value("batch_id", ""), id);
   EXPECT_EQ(result.value("status", ""), status);
   EXPECT_EQ(result.value("records", -1), records);
+  ASSERT_TRUE(result.is_object());
   ASSERT_TRUE(result.contains("records_processed"));
-  ASSERT_TRUE(result["date_submitted"].is_string());
+  ASSERT_TRUE(result.contains("date_submitted") && result["date_submitted"].is_string());
   EXPECT_TRUE(IsContractTime(result["date_submitted"].get<std::string>()))
       << result["date_submitted"];
   for (const char* key : {"date_started", "date_ended"}) {
@@ -258,6 +261,52 @@ TEST_F(LifecycleTest, ConcurrentCreatesAllSucceed) {
   HttpResponse list = ListBatches(token);
   EXPECT_EQ(list.JsonBody()["result"]["batches"].size(), static_cast<size_t>(kThreads))
       << list.Evidence();
+}
+
+// Times must be UTC whatever the server's local time zone is.
+class TimeZoneTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    const char* tz = std::getenv("TZ");
+    saved_tz_ = tz ? std::optional<std::string>(tz) : std::nullopt;
+    ::setenv("TZ", "America/New_York", 1);  // inherited by the server
+    ServerTest::SetUp();
+  }
+  void TearDown() override {
+    ServerTest::TearDown();
+    if (saved_tz_) {
+      ::setenv("TZ", saved_tz_->c_str(), 1);
+    } else {
+      ::unsetenv("TZ");
+    }
+  }
+  std::optional<std::string> saved_tz_;
+};
+
+// Seconds since the epoch of a contract time string, read as UTC.
+long long ParseUtc(const std::string& s) {
+  std::tm tm{};
+  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+    return -1;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<long long>(timegm(&tm));
+}
+
+TEST_F(TimeZoneTest, DatesAreUtcEvenWithALocalTimeZone) {
+  std::string token = CreateToken("tz", 100);
+  std::string id = CreateBatchId(token, PhonesBody({"441206250380"}));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  Json done = WaitForStatus(token, id, "completed", 20s);
+  long long now = static_cast<long long>(std::time(nullptr));
+  for (const char* key : {"date_submitted", "date_started", "date_ended"}) {
+    std::string value = done["result"].value(key, "");
+    EXPECT_TRUE(IsContractTime(value)) << key << "=" << value;
+    EXPECT_NEAR(static_cast<double>(ParseUtc(value)), static_cast<double>(now), 120.0)
+        << key << "=" << value << " is not UTC (server ran with TZ=America/New_York)";
+  }
 }
 
 }  // namespace

@@ -78,6 +78,15 @@ class SqliteStore : public Store {
                            int64_t charge, absl::Time now) override;
   absl::Status ReleaseChunk(const ChunkClaim& claim) override;
 
+  // sqlite_validation.cc
+  absl::StatusOr<int64_t> ChargeCredits(int64_t account_id,
+                                        int64_t amount) override;
+  absl::StatusOr<std::optional<std::string>> GetCachedResult(
+      std::string_view key, absl::Time not_before) override;
+  absl::Status PutCachedResult(std::string_view key, std::string_view blob,
+                               absl::Time now) override;
+  absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) override;
+
  private:
   std::unique_ptr<ConnectionPool> pool_;
   const SqliteStoreOptions options_;

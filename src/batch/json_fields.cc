@@ -1,0 +1,306 @@
+#include "batch/json_fields.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "batch/create_request.h"
+#include "rapidjson/error/en.h"
+
+namespace phonebulk::batch::json_fields {
+namespace {
+
+// Validating the encoding keeps invalid UTF-8 out of stored numbers; the
+// iterative parser uses a heap stack, so deep nesting cannot overflow ours.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+constexpr size_t kMaxEchoKeyCodePoints = 40;
+
+// Decodes one UTF-8 code point at `text[*pos]` strictly (no overlong forms,
+// no surrogates, nothing above U+10FFFF) and advances `*pos`. Returns -1 and
+// leaves `*pos` unchanged on an invalid sequence.
+int32_t DecodeUtf8(std::string_view text, size_t* pos) {
+  size_t i = *pos;
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    *pos = i + 1;
+    return b0;
+  }
+  int extra;
+  int32_t cp;
+  int32_t min;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    extra = 1, cp = b0 & 0x1F, min = 0x80;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    extra = 2, cp = b0 & 0x0F, min = 0x800;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    extra = 3, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return -1;
+  }
+  if (text.size() - i - 1 < static_cast<size_t>(extra)) return -1;
+  for (int k = 1; k <= extra; ++k) {
+    unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  *pos = i + 1 + extra;
+  return cp;
+}
+
+// Offset of the first byte that is not part of valid UTF-8, or npos.
+size_t FirstInvalidUtf8(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    // ASCII is the overwhelmingly common case; skip it a word at a time.
+    while (pos + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + pos, 8);
+      if (word & 0x8080808080808080ULL) break;
+      pos += 8;
+    }
+    if (pos >= text.size()) break;
+    if (DecodeUtf8(text, &pos) < 0) return pos;
+  }
+  return std::string_view::npos;
+}
+
+bool IsAlpha3Shape(std::string_view text) {
+  if (text.size() != 3) return false;
+  for (char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+  }
+  return true;
+}
+
+// One of supplementary_live_status' lists. Duplicates are dropped (first
+// occurrence kept) so the stored config stays small whatever the client
+// repeats; a bitmap over all three-letter codes makes that linear.
+absl::Status ParseCountryList(const Value& value, std::string_view path,
+                              const phone::Countries& countries,
+                              std::vector<std::string>* out) {
+  if (!value.IsArray()) {
+    return WrongType(path, "an array of ISO 3166 alpha-3 codes", value);
+  }
+  std::vector<bool> seen(26 * 26 * 26);
+  out->clear();
+  std::string code;
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    auto status = ParseCountry(
+        value[i],
+        [&] { return std::string(path) + "[" + std::to_string(i) + "]"; },
+        countries, &code);
+    if (!status.ok()) return status;
+    size_t index = static_cast<size_t>((code[0] - 'A') * 26 * 26 +
+                                       (code[1] - 'A') * 26 + (code[2] - 'A'));
+    if (index < seen.size() && seen[index]) continue;
+    if (index < seen.size()) seen[index] = true;
+    out->push_back(code);
+  }
+  return absl::OkStatus();
+}
+
+// RapidJSON's English messages start upper case and end with a period;
+// ours continue a sentence.
+std::string ParseErrorText(rapidjson::ParseErrorCode code) {
+  std::string text = rapidjson::GetParseError_En(code);
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
+  return text;
+}
+
+bool IsJsonWhitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+}  // namespace
+
+absl::Status ParseBodyObject(std::string_view body, std::string_view shape,
+                             rapidjson::Document* doc) {
+  // Some Windows clients prefix a byte order mark; RFC 8259 lets us ignore
+  // it. Offsets in messages still count from the start of what was sent.
+  size_t base = 0;
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") {
+    body.remove_prefix(3);
+    base = 3;
+  }
+  size_t first = 0;
+  while (first < body.size() && IsJsonWhitespace(body[first])) ++first;
+  if (first == body.size()) {
+    return absl::InvalidArgumentError("the request body is empty; send " +
+                                      std::string(shape));
+  }
+
+  // RapidJSON treats a NUL byte as the end of input, so "{...}\0junk" would
+  // pass as one object; JSON allows NUL nowhere outside an escape.
+  if (const void* nul = std::memchr(body.data(), '\0', body.size())) {
+    size_t offset = static_cast<const char*>(nul) - body.data();
+    return absl::InvalidArgumentError(
+        "the request body is not valid JSON: a NUL byte at offset " +
+        std::to_string(base + offset));
+  }
+  // Checked here rather than left to the parser for a message that says
+  // what is wrong: outside strings RapidJSON only says "invalid value".
+  if (size_t bad = FirstInvalidUtf8(body); bad != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "the request body is not valid UTF-8 at offset " +
+        std::to_string(base + bad) + "; send the JSON encoded as UTF-8");
+  }
+
+  doc->Parse<kParseFlags>(body.data(), body.size());
+  if (doc->HasParseError()) {
+    std::string offset = std::to_string(base + doc->GetErrorOffset());
+    if (doc->GetParseError() == rapidjson::kParseErrorDocumentRootNotSingular) {
+      return absl::InvalidArgumentError(
+          "the request body is not valid JSON: unexpected data after the "
+          "top-level value at offset " +
+          offset);
+    }
+    return absl::InvalidArgumentError("the request body is not valid JSON: " +
+                                      ParseErrorText(doc->GetParseError()) +
+                                      " at offset " + offset);
+  }
+  if (!doc->IsObject()) {
+    return absl::InvalidArgumentError("the request body must be " +
+                                      std::string(shape) + ", got " +
+                                      TypeName(*doc));
+  }
+  return absl::OkStatus();
+}
+
+std::string Echo(std::string_view text, size_t max_code_points) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_code_points) + 3);
+  size_t pos = 0;
+  size_t count = 0;
+  while (pos < text.size()) {
+    if (count == max_code_points) {
+      out += "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
+      break;
+    }
+    int32_t cp = DecodeUtf8(text, &pos);
+    if (cp < 0) ++pos;  // count each broken byte as one replaced character
+    out += (cp >= 0x20 && cp <= 0x7E) ? static_cast<char>(cp) : '?';
+    ++count;
+  }
+  return out;
+}
+
+std::string Quote(const Value& string_value) {
+  std::string out = "'";
+  out += Echo(View(string_value), kMaxEchoCodePoints);
+  out += '\'';
+  return out;
+}
+
+std::string_view View(const Value& string_value) {
+  return std::string_view(string_value.GetString(),
+                          string_value.GetStringLength());
+}
+
+const char* TypeName(const Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
+  }
+  return "an unknown value";
+}
+
+absl::Status Invalid(std::string_view path, std::string_view what) {
+  std::string message(path);
+  message.append(": ").append(what);
+  return absl::InvalidArgumentError(message);
+}
+
+absl::Status WrongType(std::string_view path, std::string_view expected,
+                       const Value& value) {
+  return Invalid(path, std::string("expected ")
+                           .append(expected)
+                           .append(", got ")
+                           .append(TypeName(value)));
+}
+
+std::string ChildPath(std::string_view parent, std::string_view key) {
+  std::string path(parent);
+  if (!path.empty()) path += '.';
+  // Keys are user input too; an empty one would make the path unreadable.
+  path += key.empty() ? "\"\"" : Echo(key, kMaxEchoKeyCodePoints);
+  return path;
+}
+
+const phone::Country* LookupAlpha3(std::string_view text,
+                                   const phone::Countries& countries) {
+  if (!IsAlpha3Shape(text)) return nullptr;
+  return countries.ByAlpha3(text);
+}
+
+absl::Status ParseOutputFormatValue(const Value& value, std::string_view path,
+                                    const phone::Countries& countries,
+                                    phone::OutputFormat* out) {
+  if (!value.IsString()) return WrongType(path, "a string", value);
+  auto format = ParseOutputFormat(View(value), countries);
+  if (!format.has_value()) {
+    return Invalid(path, Quote(value) +
+                             " is not E164, PLUS_E164, NATIONAL, "
+                             "INTERNATIONAL or an ISO 3166 alpha-3 code");
+  }
+  *out = *std::move(format);
+  return absl::OkStatus();
+}
+
+absl::Status ParseLiveStatusValue(const Value& value, std::string_view path,
+                                  const phone::Countries& countries,
+                                  SupplementaryLiveStatus* out) {
+  if (!value.IsObject()) return WrongType(path, "an object", value);
+  static constexpr std::array<std::string_view, 2> kLists = {"mobile",
+                                                             "landline"};
+  std::array<const Value*, 2> lists;
+  auto status =
+      CollectFields(value, kLists, lists, [&] { return std::string(path); });
+  if (!status.ok()) return status;
+  SupplementaryLiveStatus live;
+  if (lists[0] != nullptr) {
+    status = ParseCountryList(*lists[0], std::string(path) + ".mobile",
+                              countries, &live.mobile);
+    if (!status.ok()) return status;
+  }
+  if (lists[1] != nullptr) {
+    status = ParseCountryList(*lists[1], std::string(path) + ".landline",
+                              countries, &live.landline);
+    if (!status.ok()) return status;
+  }
+  *out = std::move(live);
+  return absl::OkStatus();
+}
+
+int64_t CountCodePoints(std::string_view text) {
+  int64_t count = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    if (static_cast<unsigned char>(text[pos]) < 0x80) {
+      ++pos;
+    } else if (DecodeUtf8(text, &pos) < 0) {
+      return -1;
+    }
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace phonebulk::batch::json_fields

@@ -1,0 +1,164 @@
+#include "phone/email_gateways.h"
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/strings.h"
+#include "phone/countries.h"
+
+namespace phonebulk::embedded {
+extern const std::string_view kEmailGatewaysTsv;
+}  // namespace phonebulk::embedded
+
+namespace phonebulk::phone {
+namespace {
+
+// Hashes and compares ASCII case-insensitively, and transparently, so that
+// Find() looks an operator name up without building a lower-case copy: it
+// runs for every North American number.
+struct CaseInsensitiveHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const {
+    size_t h = 1469598103934665603ull;  // FNV-1a
+    for (char c : s) {
+      h ^= static_cast<unsigned char>(
+          std::tolower(static_cast<unsigned char>(c)));
+      h *= 1099511628211ull;
+    }
+    return h;
+  }
+};
+struct CaseInsensitiveEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const {
+    return EqualsIgnoreCase(a, b);
+  }
+};
+
+constexpr std::string_view kHeader =
+    "country_alpha3\toperator_name\tsms_domain\tmms_domain\tsource";
+
+// A domain as it may follow '@': letters, digits, '-' and '.', with a dot.
+bool IsDomain(std::string_view d) {
+  if (d.empty() || d.front() == '.' || d.back() == '.') return false;
+  if (d.find('.') == std::string_view::npos) return false;
+  for (char c : d) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+struct EmailGateways::Impl {
+  // Operator name -> (alpha-3, gateway) for each country that has an
+  // operator of that name. Countries per name are few, so a vector.
+  std::unordered_map<std::string, std::vector<std::pair<std::string, Gateway>>,
+                     CaseInsensitiveHash, CaseInsensitiveEq>
+      by_operator;
+};
+
+EmailGateways::EmailGateways() : impl_(std::make_unique<Impl>()) {}
+EmailGateways::~EmailGateways() = default;
+
+absl::StatusOr<std::unique_ptr<EmailGateways>> EmailGateways::Parse(
+    std::string_view text) {
+  std::unique_ptr<EmailGateways> gateways(new EmailGateways());
+  const Countries& countries = Countries::Default();
+  bool seen_header = false;
+  int line_no = 0;
+  for (std::string_view raw : Split(text, '\n')) {
+    ++line_no;
+    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+    std::string_view trimmed = TrimAscii(raw);
+    if (trimmed.empty() || trimmed.front() == '#') continue;
+    auto error = [&](const std::string& why) {
+      return absl::InvalidArgumentError("email gateways line " +
+                                        std::to_string(line_no) + ": " + why);
+    };
+    if (!seen_header) {
+      // The header pins the column order, so a reordered file fails loudly
+      // instead of putting domains where operator names belong.
+      if (raw != kHeader) {
+        return error("expected the header '" + std::string(kHeader) + "'");
+      }
+      seen_header = true;
+      continue;
+    }
+    std::vector<std::string_view> cols = Split(raw, '\t');
+    if (cols.size() != 5) {
+      return error("expected 5 tab-separated columns, found " +
+                   std::to_string(cols.size()));
+    }
+    std::string_view alpha3 = TrimAscii(cols[0]);
+    std::string_view name = TrimAscii(cols[1]);
+    std::string_view sms = TrimAscii(cols[2]);
+    std::string_view mms = TrimAscii(cols[3]);
+    std::string_view source = TrimAscii(cols[4]);
+    const Country* country = countries.ByAlpha3(alpha3);
+    if (country == nullptr) {
+      return error("'" + std::string(alpha3) +
+                   "' is not an ISO 3166 alpha-3 code");
+    }
+    if (name.empty()) return error("operator_name is empty");
+    if (sms.empty() && mms.empty()) return error("no sms or mms domain");
+    if (!sms.empty() && !IsDomain(sms)) {
+      return error("'" + std::string(sms) + "' is not a domain");
+    }
+    if (!mms.empty() && !IsDomain(mms)) {
+      return error("'" + std::string(mms) + "' is not a domain");
+    }
+    // Every row must say where it comes from; see docs/data.md.
+    if (source.empty()) return error("source is empty");
+    auto& entries = gateways->impl_->by_operator[std::string(name)];
+    for (const auto& [code, unused] : entries) {
+      if (code == country->alpha3) {
+        return error("duplicate operator '" + std::string(name) + "' in " +
+                     country->alpha3);
+      }
+    }
+    entries.emplace_back(country->alpha3,
+                         Gateway{std::string(sms), std::string(mms)});
+  }
+  if (!seen_header) {
+    return absl::InvalidArgumentError("email gateways: no header row");
+  }
+  return gateways;
+}
+
+const EmailGateways& EmailGateways::BuiltIn() {
+  // Leaked on purpose: worker threads may still look up during exit.
+  static const EmailGateways* const built_in = [] {
+    auto parsed = Parse(embedded::kEmailGatewaysTsv);
+    if (!parsed.ok()) {
+      // The file is checked by the tests; a bad one must not ship quietly.
+      std::fprintf(stderr, "built-in email gateways: %s\n",
+                   std::string(parsed.status().message()).c_str());
+      std::abort();
+    }
+    return parsed->release();
+  }();
+  return *built_in;
+}
+
+const EmailGateways::Gateway* EmailGateways::Find(
+    std::string_view country_alpha3, std::string_view operator_name) const {
+  if (operator_name.empty()) return nullptr;
+  auto it = impl_->by_operator.find(operator_name);
+  if (it == impl_->by_operator.end()) return nullptr;
+  for (const auto& [code, gateway] : it->second) {
+    if (EqualsIgnoreCase(code, country_alpha3)) return &gateway;
+  }
+  return nullptr;
+}
+
+}  // namespace phonebulk::phone

@@ -1,0 +1,131 @@
+// Per-call credit charges and the real-time answer cache, against a real
+// SQLite file. Times are constructed, never waited for.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/test_util.h"
+#include "store/store.h"
+
+namespace phonebulk::store::sqlite {
+namespace {
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
+
+class ValidationStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenMigrated(dir_.path() / "store.db");
+    ASSERT_NE(store_, nullptr);
+    auto acme = store_->EnsureAccount("acme", std::nullopt);
+    ASSERT_TRUE(acme.ok()) << acme.status();
+    acme_ = acme->id;
+    ASSERT_TRUE(store_->AddCredits("acme", 3).ok());
+  }
+
+  int64_t Credits() { return store_->GetAccountById(acme_)->credits; }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  int64_t acme_ = 0;
+};
+
+TEST_F(ValidationStoreTest, ChargeTakesCreditsAndReturnsTheBalance) {
+  auto balance = store_->ChargeCredits(acme_, 1);
+  ASSERT_TRUE(balance.ok()) << balance.status();
+  EXPECT_EQ(*balance, 2);
+  balance = store_->ChargeCredits(acme_, 2);
+  ASSERT_TRUE(balance.ok()) << balance.status();
+  EXPECT_EQ(*balance, 0);
+  EXPECT_EQ(Credits(), 0);
+}
+
+TEST_F(ValidationStoreTest, ShortBalanceIsResourceExhaustedAndTakesNothing) {
+  auto balance = store_->ChargeCredits(acme_, 4);
+  EXPECT_EQ(balance.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(std::string(balance.status().message()),
+            "the balance is 3 credits and 4 are needed");
+  EXPECT_EQ(Credits(), 3);
+}
+
+TEST_F(ValidationStoreTest, ChargeRefusesUnknownAccountsAndBadAmounts) {
+  EXPECT_EQ(store_->ChargeCredits(acme_ + 100, 1).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->ChargeCredits(acme_, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ChargeCredits(acme_, -5).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Credits(), 3);
+}
+
+// Guards against check-then-update races: many threads spending a balance of
+// 3 must succeed exactly 3 times between them.
+TEST_F(ValidationStoreTest, ConcurrentChargesNeverOverdraw) {
+  std::atomic<int> ok{0};
+  std::atomic<int> exhausted{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 4; ++k) {
+        auto r = store_->ChargeCredits(acme_, 1);
+        if (r.ok()) {
+          ++ok;
+        } else if (absl::IsResourceExhausted(r.status())) {
+          ++exhausted;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 3);
+  EXPECT_EQ(exhausted.load(), 29);
+  EXPECT_EQ(Credits(), 0);
+}
+
+TEST_F(ValidationStoreTest, CacheAnswersOnlyEntriesNotOlderThanAsked) {
+  auto miss = store_->GetCachedResult("k", kT0 - absl::Hours(24));
+  ASSERT_TRUE(miss.ok()) << miss.status();
+  EXPECT_FALSE(miss->has_value());
+
+  ASSERT_TRUE(store_->PutCachedResult("k", "blob-1", kT0).ok());
+  auto hit = store_->GetCachedResult("k", kT0 - absl::Hours(24));
+  ASSERT_TRUE(hit.ok()) << hit.status();
+  EXPECT_EQ(hit->value_or(""), "blob-1");
+  // Exactly at the bound still counts; a microsecond later does not.
+  EXPECT_TRUE(store_->GetCachedResult("k", kT0)->has_value());
+  EXPECT_FALSE(
+      store_->GetCachedResult("k", kT0 + absl::Microseconds(1))->has_value());
+  EXPECT_FALSE(store_->GetCachedResult("other", kT0)->has_value());
+}
+
+TEST_F(ValidationStoreTest, PutReplacesTheEntryAndItsTime) {
+  ASSERT_TRUE(store_->PutCachedResult("k", "old", kT0).ok());
+  ASSERT_TRUE(store_->PutCachedResult("k", "new", kT0 + absl::Hours(48)).ok());
+  EXPECT_EQ(store_->GetCachedResult("k", kT0 + absl::Hours(47))->value_or(""),
+            "new");
+}
+
+TEST_F(ValidationStoreTest, BlobsKeepEveryByte) {
+  const std::string blob("a\0b\xff{}", 6);
+  ASSERT_TRUE(store_->PutCachedResult("k", blob, kT0).ok());
+  EXPECT_EQ(store_->GetCachedResult("k", kT0)->value_or(""), blob);
+}
+
+TEST_F(ValidationStoreTest, PurgeDeletesOnlyOlderEntries) {
+  ASSERT_TRUE(store_->PutCachedResult("old", "1", kT0).ok());
+  ASSERT_TRUE(store_->PutCachedResult("edge", "2", kT0 + absl::Hours(1)).ok());
+  ASSERT_TRUE(store_->PutCachedResult("new", "3", kT0 + absl::Hours(2)).ok());
+  auto purged = store_->PurgeCachedResultsBefore(kT0 + absl::Hours(1));
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 1);
+  EXPECT_FALSE(store_->GetCachedResult("old", kT0)->has_value());
+  EXPECT_TRUE(store_->GetCachedResult("edge", kT0)->has_value());
+  EXPECT_TRUE(store_->GetCachedResult("new", kT0)->has_value());
+  EXPECT_EQ(*store_->PurgeCachedResultsBefore(kT0 + absl::Hours(1)), 0);
+}
+
+}  // namespace
+}  // namespace phonebulk::store::sqlite
