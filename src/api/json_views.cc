@@ -131,12 +131,29 @@ void WritePhoneFields(Writer& w, std::string_view number,
   if (with_disposable) Str(w, "disposable_number", r.disposable_number);
 }
 
+// A processed phone: the contract's fields, the extensions, then metadata.
+void WriteProcessedPhone(Writer& w, std::string_view number,
+                         const phone::PhoneResult& r, bool get_ported_date,
+                         bool add_metadata,
+                         const phone::Extensions& extensions) {
+  w.StartObject();
+  WritePhoneFields(w, number, r, get_ported_date, /*title_case=*/false);
+  WriteExtensions(w, r, extensions);
+  if (add_metadata) {
+    w.Key("metadata");
+    w.StartObject();
+    WritePhoneMetadataFields(w, r);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
 void WritePhone(Writer& w, const batch::PhoneView& phone,
                 const batch::BatchConfig& config, bool add_metadata,
                 const phone::Extensions& extensions) {
-  w.StartObject();
   if (!phone.result.has_value()) {
     // An unprocessed phone of a stopped batch: the contract's empty strings.
+    w.StartObject();
     Str(w, "number", phone.number);
     Str(w, "validated_phone_number", "");
     Str(w, "formatted_phone_number", "");
@@ -153,17 +170,8 @@ void WritePhone(Writer& w, const batch::PhoneView& phone,
     w.EndObject();
     return;
   }
-  const phone::PhoneResult& r = *phone.result;
-  WritePhoneFields(w, phone.number, r, config.get_ported_date,
-                   /*title_case=*/false);
-  WriteExtensions(w, r, extensions);
-  if (add_metadata) {
-    w.Key("metadata");
-    w.StartObject();
-    WritePhoneMetadataFields(w, r);
-    w.EndObject();
-  }
-  w.EndObject();
+  WriteProcessedPhone(w, phone.number, *phone.result, config.get_ported_date,
+                      add_metadata, extensions);
 }
 
 std::string Finish(const rapidjson::StringBuffer& buf) {
@@ -275,6 +283,16 @@ std::string ValidateV2Json(std::string_view number,
   w.EndObject();
   w.EndObject();
   w.EndObject();
+  return Finish(buf);
+}
+
+std::string PhoneJson(std::string_view number, const phone::PhoneResult& result,
+                      bool get_ported_date,
+                      const phone::Extensions& extensions) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  WriteProcessedPhone(w, number, result, get_ported_date,
+                      /*add_metadata=*/true, extensions);
   return Finish(buf);
 }
 

@@ -40,6 +40,14 @@ std::string ValidateV2Json(std::string_view number,
                            bool get_ported_date, bool get_disposable_number,
                            const phone::Extensions& extensions = {});
 
+// One phone as a bulk result with Add-Metadata writes it:
+// {"number",...,"disposable_number", extensions when asked, "metadata":{...}}.
+// For callers outside a batch (the offline CLI's --json), so that their
+// output and the Bulk API's never drift apart.
+std::string PhoneJson(std::string_view number, const phone::PhoneResult& result,
+                      bool get_ported_date,
+                      const phone::Extensions& extensions = {});
+
 }  // namespace phonebulk::api
 
 #endif  // PHONEBULK_API_JSON_VIEWS_H_

@@ -10,6 +10,10 @@ namespace phonebulk::cli {
 // `*exit_code` when it runs, so main() can return it.
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddAdminCommands(CLI::App& app, int* exit_code);
+// `validate`: offline validation and enrichment of numbers (cli/validate.cc).
+void AddValidateCommand(CLI::App& app, int* exit_code);
+// `lookup-sim`: a simulated live-status provider (cli/lookup_sim.cc).
+void AddLookupSimCommand(CLI::App& app, int* exit_code);
 
 // Sends spdlog's default logger to stderr in key=value form with UTC times.
 void SetUpLogging(bool verbose);

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   phonebulk::cli::AddServeCommand(app, &exit_code);
   phonebulk::cli::AddAdminCommands(app, &exit_code);
+  phonebulk::cli::AddValidateCommand(app, &exit_code);
+  phonebulk::cli::AddLookupSimCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -75,4 +75,13 @@ std::optional<int64_t> ParseInt(std::string_view text) {
   return value;
 }
 
+size_t CaseInsensitiveHash::operator()(std::string_view s) const {
+  size_t h = 1469598103934665603ull;  // FNV-1a over lower-cased bytes
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(Lower(c));
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 }  // namespace phonebulk

@@ -22,6 +22,19 @@ std::vector<std::string_view> Split(std::string_view text, char sep);
 // A non-negative decimal integer that fits in int64; nullopt otherwise.
 std::optional<int64_t> ParseInt(std::string_view text);
 
+// Transparent ASCII case-insensitive hashing and equality, so hash maps of
+// names can be probed with a caller's string_view without a lower-case copy.
+struct CaseInsensitiveHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const;
+};
+struct CaseInsensitiveEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const {
+    return EqualsIgnoreCase(a, b);
+  }
+};
+
 }  // namespace phonebulk
 
 #endif  // PHONEBULK_COMMON_STRINGS_H_

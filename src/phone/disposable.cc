@@ -47,24 +47,6 @@ struct ViewHash {
     return std::hash<std::string_view>()(s);
   }
 };
-struct CaseInsensitiveHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const {
-    size_t h = 1469598103934665603ull;  // FNV-1a over lower-cased bytes
-    for (char c : s) {
-      h ^= static_cast<unsigned char>(
-          std::tolower(static_cast<unsigned char>(c)));
-      h *= 1099511628211ull;
-    }
-    return h;
-  }
-};
-struct CaseInsensitiveEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const {
-    return EqualsIgnoreCase(a, b);
-  }
-};
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 

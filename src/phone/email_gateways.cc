@@ -20,28 +20,6 @@ extern const std::string_view kEmailGatewaysTsv;
 namespace phonebulk::phone {
 namespace {
 
-// Hashes and compares ASCII case-insensitively, and transparently, so that
-// Find() looks an operator name up without building a lower-case copy: it
-// runs for every North American number.
-struct CaseInsensitiveHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const {
-    size_t h = 1469598103934665603ull;  // FNV-1a
-    for (char c : s) {
-      h ^= static_cast<unsigned char>(
-          std::tolower(static_cast<unsigned char>(c)));
-      h *= 1099511628211ull;
-    }
-    return h;
-  }
-};
-struct CaseInsensitiveEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const {
-    return EqualsIgnoreCase(a, b);
-  }
-};
-
 constexpr std::string_view kHeader =
     "country_alpha3\toperator_name\tsms_domain\tmms_domain\tsource";
 

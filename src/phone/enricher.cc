@@ -1,6 +1,37 @@
 #include "phone/enricher.h"
 
+#include "common/strings.h"
+#include "phonenumbers/phonenumberutil.h"
+
 namespace phonebulk::phone {
+namespace {
+
+using ::i18n::phonenumbers::PhoneNumberUtil;
+
+// libphonenumber's own rule for which numbers have a place: fixed lines,
+// and mobiles only in the few countries where mobile ranges are regional.
+bool IsGeographical(const PhoneResult& r) {
+  PhoneNumberUtil::PhoneNumberType type;
+  switch (r.phone_type) {
+    case PhoneType::kLandline:
+      type = PhoneNumberUtil::FIXED_LINE;
+      break;
+    case PhoneType::kMobileOrLandline:
+      type = PhoneNumberUtil::FIXED_LINE_OR_MOBILE;
+      break;
+    case PhoneType::kMobile:
+      type = PhoneNumberUtil::MOBILE;
+      break;
+    default:
+      return false;
+  }
+  auto code = ParseInt(r.country_prefix);
+  return code.has_value() &&
+         PhoneNumberUtil::GetInstance()->IsNumberGeographical(
+             type, static_cast<int>(*code));
+}
+
+}  // namespace
 
 Enricher::Sources Enricher::BuiltInSources(const DisposableSource* disposable) {
   Sources s;
@@ -60,7 +91,11 @@ void Enricher::AddExtensions(PhoneResult* r,
     r->location = sources_.geocoder->Describe(r->validated_phone_number);
   }
   if (extensions.time_zones && sources_.time_zones != nullptr) {
-    auto zones = sources_.time_zones->Lookup(r->validated_phone_number);
+    // As libphonenumber's time-zone mapper: a number with no place gets its
+    // country's zones (the calling code's entry), not its range's.
+    auto zones = sources_.time_zones->Lookup(
+        IsGeographical(*r) ? std::string_view(r->validated_phone_number)
+                           : std::string_view(r->country_prefix));
     r->time_zones.assign(zones.begin(), zones.end());
   }
 }

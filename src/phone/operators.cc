@@ -1,7 +1,6 @@
 #include "phone/operators.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "common/strings.h"
+#include "phone/prefix_index.h"
 
 namespace phonebulk::embedded {
 // operators.txt from tools/gen_prefix_tables.py (see tables.cmake).
@@ -19,9 +19,6 @@ extern const std::string_view kOperatorTable;
 
 namespace phonebulk::phone {
 namespace {
-
-// E.164 numbers have at most 15 digits, so a prefix fits in a uint64_t.
-constexpr size_t kMaxPrefixDigits = 15;
 
 bool IsDigits(std::string_view text) {
   if (text.empty()) return false;
@@ -49,14 +46,7 @@ struct OperatorTable::Impl {
   // sits on several lines of the text.
   std::vector<std::string> names;
   std::vector<Operator> operators;
-  // by_length[n]: integer value of an n-digit prefix -> index into
-  // operators. Numbers that differ only in leading zeros cannot collide
-  // because every length has its own map.
-  std::array<absl::flat_hash_map<uint64_t, uint32_t>, kMaxPrefixDigits + 1>
-      by_length;
-  size_t min_length = kMaxPrefixDigits + 1;
-  size_t max_length = 0;
-  size_t prefixes = 0;
+  PrefixIndex index;  // prefix -> index into operators
 };
 
 OperatorTable::OperatorTable() : impl_(std::make_unique<Impl>()) {}
@@ -95,24 +85,12 @@ absl::StatusOr<std::unique_ptr<OperatorTable>> OperatorTable::Parse(
 
     if (fields[2].empty()) return LineError(line_number, "no prefixes");
     for (std::string_view prefix : Split(fields[2], ' ')) {
-      if (!IsDigits(prefix) || prefix.size() > kMaxPrefixDigits) {
-        return LineError(line_number, "prefix '" + std::string(prefix) +
-                                          "' is not 1 to 15 digits");
+      if (absl::Status s = impl.index.Add(prefix, op_index); !s.ok()) {
+        return LineError(line_number, std::string(s.message()));
       }
-      // Safe: 15 digits cannot overflow and IsDigits held.
-      const uint64_t value = static_cast<uint64_t>(*ParseInt(prefix));
-      if (!impl.by_length[prefix.size()].try_emplace(value, op_index).second) {
-        // Two operators for one range would make the answer depend on
-        // line order; the generator never writes that.
-        return LineError(line_number,
-                         "duplicate prefix " + std::string(prefix));
-      }
-      impl.min_length = std::min(impl.min_length, prefix.size());
-      impl.max_length = std::max(impl.max_length, prefix.size());
-      ++impl.prefixes;
     }
   }
-  if (impl.prefixes == 0) {
+  if (impl.index.size() == 0) {
     return absl::InvalidArgumentError("operator table has no prefixes");
   }
   return table;
@@ -138,30 +116,12 @@ const OperatorTable& OperatorTable::BuiltIn() {
 std::optional<OperatorInfo> OperatorTable::Lookup(
     std::string_view e164_digits) const {
   const Impl& impl = *impl_;
-  // Integer values of the number's first 1..max_length digits, computed in
-  // one pass; a non-digit ends the usable prefix.
-  std::array<uint64_t, kMaxPrefixDigits + 1> values;
-  size_t usable = 0;
-  uint64_t value = 0;
-  while (usable < impl.max_length && usable < e164_digits.size()) {
-    const char c = e164_digits[usable];
-    if (c < '0' || c > '9') break;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-    values[++usable] = value;
-  }
-  for (size_t length = usable; length >= impl.min_length && length > 0;
-       --length) {
-    const auto& map = impl.by_length[length];
-    if (map.empty()) continue;
-    auto it = map.find(values[length]);
-    if (it != map.end()) {
-      const Impl::Operator& op = impl.operators[it->second];
-      return OperatorInfo{impl.names[op.name], op.mccmnc};
-    }
-  }
-  return std::nullopt;
+  std::optional<uint32_t> found = impl.index.FindLongest(e164_digits);
+  if (!found) return std::nullopt;
+  const Impl::Operator& op = impl.operators[*found];
+  return OperatorInfo{impl.names[op.name], op.mccmnc};
 }
 
-size_t OperatorTable::size() const { return impl_->prefixes; }
+size_t OperatorTable::size() const { return impl_->index.size(); }
 
 }  // namespace phonebulk::phone

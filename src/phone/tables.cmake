@@ -66,12 +66,11 @@ phonebulk_embed(${_pb_tables_dir}/time_zones_embedded.cc kTimeZoneTable
                 ${_pb_tables_dir}/time_zones.txt)
 
 add_library(phonebulk_phone_tables STATIC
-  operators.cc time_zones.cc
+  operators.cc prefix_index.cc time_zones.cc
   ${_pb_tables_dir}/operators_embedded.cc
   ${_pb_tables_dir}/time_zones_embedded.cc)
 target_link_libraries(phonebulk_phone_tables
-  PUBLIC phonebulk_common absl::status absl::statusor
-  PRIVATE absl::flat_hash_map)
+  PUBLIC phonebulk_common absl::status absl::statusor absl::flat_hash_map)
 
 if(PHONEBULK_TESTS)
   phonebulk_add_test(phone_tables_test

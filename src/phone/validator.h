@@ -40,6 +40,8 @@ class Validator {
     int region_count = 0;              // regions libphonenumber maps it to
     const Country* country = nullptr;  // the only region, if iso-codes has it
   };
+  // Inputs longer than this (after trimming) are not parsed; see Validate().
+  static constexpr size_t kMaxInputLength = 250;
   // Calling codes have at most three digits.
   static constexpr int kMaxCallingCode = 999;
 

@@ -507,5 +507,24 @@ TEST(ValidatorTest, ConcurrentCallsAgree) {
   for (int m : mismatches) EXPECT_EQ(m, 0);
 }
 
+// Regression: long inputs made libphonenumber's quadratic regexes cost
+// milliseconds per number; inputs over 250 characters (the Java edition's
+// limit) are not parsed at all.
+TEST(ValidatorTest, InputsOver250CharactersAreNotParsed) {
+  const OutputFormat e164;
+  std::string padded = "+44 1206 250380" + std::string(200, ' ');
+  EXPECT_TRUE(TheValidator().Validate(padded, "", e164).valid);
+  std::string long_digits = "+44" + std::string(248, '1');
+  ASSERT_EQ(long_digits.size(), 251u);
+  PhoneResult r = TheValidator().Validate(long_digits, "", e164);
+  EXPECT_FALSE(r.valid);
+  EXPECT_EQ(r.confidence, Confidence::kUnverified);
+  EXPECT_EQ(r.validated_phone_number, "");
+  std::string long_text = "+44 1206 250380 " + std::string(240, 'x');
+  EXPECT_EQ(
+      TheValidator().Validate(long_text, "GBR", e164).validated_phone_number,
+      "");
+}
+
 }  // namespace
 }  // namespace phonebulk::phone

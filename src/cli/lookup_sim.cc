@@ -1,0 +1,161 @@
+// `phonebulk lookup-sim`: a lookup provider for tests and demos speaking
+// docs/lookup-protocol.md, with deterministic answers and injected faults.
+
+#include <signal.h>
+
+#include <boost/beast/http/field.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/http/http_server.h"
+#include "cli/commands.h"
+#include "common/strings.h"
+#include "lookup/simulator.h"
+
+namespace phonebulk::cli {
+namespace {
+
+struct LookupSimFlags {
+  std::string listen = "127.0.0.1:8090";
+  int latency_ms = 0;
+  double error_rate = 0;
+  double rate_429 = 0;
+  double malformed_rate = 0;
+  std::string key;
+  uint64_t seed = 1;
+  int threads = 16;
+  size_t max_numbers = 1000;
+};
+
+// "HOST:PORT" or "[V6]:PORT".
+bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = listen.substr(0, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  auto p = ParseInt(std::string_view(listen).substr(colon + 1));
+  if (!p || *p > 65535) return false;
+  *port = static_cast<uint16_t>(*p);
+  return !host->empty();
+}
+
+int RunLookupSim(const LookupSimFlags& f) {
+  std::string host;
+  uint16_t port = 0;
+  if (!ParseListen(f.listen, &host, &port)) {
+    std::cerr << "--listen: expected HOST:PORT, got '" << f.listen << "'\n";
+    return 2;
+  }
+  if (f.error_rate + f.rate_429 + f.malformed_rate > 1.0) {
+    std::cerr << "--error-rate + --rate-429 + --malformed-rate exceed 1\n";
+    return 2;
+  }
+  lookup::SimulatorOptions options;
+  options.key = f.key;
+  options.latency = absl::Milliseconds(f.latency_ms);
+  options.error_rate = f.error_rate;
+  options.rate_429 = f.rate_429;
+  options.malformed_rate = f.malformed_rate;
+  options.seed = f.seed;
+  options.max_numbers = f.max_numbers;
+  lookup::LookupSimulator simulator(options);
+
+  api::HttpServer server(
+      api::HttpLimits{},
+      [&simulator](const api::HttpRequest& req, const api::RequestContext&) {
+        return simulator.Handle(req);
+      },
+      [](unsigned status, const std::string& detail, const std::string&) {
+        api::HttpResponse res{static_cast<boost::beast::http::status>(status),
+                              11};
+        res.set(boost::beast::http::field::content_type, "text/plain");
+        res.body() = detail;
+        return res;
+      });
+
+  // As in `serve`: one thread takes SIGINT/SIGTERM with sigwait, so no I/O
+  // thread is interrupted; the signals are blocked before threads start.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR2);  // our own wake-up at a normal exit
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (absl::Status s = server.Listen(host, port); !s.ok()) {
+    std::cerr << "cannot listen on " << f.listen << ": " << s << "\n";
+    return 1;
+  }
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != SIGUSR2) server.Shutdown();
+  });
+  std::string shown_host =
+      host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  // Tests and scripts wait for this exact line before sending requests.
+  std::printf("lookup-sim listening on http://%s:%u\n", shown_host.c_str(),
+              server.port());
+  std::fflush(stdout);
+
+  server.Run(f.threads);
+  pthread_kill(signal_thread.native_handle(), SIGUSR2);
+  signal_thread.join();
+  lookup::LookupSimulator::Counters c = simulator.counters();
+  std::fprintf(
+      stderr,
+      "lookup-sim stopped requests=%lld answered=%lld errors=%lld "
+      "throttled=%lld malformed=%lld rejected=%lld\n",
+      static_cast<long long>(c.requests), static_cast<long long>(c.answered),
+      static_cast<long long>(c.errors), static_cast<long long>(c.throttled),
+      static_cast<long long>(c.malformed), static_cast<long long>(c.rejected));
+  return 0;
+}
+
+}  // namespace
+
+void AddLookupSimCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<LookupSimFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "lookup-sim",
+      "Run a simulated live-status lookup provider (docs/lookup-protocol.md)");
+  cmd->add_option("--listen", flags->listen,
+                  "HOST:PORT to listen on (port 0: any free)")
+      ->capture_default_str();
+  cmd->add_option("--latency-ms", flags->latency_ms,
+                  "Delay before every answer")
+      ->check(CLI::Range(0, 600'000))
+      ->capture_default_str();
+  cmd->add_option("--error-rate", flags->error_rate,
+                  "Share of requests answered 503")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--rate-429", flags->rate_429,
+                  "Share of requests answered 429 with Retry-After: 1")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--malformed-rate", flags->malformed_rate,
+                  "Share of requests answered 200 with a malformed body")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--key", flags->key,
+                  "Required Bearer key (401 otherwise); empty: no check");
+  cmd->add_option("--seed", flags->seed, "Seed of the fault injection RNG")
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads,
+                  "I/O threads (each sleeps through --latency-ms)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--max-numbers", flags->max_numbers,
+                  "Most numbers accepted in one request (400 above)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->callback([flags, exit_code] { *exit_code = RunLookupSim(*flags); });
+}
+
+}  // namespace phonebulk::cli

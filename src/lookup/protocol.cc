@@ -1,0 +1,202 @@
+#include "lookup/protocol.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <unordered_map>
+
+#include "absl/status/status.h"
+
+namespace phonebulk::lookup {
+namespace {
+
+// Iterative parsing keeps a hostile, deeply nested body from exhausting the
+// stack; encoding validation rejects invalid UTF-8 instead of passing it on
+// to our JSON output.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void WriteField(Writer& w, std::string_view key, std::string_view value) {
+  if (value.empty()) return;
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  WriteString(w, value);
+}
+
+std::string_view View(const rapidjson::Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
+
+absl::Status Malformed(std::string_view what) {
+  return absl::InvalidArgumentError(std::string(what));
+}
+
+// Reads optional string field `key` of `obj` into `out`. Missing or null:
+// leaves `out` empty.
+absl::Status OptionalString(const rapidjson::Value& obj, const char* key,
+                            std::string* out) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return absl::OkStatus();
+  if (!it->value.IsString()) {
+    return Malformed(std::string("\"") + key + "\" is not a string");
+  }
+  *out = std::string(View(it->value));
+  return absl::OkStatus();
+}
+
+bool IsMccMnc(std::string_view s) {
+  if (s.size() != 5 && s.size() != 6) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+absl::StatusOr<LookupAnswer> ParseResult(const rapidjson::Value& v) {
+  if (!v.IsObject()) return Malformed("a result is not an object");
+  LookupAnswer answer;
+  auto number = v.FindMember("number");
+  if (number == v.MemberEnd() || !number->value.IsString()) {
+    return Malformed("a result has no string \"number\"");
+  }
+  answer.number = std::string(View(number->value));
+  auto status = v.FindMember("status");
+  if (status == v.MemberEnd() || !status->value.IsString()) {
+    return Malformed("a result has no string \"status\"");
+  }
+  std::optional<LiveStatus> parsed = ParseLiveStatus(View(status->value));
+  if (!parsed) return Malformed("unknown \"status\"");
+  answer.status = *parsed;
+  for (auto [key, out] :
+       {std::pair{"mccmnc", &answer.mccmnc},
+        std::pair{"operator_name", &answer.operator_name},
+        std::pair{"original_operator_name", &answer.original_operator_name},
+        std::pair{"ported_date", &answer.ported_date}}) {
+    if (absl::Status s = OptionalString(v, key, out); !s.ok()) return s;
+  }
+  if (!answer.mccmnc.empty() && !IsMccMnc(answer.mccmnc)) {
+    return Malformed("\"mccmnc\" is not 5 or 6 digits");
+  }
+  auto ported = v.FindMember("ported");
+  if (ported != v.MemberEnd() && !ported->value.IsNull()) {
+    if (!ported->value.IsBool()) return Malformed("\"ported\" is not a bool");
+    answer.ported = ported->value.GetBool();
+  }
+  return answer;
+}
+
+}  // namespace
+
+bool IsE164Digits(std::string_view number) {
+  if (number.empty() || number.size() > 15) return false;
+  for (char c : number) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string EncodeLookupRequest(std::span<const std::string> numbers) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("numbers");
+  w.StartArray();
+  for (const std::string& n : numbers) WriteString(w, n);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+absl::StatusOr<std::vector<std::string>> ParseLookupRequest(
+    std::string_view body, size_t max_numbers) {
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(body.data(), body.size());
+  if (doc.HasParseError()) {
+    return Malformed(std::string("invalid JSON: ") +
+                     rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  if (!doc.IsObject()) return Malformed("the body is not a JSON object");
+  auto it = doc.FindMember("numbers");
+  if (it == doc.MemberEnd() || !it->value.IsArray()) {
+    return Malformed("\"numbers\" is not an array");
+  }
+  const auto& array = it->value.GetArray();
+  if (array.Empty()) return Malformed("\"numbers\" is empty");
+  if (array.Size() > max_numbers) {
+    return Malformed("more than " + std::to_string(max_numbers) + " numbers");
+  }
+  std::vector<std::string> numbers;
+  numbers.reserve(array.Size());
+  for (const auto& v : array) {
+    if (!v.IsString() || !IsE164Digits(View(v))) {
+      return Malformed("a number is not a string of 1-15 digits");
+    }
+    numbers.emplace_back(View(v));
+  }
+  return numbers;
+}
+
+std::string EncodeLookupResults(std::span<const LookupAnswer> answers) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("results");
+  w.StartArray();
+  for (const LookupAnswer& a : answers) {
+    w.StartObject();
+    WriteField(w, "number", a.number);
+    WriteField(w, "status", LiveStatusName(a.status));
+    WriteField(w, "mccmnc", a.mccmnc);
+    WriteField(w, "operator_name", a.operator_name);
+    WriteField(w, "original_operator_name", a.original_operator_name);
+    if (a.ported) {
+      w.Key("ported");
+      w.Bool(*a.ported);
+    }
+    WriteField(w, "ported_date", a.ported_date);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+absl::StatusOr<std::vector<std::optional<LookupAnswer>>> ParseLookupResults(
+    std::string_view body, std::span<const std::string> asked) {
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(body.data(), body.size());
+  if (doc.HasParseError()) {
+    return Malformed(std::string("invalid JSON: ") +
+                     rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  if (!doc.IsObject()) return Malformed("the answer is not a JSON object");
+  auto it = doc.FindMember("results");
+  if (it == doc.MemberEnd() || !it->value.IsArray()) {
+    return Malformed("\"results\" is not an array");
+  }
+  // A number may be asked twice (callers dedupe, but this stays correct if
+  // one does not): every index asking it gets the answer.
+  std::unordered_multimap<std::string_view, size_t> index;
+  index.reserve(asked.size());
+  for (size_t i = 0; i < asked.size(); ++i) index.emplace(asked[i], i);
+
+  std::vector<std::optional<LookupAnswer>> out(asked.size());
+  for (const auto& v : it->value.GetArray()) {
+    absl::StatusOr<LookupAnswer> answer = ParseResult(v);
+    if (!answer.ok()) return answer.status();
+    auto [begin, end] = index.equal_range(answer->number);
+    for (auto i = begin; i != end; ++i) {
+      if (!out[i->second]) out[i->second] = *answer;
+    }
+  }
+  return out;
+}
+
+}  // namespace phonebulk::lookup
