@@ -64,6 +64,28 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       "# TYPE phonebulk_http_in_flight gauge\n"
       "phonebulk_http_in_flight ",
       s.http_in_flight, "\n");
+  absl::StrAppend(
+      &out,
+      "# HELP phonebulk_lookup_calls_total Requests sent to the live-status "
+      "source.\n# TYPE phonebulk_lookup_calls_total counter\n"
+      "phonebulk_lookup_calls_total ",
+      s.lookup_calls, "\n",
+      "# TYPE phonebulk_lookup_answers_total counter\n"
+      "phonebulk_lookup_answers_total ",
+      s.lookup_answers, "\n",
+      "# TYPE phonebulk_lookup_failures_total counter\n"
+      "phonebulk_lookup_failures_total ",
+      s.lookup_failures, "\n",
+      "# TYPE phonebulk_lookup_retries_total counter\n"
+      "phonebulk_lookup_retries_total ",
+      s.lookup_retries, "\n",
+      "# TYPE phonebulk_lookup_breaker_opens_total counter\n"
+      "phonebulk_lookup_breaker_opens_total ",
+      s.lookup_breaker_opens, "\n",
+      "# HELP phonebulk_lookup_breaker_open 1 while the circuit breaker "
+      "refuses calls.\n# TYPE phonebulk_lookup_breaker_open gauge\n"
+      "phonebulk_lookup_breaker_open ",
+      s.lookup_breaker_open ? 1 : 0, "\n");
   return out;
 }
 

@@ -22,6 +22,13 @@ struct MetricsSnapshot {
   int64_t queue_depth_chunks = 0;
   int64_t numbers_processed = 0;
   int64_t http_in_flight = 0;
+  // Live-status source (zero when offline).
+  int64_t lookup_calls = 0;
+  int64_t lookup_answers = 0;
+  int64_t lookup_failures = 0;
+  int64_t lookup_retries = 0;
+  int64_t lookup_breaker_opens = 0;
+  bool lookup_breaker_open = false;
 };
 
 // HTTP request counters and a latency histogram, rendered in the Prometheus

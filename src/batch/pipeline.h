@@ -1,19 +1,25 @@
 #ifndef PHONEBULK_BATCH_PIPELINE_H_
 #define PHONEBULK_BATCH_PIPELINE_H_
 
+#include <span>
 #include <string_view>
+#include <vector>
 
+#include "absl/time/time.h"
 #include "batch/config.h"
+#include "lookup/source.h"
 #include "phone/enricher.h"
 #include "phone/types.h"
 #include "phone/validator.h"
+#include "store/records.h"
 
 namespace phonebulk::batch {
 
-// The validator and the enricher every caller of ProcessPhone shares.
+// The validator, enricher and live-status source every caller shares.
 struct Engine {
   const phone::Validator& validator;
   const phone::Enricher* enricher = nullptr;  // null: validation only
+  lookup::LookupSource* live = nullptr;       // null: offline only
 };
 
 // The per-number pipeline shared by bulk batches, the real-time endpoint and
@@ -23,6 +29,21 @@ struct Engine {
 phone::PhoneResult ProcessPhone(const Engine& engine, std::string_view number,
                                 std::string_view country_iso,
                                 const BatchConfig& config);
+
+// One phone's result and what it costs (batch/credits.h).
+struct PhoneOutcome {
+  phone::PhoneResult result;
+  int64_t charge = 1;
+};
+
+// The whole pipeline for a group of phones (a chunk, or the one number of a
+// real-time call): ProcessPhone for each, then one live-status lookup for
+// the numbers that qualify (batch/live_status.h), answered or not by
+// `deadline`. A number the source does not answer keeps its offline result
+// and is not charged for a lookup. Thread-safe.
+std::vector<PhoneOutcome> ProcessPhones(
+    const Engine& engine, std::span<const store::PhoneInput> phones,
+    const BatchConfig& config, absl::Time deadline);
 
 }  // namespace phonebulk::batch
 

@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 #include "batch/config.h"
-#include "batch/credits.h"
 #include "batch/pipeline.h"
 #include "batch/result_codec.h"
 #include "batch/validate_request.h"
@@ -68,19 +68,30 @@ bool Processor::RunOnce() {
     return true;
   }
 
+  // Live lookups may not outlive half the lease (nor the batch's deadline):
+  // the lease is renewed before committing, and a claim is never at risk of
+  // being taken over while its worker is still within its lease.
+  absl::Time work_deadline = clock_.Now() + options_.lease / 2;
+  if (claim.deadline.has_value()) {
+    work_deadline = std::min(work_deadline, *claim.deadline);
+  }
+  std::vector<PhoneOutcome> outcomes =
+      ProcessPhones(engine_, claim.phones, *config, work_deadline);
   std::vector<store::ProcessedPhone> processed;
-  processed.reserve(claim.phones.size());
+  processed.reserve(outcomes.size());
   int64_t charge = 0;
-  for (size_t i = 0; i < claim.phones.size(); ++i) {
-    const store::PhoneInput& in = claim.phones[i];
-    phone::PhoneResult result =
-        ProcessPhone(engine_, in.number, in.country_iso, *config);
-    charge += ChargeForPhone(result, /*supplementary_lookup_made=*/false);
-    processed.push_back(
-        {claim.first_index + static_cast<int>(i), EncodeResult(result)});
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    charge += outcomes[i].charge;
+    processed.push_back({claim.first_index + static_cast<int>(i),
+                         EncodeResult(outcomes[i].result)});
   }
   if (options_.chunk_delay > absl::ZeroDuration()) {
-    absl::SleepFor(options_.chunk_delay);
+    // Slept in steps that keep the lease alive, like a slow source would.
+    absl::Time wake = clock_.Now() + options_.chunk_delay;
+    while (clock_.Now() < wake && !stopping_.load()) {
+      if (!KeepLease(claim)) return true;
+      absl::SleepFor(std::min(absl::Milliseconds(50), wake - clock_.Now()));
+    }
   }
   if (stopping_.load() && options_.chunk_delay > absl::ZeroDuration()) {
     // Shutting down in a slowed-down run: hand the chunk back rather than
@@ -88,6 +99,7 @@ bool Processor::RunOnce() {
     (void)store_.ReleaseChunk(claim);
     return true;
   }
+  if (!KeepLease(claim)) return true;
 
   absl::Status s = store_.CommitChunk(claim, processed, charge, clock_.Now());
   if (s.ok()) {
@@ -105,6 +117,18 @@ bool Processor::RunOnce() {
     (void)store_.ReleaseChunk(claim);
   }
   return true;
+}
+
+bool Processor::KeepLease(store::ChunkClaim& claim) {
+  // Renew once half the lease is used: far enough from expiry that a slow
+  // store write still lands in time.
+  if (clock_.Now() < claim.lease_until - options_.lease / 2) return true;
+  absl::Status s = store_.ExtendLease(claim, clock_.Now(), options_.lease);
+  if (s.ok()) return true;
+  ++counters_.chunks_refused;
+  spdlog::info("event=lease_lost batch_id={} chunk={} attempt={} error=\"{}\"",
+               claim.batch_id, claim.chunk_index, claim.attempt, s.ToString());
+  return false;
 }
 
 void Processor::WorkerLoop() {

@@ -11,8 +11,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
-#include "common/clock.h"
 #include "batch/pipeline.h"
+#include "common/clock.h"
 #include "store/store.h"
 
 namespace phonebulk::batch {
@@ -69,6 +69,9 @@ class Processor {
   bool RunOnce();
 
  private:
+  // Renews the claim's lease when half of it is used. False when the claim
+  // was lost (taken over or the chunk finished elsewhere): drop the work.
+  bool KeepLease(store::ChunkClaim& claim);
   void WorkerLoop();
   void MaintenanceLoop();
   // Waits up to `d` or until Notify()/Stop().

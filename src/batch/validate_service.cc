@@ -91,7 +91,12 @@ absl::StatusOr<ValidateAnswer> ValidateService::Validate(
   if (!answer.from_cache) {
     // The country is the request's own default; there is no per-phone
     // override in a one-number call.
-    answer.result = ProcessPhone(engine_, request.number, "", request.config);
+    const store::PhoneInput input{request.number, ""};
+    std::vector<PhoneOutcome> outcome =
+        ProcessPhones(engine_, std::span(&input, 1), request.config,
+                      deadline.value_or(clock_.Now() + absl::Seconds(15)));
+    answer.result = std::move(outcome[0].result);
+    answer.credits_charged = outcome[0].charge;
   }
 
   if (deadline.has_value() && clock_.Now() > *deadline) {
@@ -99,8 +104,10 @@ absl::StatusOr<ValidateAnswer> ValidateService::Validate(
         "the answer was not ready within the time allowed by "
         "Timeout-Seconds; nothing was charged");
   }
-  answer.credits_charged =
-      ChargeForPhone(answer.result, /*supplementary_lookup_made=*/false);
+  if (answer.from_cache) {
+    // A cached answer made no lookup now: the base charge and its date.
+    answer.credits_charged = ChargeForPhone(answer.result, false);
+  }
   auto balance = store_.ChargeCredits(account_id, answer.credits_charged);
   if (absl::IsResourceExhausted(balance.status())) {
     return absl::PermissionDeniedError(

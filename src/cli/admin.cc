@@ -353,6 +353,10 @@ absl::Status EnsureDemoAccount(store::Store& store) {
   return absl::OkStatus();
 }
 
+std::unique_ptr<store::Store> OpenStoreForCli(const std::string& db_url) {
+  return Open(db_url);
+}
+
 void AddAdminCommands(CLI::App& app, int* exit_code) {
   AddTokenCommands(app, exit_code);
   AddAccountCommands(app, exit_code);

@@ -1,6 +1,7 @@
 #ifndef PHONEBULK_CLI_ADMIN_H_
 #define PHONEBULK_CLI_ADMIN_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ absl::StatusOr<std::string> CreateToken(store::Store& store,
 // When the database has no account yet: creates "demo" with 100,000 credits
 // and a token, and prints the token on stdout.
 absl::Status EnsureDemoAccount(store::Store& store);
+
+// Opens and migrates the store at `db_url` for a CLI command; on failure
+// prints why on stderr and returns null (the caller exits 1).
+std::unique_ptr<store::Store> OpenStoreForCli(const std::string& db_url);
 
 }  // namespace phonebulk::cli
 

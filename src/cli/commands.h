@@ -14,6 +14,9 @@ void AddAdminCommands(CLI::App& app, int* exit_code);
 void AddValidateCommand(CLI::App& app, int* exit_code);
 // `lookup-sim`: a simulated live-status provider (cli/lookup_sim.cc).
 void AddLookupSimCommand(CLI::App& app, int* exit_code);
+// `porting import|lookup`: the number-portability file source
+// (cli/porting.cc).
+void AddPortingCommands(CLI::App& app, int* exit_code);
 
 // Sends spdlog's default logger to stderr in key=value form with UTC times.
 void SetUpLogging(bool verbose);

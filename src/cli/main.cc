@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   phonebulk::cli::AddAdminCommands(app, &exit_code);
   phonebulk::cli::AddValidateCommand(app, &exit_code);
   phonebulk::cli::AddLookupSimCommand(app, &exit_code);
+  phonebulk::cli::AddPortingCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

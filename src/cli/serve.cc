@@ -17,6 +17,8 @@
 #include "cli/admin.h"
 #include "cli/commands.h"
 #include "common/strings.h"
+#include "lookup/cache.h"
+#include "lookup/source.h"
 #include "phone/countries.h"
 #include "phone/disposable.h"
 #include "phone/enricher.h"
@@ -41,6 +43,7 @@ struct ServeFlags {
   int default_rate_limit = 150;
   int chunk_delay_ms = 0;
   std::string disposable_file;
+  lookup::LookupOptions lookup;
   bool demo = false;
   bool verbose = false;
 };
@@ -92,7 +95,19 @@ int Serve(const ServeFlags& f) {
     return 1;
   }
   phone::Enricher enricher(phone::Enricher::BuiltInSources(disposable->get()));
-  batch::Engine engine{validator, &enricher};
+  auto live = lookup::MakeLookupSource(f.lookup);
+  if (!live.ok()) {
+    std::cerr << "--lookup-*: " << live.status().message() << "\n";
+    return 1;
+  }
+  // A configured source sits behind a one-day answer cache; the offline
+  // default is left out of the pipeline altogether.
+  std::unique_ptr<lookup::LookupSource> live_source;
+  if ((*live)->kind() != "offline") {
+    live_source = std::make_unique<lookup::CachingLookupSource>(
+        *std::move(live), Clock::Real());
+  }
+  batch::Engine engine{validator, &enricher, live_source.get()};
   const Clock& clock = Clock::Real();
 
   batch::ServiceOptions service_options;
@@ -124,6 +139,15 @@ int Serve(const ServeFlags& f) {
     }
     snap.numbers_processed = processor.counters().numbers_processed.load();
     if (server_ptr != nullptr) snap.http_in_flight = server_ptr->in_flight();
+    if (live_source != nullptr) {
+      lookup::LookupStats ls = live_source->stats();
+      snap.lookup_calls = ls.calls;
+      snap.lookup_answers = ls.answers;
+      snap.lookup_failures = ls.failures;
+      snap.lookup_retries = ls.retries;
+      snap.lookup_breaker_opens = ls.breaker_opens;
+      snap.lookup_breaker_open = ls.breaker == lookup::BreakerState::kOpen;
+    }
     return snap;
   };
   api::ApiOptions api_options;
@@ -268,6 +292,37 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "Disposable-number list (docs/disposable.md); re-read when "
                   "it changes. Default: the built-in starter list")
       ->envname("PHONEBULK_DISPOSABLE_FILE");
+  cmd->add_option(
+         "--lookup-url", flags->lookup.url,
+         "Live-status source (docs/lookup-protocol.md); empty: offline")
+      ->envname("PHONEBULK_LOOKUP_URL");
+  cmd->add_option("--lookup-key", flags->lookup.key,
+                  "Bearer key for the source")
+      ->envname("PHONEBULK_LOOKUP_KEY");
+  cmd->add_option("--lookup-concurrency", flags->lookup.concurrency,
+                  "Requests to the source in flight at once")
+      ->envname("PHONEBULK_LOOKUP_CONCURRENCY")
+      ->capture_default_str();
+  cmd->add_option("--lookup-max-batch", flags->lookup.max_batch,
+                  "Numbers per request to the source")
+      ->envname("PHONEBULK_LOOKUP_MAX_BATCH")
+      ->capture_default_str();
+  cmd->add_option("--lookup-timeout-ms", flags->lookup.timeout_ms,
+                  "Timeout of one request to the source")
+      ->envname("PHONEBULK_LOOKUP_TIMEOUT_MS")
+      ->capture_default_str();
+  cmd->add_option("--lookup-rps", flags->lookup.rps,
+                  "Requests per second to the source; 0: unlimited")
+      ->envname("PHONEBULK_LOOKUP_RPS")
+      ->capture_default_str();
+  cmd->add_option("--lookup-retries", flags->lookup.retries,
+                  "Retries of a failed request (429, 5xx, network)")
+      ->envname("PHONEBULK_LOOKUP_RETRIES")
+      ->capture_default_str();
+  cmd->add_option("--lookup-breaker-failures", flags->lookup.breaker_failures,
+                  "Consecutive failed requests that open the circuit breaker")
+      ->envname("PHONEBULK_LOOKUP_BREAKER_FAILURES")
+      ->capture_default_str();
   cmd->add_flag("--demo", flags->demo,
                 "Create a demo account and print its token when the database "
                 "has no account")

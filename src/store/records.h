@@ -86,6 +86,9 @@ struct ChunkClaim {
   absl::Time lease_until;
   int64_t account_id = 0;
   std::string config_json;
+  // The batch's max_processing_time deadline, if any: work on the chunk
+  // (live lookups) should not run past it.
+  std::optional<absl::Time> deadline;
   int first_index = 0;  // index of phones.front() within the batch
   std::vector<PhoneInput> phones;
 };
@@ -102,6 +105,17 @@ struct StoreStats {
   int64_t batches_completed = 0;
   int64_t batches_stopped = 0;
   int64_t chunks_pending = 0;  // queue depth: chunks of processing batches not done
+};
+
+// One number's porting facts, from an imported portability file (see
+// Store::BeginPortingImport). Empty strings mean "the file did not say".
+struct PortingRecord {
+  std::string number;         // E.164 digits, no '+'
+  std::string operator_name;  // the current operator
+  std::string mccmnc;         // the current network, "23415"
+  std::optional<absl::Time> ported_date;
+
+  friend bool operator==(const PortingRecord&, const PortingRecord&) = default;
 };
 
 }  // namespace phonebulk::store

@@ -15,6 +15,36 @@
 
 namespace phonebulk::store {
 
+// Streams the rows of one porting import into the store without holding the
+// whole file in memory (see Store::BeginPortingImport). Rows are buffered and
+// written in transactions of kPortingImportBatchRows, each with one reused
+// prepared statement. Not thread-safe: one thread feeds one importer; any
+// number of importers and readers may run at once.
+class PortingImporter {
+ public:
+  // Abandons an import that Finish() did not complete: rows not yet written
+  // are dropped and a replace import's staged table is deleted, so the
+  // porting table keeps what it had (a merge keeps the transactions it has
+  // already committed).
+  virtual ~PortingImporter() = default;
+
+  // Adds one row. A later row for the same number replaces an earlier one.
+  // InvalidArgument (nothing added, the importer stays usable) when
+  // `record.number` is not 1-15 digits; a storage error (Unavailable,
+  // Internal) ends the import: every later call returns it.
+  virtual absl::Status Add(const PortingRecord& record) = 0;
+
+  // Writes the remaining rows and, for a replace import, swaps the staged
+  // table in (one transaction: readers see the old table or the new one,
+  // never a mix). Returns the number of rows added. Call once.
+  virtual absl::StatusOr<int64_t> Finish() = 0;
+};
+
+// Rows per write transaction of a porting import: large enough that commits
+// cost little, small enough that other writers wait at most a fraction of a
+// second for the lock.
+inline constexpr int kPortingImportBatchRows = 50'000;
+
 // Persistent storage for accounts, tokens, batches, phones, the chunk work
 // queue and the real-time answer cache. Every method is one transaction and is
 // safe to call from many threads and from many processes sharing the same
@@ -105,6 +135,12 @@ class Store {
   virtual absl::Status CommitChunk(const ChunkClaim& claim,
                                    std::span<const ProcessedPhone> results,
                                    int64_t charge, absl::Time now) = 0;
+  // Pushes the claim's lease to now+lease while the claim is still current
+  // (same attempt, not done), so a worker on a slow chunk (live lookups,
+  // a loaded machine) is not taken over while it is still working. Aborted
+  // when the claim was taken over or finished.
+  virtual absl::Status ExtendLease(ChunkClaim& claim, absl::Time now,
+                                   absl::Duration lease) = 0;
   // Hands a claim back (graceful shutdown) so another worker takes it now.
   virtual absl::Status ReleaseChunk(const ChunkClaim& claim) = 0;
 
@@ -142,6 +178,27 @@ class Store {
                                        absl::Time now) = 0;
   // Deletes the entries created before `cutoff`; returns how many.
   virtual absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) = 0;
+
+  // ---- Number portability (imported file, looked up locally) ----
+
+  // Starts an import of porting rows. With `replace`, the rows go to a
+  // staging table and Finish() swaps it for the current table, so the porting
+  // table afterwards holds exactly the imported rows (merges committed while
+  // the replace ran are discarded with the old table; of two replace imports
+  // running at once the last to finish wins and the other fails). Without
+  // it (merge), each row is inserted or overwrites the stored row for its
+  // number, committed batch by batch, and other numbers keep their rows.
+  // The importer must not outlive the store. FailedPrecondition when the
+  // database is not migrated.
+  virtual absl::StatusOr<std::unique_ptr<PortingImporter>> BeginPortingImport(
+      bool replace) = 0;
+
+  // The stored porting facts of each of `numbers` (E.164 digits): result[i]
+  // answers numbers[i], nullopt when the table has no row for it (including
+  // numbers that are not digits). One indexed query per few hundred numbers,
+  // all in one read snapshot.
+  virtual absl::StatusOr<std::vector<std::optional<PortingRecord>>>
+  LookupPorting(std::span<const std::string> numbers) = 0;
 };
 
 // Opens the store named by `url`: "sqlite:PATH" (created when missing).

@@ -2,6 +2,7 @@
 // it, nothing reserved), completion and stop settle exactly once, a stopped
 // batch's unprocessed phones cost nothing, and get_ported_date offline.
 
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -262,6 +263,44 @@ TEST_F(CreditsTest, StopRacingCompletionSettlesOnce) {
     charged += r.value("credits_charged", 0);
   }
   EXPECT_EQ(Credits("race"), 10000 - charged);
+}
+
+// A batch that passes retention while it is still processing must still
+// settle: the reservation for phones never processed is released.
+class ExpiresWhileProcessingTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--workers", "1", "--chunk-size", "1", "--chunk-delay-ms", "500",
+            "--retention-seconds", "3", "--purge-interval-seconds", "1"};
+  }
+};
+
+TEST_F(ExpiresWhileProcessingTest, ReservationIsReleased) {
+  std::string token = CreateToken("expiring", 100);
+  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(20), Usa()));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  int last_seen = 0;
+  WaitUntil(
+      [&] {
+        HttpResponse r = BatchStatus(token, id);
+        if (r.status != 200) return true;  // expired
+        last_seen = r.JsonBody()["result"].value("records_processed", last_seen);
+        return false;
+      },
+      10s, 200ms);
+  ASSERT_LT(last_seen, 20) << "finished before expiring; nothing to test";
+  // At most a couple more phones can have been processed after the last
+  // look; everything else must come back.
+  long long floor = 100 - (last_seen + 2);
+  std::optional<long long> credits;
+  bool released = WaitUntil(
+      [&] {
+        credits = Credits("expiring");
+        return credits && *credits >= floor;
+      },
+      15s, 500ms);
+  EXPECT_TRUE(released) << "balance stuck at " << credits.value_or(-1) << " (reserved 20, "
+                        << "processed about " << last_seen << " before the batch expired)";
 }
 
 }  // namespace

@@ -50,13 +50,14 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteStore::ClaimChunk(
 
         PB_ASSIGN_OR_RETURN(
             Statement batch,
-            conn.Prepare("SELECT account_id, config_json FROM batches WHERE id "
-                         "= ?1"));
+            conn.Prepare("SELECT account_id, config_json, deadline_us FROM "
+                         "batches WHERE id = ?1"));
         batch.BindText(1, c.batch_id);
         PB_ASSIGN_OR_RETURN(bool found, batch.Step());
         if (!found) return absl::InternalError("claimed chunk has no batch");
         c.account_id = batch.Int64(0);
         c.config_json = batch.Text(1);
+        if (!batch.IsNull(2)) c.deadline = batch.Time(2);
 
         PB_ASSIGN_OR_RETURN(
             Statement phones,
@@ -164,6 +165,31 @@ absl::Status SqliteStore::CommitChunk(const ChunkClaim& claim,
                     now)
         .status();
   });
+}
+
+absl::Status SqliteStore::ExtendLease(ChunkClaim& claim, absl::Time now,
+                                      absl::Duration lease) {
+  const absl::Time lease_until = now + lease;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        PB_ASSIGN_OR_RETURN(
+            Statement extend,
+            conn.Prepare("UPDATE chunks SET lease_until_us = ?4 WHERE "
+                         "batch_id = ?1 AND chunk_index = ?2 AND attempt = ?3 "
+                         "AND state = 'claimed'"));
+        extend.BindText(1, claim.batch_id)
+            .Bind(2, claim.chunk_index)
+            .Bind(3, claim.attempt)
+            .BindTime(4, lease_until);
+        PB_RETURN_IF_ERROR(extend.Run());
+        if (conn.changes() == 0) {
+          return absl::AbortedError(
+              "the chunk claim was taken over or finished");
+        }
+        return absl::OkStatus();
+      }));
+  claim.lease_until = lease_until;
+  return absl::OkStatus();
 }
 
 absl::Status SqliteStore::ReleaseChunk(const ChunkClaim& claim) {

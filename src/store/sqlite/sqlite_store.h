@@ -76,6 +76,8 @@ class SqliteStore : public Store {
   absl::Status CommitChunk(const ChunkClaim& claim,
                            std::span<const ProcessedPhone> results,
                            int64_t charge, absl::Time now) override;
+  absl::Status ExtendLease(ChunkClaim& claim, absl::Time now,
+                           absl::Duration lease) override;
   absl::Status ReleaseChunk(const ChunkClaim& claim) override;
 
   // sqlite_validation.cc
@@ -86,6 +88,12 @@ class SqliteStore : public Store {
   absl::Status PutCachedResult(std::string_view key, std::string_view blob,
                                absl::Time now) override;
   absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) override;
+
+  // sqlite_porting.cc
+  absl::StatusOr<std::unique_ptr<PortingImporter>> BeginPortingImport(
+      bool replace) override;
+  absl::StatusOr<std::vector<std::optional<PortingRecord>>> LookupPorting(
+      std::span<const std::string> numbers) override;
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
