@@ -24,7 +24,8 @@ TEST(StateMachineTest, Transitions) {
                  BatchStatus::kStopped}) {
     absl::Status st = CheckCanStart(s);
     EXPECT_TRUE(absl::IsFailedPrecondition(st));
-    EXPECT_NE(std::string(st.message()).find(BatchStatusName(s)), std::string::npos);
+    EXPECT_NE(std::string(st.message()).find(BatchStatusName(s)),
+              std::string::npos);
   }
   EXPECT_TRUE(CheckCanStop(BatchStatus::kSubmitted).ok());
   EXPECT_TRUE(CheckCanStop(BatchStatus::kProcessing).ok());
@@ -104,9 +105,8 @@ class BatchFlowTest : public ::testing::Test {
     service_ = std::make_unique<BatchService>(*store_, clock_, options);
     ProcessorOptions popts;
     popts.retention = options.retention;
-    processor_ =
-        std::make_unique<Processor>(*store_, Engine{validator_, nullptr}, clock_,
-                                             popts);
+    processor_ = std::make_unique<Processor>(
+        *store_, Engine{validator_, nullptr}, clock_, popts);
   }
   void TearDown() override {
     processor_.reset();
@@ -238,9 +238,10 @@ TEST_F(BatchFlowTest, RetentionAndIsolation) {
   EXPECT_TRUE(absl::IsFailedPrecondition(old.status()));
   EXPECT_NE(old.status().message().find("older than"), std::string::npos);
   EXPECT_TRUE(service_->List(account_id_)->empty());
-  ASSERT_EQ(*store_->PurgeBatchesSubmittedBefore(
-                clock_.Now() - absl::Hours(24 * 28) + absl::Seconds(1)),
-            1);
+  ASSERT_EQ(
+      *store_->PurgeBatchesSubmittedBefore(
+          clock_.Now() - absl::Hours(24 * 28) + absl::Seconds(1), clock_.Now()),
+      1);
   EXPECT_TRUE(
       absl::IsFailedPrecondition(service_->Results(account_id_, id).status()));
 }

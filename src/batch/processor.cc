@@ -145,8 +145,8 @@ void Processor::MaintenanceLoop() {
       spdlog::info("event=deadline_stop batches={}", *stopped);
     }
     if (clock_.Now() >= next_purge) {
-      auto purged =
-          store_.PurgeBatchesSubmittedBefore(clock_.Now() - options_.retention);
+      auto purged = store_.PurgeBatchesSubmittedBefore(
+          clock_.Now() - options_.retention, clock_.Now());
       if (purged.ok() && *purged > 0) {
         spdlog::info("event=retention_purge batches={}", *purged);
       }

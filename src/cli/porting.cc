@@ -389,7 +389,10 @@ int RunImport(const ImportFlags& f) {
     const bool merged_some = importer != nullptr && !f.replace;
     importer.reset();  // abandons the import before saying what is left
     return Fatal(fatal + (merged_some
-                              ? "; rows written before the error are kept"
+                              ? absl::StrCat("; whole batches of ",
+                                             store::kPortingImportBatchRows,
+                                             " rows committed before it are "
+                                             "kept")
                               : "; the porting table is unchanged"));
   }
   std::printf("stored: %lld rows in %.1f s\n", static_cast<long long>(added),

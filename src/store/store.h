@@ -70,8 +70,8 @@ class Store {
   // Returns the account named `name`, creating it (with `rate_limit` or the
   // default 150/minute) when new. An existing account's rate limit is changed
   // only when `rate_limit` is given.
-  virtual absl::StatusOr<Account> EnsureAccount(std::string_view name,
-                                                std::optional<int> rate_limit) = 0;
+  virtual absl::StatusOr<Account> EnsureAccount(
+      std::string_view name, std::optional<int> rate_limit) = 0;
   virtual absl::StatusOr<Account> GetAccount(std::string_view name) = 0;
   virtual absl::StatusOr<Account> GetAccountById(int64_t id) = 0;
   virtual absl::StatusOr<std::vector<Account>> ListAccounts() = 0;
@@ -100,22 +100,23 @@ class Store {
   virtual absl::StatusOr<Batch> GetBatch(int64_t account_id,
                                          std::string_view batch_id) = 0;
   // The account's batches, newest first.
-  virtual absl::StatusOr<std::vector<Batch>> ListBatches(int64_t account_id) = 0;
+  virtual absl::StatusOr<std::vector<Batch>> ListBatches(
+      int64_t account_id) = 0;
 
   // submitted -> processing. Takes `reserve` credits from the account's
   // balance (ResourceExhausted when it cannot cover them) and records the
   // deadline. FailedPrecondition when the batch is not submitted.
-  virtual absl::StatusOr<Batch> StartBatch(int64_t account_id,
-                                           std::string_view batch_id,
-                                           absl::Time now, int64_t reserve,
-                                           std::optional<absl::Time> deadline) = 0;
+  virtual absl::StatusOr<Batch> StartBatch(
+      int64_t account_id, std::string_view batch_id, absl::Time now,
+      int64_t reserve, std::optional<absl::Time> deadline) = 0;
   // submitted|processing -> stopped with `reason`, settling the reservation:
   // the balance gets back credits_reserved - credits_charged. In-flight
   // claims of the batch can no longer commit. FailedPrecondition when the
   // batch is completed or stopped already.
   virtual absl::StatusOr<Batch> StopBatch(int64_t account_id,
                                           std::string_view batch_id,
-                                          absl::Time now, StopReason reason) = 0;
+                                          absl::Time now,
+                                          StopReason reason) = 0;
   // Phones in submission order, with result blobs where processed.
   virtual absl::StatusOr<std::vector<PhoneRecord>> GetPhones(
       std::string_view batch_id) = 0;
@@ -150,7 +151,8 @@ class Store {
   // Deletes the phones of batches submitted before `cutoff` and marks them
   // purged (the batch row stays so calls can say why it is gone). Returns
   // how many batches were purged.
-  virtual absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff) = 0;
+  virtual absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff,
+                                                          absl::Time now) = 0;
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
 

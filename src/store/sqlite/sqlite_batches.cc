@@ -297,26 +297,44 @@ absl::StatusOr<int> SqliteStore::StopExpiredBatches(absl::Time now) {
   return stopped;
 }
 
-absl::StatusOr<int> SqliteStore::PurgeBatchesSubmittedBefore(
-    absl::Time cutoff) {
+absl::StatusOr<int> SqliteStore::PurgeBatchesSubmittedBefore(absl::Time cutoff,
+                                                             absl::Time now) {
   int purged = 0;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        // Delete children first, selecting the batches by the same condition
-        // that finally marks them, all inside one transaction. A batch still
-        // processing is left alone until it ends: deleting its chunks would
-        // strand it, and its reservation, in processing for good.
+        // A batch still processing past retention can no longer be read by
+        // its owner, so its work is ended and settled here, in the same
+        // transaction that purges it: its reservation is released and only
+        // what was processed stays charged. The schema's only automatic
+        // reason is max_processing_time_reached; no client can see it.
+        std::vector<std::string> running;
+        {
+          PB_ASSIGN_OR_RETURN(
+              Statement select,
+              conn.Prepare("SELECT id FROM batches WHERE status = "
+                           "'processing' AND date_submitted_us < ?1"));
+          select.BindTime(1, cutoff);
+          while (true) {
+            PB_ASSIGN_OR_RETURN(bool row, select.Step());
+            if (!row) break;
+            running.push_back(select.Text(0));
+          }
+        }
+        for (const std::string& id : running) {
+          PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, id, std::nullopt));
+          PB_RETURN_IF_ERROR(EndBatch(conn, batch, BatchStatus::kStopped,
+                                      StopReason::kMaxProcessingTime, now)
+                                 .status());
+        }
+        // Children first, selected by the same condition that finally marks
+        // the batches.
         for (const char* sql :
              {"DELETE FROM phones WHERE batch_id IN (SELECT id FROM batches "
-              "WHERE "
-              "purged = 0 AND status <> 'processing' AND date_submitted_us < "
-              "?1)",
+              "WHERE purged = 0 AND date_submitted_us < ?1)",
               "DELETE FROM chunks WHERE batch_id IN (SELECT id FROM batches "
-              "WHERE "
-              "purged = 0 AND status <> 'processing' AND date_submitted_us < "
-              "?1)",
-              "UPDATE batches SET purged = 1 WHERE purged = 0 AND status <> "
-              "'processing' AND date_submitted_us < ?1"}) {
+              "WHERE purged = 0 AND date_submitted_us < ?1)",
+              "UPDATE batches SET purged = 1 WHERE purged = 0 AND "
+              "date_submitted_us < ?1"}) {
           PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
           stmt.BindTime(1, cutoff);
           PB_RETURN_IF_ERROR(stmt.Run());

@@ -397,26 +397,32 @@ TEST_F(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
 TEST_F(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
   const std::string old_id = Create(3, 2, kT0);
   const std::string new_id = Create(3, 2, kT0 + absl::Hours(1));
-  // Regression guard: purging a batch that is still processing would delete
-  // its chunks and leave it (and its reservation) processing forever.
+  // Regression: a batch still processing past retention used to be skipped
+  // by the purge and kept its reservation (and went on charging) although
+  // nobody could read it. It is now stopped, settled and purged.
   const std::string running = Create(2, 2, kT0);
+  const int64_t before = Credits();
   ASSERT_TRUE(store_->StartBatch(acme_, running, kT0, 2, std::nullopt).ok());
-  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1)), 1);
+  EXPECT_EQ(Credits(), before - 2);
+  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1),
+                                                 kT0 + absl::Minutes(2)),
+            2);
   Batch old_batch = Get(old_id);
   EXPECT_TRUE(old_batch.purged);
   EXPECT_EQ(old_batch.records, 3);
   EXPECT_TRUE(store_->GetPhones(old_id)->empty());
   EXPECT_FALSE(Get(new_id).purged);
   EXPECT_EQ(store_->GetPhones(new_id)->size(), 3u);
-  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1)), 0);
+  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1),
+                                                 kT0 + absl::Minutes(2)),
+            0);
 
-  EXPECT_FALSE(Get(running).purged);
-  auto claim = Claim(kT0);
-  ASSERT_TRUE(claim.has_value());
-  ASSERT_TRUE(Commit(*claim, 2).ok());
-  EXPECT_EQ(Get(running).status, BatchStatus::kCompleted);
-  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1)), 1);
-  EXPECT_TRUE(Get(running).purged);
+  Batch stopped = Get(running);
+  EXPECT_TRUE(stopped.purged);
+  EXPECT_EQ(stopped.status, BatchStatus::kStopped);
+  EXPECT_EQ(stopped.date_ended, kT0 + absl::Minutes(2));
+  EXPECT_EQ(Credits(), before);  // nothing processed, nothing charged
+  EXPECT_FALSE(Claim(kT0).has_value());
 }
 
 }  // namespace

@@ -67,7 +67,8 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<PhoneRecord>> GetPhones(
       std::string_view batch_id) override;
   absl::StatusOr<int> StopExpiredBatches(absl::Time now) override;
-  absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff) override;
+  absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff,
+                                                  absl::Time now) override;
   absl::StatusOr<StoreStats> Stats() override;
 
   // sqlite_queue.cc
