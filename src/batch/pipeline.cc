@@ -1,9 +1,12 @@
 #include "batch/pipeline.h"
 
+#include <spdlog/spdlog.h>
+
 #include <string>
 
 #include "batch/credits.h"
 #include "batch/live_status.h"
+#include "common/time_format.h"
 
 namespace phonebulk::batch {
 
@@ -23,6 +26,44 @@ phone::PhoneResult ProcessPhone(const Engine& engine, std::string_view number,
   return result;
 }
 
+namespace {
+
+// Applies what the operator's portability file says about the valid numbers
+// of `out`. A number the file does not list keeps is_ported "unknown": a
+// file need not cover every range.
+void ApplyPortingFile(store::Store& store, const BatchConfig& config,
+                      std::vector<PhoneOutcome>& out) {
+  std::vector<std::string> numbers;
+  std::vector<size_t> positions;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!out[i].result.valid) continue;
+    numbers.push_back(out[i].result.validated_phone_number);
+    positions.push_back(i);
+  }
+  if (numbers.empty()) return;
+  auto records = store.LookupPorting(numbers);
+  if (!records.ok()) {
+    // Porting facts are an enrichment: without them the offline answer
+    // stands, as with a failed live lookup.
+    spdlog::warn("event=porting_lookup_failed error=\"{}\"",
+                 records.status().ToString());
+    return;
+  }
+  for (size_t k = 0; k < positions.size() && k < records->size(); ++k) {
+    const std::optional<store::PortingRecord>& rec = (*records)[k];
+    if (!rec.has_value()) continue;
+    phone::PhoneResult& r = out[positions[k]].result;
+    r.is_ported = "yes";
+    if (!rec->operator_name.empty()) r.operator_name = rec->operator_name;
+    if (!rec->mccmnc.empty()) r.home_network_identity = rec->mccmnc;
+    if (config.get_ported_date && rec->ported_date.has_value()) {
+      r.ported_date = FormatIsoTime(*rec->ported_date);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<PhoneOutcome> ProcessPhones(
     const Engine& engine, std::span<const store::PhoneInput> phones,
     const BatchConfig& config, absl::Time deadline) {
@@ -38,6 +79,7 @@ std::vector<PhoneOutcome> ProcessPhones(
       asked_for.push_back(out.size() - 1);
     }
   }
+  if (engine.porting != nullptr) ApplyPortingFile(*engine.porting, config, out);
   // Supplementary lookups are charged only when answered.
   std::vector<bool> supplementary_made(out.size(), false);
   if (!to_ask.empty()) {

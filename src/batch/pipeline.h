@@ -12,6 +12,7 @@
 #include "phone/types.h"
 #include "phone/validator.h"
 #include "store/records.h"
+#include "store/store.h"
 
 namespace phonebulk::batch {
 
@@ -20,6 +21,9 @@ struct Engine {
   const phone::Validator& validator;
   const phone::Enricher* enricher = nullptr;  // null: validation only
   lookup::LookupSource* live = nullptr;       // null: offline only
+  // The operator's number-portability file (`phonebulk porting import`),
+  // consulted locally for every valid number; null: none.
+  store::Store* porting = nullptr;
 };
 
 // The per-number pipeline shared by bulk batches, the real-time endpoint and
@@ -37,10 +41,11 @@ struct PhoneOutcome {
 };
 
 // The whole pipeline for a group of phones (a chunk, or the one number of a
-// real-time call): ProcessPhone for each, then one live-status lookup for
-// the numbers that qualify (batch/live_status.h), answered or not by
-// `deadline`. A number the source does not answer keeps its offline result
-// and is not charged for a lookup. Thread-safe.
+// real-time call): ProcessPhone for each, then the portability file's facts
+// for the valid ones, then one live-status lookup for the numbers that
+// qualify (batch/live_status.h), answered or not by `deadline`; a live
+// answer wins over the file. A number the source does not answer keeps its
+// offline result and is not charged for a lookup. Thread-safe.
 std::vector<PhoneOutcome> ProcessPhones(
     const Engine& engine, std::span<const store::PhoneInput> phones,
     const BatchConfig& config, absl::Time deadline);

@@ -107,7 +107,7 @@ int Serve(const ServeFlags& f) {
     live_source = std::make_unique<lookup::CachingLookupSource>(
         *std::move(live), Clock::Real());
   }
-  batch::Engine engine{validator, &enricher, live_source.get()};
+  batch::Engine engine{validator, &enricher, live_source.get(), store->get()};
   const Clock& clock = Clock::Real();
 
   batch::ServiceOptions service_options;

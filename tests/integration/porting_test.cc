@@ -184,5 +184,40 @@ TEST_F(PortingCliTest, ReasonsListTheFirstRowsAndProgressGoesToStderr) {
       << r.Evidence();
 }
 
+
+// The imported file is consulted for every valid number a batch processes:
+// the current operator and network, is_ported and (on request, for one
+// credit) the ported date. Numbers the file does not list keep "unknown".
+class PortingBatchTest : public ServerTest {};
+
+TEST_F(PortingBatchTest, ImportedFactsReachBatchResults) {
+  std::string csv_path = dir() + "/porting.csv";
+  WriteFile(csv_path,
+            "number,operator_name,mccmnc,ported_date\n"
+            "447400123456,Vodafone,23415,2019-08-21\n");
+  CommandResult import = RunCli({"porting", "import", "--db", db(), csv_path});
+  ASSERT_EQ(import.exit_code, 0) << import.Evidence();
+
+  std::string token = CreateToken("porting", 100);
+  std::string id = CreateBatchId(
+      token, PhonesBody({"+447400123456", "+447400123457"},
+                        {{"get_ported_date", true}}));
+  ASSERT_EQ(StartBatch(token, id).status, 200);
+  WaitForStatus(token, id, "completed");
+  HttpResponse r = BatchResults(token, id, {{"Add-Metadata", "true"}});
+  Json body = r.JsonBody();
+  const Json& phones = body["result"]["phones"];
+  ASSERT_EQ(phones.size(), 2u) << r.Evidence();
+  EXPECT_EQ(phones[0]["ported_date"], "2019-08-21T00:00:00.000000Z");
+  EXPECT_EQ(phones[0]["metadata"]["is_ported"], "yes");
+  EXPECT_EQ(phones[0]["metadata"]["operator_name"], "Vodafone");
+  EXPECT_EQ(phones[0]["metadata"]["home_network_identity"], "23415");
+  EXPECT_EQ(phones[1]["ported_date"], "unknown");
+  EXPECT_EQ(phones[1]["metadata"]["is_ported"], "unknown");
+  // One credit a phone, one more for the date returned.
+  EXPECT_EQ(body["result"]["credits_charged"], 3);
+  EXPECT_EQ(Credits("porting"), 97);
+}
+
 }  // namespace
 }  // namespace phonebulk::it
