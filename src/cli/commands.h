@@ -2,7 +2,9 @@
 #define PHONEBULK_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
+#include <string>
 
 namespace phonebulk::cli {
 
@@ -17,6 +19,10 @@ void AddLookupSimCommand(CLI::App& app, int* exit_code);
 // `porting import|lookup`: the number-portability file source
 // (cli/porting.cc).
 void AddPortingCommands(CLI::App& app, int* exit_code);
+
+// Splits a --listen value, "HOST:PORT" or "[V6]:PORT" (port 0: any free
+// port). False when it is neither.
+bool SplitListen(const std::string& listen, std::string* host, uint16_t* port);
 
 // Sends spdlog's default logger to stderr in key=value form with UTC times.
 void SetUpLogging(bool verbose);

@@ -30,24 +30,10 @@ struct LookupSimFlags {
   size_t max_numbers = 1000;
 };
 
-// "HOST:PORT" or "[V6]:PORT".
-bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return false;
-  *host = listen.substr(0, colon);
-  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
-    *host = host->substr(1, host->size() - 2);
-  }
-  auto p = ParseInt(std::string_view(listen).substr(colon + 1));
-  if (!p || *p > 65535) return false;
-  *port = static_cast<uint16_t>(*p);
-  return !host->empty();
-}
-
 int RunLookupSim(const LookupSimFlags& f) {
   std::string host;
   uint16_t port = 0;
-  if (!ParseListen(f.listen, &host, &port)) {
+  if (!SplitListen(f.listen, &host, &port)) {
     std::cerr << "--listen: expected HOST:PORT, got '" << f.listen << "'\n";
     return 2;
   }

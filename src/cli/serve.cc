@@ -48,7 +48,8 @@ struct ServeFlags {
   bool verbose = false;
 };
 
-// "HOST:PORT" or "[V6]:PORT".
+}  // namespace
+
 bool SplitListen(const std::string& listen, std::string* host, uint16_t* port) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return false;
@@ -61,6 +62,8 @@ bool SplitListen(const std::string& listen, std::string* host, uint16_t* port) {
   *port = static_cast<uint16_t>(*p);
   return !host->empty();
 }
+
+namespace {
 
 int Serve(const ServeFlags& f) {
   SetUpLogging(f.verbose);
