@@ -11,6 +11,7 @@
 #include "api/api_call.h"
 #include "api/errors.h"
 #include "api/json_views.h"
+#include "api/results_handler.h"
 #include "batch/config.h"
 #include "batch/create_request.h"
 #include "common/crypto.h"
@@ -130,8 +131,9 @@ HttpResponse Api::FramingError(unsigned status, const std::string& detail,
 
 HttpResponse Api::Finish(Call& call, HttpResponse response) {
   response.version(call.request.version() == 10 ? 10 : 11);
-  if (!call.reference_id.empty())
+  if (!call.reference_id.empty()) {
     response.set("Reference-Id", call.reference_id);
+  }
   response.set("X-Rate-Limit-Limit", std::to_string(call.rate.limit));
   response.set("X-Rate-Limit-Remaining", std::to_string(call.rate.remaining));
   response.set("X-Rate-Limit-Reset",
@@ -284,7 +286,15 @@ std::optional<HttpResponse> Api::CheckHeaders(Call& call) {
       return Error(call, 400, "header Add-Metadata: must be 'true' or 'false'");
     }
   }
-  if (!AcceptsJson(req[http::field::accept])) {
+  // Results alone also speak CSV (results_handler.cc); every other route
+  // answers JSON only.
+  if (call.route == std::string(kBatchesPath) + "/{id}/results") {
+    if (!ChooseResultsFormat(req[http::field::accept]).has_value()) {
+      return Error(call, 406,
+                   "header Accept: results are application/json or text/csv; "
+                   "accept one of them, application/* or */*");
+    }
+  } else if (!AcceptsJson(req[http::field::accept])) {
     return Error(call, 406,
                  "header Accept: this API answers application/json; accept "
                  "application/json, application/* or */*");
@@ -399,14 +409,7 @@ HttpResponse Api::HandleBatch(Call& call, std::string_view batch_id,
   int64_t account = call.account->id;
   std::string id = ToLowerAscii(batch_id);
   absl::StatusOr<batch::BatchView> view;
-  if (action == "results") {
-    auto extensions = ParseInclude(call.request.target());
-    if (!extensions.ok()) return FromStatus(call, extensions.status());
-    auto results = service_.Results(account, id, *extensions);
-    if (!results.ok()) return FromStatus(call, results.status());
-    return Json(call,
-                BatchResultsJson(*results, call.add_metadata, *extensions));
-  }
+  if (action == "results") return HandleResults(call, id);
   if (action == "start") {
     view = service_.Start(account, id);
     if (view.ok() && hooks_.batch_started) hooks_.batch_started();

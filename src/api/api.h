@@ -84,6 +84,9 @@ class Api {
   HttpResponse HandleOps(Call& call);
   // POST /phone/validate/v2 (validate_handler.cc).
   HttpResponse HandleValidate(Call& call);
+  // GET .../batches/{id}/results, JSON or CSV, whole or paged
+  // (results_handler.cc). `batch_id` is a lower-cased UUID.
+  HttpResponse HandleResults(Call& call, const std::string& batch_id);
 
   store::Store& store_;
   batch::BatchService& service_;

@@ -18,7 +18,7 @@ Processor::Processor(store::Store& store, Engine engine, const Clock& clock,
     : store_(store),
       engine_(engine),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(options) {}
 
 Processor::~Processor() { Stop(); }
 

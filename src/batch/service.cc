@@ -1,5 +1,6 @@
 #include "batch/service.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "batch/credits.h"
@@ -109,7 +110,7 @@ absl::StatusOr<BatchView> BatchService::Stop(int64_t account_id,
 
 absl::StatusOr<BatchResults> BatchService::Results(
     int64_t account_id, std::string_view batch_id,
-    const phone::Extensions& extensions) {
+    const phone::Extensions& extensions, const ResultsPage& page) {
   auto view = Load(account_id, batch_id);
   if (!view.ok()) return view.status();
   BatchResults results;
@@ -121,21 +122,35 @@ absl::StatusOr<BatchResults> BatchService::Results(
   }
   auto phones = store_.GetPhones(batch_id);
   if (!phones.ok()) return phones.status();
-  results.phones.reserve(phones->size());
-  for (store::PhoneRecord& record : *phones) {
-    PhoneView phone{std::move(record.input.number), std::nullopt};
+  const int64_t total = static_cast<int64_t>(phones->size());
+  results.total_phones = total;
+  const int64_t begin = std::clamp<int64_t>(page.offset, 0, total);
+  const int64_t end =
+      page.limit ? std::min(total, begin + std::max<int64_t>(*page.limit, 0))
+                 : total;
+  results.phones.reserve(end - begin);
+  for (int64_t i = 0; i < total; ++i) {
+    store::PhoneRecord& record = (*phones)[i];
+    const bool in_page = i >= begin && i < end;
     phone::Confidence confidence = phone::Confidence::kUnprocessed;
+    std::optional<phone::PhoneResult> result;
     if (record.result_blob.has_value()) {
+      // Outside the page the decode only feeds the statistics.
       auto decoded = DecodeResult(*record.result_blob);
       if (!decoded.ok()) return decoded.status();
       confidence = decoded->confidence;
-      if (extensions.any() && enricher_ != nullptr) {
-        enricher_->AddExtensions(&*decoded, extensions);
+      if (in_page) {
+        if (extensions.any() && enricher_ != nullptr) {
+          enricher_->AddExtensions(&*decoded, extensions);
+        }
+        result = *std::move(decoded);
       }
-      phone.result = *std::move(decoded);
     }
     ++results.statistics[static_cast<int>(confidence)];
-    results.phones.push_back(std::move(phone));
+    if (in_page) {
+      results.phones.push_back(
+          PhoneView{std::move(record.input.number), std::move(result)});
+    }
   }
   return results;
 }

@@ -34,8 +34,18 @@ struct BatchResults {
   BatchView view;
   // Empty while submitted or processing; one entry per phone otherwise.
   std::vector<PhoneView> phones;
-  // Count per confidence, indexed by phone::Confidence.
+  // Count per confidence, indexed by phone::Confidence; always over the
+  // whole batch, even when `phones` is a page of it.
   std::array<int64_t, phone::kConfidenceCount> statistics{};
+  // Phones in the whole batch as the answer counts them: 0 while submitted
+  // or processing (the answer lists none yet), records otherwise.
+  int64_t total_phones = 0;
+};
+
+// A slice of a results answer: phones [offset, offset + limit).
+struct ResultsPage {
+  int64_t offset = 0;
+  std::optional<int64_t> limit;  // nullopt: to the end
 };
 
 struct ServiceOptions {
@@ -66,9 +76,14 @@ class BatchService {
   absl::StatusOr<BatchView> Stop(int64_t account_id, std::string_view batch_id);
   // `extensions` (include=location,time_zones) are worked out now, from the
   // stored numbers, so processing never pays for what nobody asked.
+  // `page` limits `phones` to a slice (an offset past the end gives none);
+  // statistics still cover the whole batch. Every stored result is read
+  // to count them (at most 10,000 small blobs, decoded once), but only the
+  // slice pays for extensions and for the answer's size.
   absl::StatusOr<BatchResults> Results(int64_t account_id,
                                        std::string_view batch_id,
-                                       const phone::Extensions& extensions = {});
+                                       const phone::Extensions& extensions = {},
+                                       const ResultsPage& page = {});
 
   const ServiceOptions& options() const { return options_; }
 

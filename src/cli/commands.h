@@ -19,6 +19,10 @@ void AddLookupSimCommand(CLI::App& app, int* exit_code);
 // `porting import|lookup`: the number-portability file source
 // (cli/porting.cc).
 void AddPortingCommands(CLI::App& app, int* exit_code);
+// `submit`: the bulk client, a CSV file through the API (cli/submit.cc).
+void AddSubmitCommand(CLI::App& app, int* exit_code);
+// `batches list|status|results|stop` (cli/batches.cc).
+void AddBatchesCommands(CLI::App& app, int* exit_code);
 
 // Splits a --listen value, "HOST:PORT" or "[V6]:PORT" (port 0: any free
 // port). False when it is neither.

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   phonebulk::cli::AddValidateCommand(app, &exit_code);
   phonebulk::cli::AddLookupSimCommand(app, &exit_code);
   phonebulk::cli::AddPortingCommands(app, &exit_code);
+  phonebulk::cli::AddSubmitCommand(app, &exit_code);
+  phonebulk::cli::AddBatchesCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

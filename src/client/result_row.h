@@ -1,0 +1,36 @@
+#ifndef PHONEBULK_CLIENT_RESULT_ROW_H_
+#define PHONEBULK_CLIENT_RESULT_ROW_H_
+
+// The result columns the client appends to each input row, and how one
+// result phone (a JSON object from GET …/results) becomes those fields.
+// Stateless; thread-safe.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace phonebulk::client {
+
+// The confidence written for rows whose phone cell is empty (not sent).
+inline constexpr char kEmptyConfidence[] = "empty";
+
+// The appended column names, in contract order: validated_phone_number,
+// formatted_phone_number, phone_type, confidence, then with `metadata` the
+// 15 metadata fields of the API contract.
+std::vector<std::string> ResultColumns(bool metadata);
+
+// The string at j[key], or "" when absent or not a string; line breaks are
+// flattened to spaces, which keeps every result on one line.
+std::string StringAt(const nlohmann::json& j, const char* key);
+
+// Appends the result fields of `phone`, each preceded by `delim`.
+void AppendResultSuffix(const nlohmann::json& phone, bool metadata, char delim,
+                        std::string* out);
+
+// The appended fields for a row with an empty phone cell: empty values and
+// confidence "empty", each preceded by `delim`.
+std::string EmptySuffix(bool metadata, char delim);
+
+}  // namespace phonebulk::client
+
+#endif  // PHONEBULK_CLIENT_RESULT_ROW_H_

@@ -1,0 +1,82 @@
+#ifndef PHONEBULK_CLIENT_SUBMIT_JOB_H_
+#define PHONEBULK_CLIENT_SUBMIT_JOB_H_
+
+// `phonebulk submit`: cleans a CSV file of any size through the Bulk Phone
+// API v1 and writes the same file back with result columns appended.
+//
+// How it keeps its promises:
+// - Memory: the input is streamed (libcsv); at most 2 x concurrency batches
+//   of phones are held at once; each batch's results go to a file in the
+//   work dir (STATE.d/) and the output is stitched by re-reading the input,
+//   so no step holds the whole file.
+// - Order: batches finish in any order; the stitch pass walks the input and
+//   the batch files in row order.
+// - Resume: the state file (see state.h) records each batch's id as soon as
+//   it is created and whether its results are saved. A rerun re-derives the
+//   same batches (deterministic from input + options), skips the saved
+//   ones, starts the created ones, polls the processing ones. Batches whose
+//   create response was lost in a crash are found again by their
+//   batch_reference_id (listed once at startup) instead of being created
+//   twice.
+// - Output appears atomically: written to OUT.tmp, fsynced, renamed.
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/result_row.h"
+
+namespace phonebulk::client {
+
+struct SubmitOptions {
+  std::string input;
+  std::string output;      // required (the CLI fills a default)
+  std::string state_path;  // required (the CLI defaults to OUTPUT.state)
+  std::string server;
+  std::string token;
+  std::string column = "phone";
+  std::string country;         // defaults.country_iso
+  std::string country_column;  // per-row country_iso
+  std::string format;          // defaults.output_format
+  bool metadata = false;
+  int concurrency = 4;
+  char delimiter = ',';
+  int batch_size = 10000;  // the API's limit; smaller only in tests
+  // Progress: a redrawn bar when true, periodic lines when false.
+  bool progress_bar = false;
+  std::chrono::milliseconds progress_interval{5000};
+  std::FILE* progress_out = stderr;  // nullptr: no progress at all
+  std::chrono::milliseconds poll_initial{500};
+  std::chrono::milliseconds poll_cap{5000};
+  bool keep_work_dir = false;
+};
+
+struct SubmitSummary {
+  int64_t rows = 0;        // data rows in and out
+  int64_t phones = 0;      // rows sent (non-empty phone cell)
+  int64_t empty_rows = 0;  // rows marked "empty", not sent
+  int64_t batches = 0;
+  int64_t batches_resumed = 0;  // already saved when this run started
+  int64_t credits = 0;
+  int64_t throttled = 0;                      // 429 answers waited out
+  int64_t rate_pauses = 0;                    // waits for the rate-limit window
+  std::map<std::string, int64_t> statistics;  // by confidence, + "empty"
+  double seconds = 0;
+};
+
+// Runs the whole job. Errors: bad input or options (InvalidArgument), a
+// state file of another input (FailedPrecondition), an API error that
+// retries cannot fix (the status names the batch and the HTTP answer). On
+// error the state file is left for a resume and no output is written.
+absl::StatusOr<SubmitSummary> RunSubmit(const SubmitOptions& options);
+
+// The summary as printed at the end of a run.
+std::string FormatSummary(const SubmitSummary& s, const std::string& output);
+
+}  // namespace phonebulk::client
+
+#endif  // PHONEBULK_CLIENT_SUBMIT_JOB_H_

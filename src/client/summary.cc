@@ -1,0 +1,33 @@
+// The end-of-run summary of `phonebulk submit`.
+#include <cstdio>
+#include <string>
+
+#include "client/submit_job.h"
+
+namespace phonebulk::client {
+
+std::string FormatSummary(const SubmitSummary& s, const std::string& output) {
+  std::string out;
+  out += "rows: " + std::to_string(s.rows) + " (" + std::to_string(s.phones) +
+         " numbers sent, " + std::to_string(s.empty_rows) + " empty)\n";
+  out += "batches: " + std::to_string(s.batches);
+  if (s.batches_resumed > 0) {
+    out += " (" + std::to_string(s.batches_resumed) + " from a previous run)";
+  }
+  out += "\nconfidence:";
+  for (const auto& [k, v] : s.statistics) {
+    out += " " + k + "=" + std::to_string(v);
+  }
+  out += "\ncredits charged: " + std::to_string(s.credits) + "\n";
+  if (s.rate_pauses > 0 || s.throttled > 0) {
+    out += "rate limit: waited " + std::to_string(s.rate_pauses) + " times (" +
+           std::to_string(s.throttled) + " answers were 429)\n";
+  }
+  char t[64];
+  std::snprintf(t, sizeof(t), "time: %.1f s\n", s.seconds);
+  out += t;
+  out += "output: " + output + "\n";
+  return out;
+}
+
+}  // namespace phonebulk::client

@@ -1,0 +1,285 @@
+// The results extensions of docs/results-extensions.md, over HTTP against
+// the real binary: `Accept: text/csv` gives the JSON answer's rows as CSV,
+// `?offset=&limit=` pages them (facts in headers, body the contract's), and
+// neither changes the default JSON answer.
+
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+namespace phonebulk::it {
+namespace {
+
+using namespace std::chrono_literals;
+using Rows = std::vector<std::vector<std::string>>;
+
+// A strict RFC 4180 reader (CRLF line ends, quoted fields may hold commas,
+// quotes and line breaks), independent of the server's writer.
+Rows ParseCsv(const std::string& text, std::string* error) {
+  Rows rows;
+  std::vector<std::string> row;
+  std::string field;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '"') {
+      ++i;
+      while (true) {
+        if (i >= text.size()) {
+          *error = "unterminated quote";
+          return rows;
+        }
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field.push_back('"');
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field.push_back(text[i++]);
+      }
+    }
+    if (i < text.size() && text[i] == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+      ++i;
+    } else if (text.compare(i, 2, "\r\n") == 0) {
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+      i += 2;
+    } else if (i < text.size()) {
+      if (text[i] == '"' || text[i] == '\r' || text[i] == '\n') {
+        *error = "stray quote or bare line break at byte " + std::to_string(i);
+        return rows;
+      }
+      field.push_back(text[i++]);
+    }
+  }
+  if (!row.empty() || !field.empty()) *error = "last row has no CRLF";
+  return rows;
+}
+
+const std::vector<std::string> kBase = {"number", "validated_phone_number",
+                                        "formatted_phone_number", "phone_type",
+                                        "confidence"};
+const std::vector<std::string> kMetadata = {"original_operator_name",
+                                            "original_network_status",
+                                            "original_home_network_identity",
+                                            "original_country_prefix",
+                                            "original_country_name",
+                                            "original_country_iso",
+                                            "operator_name",
+                                            "network_status",
+                                            "home_network_identity",
+                                            "country_prefix",
+                                            "country_name",
+                                            "country_iso",
+                                            "is_ported",
+                                            "email_to_sms_address",
+                                            "email_to_mms_address"};
+
+std::vector<std::string> Header(bool metadata, bool ported_date) {
+  std::vector<std::string> h = kBase;
+  if (ported_date) h.push_back("ported_date");
+  h.push_back("disposable_number");
+  if (metadata) h.insert(h.end(), kMetadata.begin(), kMetadata.end());
+  return h;
+}
+
+class ResultsExtTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (HasFatalFailure()) return;
+    token_ = CreateToken("results-ext-acct");
+  }
+
+  std::string RunBatch(const Json& body) {
+    std::string id = CreateBatchId(token_, body);
+    if (id.empty()) return id;
+    HttpResponse start = StartBatch(token_, id);
+    EXPECT_EQ(start.status, 200) << start.Evidence();
+    WaitForStatus(token_, id, "completed", 30s);
+    return id;
+  }
+
+  HttpResponse Results(const std::string& id, const std::string& query,
+                       const Headers& extra = {}) {
+    return Call("GET", "/phone/bulk/v1/batches/" + id + "/results" + query,
+                token_, "", extra);
+  }
+
+  // Checks the CSV answer row by row against the JSON answer's phones.
+  void ExpectCsvMatchesJson(const HttpResponse& csv, const HttpResponse& json,
+                            bool metadata, bool ported_date) {
+    ASSERT_EQ(csv.status, 200) << csv.Evidence();
+    ASSERT_EQ(json.status, 200) << json.Evidence();
+    EXPECT_EQ(csv.Header("Content-Type").value_or(""),
+              "text/csv; charset=utf-8");
+    EXPECT_FALSE(csv.body.starts_with("\xEF\xBB\xBF")) << "no BOM";
+    std::string error;
+    Rows rows = ParseCsv(csv.body, &error);
+    ASSERT_EQ(error, "") << csv.body;
+    std::vector<std::string> header = Header(metadata, ported_date);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(rows[0], header);
+    Json phones = json.JsonBody()["result"]["phones"];
+    ASSERT_EQ(rows.size(), phones.size() + 1) << csv.body;
+    for (size_t i = 0; i < phones.size(); ++i) {
+      const Json& p = phones[i];
+      ASSERT_EQ(rows[i + 1].size(), header.size()) << "row " << i + 1;
+      for (size_t c = 0; c < header.size(); ++c) {
+        bool is_meta = c >= header.size() - (metadata ? kMetadata.size() : 0);
+        const Json& source = is_meta ? p["metadata"] : p;
+        std::string want = source.value(header[c], "");
+        EXPECT_EQ(rows[i + 1][c], want)
+            << "row " << i + 1 << " column " << header[c];
+      }
+    }
+  }
+
+  std::string token_;
+};
+
+const Json kBody = {
+    {"defaults", {{"country_iso", "USA"}, {"output_format", "NATIONAL"}}},
+    {"phones",
+     {{{"number", "2026298914"}},
+      {{"number", "441206250380"}, {"country_iso", "GBR"}},
+      {{"number", "202,629 \"8914\""}},
+      {{"number", "not a number"}},
+      {{"number", ""}},
+      {{"number", "+44 7400 123456"}}}}};
+
+TEST_F(ResultsExtTest, CsvEqualsJsonRowByRow) {
+  std::string id = RunBatch(kBody);
+  ASSERT_FALSE(id.empty());
+  HttpResponse json = Results(id, "");
+  HttpResponse csv = Results(id, "", {{"Accept", "text/csv"}});
+  ExpectCsvMatchesJson(csv, json, false, false);
+  // The number with a comma and quotes is quoted and doubled on the wire.
+  EXPECT_NE(csv.body.find("\r\n\"202,629 \"\"8914\"\"\","), std::string::npos)
+      << csv.body;
+  // Listed before JSON, text/csv wins; after it, JSON does.
+  HttpResponse first =
+      Results(id, "", {{"Accept", "text/csv, application/json"}});
+  EXPECT_EQ(first.body, csv.body);
+  HttpResponse second =
+      Results(id, "", {{"Accept", "application/json, text/csv"}});
+  EXPECT_EQ(second.body, json.body);
+}
+
+TEST_F(ResultsExtTest, CsvWithMetadataAndPortedDate) {
+  Json body = kBody;
+  body["defaults"]["get_ported_date"] = true;
+  std::string id = RunBatch(body);
+  ASSERT_FALSE(id.empty());
+  Headers meta = {{"Add-Metadata", "true"}};
+  HttpResponse json = Results(id, "", meta);
+  meta.push_back({"Accept", "text/csv"});
+  ExpectCsvMatchesJson(Results(id, "", meta), json, true, true);
+}
+
+TEST_F(ResultsExtTest, CsvBeforeCompletionIsTheHeaderRow) {
+  std::string id = CreateBatchId(token_, kBody);
+  ASSERT_FALSE(id.empty());
+  HttpResponse csv = Results(id, "", {{"Accept", "text/csv"}});
+  ASSERT_EQ(csv.status, 200) << csv.Evidence();
+  EXPECT_EQ(csv.body,
+            "number,validated_phone_number,formatted_phone_number,phone_type,"
+            "confidence,disposable_number\r\n");
+}
+
+TEST_F(ResultsExtTest, OffsetAndLimitSliceWithHeaders) {
+  std::string id = RunBatch(kBody);
+  ASSERT_FALSE(id.empty());
+  HttpResponse whole = Results(id, "");
+  Json all = whole.JsonBody()["result"];
+  ASSERT_EQ(all["phones"].size(), 6u);
+
+  HttpResponse page = Results(id, "?offset=2&limit=3");
+  ASSERT_EQ(page.status, 200) << page.Evidence();
+  Json result = page.JsonBody()["result"];
+  // Same keys as the contract; statistics cover the whole batch.
+  EXPECT_EQ(result.size(), all.size());
+  EXPECT_EQ(result["statistics"], all["statistics"]);
+  EXPECT_EQ(result["credits_charged"], all["credits_charged"]);
+  ASSERT_EQ(result["phones"].size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(result["phones"][i], all["phones"][i + 2]);
+  }
+  EXPECT_EQ(page.Header("X-Total-Count").value_or(""), "6");
+  EXPECT_EQ(page.Header("Link").value_or(""),
+            "</phone/bulk/v1/batches/" + id +
+                "/results?offset=5&limit=3>; rel=\"next\"");
+
+  // The last page has no next link; past the end is an empty page.
+  HttpResponse last = Results(id, "?offset=5&limit=3");
+  EXPECT_EQ(last.JsonBody()["result"]["phones"].size(), 1u);
+  EXPECT_FALSE(last.HasHeader("Link"));
+  HttpResponse past = Results(id, "?offset=50");
+  EXPECT_EQ(past.status, 200);
+  EXPECT_EQ(past.JsonBody()["result"]["phones"].size(), 0u);
+  EXPECT_EQ(past.Header("X-Total-Count").value_or(""), "6");
+
+  // CSV honours the same slice.
+  HttpResponse csv = Results(id, "?offset=2&limit=3", {{"Accept", "text/csv"}});
+  ExpectCsvMatchesJson(csv, page, false, false);
+  EXPECT_EQ(csv.Header("X-Total-Count").value_or(""), "6");
+}
+
+TEST_F(ResultsExtTest, BadPagingIs400NamingTheParameter) {
+  std::string id = CreateBatchId(token_, kBody);
+  ASSERT_FALSE(id.empty());
+  const std::string path = "/phone/bulk/v1/batches/" + id + "/results";
+  struct Case {
+    std::string query, names;
+  } cases[] = {{"?offset=-1", "offset"}, {"?offset=abc", "offset"},
+               {"?limit=0", "limit"},    {"?limit=10001", "limit"},
+               {"?limit=", "limit"},     {"?offset=1&limit=x", "limit"}};
+  for (const Case& c : cases) {
+    HttpResponse r = Results(id, c.query);
+    EXPECT_TRUE(IsErrorResponse(r, 400, path)) << c.query;
+    std::string detail = r.JsonBody()["error"].value("detail", "");
+    EXPECT_NE(detail.find("query " + c.names), std::string::npos)
+        << c.query << ": " << detail;
+  }
+}
+
+TEST_F(ResultsExtTest, NeitherJsonNorCsvIs406) {
+  std::string id = CreateBatchId(token_, kBody);
+  ASSERT_FALSE(id.empty());
+  HttpResponse r = Results(id, "", {{"Accept", "text/html"}});
+  EXPECT_TRUE(
+      IsErrorResponse(r, 406, "/phone/bulk/v1/batches/" + id + "/results"));
+  std::string detail = r.JsonBody()["error"].value("detail", "");
+  EXPECT_NE(detail.find("application/json"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("text/csv"), std::string::npos) << detail;
+  // Other routes still speak JSON only.
+  HttpResponse status = BatchStatus(token_, id, {{"Accept", "text/csv"}});
+  EXPECT_EQ(status.status, 406) << status.Evidence();
+}
+
+TEST_F(ResultsExtTest, DefaultJsonUnchanged) {
+  std::string id = RunBatch(kBody);
+  ASSERT_FALSE(id.empty());
+  HttpResponse plain = Results(id, "");
+  HttpResponse star = Results(id, "", {{"Accept", "*/*"}});
+  HttpResponse json = Results(id, "", {{"Accept", "application/json"}});
+  HttpResponse whole = Results(id, "?offset=0&limit=10000");
+  ASSERT_EQ(plain.status, 200) << plain.Evidence();
+  EXPECT_EQ(plain.Header("Content-Type").value_or(""), "application/json");
+  EXPECT_EQ(star.body, plain.body);
+  EXPECT_EQ(json.body, plain.body);
+  EXPECT_EQ(whole.body, plain.body);
+  // Without paging parameters there are no paging headers.
+  EXPECT_FALSE(plain.HasHeader("X-Total-Count"));
+  EXPECT_FALSE(plain.HasHeader("Link"));
+}
+
+}  // namespace
+}  // namespace phonebulk::it
