@@ -26,4 +26,8 @@ target_link_libraries(phonebulk_phone_extras PUBLIC
 if(PHONEBULK_TESTS)
   phonebulk_add_test(phone_extras_test SOURCES extras_test.cc
     LIBS phonebulk_phone_extras)
+  # Only this test reads files from the source tree; keeping the path off
+  # other targets lets compiler caches share objects between checkouts.
+  target_compile_definitions(phone_extras_test PRIVATE
+    PHONEBULK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 endif()
