@@ -11,6 +11,7 @@
 #include "api/api_call.h"
 #include "api/errors.h"
 #include "api/json_views.h"
+#include "api/query.h"
 #include "api/results_handler.h"
 #include "batch/config.h"
 #include "batch/create_request.h"
@@ -63,11 +64,9 @@ constexpr char kNotJson[] = "send the body as 'Content-Type: application/json'";
 
 absl::StatusOr<phone::Extensions> ParseInclude(std::string_view target) {
   phone::Extensions extensions;
-  size_t query = target.find('?');
-  if (query == std::string_view::npos) return extensions;
-  for (std::string_view param : Split(target.substr(query + 1), '&')) {
-    if (!param.starts_with("include=")) continue;
-    for (std::string_view item : Split(param.substr(8), ',')) {
+  for (const QueryParam& param : ParseQuery(target)) {
+    if (param.name != "include") continue;
+    for (std::string_view item : Split(param.value, ',')) {
       if (item == "location") {
         extensions.location = true;
       } else if (item == "time_zones") {

@@ -11,6 +11,7 @@
 #include "api/api_call.h"
 #include "api/csv_views.h"
 #include "api/json_views.h"
+#include "api/query.h"
 #include "common/strings.h"
 
 namespace phonebulk::api {
@@ -19,14 +20,10 @@ namespace http = boost::beast::http;
 
 absl::StatusOr<std::optional<batch::ResultsPage>> ParsePaging(
     std::string_view target) {
-  size_t query = target.find('?');
-  if (query == std::string_view::npos) return std::nullopt;
   std::optional<batch::ResultsPage> page;
-  for (std::string_view param : Split(target.substr(query + 1), '&')) {
-    size_t eq = param.find('=');
-    std::string_view name = param.substr(0, eq);
-    std::string_view value =
-        eq == std::string_view::npos ? "" : param.substr(eq + 1);
+  for (const QueryParam& param : ParseQuery(target)) {
+    const std::string& name = param.name;
+    std::string_view value = param.value;
     if (name != "offset" && name != "limit") continue;
     if (!page) page.emplace();
     std::optional<int64_t> n = ParseInt(value);

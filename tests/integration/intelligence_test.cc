@@ -211,6 +211,9 @@ TEST_F(IntelligenceTest, ExtensionsOnlyWhenIncluded) {
       {"?include=location", true, false},
       {"?include=time_zones", false, true},
       {"?include=location,time_zones", true, true},
+      // As Python's urlencode and HTML forms write the same query.
+      {"?include=location%2Ctime_zones", true, true},
+      {"?include=time%5Fzones", false, true},
   };
   for (const Query& q : queries) {
     SCOPED_TRACE("results" + q.query);
