@@ -7,16 +7,22 @@
 #include <string_view>
 
 #include "api/access.h"
-#include "api/http/http_server.h"
 #include "api/metrics.h"
 #include "batch/service.h"
 #include "batch/validate_service.h"
 #include "common/clock.h"
+#include "http/http_server.h"
 #include "phone/countries.h"
 #include "phone/enricher.h"
 #include "store/store.h"
 
 namespace phonebulk::api {
+
+// The HTTP module's message types, named as the API layer has always used
+// them (api.cc and the handler files say `http` for Beast).
+using ::phonebulk::http::HttpRequest;
+using ::phonebulk::http::HttpResponse;
+using ::phonebulk::http::RequestContext;
 
 // Reads the opt-in extensions from a request target's query
 // ("?include=location,time_zones"). InvalidArgument names an unknown one.

@@ -10,7 +10,7 @@
 #include "absl/time/time.h"
 #include "api/access.h"
 #include "api/api.h"
-#include "api/http/http_server.h"
+#include "http/http_server.h"
 #include "store/records.h"
 
 namespace phonebulk::api {

@@ -1,21 +1,44 @@
 // `phonebulk lookup-sim`: a lookup provider for tests and demos speaking
 // docs/lookup-protocol.md, with deterministic answers and injected faults.
 
-#include <signal.h>
+#include "cli/lookup_sim.h"
 
 #include <boost/beast/http/field.hpp>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <thread>
 
-#include "api/http/http_server.h"
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "common/strings.h"
 #include "lookup/simulator.h"
 
 namespace phonebulk::cli {
+
+http::HttpResponse ServeSimulator(lookup::LookupSimulator& simulator,
+                                  const http::HttpRequest& request) {
+  namespace beast_http = boost::beast::http;
+  lookup::SimulatorRequest sim_request;
+  sim_request.method = std::string(request.method_string());
+  if (auto it = request.find(beast_http::field::authorization);
+      it != request.end()) {
+    sim_request.authorization = std::string(it->value());
+  }
+  if (auto it = request.find(beast_http::field::content_type);
+      it != request.end()) {
+    sim_request.content_type = std::string(it->value());
+  }
+  sim_request.body = request.body();
+  lookup::SimulatorReply reply = simulator.Handle(sim_request);
+  http::HttpResponse res{static_cast<beast_http::status>(reply.status),
+                         request.version()};
+  res.set(beast_http::field::content_type, "application/json");
+  if (!reply.header_name.empty()) res.set(reply.header_name, reply.header_value);
+  res.body() = std::move(reply.body);
+  return res;
+}
+
 namespace {
 
 struct LookupSimFlags {
@@ -51,37 +74,26 @@ int RunLookupSim(const LookupSimFlags& f) {
   options.max_numbers = f.max_numbers;
   lookup::LookupSimulator simulator(options);
 
-  api::HttpServer server(
-      api::HttpLimits{},
-      [&simulator](const api::HttpRequest& req, const api::RequestContext&) {
-        return simulator.Handle(req);
+  http::HttpServer server(
+      http::HttpLimits{},
+      [&simulator](const http::HttpRequest& req, const http::RequestContext&) {
+        return ServeSimulator(simulator, req);
       },
       [](unsigned status, const std::string& detail, const std::string&) {
-        api::HttpResponse res{static_cast<boost::beast::http::status>(status),
-                              11};
+        http::HttpResponse res{static_cast<boost::beast::http::status>(status),
+                               11};
         res.set(boost::beast::http::field::content_type, "text/plain");
         res.body() = detail;
         return res;
       });
 
-  // As in `serve`: one thread takes SIGINT/SIGTERM with sigwait, so no I/O
-  // thread is interrupted; the signals are blocked before threads start.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGUSR2);  // our own wake-up at a normal exit
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  // Before any thread starts (see cli/signals.h).
+  ShutdownOnSignal shutdown;
   if (absl::Status s = server.Listen(host, port); !s.ok()) {
     std::cerr << "cannot listen on " << f.listen << ": " << s << "\n";
     return 1;
   }
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig != SIGUSR2) server.Shutdown();
-  });
+  shutdown.Start([&server](int) { server.Shutdown(); });
   std::string shown_host =
       host.find(':') != std::string::npos ? "[" + host + "]" : host;
   // Tests and scripts wait for this exact line before sending requests.
@@ -90,8 +102,6 @@ int RunLookupSim(const LookupSimFlags& f) {
   std::fflush(stdout);
 
   server.Run(f.threads);
-  pthread_kill(signal_thread.native_handle(), SIGUSR2);
-  signal_thread.join();
   lookup::LookupSimulator::Counters c = simulator.counters();
   std::fprintf(
       stderr,

@@ -1,4 +1,3 @@
-#include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -6,17 +5,17 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "api/api.h"
 #include "api/errors.h"
-#include "api/http/http_server.h"
 #include "batch/processor.h"
 #include "batch/service.h"
 #include "batch/validate_service.h"
 #include "cli/admin.h"
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "common/strings.h"
+#include "http/http_server.h"
 #include "lookup/cache.h"
 #include "lookup/source.h"
 #include "phone/countries.h"
@@ -128,7 +127,7 @@ int Serve(const ServeFlags& f) {
   batch::ValidateService validate(**store, engine, clock);
 
   api::HttpMetrics metrics;
-  api::HttpServer* server_ptr = nullptr;
+  http::HttpServer* server_ptr = nullptr;
   api::ApiHooks hooks;
   hooks.batch_started = [&processor] { processor.Notify(); };
   hooks.snapshot = [&] {
@@ -161,13 +160,13 @@ int Serve(const ServeFlags& f) {
   api::Api api(**store, service, countries, clock, metrics, hooks, api_options,
                &validate);
 
-  api::HttpLimits limits;
+  http::HttpLimits limits;
   limits.max_body_bytes = f.max_body_bytes;
   limits.header_timeout = absl::Milliseconds(f.header_timeout_ms);
   limits.body_timeout = absl::Milliseconds(f.body_timeout_ms);
-  api::HttpServer server(
+  http::HttpServer server(
       limits,
-      [&api](const api::HttpRequest& req, const api::RequestContext& ctx) {
+      [&api](const http::HttpRequest& req, const http::RequestContext& ctx) {
         return api.Handle(req, ctx);
       },
       [&api](unsigned status, const std::string& detail,
@@ -176,24 +175,15 @@ int Serve(const ServeFlags& f) {
       });
   server_ptr = &server;
 
-  // SIGTERM/SIGINT are taken by one thread with sigwait, so no other thread
-  // is ever interrupted; they must be blocked before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGUSR2);  // our own wake-up at a normal exit
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before any thread starts (see cli/signals.h).
+  ShutdownOnSignal shutdown;
 
   if (absl::Status s = server.Listen(host, port); !s.ok()) {
     std::cerr << "cannot listen on " << f.listen << ": " << s << "\n";
     return 1;
   }
   processor.Start();
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig == SIGUSR2) return;
+  shutdown.Start([&](int sig) {
     spdlog::info("event=shutdown signal={}", sig);
     api.SetDraining(true);
     server.Shutdown();
@@ -210,8 +200,6 @@ int Serve(const ServeFlags& f) {
   server.Run(f.io_threads);
   // Requests are done; finish or hand back the chunks being worked on.
   processor.Stop();
-  pthread_kill(signal_thread.native_handle(), SIGUSR2);
-  signal_thread.join();
   spdlog::info("event=stopped");
   return 0;
 }

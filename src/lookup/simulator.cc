@@ -4,8 +4,6 @@
 #include <rapidjson/writer.h>
 
 #include <array>
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/http/status.hpp>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -15,8 +13,6 @@
 
 namespace phonebulk::lookup {
 namespace {
-
-namespace http = boost::beast::http;
 
 struct Network {
   const char* mccmnc;
@@ -57,16 +53,14 @@ int DigitFromEnd(std::string_view number, size_t from_end) {
   return c >= '0' && c <= '9' ? c - '0' : 0;
 }
 
-api::HttpResponse Reply(const api::HttpRequest& req, http::status status,
-                        std::string body) {
-  api::HttpResponse res{status, req.version()};
-  res.set(http::field::content_type, "application/json");
-  res.body() = std::move(body);
+SimulatorReply Reply(unsigned status, std::string body) {
+  SimulatorReply res;
+  res.status = status;
+  res.body = std::move(body);
   return res;
 }
 
-api::HttpResponse Error(const api::HttpRequest& req, http::status status,
-                        std::string_view message) {
+SimulatorReply Error(unsigned status, std::string_view message) {
   // Parser messages quote field names: let the writer escape them.
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -74,7 +68,7 @@ api::HttpResponse Error(const api::HttpRequest& req, http::status status,
   w.Key("error");
   w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
   w.EndObject();
-  return Reply(req, status, std::string(buf.GetString(), buf.GetSize()));
+  return Reply(status, std::string(buf.GetString(), buf.GetSize()));
 }
 
 // The ways a provider's 200 can be wrong, one per variant.
@@ -122,7 +116,7 @@ LookupSimulator::LookupSimulator(SimulatorOptions options)
     : options_(std::move(options)), rng_(options_.seed) {}
 
 LookupSimulator::Fault LookupSimulator::Roll(int* variant) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   double r = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
   *variant = static_cast<int>(rng_() % 4);
   if (r < options_.error_rate) return Fault::kError;
@@ -133,37 +127,33 @@ LookupSimulator::Fault LookupSimulator::Roll(int* variant) {
   return Fault::kNone;
 }
 
-api::HttpResponse LookupSimulator::Handle(const api::HttpRequest& req) {
+SimulatorReply LookupSimulator::Handle(const SimulatorRequest& req) {
   ++requests_;
-  if (req.method() != http::verb::post) {
+  if (req.method != "POST") {
     ++rejected_;
-    auto res = Error(req, http::status::method_not_allowed, "use POST");
-    res.set(http::field::allow, "POST");
+    auto res = Error(405, "use POST");
+    res.header_name = "Allow";
+    res.header_value = "POST";
     return res;
   }
   if (!options_.key.empty()) {
-    auto auth = req.find(http::field::authorization);
-    if (auth == req.end() ||
-        std::string_view(auth->value()) != "Bearer " + options_.key) {
+    if (!req.authorization || *req.authorization != "Bearer " + options_.key) {
       ++rejected_;
-      auto res = Error(req, http::status::unauthorized, "bad or missing key");
-      res.set(http::field::www_authenticate, "Bearer");
+      auto res = Error(401, "bad or missing key");
+      res.header_name = "WWW-Authenticate";
+      res.header_value = "Bearer";
       return res;
     }
   }
-  auto type = req.find(http::field::content_type);
-  if (type == req.end() ||
-      !StartsWithIgnoreCase(std::string_view(type->value()),
-                            "application/json")) {
+  if (!req.content_type ||
+      !StartsWithIgnoreCase(*req.content_type, "application/json")) {
     ++rejected_;
-    return Error(req, http::status::unsupported_media_type,
-                 "Content-Type must be application/json");
+    return Error(415, "Content-Type must be application/json");
   }
-  auto numbers = ParseLookupRequest(req.body(), options_.max_numbers);
+  auto numbers = ParseLookupRequest(req.body, options_.max_numbers);
   if (!numbers.ok()) {
     ++rejected_;
-    return Error(req, http::status::bad_request,
-                 std::string(numbers.status().message()));
+    return Error(400, std::string(numbers.status().message()));
   }
 
   // Latency first, so that injected failures are as slow as answers: a
@@ -175,16 +165,17 @@ api::HttpResponse LookupSimulator::Handle(const api::HttpRequest& req) {
   switch (Roll(&variant)) {
     case Fault::kError:
       ++errors_;
-      return Error(req, http::status::service_unavailable, "injected error");
+      return Error(503, "injected error");
     case Fault::k429: {
       ++throttled_;
-      auto res = Error(req, http::status::too_many_requests, "injected 429");
-      res.set(http::field::retry_after, "1");
+      auto res = Error(429, "injected 429");
+      res.header_name = "Retry-After";
+      res.header_value = "1";
       return res;
     }
     case Fault::kMalformed:
       ++malformed_;
-      return Reply(req, http::status::ok, MalformedBody(variant, *numbers));
+      return Reply(200, MalformedBody(variant, *numbers));
     case Fault::kNone:
       break;
   }
@@ -195,7 +186,7 @@ api::HttpResponse LookupSimulator::Handle(const api::HttpRequest& req) {
     answers.push_back(SimulatedAnswer(*it));
   }
   ++answered_;
-  return Reply(req, http::status::ok, EncodeLookupResults(answers));
+  return Reply(200, EncodeLookupResults(answers));
 }
 
 LookupSimulator::Counters LookupSimulator::counters() const {

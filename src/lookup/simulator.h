@@ -4,19 +4,20 @@
 // A lookup provider for tests and demos (`phonebulk lookup-sim`): answers
 // the protocol of docs/lookup-protocol.md with facts derived from the number
 // alone, and injects latency, 5xx errors, 429s and malformed answers at
-// seeded random rates. Handle() needs no socket; the CLI runs it on
-// api::HttpServer.
+// seeded random rates. Handle() needs no socket and no HTTP library: the
+// request and reply below are plain data, and `phonebulk lookup-sim`
+// (cli/lookup_sim.cc) carries them over http::HttpServer.
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "api/http/http_server.h"
 #include "lookup/source.h"
 
 namespace phonebulk::lookup {
@@ -44,6 +45,23 @@ struct SimulatorOptions {
 // Missing digits of short numbers count as 0.
 LookupAnswer SimulatedAnswer(std::string_view number);
 
+// What the simulator reads of an HTTP request.
+struct SimulatorRequest {
+  std::string method;                         // "POST", "GET", ...
+  std::optional<std::string> authorization;   // the header; nullopt: absent
+  std::optional<std::string> content_type;    // the header; nullopt: absent
+  std::string body;
+};
+
+// What it answers: a status, a JSON body and at most one extra header
+// (Allow on 405, WWW-Authenticate on 401, Retry-After on 429).
+struct SimulatorReply {
+  unsigned status = 200;
+  std::string body;           // always application/json
+  std::string header_name;    // empty: none
+  std::string header_value;
+};
+
 // Thread-safe: Handle() may run on many I/O threads at once (the fault RNG
 // is locked; latency sleeps outside the lock).
 class LookupSimulator {
@@ -60,7 +78,7 @@ class LookupSimulator {
   explicit LookupSimulator(SimulatorOptions options);
 
   // Answers one request. Never throws.
-  api::HttpResponse Handle(const api::HttpRequest& request);
+  SimulatorReply Handle(const SimulatorRequest& request);
 
   Counters counters() const;
 
@@ -70,7 +88,7 @@ class LookupSimulator {
   Fault Roll(int* variant);
 
   const SimulatorOptions options_;
-  std::mutex mu_;
+  absl::Mutex mu_;
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> requests_{0}, rejected_{0}, errors_{0}, throttled_{0},
       malformed_{0}, answered_{0};

@@ -350,7 +350,7 @@ TEST_F(ErrorsTest, HeaderChecksRunInTheDocumentedOrder) {
 // ---------------------------------------------------------------- framing
 
 // Ambiguous framing is a request-smuggling vector: answered 400 and the
-// connection closed (see src/api/http/http_server.h).
+// connection closed (see src/http/http_server.h).
 TEST_F(ErrorsTest, AmbiguousFramingIs400AndCloses) {
   const std::string body = PhonesBody({"441206250380"}).dump();
   const std::string head = std::string("POST ") + kBatches +

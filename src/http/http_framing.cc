@@ -1,4 +1,4 @@
-#include "api/http/http_framing.h"
+#include "http/http_framing.h"
 
 #include <algorithm>
 #include <boost/asio/error.hpp>
@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace phonebulk::api::internal {
+namespace phonebulk::http::internal {
 namespace {
 
 namespace http = boost::beast::http;
@@ -129,4 +129,4 @@ ReadFailure ClassifyReadError(boost::beast::error_code ec, bool timed_out,
           Bad("The request is not valid HTTP/1.1 (" + ec.message() + ").")};
 }
 
-}  // namespace phonebulk::api::internal
+}  // namespace phonebulk::http::internal

@@ -1,9 +1,9 @@
 // Internal to phonebulk_http: one accepted TCP connection and the state it
 // shares with the server. Not part of the module's interface; use
-// api/http/http_server.h.
+// http/http_server.h.
 
-#ifndef PHONEBULK_API_HTTP_HTTP_CONNECTION_H_
-#define PHONEBULK_API_HTTP_HTTP_CONNECTION_H_
+#ifndef PHONEBULK_HTTP_HTTP_CONNECTION_H_
+#define PHONEBULK_HTTP_HTTP_CONNECTION_H_
 
 #include <array>
 #include <atomic>
@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "api/http/http_server.h"
+#include "http/http_server.h"
 
-namespace phonebulk::api::internal {
+namespace phonebulk::http::internal {
 
 class Connection;
 
@@ -144,6 +144,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::array<char, 4096> drain_buffer_;
 };
 
-}  // namespace phonebulk::api::internal
+}  // namespace phonebulk::http::internal
 
-#endif  // PHONEBULK_API_HTTP_HTTP_CONNECTION_H_
+#endif  // PHONEBULK_HTTP_HTTP_CONNECTION_H_

@@ -14,13 +14,17 @@
 #include <future>
 #include <mutex>
 
+#include "cli/lookup_sim.h"
 #include "lookup/protocol.h"
 #include "lookup/simulator.h"
 
 namespace phonebulk::lookup {
 namespace {
 
-namespace http = boost::beast::http;
+namespace beast_http = boost::beast::http;
+using http::HttpRequest;
+using http::HttpResponse;
+using http::RequestContext;
 using Steady = std::chrono::steady_clock;
 
 double MsSince(Steady::time_point start) {
@@ -32,11 +36,11 @@ double MsSince(Steady::time_point start) {
 // sleep for injected latency, so concurrent requests need threads).
 class TestServer {
  public:
-  explicit TestServer(api::HttpHandler handler) {
-    server_ = std::make_unique<api::HttpServer>(
-        api::HttpLimits{}, std::move(handler),
+  explicit TestServer(http::HttpHandler handler) {
+    server_ = std::make_unique<http::HttpServer>(
+        http::HttpLimits{}, std::move(handler),
         [](unsigned status, const std::string& detail, const std::string&) {
-          api::HttpResponse res{static_cast<http::status>(status), 11};
+          HttpResponse res{static_cast<beast_http::status>(status), 11};
           res.body() = detail;
           return res;
         });
@@ -55,7 +59,7 @@ class TestServer {
   }
 
  private:
-  std::unique_ptr<api::HttpServer> server_;
+  std::unique_ptr<http::HttpServer> server_;
   std::future<void> done_;
 };
 
@@ -63,19 +67,19 @@ class TestServer {
 class SimServer {
  public:
   using Override =
-      std::function<std::optional<api::HttpResponse>(const api::HttpRequest&)>;
+      std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
   explicit SimServer(SimulatorOptions options, Override override = nullptr)
       : sim_(std::move(options)),
         override_(std::move(override)),
         server_(
-            [this](const api::HttpRequest& req, const api::RequestContext&) {
+            [this](const HttpRequest& req, const RequestContext&) {
               int now = ++in_flight_;
               int seen = max_in_flight_.load();
               while (now > seen &&
                      !max_in_flight_.compare_exchange_weak(seen, now)) {
               }
-              api::HttpResponse res = Answer(req);
+              HttpResponse res = Answer(req);
               --in_flight_;
               return res;
             }) {}
@@ -85,11 +89,11 @@ class SimServer {
   int max_in_flight() const { return max_in_flight_.load(); }
 
  private:
-  api::HttpResponse Answer(const api::HttpRequest& req) {
+  HttpResponse Answer(const HttpRequest& req) {
     if (override_) {
       if (auto res = override_(req)) return *res;
     }
-    return sim_.Handle(req);
+    return cli::ServeSimulator(sim_, req);
   }
 
   LookupSimulator sim_;
@@ -211,12 +215,12 @@ TEST(HttpLookupSourceTest, TooManyRequestsHonoursRetryAfter) {
   std::vector<Steady::time_point> seen;
   SimServer server(
       Sim(),
-      [&](const api::HttpRequest& req) -> std::optional<api::HttpResponse> {
+      [&](const HttpRequest& req) -> std::optional<HttpResponse> {
         std::lock_guard<std::mutex> lock(mu);
         seen.push_back(Steady::now());
         if (seen.size() > 1) return std::nullopt;
-        api::HttpResponse res{http::status::too_many_requests, 11};
-        res.set(http::field::retry_after, "1");
+        HttpResponse res{beast_http::status::too_many_requests, 11};
+        res.set(beast_http::field::retry_after, "1");
         return res;
       });
   auto source = MustCreate(Client(server.url()));
@@ -230,10 +234,10 @@ TEST(HttpLookupSourceTest, TooManyRequestsHonoursRetryAfter) {
 }
 
 TEST(HttpLookupSourceTest, RetryAfterBeyondDeadlineGivesUpAtOnce) {
-  SimServer server(Sim(), [](const api::HttpRequest&) {
-    api::HttpResponse res{http::status::too_many_requests, 11};
-    res.set(http::field::retry_after, "10");
-    return std::optional<api::HttpResponse>(res);
+  SimServer server(Sim(), [](const HttpRequest&) {
+    HttpResponse res{beast_http::status::too_many_requests, 11};
+    res.set(beast_http::field::retry_after, "10");
+    return std::optional<HttpResponse>(res);
   });
   auto source = MustCreate(Client(server.url()));
   auto start = Steady::now();
@@ -246,10 +250,10 @@ TEST(HttpLookupSourceTest, RetryAfterBeyondDeadlineGivesUpAtOnce) {
 TEST(HttpLookupSourceTest, RetryAfterIsCapped) {
   std::atomic<int> calls{0};
   SimServer server(
-      Sim(), [&](const api::HttpRequest&) -> std::optional<api::HttpResponse> {
+      Sim(), [&](const HttpRequest&) -> std::optional<HttpResponse> {
         if (++calls > 1) return std::nullopt;
-        api::HttpResponse res{http::status::too_many_requests, 11};
-        res.set(http::field::retry_after, "3600");
+        HttpResponse res{beast_http::status::too_many_requests, 11};
+        res.set(beast_http::field::retry_after, "3600");
         return res;
       });
   LookupOptions o = Client(server.url());
@@ -315,9 +319,9 @@ TEST(HttpLookupSourceTest, BreakerOpensOnDeadSourceThenAnswersInstantly) {
 TEST(HttpLookupSourceTest, HalfOpenProbeClosesBreakerWhenSourceRecovers) {
   std::atomic<bool> down{true};
   SimServer server(
-      Sim(), [&](const api::HttpRequest&) -> std::optional<api::HttpResponse> {
+      Sim(), [&](const HttpRequest&) -> std::optional<HttpResponse> {
         if (!down) return std::nullopt;
-        return api::HttpResponse{http::status::service_unavailable, 11};
+        return HttpResponse{beast_http::status::service_unavailable, 11};
       });
   FakeClock clock(absl::Now());
   LookupOptions o = Client(server.url());

@@ -1,4 +1,4 @@
-#include "api/http/http_framing.h"
+#include "http/http_framing.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace phonebulk::api::internal {
+namespace phonebulk::http::internal {
 namespace {
 
 namespace http = boost::beast::http;
@@ -124,4 +124,4 @@ TEST(ClassifyReadErrorTest, Table) {
 }
 
 }  // namespace
-}  // namespace phonebulk::api::internal
+}  // namespace phonebulk::http::internal

@@ -3,8 +3,8 @@
 // client?), kept apart from the socket code so they can be tested from a
 // table of cases without a network.
 
-#ifndef PHONEBULK_API_HTTP_HTTP_FRAMING_H_
-#define PHONEBULK_API_HTTP_HTTP_FRAMING_H_
+#ifndef PHONEBULK_HTTP_HTTP_FRAMING_H_
+#define PHONEBULK_HTTP_HTTP_FRAMING_H_
 
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/fields.hpp>
@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-namespace phonebulk::api::internal {
+namespace phonebulk::http::internal {
 
 using RequestHeader = boost::beast::http::request_header<>;
 
@@ -57,6 +57,6 @@ struct ReadFailure {
 ReadFailure ClassifyReadError(boost::beast::error_code ec, bool timed_out,
                               bool header_done);
 
-}  // namespace phonebulk::api::internal
+}  // namespace phonebulk::http::internal
 
-#endif  // PHONEBULK_API_HTTP_HTTP_FRAMING_H_
+#endif  // PHONEBULK_HTTP_HTTP_FRAMING_H_

@@ -1,5 +1,5 @@
-#ifndef PHONEBULK_API_HTTP_HTTP_SERVER_H_
-#define PHONEBULK_API_HTTP_HTTP_SERVER_H_
+#ifndef PHONEBULK_HTTP_HTTP_SERVER_H_
+#define PHONEBULK_HTTP_HTTP_SERVER_H_
 
 #include <atomic>
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
-namespace phonebulk::api {
+namespace phonebulk::http {
 
 using HttpRequest =
     boost::beast::http::request<boost::beast::http::string_body>;
@@ -78,6 +78,6 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace phonebulk::api
+}  // namespace phonebulk::http
 
-#endif  // PHONEBULK_API_HTTP_HTTP_SERVER_H_
+#endif  // PHONEBULK_HTTP_HTTP_SERVER_H_

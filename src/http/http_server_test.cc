@@ -3,7 +3,7 @@
 // are under the test's control. Every socket read has a deadline: a server
 // bug shows up as a failed expectation, never as a hung test.
 
-#include "api/http/http_server.h"
+#include "http/http_server.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -27,7 +27,7 @@
 #include <thread>
 #include <vector>
 
-namespace phonebulk::api {
+namespace phonebulk::http {
 namespace {
 
 namespace http = boost::beast::http;
@@ -585,4 +585,4 @@ TEST_F(HttpServerTest, ListenOnBadAddressFails) {
 }
 
 }  // namespace
-}  // namespace phonebulk::api
+}  // namespace phonebulk::http

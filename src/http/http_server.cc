@@ -1,4 +1,4 @@
-#include "api/http/http_server.h"
+#include "http/http_server.h"
 
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "api/http/http_connection.h"
+#include "http/http_connection.h"
 
-namespace phonebulk::api {
+namespace phonebulk::http {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
@@ -178,4 +178,4 @@ void HttpServer::Shutdown() {
 
 int64_t HttpServer::in_flight() const { return impl_->shared->in_flight; }
 
-}  // namespace phonebulk::api
+}  // namespace phonebulk::http

@@ -1,4 +1,4 @@
-#include "api/http/http_connection.h"
+#include "http/http_connection.h"
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -13,9 +13,9 @@
 #include <string_view>
 #include <utility>
 
-#include "api/http/http_framing.h"
+#include "http/http_framing.h"
 
-namespace phonebulk::api::internal {
+namespace phonebulk::http::internal {
 namespace {
 
 namespace beast = boost::beast;
@@ -380,4 +380,4 @@ void Connection::OnTimer(uint64_t generation) {
       ignored);
 }
 
-}  // namespace phonebulk::api::internal
+}  // namespace phonebulk::http::internal
