@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
+#include "common/strings.h"
 #include "common/time_format.h"
 
 namespace phonebulk {
@@ -67,4 +68,60 @@ TEST(CryptoTest, ConstantTimeEquals) {
 }
 
 }  // namespace
+// Regression (issue 10, clean text): error bodies, logs and validate --json
+// echoed raw non-UTF-8 bytes and terminal escapes, and 7 KB values in full.
+TEST(SafeTextTest, CleansEveryKindOfHostileText) {
+  struct Case {
+    std::string in;
+    std::string want;
+  };
+  const Case cases[] = {
+      {"plain /path ok", "plain /path ok"},
+      {"caf\xC3\xA9 \xE2\x82\xAC", "caf\xC3\xA9 \xE2\x82\xAC"},
+      {"a\nb\rc\td", "a\\nb\\rc\\td"},
+      {"\x1B[31mred", "\\x1b[31mred"},
+      {"del\x7F", "del\\x7f"},
+      {"bad\xFFx", "bad\xEF\xBF\xBDx"},
+      {"trunc\xE2\x82", "trunc\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {"overlong\xC0\xAF", "overlong\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {"surrogate\xED\xA0\x80",
+       "surrogate\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {"c1\xC2\x9B", "c1\\u009b"},
+      {"bidi\xE2\x80\xAE", "bidi\\u202e"},
+      {"q\"uote\\", "q\"uote\\"},
+      {std::string("nul\0x", 5), "nul\\x00x"},
+  };
+  for (const Case& c : cases) {
+    std::string out = SafeText(c.in);
+    EXPECT_EQ(out, c.want) << c.in;
+    EXPECT_TRUE(IsValidUtf8(out)) << c.in;
+  }
+}
+
+TEST(SafeTextTest, CutsLongTextAtACodePointWithAMarker) {
+  std::string long_path = "/" + std::string(7000, 'a');
+  std::string out = SafeText(long_path);
+  EXPECT_EQ(out.size(), kSafeTextMaxBytes);
+  EXPECT_TRUE(out.ends_with("..."));
+  // Multi-byte characters are never split, whatever the limit.
+  std::string euros;
+  for (int i = 0; i < 100; ++i) euros += "\xE2\x82\xAC";
+  for (size_t limit = 0; limit < 40; ++limit) {
+    std::string cut = SafeText(euros, limit);
+    EXPECT_LE(cut.size(), limit);
+    EXPECT_TRUE(IsValidUtf8(cut)) << limit;
+  }
+  EXPECT_EQ(SafeText("abcdef", 6), "abcdef");
+  EXPECT_EQ(SafeText("abcdefg", 6), "abc...");
+  // An escape is never cut in half.
+  EXPECT_EQ(SafeText("ab\x1b" "cdefgh", 8), "ab...");
+}
+
+TEST(SafeTextTest, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\x80"));
+}
+
 }  // namespace phonebulk

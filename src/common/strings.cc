@@ -1,5 +1,6 @@
 #include "common/strings.h"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 
@@ -10,7 +11,112 @@ char Lower(char c) {
   return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
+// The length of the well-formed UTF-8 sequence at text[i] and its code
+// point, or 0 when the byte there does not start one (RFC 3629 table 3-7).
+size_t DecodeUtf8(std::string_view text, size_t i, char32_t* code_point) {
+  auto byte = [&](size_t k) {
+    return static_cast<unsigned char>(text[i + k]);
+  };
+  unsigned char b0 = byte(0);
+  if (b0 < 0x80) {
+    *code_point = b0;
+    return 1;
+  }
+  size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;   // no overlongs
+    if (b0 == 0xED) high = 0x9F;  // no surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;   // no overlongs
+    if (b0 == 0xF4) high = 0x8F;  // nothing past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  char32_t cp = b0 & (0xFF >> (length + 1));
+  for (size_t k = 1; k < length; ++k) {
+    unsigned char b = byte(k);
+    if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  *code_point = cp;
+  return length;
+}
+
+bool IsBidiControl(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// The cleaned form of one code point (or of one invalid byte).
+void AppendClean(std::string_view raw, char32_t cp, bool valid,
+                 std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (!valid) {
+    *out += "\xEF\xBF\xBD";  // U+FFFD
+    return;
+  }
+  if (cp == '\n') {
+    *out += "\\n";
+  } else if (cp == '\r') {
+    *out += "\\r";
+  } else if (cp == '\t') {
+    *out += "\\t";
+  } else if (cp < 0x20 || cp == 0x7F) {
+    *out += "\\x";
+    *out += kHex[cp >> 4];
+    *out += kHex[cp & 0xF];
+  } else if ((cp >= 0x80 && cp <= 0x9F) || IsBidiControl(cp)) {
+    *out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 0xF]);
+  } else {
+    out->append(raw);
+  }
+}
+
 }  // namespace
+
+std::string SafeText(std::string_view text, size_t max_bytes) {
+  constexpr std::string_view kEllipsis = "...";
+  const size_t room = max_bytes > kEllipsis.size()
+                          ? max_bytes - kEllipsis.size()
+                          : 0;
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes) + 8);
+  size_t fits_with_marker = 0;  // longest clean prefix that leaves room
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t length = DecodeUtf8(text, i, &cp);
+    size_t step = length == 0 ? 1 : length;
+    AppendClean(text.substr(i, step), cp, length != 0, &out);
+    i += step;
+    if (out.size() <= room) fits_with_marker = out.size();
+    if (out.size() > max_bytes) {
+      // Pieces are whole code points or escapes, so this cut is clean.
+      out.resize(fits_with_marker);
+      if (max_bytes >= kEllipsis.size()) out += kEllipsis;
+      return out;
+    }
+  }
+  return out;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t length = DecodeUtf8(text, i, &cp);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

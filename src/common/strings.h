@@ -22,6 +22,30 @@ std::vector<std::string_view> Split(std::string_view text, char sep);
 // A non-negative decimal integer that fits in int64; nullopt otherwise.
 std::optional<int64_t> ParseInt(std::string_view text);
 
+// The longest text (in bytes, after cleaning) that SafeText keeps unless the
+// caller asks otherwise: long enough for any path, name or value a person
+// needs to recognise, short enough that a hostile 7 KB value cannot bloat an
+// answer or a log line.
+inline constexpr size_t kSafeTextMaxBytes = 256;
+
+// Makes any byte string safe to echo in an error detail, a log line, JSON or
+// a terminal, so that nothing a client or a file sends can break what we
+// write or reach the screen as a control sequence:
+//   - invalid UTF-8 (bad or truncated sequences, overlongs, surrogates,
+//     code points past U+10FFFF) becomes U+FFFD, one per bad byte;
+//   - C0 controls and DEL become \n, \r, \t or \xNN; C1 controls
+//     (U+0080..U+009F, among them the one-byte CSI) and the bidirectional
+//     overrides (U+202A..U+202E, U+2066..U+2069) become \uNNNN;
+//   - the result is cut at a code point boundary to at most `max_bytes`
+//     bytes, the last three of which are then "..." (ASCII).
+// A backslash in the input is kept as is: the escapes are for people to
+// read, not to be decoded. The result is always valid UTF-8. Pure.
+std::string SafeText(std::string_view text,
+                     size_t max_bytes = kSafeTextMaxBytes);
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view text);
+
 // Transparent ASCII case-insensitive hashing and equality, so hash maps of
 // names can be probed with a caller's string_view without a lower-case copy.
 struct CaseInsensitiveHash {
