@@ -1,11 +1,13 @@
 #include "api/access.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <memory>
 
 #include "common/strings.h"
 
@@ -77,31 +79,116 @@ bool IpInCidr(std::string_view ip, std::string_view cidr) {
 }
 
 std::string HostOfUrl(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-  size_t end = url.find_first_of("/?#");
-  if (end != std::string_view::npos) url = url.substr(0, end);
-  size_t at = url.rfind('@');
-  if (at != std::string_view::npos) url.remove_prefix(at + 1);
-  if (!url.empty() && url.front() == '[') {  // IPv6 literal
-    size_t close = url.find(']');
-    return std::string(url.substr(1, close == std::string_view::npos
-                                         ? std::string_view::npos
-                                         : close - 1));
+  if (url.empty() || url.find('\\') != std::string_view::npos) return "";
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(),
+                                                             curl_url_cleanup);
+  if (!handle) return "";
+  std::string text(url);
+  if (curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    return "";
   }
-  size_t colon = url.find(':');
-  if (colon != std::string_view::npos) url = url.substr(0, colon);
-  return ToLowerAscii(url);
+  auto part = [&](CURLUPart which) -> std::optional<std::string> {
+    char* value = nullptr;
+    if (curl_url_get(handle.get(), which, &value, 0) != CURLUE_OK ||
+        value == nullptr) {
+      return std::nullopt;
+    }
+    std::string out(value);
+    curl_free(value);
+    return out;
+  };
+  std::optional<std::string> scheme = part(CURLUPART_SCHEME);
+  if (!scheme || (*scheme != "http" && *scheme != "https")) return "";
+  if (part(CURLUPART_USER) || part(CURLUPART_PASSWORD)) return "";
+  std::optional<std::string> host = part(CURLUPART_HOST);
+  if (!host || host->empty()) return "";
+  if (host->front() == '[' && host->back() == ']') {  // IPv6 literal
+    *host = host->substr(1, host->size() - 2);
+  }
+  if (host->back() == '.') host->pop_back();
+  return ToLowerAscii(*host);
+}
+
+bool IsValidAllowDomain(std::string_view pattern, std::string* why) {
+  auto refuse = [&](std::string reason) {
+    *why = std::move(reason);
+    return false;
+  };
+  std::string_view name = pattern;
+  if (name.starts_with("*.")) name.remove_prefix(2);
+  if (name.empty() || name == "*") {
+    return refuse("a bare '*' would admit every site; name a domain such as "
+                  "acme.example or *.acme.example");
+  }
+  if (name.find("://") != std::string_view::npos ||
+      name.find_first_of("/:?#@") != std::string_view::npos) {
+    return refuse("give a host name only, without scheme, port or path "
+                  "(acme.example, not https://acme.example/)");
+  }
+  if (name.size() > 253) return refuse("a host name has at most 253 characters");
+  bool all_numeric = true;
+  for (std::string_view label : Split(name, '.')) {
+    if (label.empty() || label.size() > 63) {
+      return refuse("each dot-separated label must have 1 to 63 characters");
+    }
+    if (label.front() == '-' || label.back() == '-') {
+      return refuse("a label may not start or end with '-'");
+    }
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
+        return refuse("only letters, digits, '-' and '.' may appear in a host "
+                      "name (with an optional leading '*.')");
+      }
+      if (!std::isdigit(static_cast<unsigned char>(c))) all_numeric = false;
+    }
+  }
+  if (all_numeric) {
+    return refuse("an IP address is not a domain; use --allow-ip for addresses");
+  }
+  return true;
 }
 
 bool HostMatchesDomain(std::string_view host, std::string_view domain) {
+  bool subdomains_only = domain.starts_with("*.");
+  if (subdomains_only) domain.remove_prefix(2);
   std::string h = ToLowerAscii(host);
   std::string d = ToLowerAscii(domain);
   if (d.empty() || h.empty()) return false;
-  if (h == d) return true;
+  if (h == d) return !subdomains_only;
   return h.size() > d.size() &&
          h.compare(h.size() - d.size(), d.size(), d) == 0 &&
          h[h.size() - d.size() - 1] == '.';
+}
+
+int UnknownTokenLimiter::RetryAfter(const std::string& ip, absl::Time now) {
+  int64_t seconds = absl::ToUnixSeconds(now);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (minute_ != seconds / 60) return 0;
+  auto it = unknown_.find(ip);
+  if (it == unknown_.end() || it->second < per_minute_) return 0;
+  return static_cast<int>(std::max<int64_t>(1, (minute_ + 1) * 60 - seconds));
+}
+
+void UnknownTokenLimiter::RecordUnknown(const std::string& ip, absl::Time now) {
+  int64_t minute = absl::ToUnixSeconds(now) / 60;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (minute != minute_) {
+    minute_ = minute;
+    unknown_.clear();
+  }
+  if (unknown_.size() >= kMaxAddresses && !unknown_.contains(ip)) return;
+  ++unknown_[ip];
+}
+
+void UnknownTokenLimiter::RecordGood(const std::string& token_hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Bounded by the number of tokens that exist.
+  good_.insert(token_hash);
+}
+
+bool UnknownTokenLimiter::IsKnownGood(const std::string& token_hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return good_.contains(token_hash);
 }
 
 RateLimiter::Decision RateLimiter::Admit(int64_t account_id, int limit,

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +23,54 @@ bool IpInCidr(std::string_view ip, std::string_view cidr);
 bool IsValidCidr(std::string_view cidr);
 
 // The host of an Origin or Referer value ("https://app.example.com:8443/x"
-// -> "app.example.com"); empty when there is none.
+// -> "app.example.com", lower case, without a trailing dot), parsed by
+// libcurl's URL parser. Empty when there is none or it cannot be trusted:
+// not an absolute http(s) URL, a backslash anywhere (browsers read it as
+// "/", other parsers as part of the user name, so
+// "https://evil.com\@acme.example" must not pass as acme.example), or
+// user info (a browser never sends it in Origin and strips it from Referer).
 std::string HostOfUrl(std::string_view url);
 
-// True when `host` is `domain` or a subdomain of it (case-insensitive).
+// True when `pattern` may be put on a token's domain allow-list: a host name
+// (letters, digits, hyphens, dots; labels of 1 to 63 characters, at most
+// 253 characters in all), optionally led by "*." ("*.acme.example"). Bare
+// "*", URLs, ports, paths, spaces and IP addresses are refused; on refusal
+// `*why` says what is wrong in one clause.
+bool IsValidAllowDomain(std::string_view pattern, std::string* why);
+
+// True when `host` matches an allow-list entry (case-insensitive):
+// "acme.example" admits acme.example and its subdomains;
+// "*.acme.example" admits only the subdomains.
 bool HostMatchesDomain(std::string_view host, std::string_view domain);
+
+// Slows down token guessing: per client address, answers to unknown tokens
+// are counted in one-minute windows; past `per_minute` of them the address
+// gets 429 for the rest of the minute, whatever token it sends, except a
+// token that has already authenticated in this process. So a guesser cannot
+// tell a hit from a miss, while clients with working tokens are never
+// slowed (even behind the guesser's NAT). At most kMaxAddresses addresses
+// are tracked; past that, new addresses are not limited until the minute
+// ends (memory stays bounded). Thread-safe.
+class UnknownTokenLimiter {
+ public:
+  static constexpr size_t kMaxAddresses = 100000;
+  explicit UnknownTokenLimiter(int per_minute) : per_minute_(per_minute) {}
+
+  // Seconds until `ip` may try unknown tokens again, or 0 if it may now.
+  int RetryAfter(const std::string& ip, absl::Time now);
+  // Counts one unknown token sent from `ip`.
+  void RecordUnknown(const std::string& ip, absl::Time now);
+  // Remembers that the token with this hash authenticated.
+  void RecordGood(const std::string& token_hash);
+  bool IsKnownGood(const std::string& token_hash);
+
+ private:
+  const int per_minute_;
+  std::mutex mu_;
+  int64_t minute_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, int> unknown_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> good_ ABSL_GUARDED_BY(mu_);
+};
 
 // Per-account request counting in fixed one-minute windows aligned to the
 // wall-clock minute, so X-Rate-Limit-Reset is simply the next minute.

@@ -47,9 +47,24 @@ bool AcceptsJson(std::string_view accept) {
   return false;
 }
 
+// application/json, with no charset or charset=utf-8 (RFC 8259 §8.1: JSON
+// exchanged between systems is UTF-8; we decode nothing else). Other
+// parameters are ignored.
 bool IsJsonContentType(std::string_view content_type) {
-  std::string_view type = content_type.substr(0, content_type.find(';'));
-  return EqualsIgnoreCase(TrimAscii(type), "application/json");
+  std::vector<std::string_view> parts = Split(content_type, ';');
+  if (!EqualsIgnoreCase(TrimAscii(parts[0]), "application/json")) return false;
+  for (size_t i = 1; i < parts.size(); ++i) {
+    std::string_view param = TrimAscii(parts[i]);
+    size_t eq = param.find('=');
+    if (!EqualsIgnoreCase(TrimAscii(param.substr(0, eq)), "charset")) continue;
+    std::string_view value =
+        eq == std::string_view::npos ? "" : TrimAscii(param.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (!EqualsIgnoreCase(value, "utf-8")) return false;
+  }
+  return true;
 }
 
 // Only a body needs a Content-Type; an empty one is refused by the parser.
@@ -58,7 +73,9 @@ bool HasNonJsonBody(const HttpRequest& request) {
          !IsJsonContentType(request[http::field::content_type]);
 }
 
-constexpr char kNotJson[] = "send the body as 'Content-Type: application/json'";
+constexpr char kNotJson[] =
+    "send the body as 'Content-Type: application/json' (UTF-8; a charset "
+    "parameter, if any, must be utf-8)";
 
 }  // namespace
 
@@ -99,7 +116,7 @@ HttpResponse Api::Handle(const HttpRequest& request,
   Call call{request, ctx, absl::Now(), {}, {}, {}, false, {}, {}, {}};
   std::string_view target = request.target();
   call.path = std::string(target.substr(0, target.find('?')));
-  call.route = call.path;
+  call.route = kUnmatchedRoute;
   call.rate = RateLimiter::Unmetered(options_.default_rate_limit, clock_.Now());
   // Echoed on every answer, errors included, as soon as it is known to be
   // well-formed (an invalid one is refused in CheckHeaders, not echoed).
@@ -111,7 +128,7 @@ HttpResponse Api::Handle(const HttpRequest& request,
     return Finish(call, Dispatch(call));
   } catch (const std::exception& e) {
     spdlog::error("event=unhandled_exception route={} error=\"{}\"", call.route,
-                  e.what());
+                  SafeText(e.what()));
     return Finish(call,
                   Error(call, 500, PublicDetail(absl::InternalError(""))));
   }
@@ -142,12 +159,24 @@ HttpResponse Api::Finish(Call& call, HttpResponse response) {
   response.prepare_payload();
   absl::Duration latency = absl::Now() - call.started;
   metrics_.Record(call.route, response.result_int(), latency);
+  // Requests nobody is accountable for share a log budget; the route, not
+  // the path, is logged, and everything echoed is cleaned and cut.
+  int64_t suppressed = 0;
+  if (!call.account.has_value() &&
+      !anonymous_logs_.Admit(absl::Now(), &suppressed)) {
+    return response;
+  }
+  if (suppressed > 0) {
+    spdlog::warn("event=request_logs_suppressed count={} reason=\"over {} a "
+                 "second without an account\"",
+                 suppressed, options_.anonymous_log_lines_per_second);
+  }
   spdlog::info(
       "event=request method={} route={} status={} latency_ms={:.3f} "
       "reference_id=\"{}\" account=\"{}\"",
-      std::string(call.request.method_string()), call.route,
+      SafeText(call.request.method_string(), 32), call.route,
       response.result_int(), absl::ToDoubleMilliseconds(latency),
-      call.reference_id, call.account ? call.account->name : "");
+      call.reference_id, call.account ? SafeText(call.account->name) : "");
   return response;
 }
 
@@ -155,7 +184,10 @@ HttpResponse Api::Error(Call& call, unsigned status, std::string_view detail) {
   HttpResponse res;
   res.result(status);
   res.set(http::field::content_type, "application/json");
-  res.body() = ErrorBody(status, detail, call.path);
+  // Details may quote the request (a path, a header, a body field): cleaned
+  // here once, so no handler can echo raw bytes or a 7 KB value.
+  res.body() = ErrorBody(status, SafeText(detail, kMaxDetailBytes),
+                         SafeText(call.path));
   return res;
 }
 
@@ -164,7 +196,7 @@ HttpResponse Api::FromStatus(Call& call, const absl::Status& status) {
   if (http_status >= 500) {
     spdlog::error(
         "event=request_failed route={} reference_id=\"{}\" error=\"{}\"",
-        call.route, call.reference_id, status.ToString());
+        call.route, call.reference_id, SafeText(status.ToString(), 1024));
   }
   return Error(call, http_status, PublicDetail(status));
 }
@@ -200,6 +232,7 @@ HttpResponse Api::Dispatch(Call& call) {
       res.set(http::field::allow, "POST");
       return res;
     }
+    call.route = std::string(kValidatePath);
     if (auto refused = CheckHeaders(call)) return *std::move(refused);
     if (auto refused = Authenticate(call, store::kProductPhoneValidate)) {
       return *std::move(refused);
@@ -221,7 +254,7 @@ HttpResponse Api::Dispatch(Call& call) {
   } else if (path.starts_with(std::string(kBatchesPath) + "/")) {
     rest = std::string_view(path).substr(kBatchesPath.size() + 1);
   } else {
-    return Error(call, 404, "no such route: " + path);
+    return Error(call, 404, "no such route: " + SafeText(path));
   }
 
   std::string_view batch_id;
@@ -231,7 +264,7 @@ HttpResponse Api::Dispatch(Call& call) {
     if (parts.size() > 2 || parts[0].empty() ||
         (parts.size() == 2 && parts[1] != "start" && parts[1] != "stop" &&
          parts[1] != "results")) {
-      return Error(call, 404, "no such route: " + path);
+      return Error(call, 404, "no such route: " + SafeText(path));
     }
     batch_id = parts[0];
     action = parts.size() == 2 ? parts[1] : "";
@@ -322,16 +355,34 @@ std::optional<HttpResponse> Api::Authenticate(Call& call,
                  "no token: send it in the Auth-Token header (or x-app-key, "
                  "or Authorization: Bearer)");
   }
-  auto found = store_.FindTokenByHash(Sha256Hex(token));
+  const std::string hash = Sha256Hex(token);
+  const absl::Time now = clock_.Now();
+  // An address that sent too many unknown tokens is refused whatever it
+  // sends, except tokens already seen to work, so a guesser cannot tell a
+  // hit from a miss while working clients are never slowed.
+  const int retry_after = unknown_tokens_.RetryAfter(call.ctx.remote_ip, now);
+  auto guessing = [&] {
+    HttpResponse res = Error(
+        call, 429,
+        "too many unknown tokens from this address; retry after " +
+            std::to_string(retry_after) + " s with a valid token");
+    res.set(http::field::retry_after, std::to_string(retry_after));
+    return res;
+  };
+  auto found = store_.FindTokenByHash(hash);
   if (absl::IsNotFound(found.status())) {
+    if (retry_after > 0) return guessing();
+    unknown_tokens_.RecordUnknown(call.ctx.remote_ip, now);
     return Error(call, 401, "the token is not known");
   }
   if (!found.ok()) return FromStatus(call, found.status());
+  if (retry_after > 0 && !unknown_tokens_.IsKnownGood(hash)) return guessing();
   // The lookup is by hash; comparing again in constant time keeps a future
   // index or cache from turning into a timing oracle.
-  if (!ConstantTimeEquals(found->hash_hex, Sha256Hex(token))) {
+  if (!ConstantTimeEquals(found->hash_hex, hash)) {
     return Error(call, 401, "the token is not known");
   }
+  unknown_tokens_.RecordGood(hash);
   auto account = store_.GetAccountById(found->account_id);
   if (!account.ok()) return FromStatus(call, account.status());
   call.token = *std::move(found);
@@ -377,12 +428,16 @@ std::optional<HttpResponse> Api::Authenticate(Call& call,
       allowed = allowed || HostMatchesDomain(host, domain);
     }
     if (!allowed) {
-      return Error(call, 403,
-                   host.empty()
-                       ? "the token only accepts calls whose Origin or Referer "
-                         "is on its domain allow-list, and none was sent"
-                       : "the domain '" + host +
-                             "' is not on the token's domain allow-list");
+      return Error(
+          call, 403,
+          source.empty()
+              ? "the token only accepts calls whose Origin or Referer is on "
+                "its domain allow-list, and none was sent"
+          : host.empty()
+              ? "the Origin or Referer '" + SafeText(source, 128) +
+                    "' is not an http(s) URL with a plain host name"
+              : "the domain '" + host +
+                    "' is not on the token's domain allow-list");
     }
   }
   return std::nullopt;

@@ -35,7 +35,17 @@ struct ApiOptions {
   // least this long, so that Timeout-Seconds can be seen to give 408
   // offline. Zero in production.
   absl::Duration validate_delay = absl::ZeroDuration();
+  // Unknown tokens one client address may send a minute before it gets 429
+  // (see UnknownTokenLimiter).
+  int unknown_tokens_per_minute = 30;
+  // Log lines a second for requests without an account (unmatched routes,
+  // missing or unknown tokens, framing errors); the rest are counted.
+  int anonymous_log_lines_per_second = 20;
 };
+
+// The longest error detail and `instance` an error body carries, after
+// SafeText (docs/decisions.md, "Clean text").
+inline constexpr size_t kMaxDetailBytes = 512;
 
 // Hooks into the rest of the process, so the API does not own workers.
 struct ApiHooks {
@@ -103,6 +113,8 @@ class Api {
   const ApiOptions options_;
   const batch::ValidateService* validate_;
   RateLimiter rate_limiter_;
+  UnknownTokenLimiter unknown_tokens_{options_.unknown_tokens_per_minute};
+  LogBudget anonymous_logs_{options_.anonymous_log_lines_per_second};
   std::atomic<bool> draining_{false};
 };
 

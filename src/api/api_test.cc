@@ -42,7 +42,10 @@ TEST(DomainTest, HostsAndSubdomains) {
   EXPECT_EQ(HostOfUrl("https://App.Example.com:8443/path?q=1"),
             "app.example.com");
   EXPECT_EQ(HostOfUrl("http://example.com"), "example.com");
-  EXPECT_EQ(HostOfUrl("http://user@example.com/x"), "example.com");
+  // User info and backslashes are refused (issue 10: evil.com\\@acme...).
+  EXPECT_EQ(HostOfUrl("http://user@example.com/x"), "");
+  EXPECT_EQ(HostOfUrl("https://evil.com\\@acme.example"), "");
+  EXPECT_EQ(HostOfUrl("acme.example"), "");
   EXPECT_EQ(HostOfUrl("http://[::1]:80/"), "::1");
   EXPECT_EQ(HostOfUrl(""), "");
   EXPECT_TRUE(HostMatchesDomain("example.com", "example.com"));
@@ -50,6 +53,24 @@ TEST(DomainTest, HostsAndSubdomains) {
   EXPECT_FALSE(HostMatchesDomain("badexample.com", "example.com"));
   EXPECT_FALSE(HostMatchesDomain("example.com.evil.net", "example.com"));
   EXPECT_FALSE(HostMatchesDomain("", "example.com"));
+  // "*." admits subdomains only.
+  EXPECT_TRUE(HostMatchesDomain("app.example.com", "*.example.com"));
+  EXPECT_FALSE(HostMatchesDomain("example.com", "*.example.com"));
+}
+
+// Regression (issue 10): --allow-domain accepted '*', URLs and spaces.
+TEST(DomainTest, AllowListEntriesAreHostNames) {
+  std::string why;
+  for (const char* good : {"acme.example", "*.acme.example", "a-b.c1.io"}) {
+    EXPECT_TRUE(IsValidAllowDomain(good, &why)) << good << ": " << why;
+  }
+  for (const char* bad : {"*", "*.", "https://acme.example", "acme.example/",
+                          "acme example", "acme.example:443", "10.0.0.1",
+                          "-acme.example", "a..b", "*.*.acme.example", ""}) {
+    why.clear();
+    EXPECT_FALSE(IsValidAllowDomain(bad, &why)) << bad;
+    EXPECT_FALSE(why.empty()) << bad;
+  }
 }
 
 TEST(RateLimiterTest, CountsPerAccountPerMinute) {

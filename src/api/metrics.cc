@@ -5,6 +5,40 @@
 
 namespace phonebulk::api {
 
+std::string EscapeLabelValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool LogBudget::Admit(absl::Time now, int64_t* suppressed) {
+  int64_t second = absl::ToUnixSeconds(now);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (second != second_) {
+    second_ = second;
+    used_ = 0;
+  }
+  if (used_ >= per_second_) {
+    ++suppressed_;
+    return false;
+  }
+  ++used_;
+  *suppressed = suppressed_;
+  suppressed_ = 0;
+  return true;
+}
+
 void HttpMetrics::Record(const std::string& route, unsigned status,
                          absl::Duration latency) {
   double seconds = absl::ToDoubleSeconds(latency);
@@ -24,7 +58,8 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       "status.\n# TYPE phonebulk_http_requests_total counter\n";
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [key, count] : requests_) {
-    absl::StrAppend(&out, "phonebulk_http_requests_total{route=\"", key.first,
+    absl::StrAppend(&out, "phonebulk_http_requests_total{route=\"",
+                    EscapeLabelValue(key.first),
                     "\",status=\"", key.second, "\"} ", count, "\n");
   }
   out +=
@@ -63,7 +98,12 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       "# HELP phonebulk_http_in_flight Requests being handled.\n"
       "# TYPE phonebulk_http_in_flight gauge\n"
       "phonebulk_http_in_flight ",
-      s.http_in_flight, "\n");
+      s.http_in_flight, "\n",
+      "# HELP phonebulk_http_response_bytes_pending Bytes of answers held "
+      "until their clients read them.\n"
+      "# TYPE phonebulk_http_response_bytes_pending gauge\n"
+      "phonebulk_http_response_bytes_pending ",
+      s.http_response_bytes_pending, "\n");
   absl::StrAppend(
       &out,
       "# HELP phonebulk_lookup_calls_total Requests sent to the live-status "

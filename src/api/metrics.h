@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -22,6 +23,7 @@ struct MetricsSnapshot {
   int64_t queue_depth_chunks = 0;
   int64_t numbers_processed = 0;
   int64_t http_in_flight = 0;
+  int64_t http_response_bytes_pending = 0;
   // Live-status source (zero when offline).
   int64_t lookup_calls = 0;
   int64_t lookup_answers = 0;
@@ -31,12 +33,23 @@ struct MetricsSnapshot {
   bool lookup_breaker_open = false;
 };
 
+// The fixed `route` label of every request that matched no route: label
+// values come from the route table only, never from the request, so no
+// request can add a series (issue 10: one per hostile path bloated /metrics
+// to 89 MB).
+inline constexpr char kUnmatchedRoute[] = "unmatched";
+
+// A label value escaped per the Prometheus text exposition format
+// (backslash, double quote and line feed).
+std::string EscapeLabelValue(std::string_view value);
+
 // HTTP request counters and a latency histogram, rendered in the Prometheus
 // text format. Thread-safe.
 class HttpMetrics {
  public:
-  // `route` is the route template ("/phone/bulk/v1/batches/{id}"), never the
-  // raw path, so label cardinality stays bounded.
+  // `route` is the route template ("/phone/bulk/v1/batches/{id}") or
+  // kUnmatchedRoute, never the raw path, so label cardinality stays bounded.
+  // It is escaped when rendered all the same.
   void Record(const std::string& route, unsigned status,
               absl::Duration latency);
 
@@ -53,6 +66,27 @@ class HttpMetrics {
   std::array<int64_t, kBuckets.size()> bucket_counts_ ABSL_GUARDED_BY(mu_){};
   int64_t latency_count_ ABSL_GUARDED_BY(mu_) = 0;
   double latency_sum_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Caps the log lines of one kind (requests nobody is accountable for:
+// unmatched routes, missing or unknown tokens) at `per_second`, so junk
+// traffic cannot flood the log (issue 10: 165 MB in 2 s). Lines past the cap
+// are counted and reported by the caller in one summary line at the first
+// admitted line of a later second. Thread-safe.
+class LogBudget {
+ public:
+  explicit LogBudget(int per_second) : per_second_(per_second) {}
+  // True when one more line may be written at `now`. When true and lines
+  // were refused since the last admitted one, `*suppressed` is their count
+  // (else 0).
+  bool Admit(absl::Time now, int64_t* suppressed);
+
+ private:
+  const int per_second_;
+  std::mutex mu_;
+  int64_t second_ ABSL_GUARDED_BY(mu_) = 0;
+  int used_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t suppressed_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace phonebulk::api

@@ -141,6 +141,9 @@ int Serve(const ServeFlags& f) {
     }
     snap.numbers_processed = processor.counters().numbers_processed.load();
     if (server_ptr != nullptr) snap.http_in_flight = server_ptr->in_flight();
+    if (server_ptr != nullptr) {
+      snap.http_response_bytes_pending = server_ptr->pending_response_bytes();
+    }
     if (live_source != nullptr) {
       lookup::LookupStats ls = live_source->stats();
       snap.lookup_calls = ls.calls;

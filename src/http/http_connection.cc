@@ -28,6 +28,10 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // body bytes out of the buffer, so only a chunk-size line can fill it.
 constexpr size_t kBufferSlack = size_t{16} * 1024;
 constexpr size_t kFirstRead = 4096;
+constexpr size_t kHeaderRead = 8192;
+// Responses this small are sent whatever the pending total (errors, status
+// answers): refusing them would save nothing.
+constexpr int64_t kAlwaysSentBytes = 64 * 1024;
 // After an error or a Connection: close response: how long and how much we
 // keep reading so the client gets to read our response before any RST.
 constexpr absl::Duration kLingerTime = absl::Milliseconds(500);
@@ -170,14 +174,55 @@ void Connection::ReadHeader() {
   phase_ = Phase::kHeader;
   first_request_ = false;
   parser_.emplace();
-  parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(
-      shared_->limits.max_header_bytes, std::numeric_limits<uint32_t>::max())));
   parser_->body_limit(shared_->limits.max_body_bytes);
+  header_bytes_ = 0;
   ArmTimer(shared_->limits.header_timeout);
-  http::async_read_header(
-      socket_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, size_t) {
-        self->OnHeader(ec);
+  ParseHeader();
+}
+
+// Beast's header_limit bounds only the bytes one put() call may look at, and
+// a put() consumes every complete field line; so a header that arrives in
+// reads of a few KB each was never refused (issue 10: 12,780 B of 1,000
+// fields got 200). Here the limit handed to each put() is what is left of
+// max_header_bytes after the bytes already consumed, so the whole block
+// counts whatever the split across reads.
+void Connection::ParseHeader() {
+  const size_t limit = shared_->limits.max_header_bytes;
+  while (buffer_.size() > 0 && !parser_->is_header_done()) {
+    size_t left = limit > header_bytes_ ? limit - header_bytes_ : 0;
+    parser_->header_limit(static_cast<uint32_t>(
+        std::min<size_t>(left, std::numeric_limits<uint32_t>::max())));
+    beast::error_code ec;
+    size_t used = parser_->put(buffer_.data(), ec);
+    header_bytes_ += used;
+    buffer_.consume(used);
+    if (ec == http::error::need_more) break;
+    if (ec) {
+      OnHeader(ec);
+      return;
+    }
+  }
+  if (parser_->is_header_done()) {
+    OnHeader({});
+    return;
+  }
+  size_t room = buffer_.max_size() - buffer_.size();
+  if (header_bytes_ + buffer_.size() > limit || room == 0) {
+    OnHeader(http::error::header_limit);
+    return;
+  }
+  socket_.async_read_some(
+      buffer_.prepare(std::min(kHeaderRead, room)),
+      [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+        self->buffer_.commit(bytes);
+        if (ec == net::error::eof) {
+          ec = http::error::partial_message;  // the header never ended
+        }
+        if (ec || self->timed_out_) {
+          self->OnHeader(ec);
+          return;
+        }
+        self->ParseHeader();
       });
 }
 
@@ -271,6 +316,24 @@ void Connection::Write(HttpResponse response, bool keep_alive, bool counted) {
       MayHaveBody(response)) {
     response.prepare_payload();  // string_body: cannot throw here
   }
+  const int64_t bytes = static_cast<int64_t>(response.body().size());
+  if (bytes > kAlwaysSentBytes) {
+    const int64_t cap =
+        static_cast<int64_t>(shared_->limits.max_pending_response_bytes);
+    if (shared_->pending_response_bytes.fetch_add(bytes) + bytes > cap) {
+      shared_->pending_response_bytes -= bytes;
+      response = MakeError(503,
+                           "The server holds too many answers that their "
+                           "clients have not read yet; retry shortly.",
+                           "");
+      response.set(http::field::retry_after, "5");
+      response.version(11);
+      response.keep_alive(keep_alive);
+      response.prepare_payload();
+    } else {
+      response_bytes_ = bytes;
+    }
+  }
   response_ = std::make_unique<HttpResponse>(std::move(response));
   // The write deadline reuses body_timeout: a client that does not read its
   // response for that long is as stuck as one that does not send its body.
@@ -286,6 +349,8 @@ void Connection::OnWritten(beast::error_code ec, bool keep_alive,
                            bool counted) {
   DisarmTimer();
   response_.reset();
+  shared_->pending_response_bytes -= response_bytes_;
+  response_bytes_ = 0;
   if (counted) --shared_->in_flight;
   if (ec || timed_out_) {
     CloseNow();

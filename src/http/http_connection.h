@@ -51,6 +51,9 @@ struct ServerShared {
   std::atomic<bool> stopping{false};
   // Requests from the handler call until their response is written.
   std::atomic<int64_t> in_flight{0};
+  // Body bytes of responses being written (HttpLimits::
+  // max_pending_response_bytes).
+  std::atomic<int64_t> pending_response_bytes{0};
 
   std::mutex mu;
   uint64_t next_id ABSL_GUARDED_BY(mu) = 0;
@@ -95,6 +98,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WaitForRequest();
   void OnFirstBytes(boost::beast::error_code ec, size_t bytes);
   void ReadHeader();
+  // Feeds buffered bytes to the parser, reading more until the header is
+  // complete, over max_header_bytes in all, or the read fails.
+  void ParseHeader();
   void OnHeader(boost::beast::error_code ec);
   void WriteContinue();
   void ReadBody();
@@ -140,6 +146,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<boost::beast::http::request_parser<HttpRequest::body_type>>
       parser_;
   std::unique_ptr<HttpResponse> response_;  // kept alive while written
+  int64_t response_bytes_ = 0;  // of response_, in pending_response_bytes
+  size_t header_bytes_ = 0;  // of the current request, consumed by parser_
   size_t drain_budget_ = 0;
   std::array<char, 4096> drain_buffer_;
 };

@@ -178,4 +178,8 @@ void HttpServer::Shutdown() {
 
 int64_t HttpServer::in_flight() const { return impl_->shared->in_flight; }
 
+int64_t HttpServer::pending_response_bytes() const {
+  return impl_->shared->pending_response_bytes;
+}
+
 }  // namespace phonebulk::http

@@ -27,6 +27,14 @@ struct HttpLimits {
   absl::Duration header_timeout = absl::Seconds(10);  // slow headers: 408
   absl::Duration body_timeout = absl::Seconds(30);    // slow body: 408
   absl::Duration idle_timeout = absl::Seconds(60);    // keep-alive idle: close
+  // Bytes of responses built but not yet fully written, over all
+  // connections. A response that would take the total past this is replaced
+  // by a 503 with Retry-After, so clients that never read their answers
+  // cannot make the server hold unbounded memory (issue 10: 60 such clients
+  // held 4.4 MB each). A connection holds at most one response (it reads no
+  // further request while writing), so its share is bounded by this too.
+  // Responses under 64 KiB are always sent.
+  size_t max_pending_response_bytes = 64 * 1024 * 1024;
 };
 
 // What a handler learns about the connection besides the request itself.
@@ -72,6 +80,9 @@ class HttpServer {
 
   // Requests being handled right now (for graceful-shutdown tests/metrics).
   int64_t in_flight() const;
+  // Bytes of responses held until their clients read them (see
+  // HttpLimits::max_pending_response_bytes).
+  int64_t pending_response_bytes() const;
 
  private:
   struct Impl;
