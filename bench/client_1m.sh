@@ -24,7 +24,7 @@ with open(path, "w") as f:
 PY
 ls -l "$work/in.csv" | awk '{printf "input: %.1f MB\n", $5 / 1e6}'
 
-"$BIN" serve --listen 127.0.0.1:0 --db "sqlite:$work/db.sqlite" \
+"$BIN" serve --create --listen 127.0.0.1:0 --db "sqlite:$work/db.sqlite" \
   > "$work/serve.out" 2> "$work/serve.err" &
 serve_pid=$!
 for _ in $(seq 200); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done

@@ -18,7 +18,7 @@ command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk 
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$BIN" serve --listen 127.0.0.1:0 --db "sqlite:$work/db.sqlite" --workers 2 \
+"$BIN" serve --create --listen 127.0.0.1:0 --db "sqlite:$work/db.sqlite" --workers 2 \
   > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 for _ in $(seq 200); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done

@@ -18,7 +18,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q listening "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
 sim_url="$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/sim.out")/lookup"
 
-"$BIN" serve --listen 127.0.0.1:0 --db "sqlite:$work/db.sqlite" --workers 2 \
+"$BIN" serve --create --listen 127.0.0.1:0 --db "sqlite:$work/db.sqlite" --workers 2 \
   --lookup-url "$sim_url" --lookup-key bench \
   > "$work/serve.out" 2> "$work/serve.err" &
 for _ in $(seq 200); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done

@@ -74,7 +74,7 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 run() {
   local name=$1
   shift
-  /usr/bin/time -v -o "$OUT/$name.time" "$BIN" porting import --db "sqlite:$DB" \
+  /usr/bin/time -v -o "$OUT/$name.time" "$BIN" porting import --create --db "sqlite:$DB" \
     "$@" "$CSV" >"$OUT/$name.out" 2>"$OUT/$name.err"
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {

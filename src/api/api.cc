@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <string>
@@ -71,6 +72,14 @@ bool IsJsonContentType(std::string_view content_type) {
 bool HasNonJsonBody(const HttpRequest& request) {
   return !request.body().empty() &&
          !IsJsonContentType(request[http::field::content_type]);
+}
+
+// 1 to 255 printable ASCII characters (the header is echoed in no answer,
+// but it is stored and compared byte for byte).
+bool IsValidIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > 255) return false;
+  return std::all_of(key.begin(), key.end(),
+                     [](char c) { return c >= 0x20 && c <= 0x7e; });
 }
 
 constexpr char kNotJson[] =
@@ -197,6 +206,11 @@ HttpResponse Api::FromStatus(Call& call, const absl::Status& status) {
     spdlog::error(
         "event=request_failed route={} reference_id=\"{}\" error=\"{}\"",
         call.route, call.reference_id, SafeText(status.ToString(), 1024));
+  }
+  // A lost or full database is not "retry in a few seconds": say what it is
+  // (store messages never carry paths).
+  if (store::IsStorageLost(status)) {
+    return Error(call, 503, std::string(status.message()));
   }
   return Error(call, http_status, PublicDetail(status));
 }
@@ -444,9 +458,33 @@ std::optional<HttpResponse> Api::Authenticate(Call& call,
 }
 
 HttpResponse Api::HandleCreate(Call& call) {
+  // Idempotency-Key (IETF draft): checked before the body so that a bad key
+  // is reported whatever the body holds.
+  std::optional<batch::IdempotencyKey> key;
+  if (auto it = call.request.find("Idempotency-Key");
+      it != call.request.end()) {
+    if (!IsValidIdempotencyKey(it->value())) {
+      return Error(call, 400,
+                   "header Idempotency-Key: must be 1 to 255 printable ASCII "
+                   "characters");
+    }
+    key = batch::IdempotencyKey{std::string(it->value()),
+                                Sha256Hex(call.request.body())};
+  }
   auto request =
       batch::ParseCreateBatchRequest(call.request.body(), countries_);
   if (!request.ok()) return FromStatus(call, request.status());
+  if (key) {
+    auto outcome =
+        service_.CreateIdempotent(call.account->id, *std::move(request), *key);
+    if (batch::IsIdempotencyKeyReused(outcome.status())) {
+      return Error(call, 422, std::string(outcome.status().message()));
+    }
+    if (!outcome.ok()) return FromStatus(call, outcome.status());
+    HttpResponse res = Json(call, BatchAckJson(outcome->view));
+    if (outcome->replayed) res.set("Idempotent-Replayed", "true");
+    return res;
+  }
   auto view = service_.Create(call.account->id, *std::move(request));
   if (!view.ok()) return FromStatus(call, view.status());
   return Json(call, BatchAckJson(*view));
@@ -488,7 +526,9 @@ HttpResponse Api::HandleOps(Call& call) {
   if (call.path == "/readyz") {
     if (draining_) return Error(call, 503, "the server is shutting down");
     if (absl::Status s = store_.Ping(); !s.ok()) {
-      return Error(call, 503, "the storage is not reachable");
+      return Error(call, 503,
+                   store::IsStorageLost(s) ? std::string(s.message())
+                                           : "the storage is not reachable");
     }
     return Json(call, R"({"status":"ready"})");
   }

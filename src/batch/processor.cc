@@ -9,6 +9,7 @@
 #include "batch/config.h"
 #include "batch/pipeline.h"
 #include "batch/result_codec.h"
+#include "batch/service.h"
 #include "batch/validate_request.h"
 
 namespace phonebulk::batch {
@@ -137,9 +138,28 @@ void Processor::WorkerLoop() {
   }
 }
 
+void Processor::CheckStorage() {
+  absl::Status s = store_.Ping();
+  const bool was_healthy = storage_healthy_.exchange(s.ok());
+  // Logged when it turns bad, and again every minute while it stays bad,
+  // so an operator sees it without the log filling up.
+  if (!s.ok() && (was_healthy || clock_.Now() >= next_storage_error_log_)) {
+    spdlog::error("event=storage_unhealthy error=\"{}\"",
+                  std::string(s.message()));
+    next_storage_error_log_ = clock_.Now() + absl::Minutes(1);
+  } else if (s.ok() && !was_healthy) {
+    spdlog::info("event=storage_healthy");
+  }
+}
+
 void Processor::MaintenanceLoop() {
   absl::Time next_purge = clock_.Now();
+  absl::Time next_storage_check = clock_.Now();
   while (!stopping_.load()) {
+    if (clock_.Now() >= next_storage_check) {
+      CheckStorage();
+      next_storage_check = clock_.Now() + options_.storage_check;
+    }
     auto stopped = store_.StopExpiredBatches(clock_.Now());
     if (stopped.ok() && *stopped > 0) {
       spdlog::info("event=deadline_stop batches={}", *stopped);
@@ -153,6 +173,8 @@ void Processor::MaintenanceLoop() {
       // No caller may ask for a real-time answer older than this.
       (void)store_.PurgeCachedResultsBefore(
           clock_.Now() - absl::Hours(24) * kMaxCacheValueDays);
+      (void)store_.PurgeIdempotencyRecordsBefore(clock_.Now() -
+                                                 kIdempotencyWindow);
       next_purge = clock_.Now() + options_.purge_interval;
     }
     std::unique_lock<std::mutex> lock(mu_);

@@ -31,6 +31,9 @@ struct ProcessorOptions {
   // every purge_interval and delete batches older than `retention`.
   absl::Duration deadline_check = absl::Seconds(1);
   absl::Duration purge_interval = absl::Hours(1);
+  // How often the storage's health (Store::Ping) is checked and, when bad,
+  // logged at error level.
+  absl::Duration storage_check = absl::Seconds(2);
   absl::Duration retention = absl::Hours(24 * 28);
 };
 
@@ -74,6 +77,8 @@ class Processor {
   bool KeepLease(store::ChunkClaim& claim);
   void WorkerLoop();
   void MaintenanceLoop();
+  // Store::Ping(), logging when it fails (maintenance thread only).
+  void CheckStorage();
   // Waits up to `d` or until Notify()/Stop().
   void IdleWait(absl::Duration d);
 
@@ -84,6 +89,9 @@ class Processor {
   ProcessorCounters counters_;
 
   std::atomic<bool> stopping_{false};
+  // The last storage check's outcome (maintenance thread).
+  std::atomic<bool> storage_healthy_{true};
+  absl::Time next_storage_error_log_;  // maintenance thread only
   std::mutex mu_;
   std::condition_variable wake_;
   int64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;

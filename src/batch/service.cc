@@ -7,6 +7,7 @@
 #include "batch/result_codec.h"
 #include "batch/status.h"
 #include "common/crypto.h"
+#include "absl/strings/cord.h"
 
 namespace phonebulk::batch {
 
@@ -23,8 +24,17 @@ absl::StatusOr<BatchView> BatchService::ToView(store::Batch batch) const {
   return BatchView{std::move(batch), *std::move(config)};
 }
 
-absl::StatusOr<BatchView> BatchService::Create(int64_t account_id,
-                                               CreateBatchRequest request) {
+namespace {
+constexpr char kKeyReusedPayload[] = "phonebulk/idempotency-key-reused";
+}  // namespace
+
+bool IsIdempotencyKeyReused(const absl::Status& status) {
+  return absl::IsInvalidArgument(status) &&
+         status.GetPayload(kKeyReusedPayload).has_value();
+}
+
+store::Batch BatchService::NewBatch(int64_t account_id,
+                                    CreateBatchRequest& request) const {
   store::Batch batch;
   batch.id = NewUuidV4();
   batch.account_id = account_id;
@@ -33,6 +43,45 @@ absl::StatusOr<BatchView> BatchService::Create(int64_t account_id,
   batch.status = store::BatchStatus::kSubmitted;
   batch.records = static_cast<int>(request.phones.size());
   batch.date_submitted = clock_.Now();
+  return batch;
+}
+
+absl::StatusOr<CreateOutcome> BatchService::CreateIdempotent(
+    int64_t account_id, CreateBatchRequest request, const IdempotencyKey& key) {
+  store::Batch batch = NewBatch(account_id, request);
+  store::IdempotencyRecord record;
+  record.account_id = account_id;
+  record.key = key.key;
+  record.request_hash = key.request_hash;
+  record.batch_id = batch.id;
+  record.created = batch.date_submitted;
+  auto stored = store_.CreateBatchIdempotent(
+      batch, request.phones, options_.chunk_size, record,
+      batch.date_submitted - kIdempotencyWindow);
+  if (!stored.ok()) return stored.status();
+  if (stored->batch_id == batch.id) {
+    return CreateOutcome{BatchView{std::move(batch), std::move(request.config)},
+                         false};
+  }
+  if (stored->request_hash != key.request_hash) {
+    absl::Status reused = absl::InvalidArgumentError(
+        "header Idempotency-Key: this key was already used with a different "
+        "request body in the last 24 hours; send a new key for a new batch");
+    reused.SetPayload(kKeyReusedPayload, absl::Cord("1"));
+    return reused;
+  }
+  // The replay answers as the first create did: that batch, as submitted.
+  auto first = store_.GetBatch(account_id, stored->batch_id);
+  if (!first.ok()) return first.status();
+  auto view = ToView(*std::move(first));
+  if (!view.ok()) return view.status();
+  view->batch.status = store::BatchStatus::kSubmitted;
+  return CreateOutcome{*std::move(view), true};
+}
+
+absl::StatusOr<BatchView> BatchService::Create(int64_t account_id,
+                                               CreateBatchRequest request) {
+  store::Batch batch = NewBatch(account_id, request);
   absl::Status s =
       store_.CreateBatch(batch, request.phones, options_.chunk_size);
   if (!s.ok()) return s;

@@ -48,6 +48,28 @@ struct ResultsPage {
   std::optional<int64_t> limit;  // nullopt: to the end
 };
 
+// An Idempotency-Key sent with a create, and a hash of the request body
+// that came with it (the caller hashes the bytes it received).
+struct IdempotencyKey {
+  std::string key;
+  std::string request_hash;
+};
+
+// How long a key answers with its first batch (the IETF
+// Idempotency-Key draft leaves it to the server; 24 hours).
+inline constexpr absl::Duration kIdempotencyWindow = absl::Hours(24);
+
+// What a create with a key gave: the batch as first created, and whether
+// this call only replayed an earlier one (nothing stored, nothing charged).
+struct CreateOutcome {
+  BatchView view;
+  bool replayed = false;
+};
+
+// True for the error of CreateIdempotent when the key was used with
+// another request.
+bool IsIdempotencyKeyReused(const absl::Status& status);
+
 struct ServiceOptions {
   int chunk_size = 250;
   absl::Duration retention = absl::Hours(24 * 28);
@@ -67,6 +89,15 @@ class BatchService {
 
   absl::StatusOr<BatchView> Create(int64_t account_id,
                                    CreateBatchRequest request);
+  // Create with an Idempotency-Key: the first call with `key` stores the
+  // batch and the key in one transaction; a later one within
+  // kIdempotencyWindow with the same request hash stores nothing and
+  // answers the first batch as the first call did (status submitted, even
+  // if it has moved on since). The same key with another hash is
+  // InvalidArgument with a kKeyReused payload (the API's 422).
+  absl::StatusOr<CreateOutcome> CreateIdempotent(int64_t account_id,
+                                                 CreateBatchRequest request,
+                                                 const IdempotencyKey& key);
   absl::StatusOr<BatchView> Get(int64_t account_id, std::string_view batch_id);
   absl::StatusOr<std::vector<BatchView>> List(int64_t account_id);
   // Reserves the batch's worst-case charge and starts it.
@@ -91,6 +122,7 @@ class BatchService {
   // Loads the batch and refuses it when past retention.
   absl::StatusOr<BatchView> Load(int64_t account_id, std::string_view batch_id);
   absl::StatusOr<BatchView> ToView(store::Batch batch) const;
+  store::Batch NewBatch(int64_t account_id, CreateBatchRequest& request) const;
 
   store::Store& store_;
   const Clock& clock_;

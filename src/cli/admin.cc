@@ -47,9 +47,16 @@ std::string ProductNames(uint32_t products) {
   return absl::StrJoin(names, ",");
 }
 
+// Set by --create (one command runs per process). Without it a missing
+// database is an error, so a mistyped or vanished path is never silently
+// replaced by an empty database.
+bool g_create_database = false;
+
 // Opens and migrates the store, or prints why not and returns null.
 std::unique_ptr<store::Store> Open(const std::string& db) {
-  auto store = store::OpenStore(db);
+  auto store = store::OpenStore(db, g_create_database
+                                        ? store::OpenMode::kCreateIfMissing
+                                        : store::OpenMode::kMustExist);
   if (!store.ok()) {
     std::cerr << "cannot open --db " << db << ": " << store.status().message()
               << "\n";
@@ -91,6 +98,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
   create->add_option("--db", cf->db, "Database URL")
       ->required()
       ->envname("PHONEBULK_DB");
+  AddCreateFlag(create);
   create->add_option("--account", cf->spec.account_name, "Account name")
       ->required();
   create
@@ -152,6 +160,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--db", *db, "Database URL")
         ->required()
         ->envname("PHONEBULK_DB");
+    AddCreateFlag(cmd);
     cmd->add_option("token", *key, "The token, or its prefix from 'token list'")
         ->required();
     cmd->callback([db, key, disable, exit_code] {
@@ -175,6 +184,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
   list->add_option("--db", *list_db, "Database URL")
       ->required()
       ->envname("PHONEBULK_DB");
+  AddCreateFlag(list);
   list->callback([list_db, exit_code] {
     auto store = Open(*list_db);
     if (!store) {
@@ -233,6 +243,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
   show_cmd->add_option("--db", show->db, "Database URL")
       ->required()
       ->envname("PHONEBULK_DB");
+  AddCreateFlag(show_cmd);
   show_cmd->add_option("name", show->name, "Account name")->required();
   show_cmd->add_flag("--json", show->json, "Print JSON");
   show_cmd->callback([show, exit_code] {
@@ -256,6 +267,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
   credit_cmd->add_option("--db", credit->db, "Database URL")
       ->required()
       ->envname("PHONEBULK_DB");
+  AddCreateFlag(credit_cmd);
   credit_cmd->add_option("name", credit->name, "Account name")->required();
   credit_cmd->add_option("--add", credit->add, "Credits to add");
   credit_cmd
@@ -292,6 +304,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
   list->add_option("--db", *list_db, "Database URL")
       ->required()
       ->envname("PHONEBULK_DB");
+  AddCreateFlag(list);
   list->callback([list_db, exit_code] {
     auto store = Open(*list_db);
     if (!store) {
@@ -351,6 +364,12 @@ absl::Status EnsureDemoAccount(store::Store& store) {
       token->c_str());
   std::fflush(stdout);
   return absl::OkStatus();
+}
+
+void AddCreateFlag(CLI::App* cmd) {
+  cmd->add_flag("--create", g_create_database,
+                "Create the database when it does not exist (otherwise a "
+                "missing database is an error)");
 }
 
 std::unique_ptr<store::Store> OpenStoreForCli(const std::string& db_url) {

@@ -8,6 +8,10 @@
 #include "absl/status/statusor.h"
 #include "store/store.h"
 
+namespace CLI {
+class App;
+}  // namespace CLI
+
 namespace phonebulk::cli {
 
 struct NewToken {
@@ -28,6 +32,10 @@ absl::StatusOr<std::string> CreateToken(store::Store& store,
 // When the database has no account yet: creates "demo" with 100,000 credits
 // and a token, and prints the token on stdout.
 absl::Status EnsureDemoAccount(store::Store& store);
+
+// Adds --create to a command that takes --db: only then may
+// OpenStoreForCli create a missing database.
+void AddCreateFlag(CLI::App* cmd);
 
 // Opens and migrates the store at `db_url` for a CLI command; on failure
 // prints why on stderr and returns null (the caller exits 1).

@@ -449,6 +449,7 @@ void AddPortingCommands(CLI::App& app, int* exit_code) {
   import->add_option("--db", f->db, "Database URL")
       ->required()
       ->envname("PHONEBULK_DB");
+  AddCreateFlag(import);
   import->add_option("file", f->file, "The CSV file (UTF-8, BOM allowed)")
       ->required();
   CLI::Option* replace = import->add_flag(
@@ -474,6 +475,7 @@ CLI::App* lookup = porting->add_subcommand(
 lookup->add_option("--db", *db, "Database URL")
     ->required()
     ->envname("PHONEBULK_DB");
+AddCreateFlag(lookup);
 lookup->add_option("numbers", *numbers, "E.164 numbers ('+' optional)")
     ->required();
 lookup->callback([db, numbers, exit_code] {

@@ -44,6 +44,7 @@ struct ServeFlags {
   std::string disposable_file;
   lookup::LookupOptions lookup;
   bool demo = false;
+  bool create = false;
   bool verbose = false;
 };
 
@@ -73,7 +74,11 @@ int Serve(const ServeFlags& f) {
     return 2;
   }
 
-  auto store = store::OpenStore(f.db);
+  // A missing database is created only when asked (--create, or --demo's
+  // first start): a vanished one must never come back empty unnoticed.
+  auto store = store::OpenStore(f.db, f.create || f.demo
+                                          ? store::OpenMode::kCreateIfMissing
+                                          : store::OpenMode::kMustExist);
   if (!store.ok()) {
     std::cerr << "cannot open --db " << f.db << ": " << store.status() << "\n";
     return 1;
@@ -317,6 +322,10 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "Consecutive failed requests that open the circuit breaker")
       ->envname("PHONEBULK_LOOKUP_BREAKER_FAILURES")
       ->capture_default_str();
+  cmd->add_flag("--create", flags->create,
+                "Create the database when it does not exist (otherwise a "
+                "missing database is an error)")
+      ->envname("PHONEBULK_CREATE_DB");
   cmd->add_flag("--demo", flags->demo,
                 "Create a demo account and print its token when the database "
                 "has no account")

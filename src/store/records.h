@@ -107,6 +107,16 @@ struct StoreStats {
   int64_t chunks_pending = 0;  // queue depth: chunks of processing batches not done
 };
 
+// A create that carried an Idempotency-Key: the key (per account), a hash
+// of the request that first used it and the batch that request created.
+struct IdempotencyRecord {
+  int64_t account_id = 0;
+  std::string key;
+  std::string request_hash;  // opaque to the store
+  std::string batch_id;
+  absl::Time created;
+};
+
 // One number's porting facts, from an imported portability file (see
 // Store::BeginPortingImport). Empty strings mean "the file did not say".
 struct PortingRecord {

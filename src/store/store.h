@@ -62,7 +62,12 @@ class Store {
 
   // Applies pending schema migrations. Idempotent.
   virtual absl::Status Migrate() = 0;
-  // Cheap round trip for /readyz.
+  // The health check behind /readyz and the server's periodic check: the
+  // database is reachable, is still the one opened (a file deleted or
+  // replaced under a running server is never recreated), and a small write
+  // commits (so a full disk or a read-only file shows). Unavailable, with a
+  // message a person can act on and no path, when any of it fails. One short
+  // write transaction; call it every few seconds, not per request.
   virtual absl::Status Ping() = 0;
 
   // ---- Accounts and tokens ----
@@ -96,6 +101,25 @@ class Store {
   virtual absl::Status CreateBatch(const Batch& batch,
                                    std::span<const PhoneInput> phones,
                                    int chunk_size) = 0;
+  // ---- Idempotent create (the idempotency role) ----
+
+  // In one write transaction: when `record.account_id` holds a record for
+  // `record.key` created at or after `not_before`, returns that record and
+  // stores nothing; otherwise stores `batch` and its phones exactly as
+  // CreateBatch does together with `record` (replacing an expired record of
+  // the same key) and returns `record`. The caller tells a replay from a new
+  // batch by the returned batch_id. Keys are per account: another account's
+  // record with the same key is never seen. InvalidArgument when
+  // record.batch_id != batch.id or the key is empty; otherwise CreateBatch's
+  // errors.
+  virtual absl::StatusOr<IdempotencyRecord> CreateBatchIdempotent(
+      const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
+      const IdempotencyRecord& record, absl::Time not_before) = 0;
+  // Deletes the idempotency records created before `cutoff` (their batches
+  // stay); returns how many. One transaction.
+  virtual absl::StatusOr<int> PurgeIdempotencyRecordsBefore(
+      absl::Time cutoff) = 0;
+
   // NotFound when the batch does not exist or belongs to another account.
   virtual absl::StatusOr<Batch> GetBatch(int64_t account_id,
                                          std::string_view batch_id) = 0;
@@ -203,9 +227,23 @@ class Store {
   LookupPorting(std::span<const std::string> numbers) = 0;
 };
 
-// Opens the store named by `url`: "sqlite:PATH" (created when missing).
-// InvalidArgument for an unknown scheme.
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view url);
+// An Unavailable status marked as "the database was lost or cannot take
+// writes" (see Store::Ping): its message is meant for the caller (no paths)
+// and stays true until an operator acts, unlike a busy retry.
+absl::Status StorageLostError(std::string_view message);
+bool IsStorageLost(const absl::Status& status);
+
+enum class OpenMode {
+  kCreateIfMissing,  // a new, empty database when none exists
+  kMustExist,        // FailedPrecondition when none exists (admin commands)
+};
+
+// Opens the store named by `url`: "sqlite:PATH". A database (SQLite: file
+// 0600, and its directory 0700 when created here) is created only with
+// kCreateIfMissing; the message of kMustExist's FailedPrecondition says so
+// without naming the path. InvalidArgument for an unknown scheme.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(
+    std::string_view url, OpenMode mode = OpenMode::kCreateIfMissing);
 
 }  // namespace phonebulk::store
 

@@ -32,7 +32,9 @@ class PortingCliTest : public ::testing::Test {
     const std::string file =
         dir_.path() + "/in" + std::to_string(files_++) + ".csv";
     WriteFile(file, csv);
-    std::vector<std::string> args = {"porting", "import", "--db", db(), file};
+    // --create: these tests import into a fresh database, with no server.
+    std::vector<std::string> args = {"porting", "import", "--create", "--db",
+                                     db(), file};
     args.insert(args.end(), flags.begin(), flags.end());
     return RunCli(args);
   }

@@ -199,6 +199,9 @@ bool ServerProcess::Start(std::string* error, milliseconds timeout) {
   int err_fd = ::open(stderr_path_.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
   std::vector<std::string> argv{BinaryPath(), "serve", "--listen", "127.0.0.1:0",
                                 "--db", db_url_};
+  // Only the first start may create the database: a restart must find the
+  // one the test has been using (the server never recreates one silently).
+  if (start_count_ == 1) argv.push_back("--create");
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   pid_ = Spawn(argv, out_fd, err_fd);
   ::close(out_fd);

@@ -156,7 +156,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      // Never SQLITE_OPEN_CREATE: a pool opening a connection after the file
+      // was deleted must fail, not start an empty database (OpenSqliteStore
+      // creates the file itself, 0600, only when asked to).
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
       nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_close(db);  // open hands back a handle even when it fails

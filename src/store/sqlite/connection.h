@@ -79,7 +79,7 @@ class Statement {
 // connection to one thread at a time.
 class Connection {
  public:
-  // Opens (creating when missing) the database at `path` and sets
+  // Opens the existing database at `path` (never creates it) and sets
   // journal_mode=WAL, synchronous=NORMAL, foreign_keys=ON and the busy
   // timeout. Unavailable when the file cannot be opened.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(

@@ -54,6 +54,9 @@ void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
 
 absl::Status ConnectionPool::Run(
     TxnMode mode, absl::FunctionRef<absl::Status(Connection&)> fn) {
+  if (options_.precheck) {
+    if (absl::Status s = options_.precheck(); !s.ok()) return s;
+  }
   absl::StatusOr<std::unique_ptr<Connection>> acquired = Acquire();
   if (!acquired.ok()) return acquired.status();
   std::unique_ptr<Connection> conn = *std::move(acquired);

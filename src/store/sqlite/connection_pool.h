@@ -1,6 +1,7 @@
 #ifndef PHONEBULK_STORE_SQLITE_CONNECTION_POOL_H_
 #define PHONEBULK_STORE_SQLITE_CONNECTION_POOL_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct PoolOptions {
   int max_attempts = 8;
   absl::Duration first_backoff = absl::Milliseconds(2);
   absl::Duration max_backoff = absl::Milliseconds(200);
+  // Asked before every transaction; a failure is returned as is and nothing
+  // runs (the store's StorageGuard: the file must still be the one opened).
+  std::function<absl::Status()> precheck;
 };
 
 // Connections to one SQLite file, one per concurrent caller, and the

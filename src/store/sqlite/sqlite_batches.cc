@@ -72,65 +72,137 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
   return out;
 }
 
+absl::Status InsertBatch(Connection& conn, const Batch& batch,
+                         std::span<const PhoneInput> phones, int chunk_size) {
+  const int records = static_cast<int>(phones.size());
+  {
+    PB_ASSIGN_OR_RETURN(Statement account,
+                        conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
+    account.Bind(1, batch.account_id);
+    PB_ASSIGN_OR_RETURN(bool found, account.Step());
+    if (!found) return absl::NotFoundError("no such account");
+  }
+  PB_ASSIGN_OR_RETURN(
+      Statement insert,
+      conn.Prepare("INSERT INTO batches (id, account_id, reference_id, "
+                   "config_json, status, records, date_submitted_us) "
+                   "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?6)"));
+  insert.BindText(1, batch.id)
+      .Bind(2, batch.account_id)
+      .BindText(3, batch.reference_id)
+      .BindText(4, batch.config_json)
+      .Bind(5, records)
+      .BindTime(6, batch.date_submitted);
+  if (absl::Status s = insert.Run(); !s.ok()) {
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError("a batch with this id exists");
+    }
+    return s;
+  }
+
+  // One cached statement, rebinding only what changes per row: this loop
+  // is the whole cost of a 10,000-phone batch.
+  PB_ASSIGN_OR_RETURN(
+      Statement phone,
+      conn.Prepare("INSERT INTO phones (batch_id, idx, number, country_iso) "
+                   "VALUES (?1, ?2, ?3, ?4)"));
+  phone.BindText(1, batch.id);
+  for (int i = 0; i < records; ++i) {
+    phone.Bind(2, i)
+        .BindText(3, phones[i].number)
+        .BindText(4, phones[i].country_iso);
+    PB_RETURN_IF_ERROR(phone.Run());
+  }
+
+  PB_ASSIGN_OR_RETURN(
+      Statement chunk,
+      conn.Prepare("INSERT INTO chunks (batch_id, chunk_index, first_index, "
+                   "count) VALUES (?1, ?2, ?3, ?4)"));
+  chunk.BindText(1, batch.id);
+  for (int first = 0, index = 0; first < records;
+       first += chunk_size, ++index) {
+    chunk.Bind(2, index).Bind(3, first).Bind(
+        4, std::min(chunk_size, records - first));
+    PB_RETURN_IF_ERROR(chunk.Run());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SqliteStore::CreateBatch(const Batch& batch,
                                       std::span<const PhoneInput> phones,
                                       int chunk_size) {
   if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
   if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
-  const int records = static_cast<int>(phones.size());
-  return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-    {
-      PB_ASSIGN_OR_RETURN(Statement account,
-                          conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-      account.Bind(1, batch.account_id);
-      PB_ASSIGN_OR_RETURN(bool found, account.Step());
-      if (!found) return absl::NotFoundError("no such account");
-    }
-    PB_ASSIGN_OR_RETURN(
-        Statement insert,
-        conn.Prepare("INSERT INTO batches (id, account_id, reference_id, "
-                     "config_json, status, records, date_submitted_us) "
-                     "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?6)"));
-    insert.BindText(1, batch.id)
-        .Bind(2, batch.account_id)
-        .BindText(3, batch.reference_id)
-        .BindText(4, batch.config_json)
-        .Bind(5, records)
-        .BindTime(6, batch.date_submitted);
-    if (absl::Status s = insert.Run(); !s.ok()) {
-      if (absl::IsAlreadyExists(s)) {
-        return absl::AlreadyExistsError("a batch with this id exists");
-      }
-      return s;
-    }
-
-    // One cached statement, rebinding only what changes per row: this loop
-    // is the whole cost of a 10,000-phone batch.
-    PB_ASSIGN_OR_RETURN(
-        Statement phone,
-        conn.Prepare("INSERT INTO phones (batch_id, idx, number, country_iso) "
-                     "VALUES (?1, ?2, ?3, ?4)"));
-    phone.BindText(1, batch.id);
-    for (int i = 0; i < records; ++i) {
-      phone.Bind(2, i)
-          .BindText(3, phones[i].number)
-          .BindText(4, phones[i].country_iso);
-      PB_RETURN_IF_ERROR(phone.Run());
-    }
-
-    PB_ASSIGN_OR_RETURN(
-        Statement chunk,
-        conn.Prepare("INSERT INTO chunks (batch_id, chunk_index, first_index, "
-                     "count) VALUES (?1, ?2, ?3, ?4)"));
-    chunk.BindText(1, batch.id);
-    for (int first = 0, index = 0; first < records;
-         first += chunk_size, ++index) {
-      chunk.Bind(2, index).Bind(3, first).Bind(
-          4, std::min(chunk_size, records - first));
-      PB_RETURN_IF_ERROR(chunk.Run());
-    }
-    return absl::OkStatus();
+  return pool_->Run(TxnMode::kWrite, [&](Connection& conn) {
+    return InsertBatch(conn, batch, phones, chunk_size);
   });
+}
+
+absl::StatusOr<IdempotencyRecord> SqliteStore::CreateBatchIdempotent(
+    const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
+    const IdempotencyRecord& record, absl::Time not_before) {
+  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
+  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
+  if (record.key.empty()) return absl::InvalidArgumentError("empty key");
+  if (record.batch_id != batch.id || record.account_id != batch.account_id) {
+    return absl::InvalidArgumentError(
+        "the idempotency record does not describe the batch");
+  }
+  IdempotencyRecord out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        {
+          PB_ASSIGN_OR_RETURN(
+              Statement find,
+              conn.Prepare("SELECT request_hash, batch_id, created_us FROM "
+                           "idempotency_keys WHERE account_id = ?1 AND "
+                           "idem_key = ?2 AND created_us >= ?3"));
+          find.Bind(1, record.account_id)
+              .BindText(2, record.key)
+              .BindTime(3, not_before);
+          PB_ASSIGN_OR_RETURN(bool found, find.Step());
+          if (found) {
+            out = record;
+            out.request_hash = find.Text(0);
+            out.batch_id = find.Text(1);
+            out.created = find.Time(2);
+            return absl::OkStatus();
+          }
+        }
+        PB_RETURN_IF_ERROR(InsertBatch(conn, batch, phones, chunk_size));
+        // An expired row of the same key is replaced: its 24 hours are over.
+        PB_ASSIGN_OR_RETURN(
+            Statement insert,
+            conn.Prepare("INSERT OR REPLACE INTO idempotency_keys (account_id, "
+                         "idem_key, request_hash, batch_id, created_us) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)"));
+        insert.Bind(1, record.account_id)
+            .BindText(2, record.key)
+            .BindText(3, record.request_hash)
+            .BindText(4, record.batch_id)
+            .BindTime(5, record.created);
+        PB_RETURN_IF_ERROR(insert.Run());
+        out = record;
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<int> SqliteStore::PurgeIdempotencyRecordsBefore(
+    absl::Time cutoff) {
+  int out = 0;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        PB_ASSIGN_OR_RETURN(
+            Statement purge,
+            conn.Prepare(
+                "DELETE FROM idempotency_keys WHERE created_us < ?1"));
+        purge.BindTime(1, cutoff);
+        PB_RETURN_IF_ERROR(purge.Run());
+        out = static_cast<int>(conn.changes());
+        return absl::OkStatus();
+      }));
+  return out;
 }
 
 absl::StatusOr<Batch> SqliteStore::GetBatch(int64_t account_id,

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "store/sqlite/connection_pool.h"
+#include "store/sqlite/storage_guard.h"
 #include "store/store.h"
 
 namespace phonebulk::store::sqlite {
@@ -16,11 +17,16 @@ struct SqliteStoreOptions {
   // that take `now` use theirs). Not owned; must outlive the store.
   const Clock* clock = &Clock::Real();
   absl::Duration busy_timeout = absl::Seconds(10);
+  // When the file is missing: create it (0600; missing directories 0700),
+  // or fail with FailedPrecondition.
+  bool create_if_missing = true;
 };
 
-// Opens the SQLite database at `path`, creating the file and its parent
-// directories when missing. Does not migrate: call Migrate().
-// Unavailable when the file cannot be created or opened.
+// Opens the SQLite database at `path`, creating it when missing and allowed
+// (see SqliteStoreOptions). Does not migrate: call Migrate(). From then on
+// every transaction first checks that the file at `path` is still the one
+// opened (StorageGuard): once it is gone or replaced, every call is
+// Unavailable. Unavailable when the file cannot be created or opened.
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, SqliteStoreOptions options = {});
 
@@ -31,8 +37,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
 // conditional updates checked inside those transactions.
 class SqliteStore : public Store {
  public:
-  SqliteStore(std::unique_ptr<ConnectionPool> pool, SqliteStoreOptions options)
-      : pool_(std::move(pool)), options_(options) {}
+  SqliteStore(std::unique_ptr<ConnectionPool> pool, SqliteStoreOptions options,
+              std::shared_ptr<const StorageGuard> guard = nullptr)
+      : pool_(std::move(pool)), options_(options), guard_(std::move(guard)) {}
 
   absl::Status Migrate() override;
   absl::Status Ping() override;
@@ -55,6 +62,10 @@ class SqliteStore : public Store {
   absl::Status CreateBatch(const Batch& batch,
                            std::span<const PhoneInput> phones,
                            int chunk_size) override;
+  absl::StatusOr<IdempotencyRecord> CreateBatchIdempotent(
+      const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
+      const IdempotencyRecord& record, absl::Time not_before) override;
+  absl::StatusOr<int> PurgeIdempotencyRecordsBefore(absl::Time cutoff) override;
   absl::StatusOr<Batch> GetBatch(int64_t account_id,
                                  std::string_view batch_id) override;
   absl::StatusOr<std::vector<Batch>> ListBatches(int64_t account_id) override;
@@ -99,6 +110,7 @@ class SqliteStore : public Store {
  private:
   std::unique_ptr<ConnectionPool> pool_;
   const SqliteStoreOptions options_;
+  std::shared_ptr<const StorageGuard> guard_;  // shared with pool_'s precheck
 };
 
 // Helpers shared by the store's .cc files; each runs inside the caller's
@@ -108,6 +120,9 @@ class SqliteStore : public Store {
 // account's.
 absl::StatusOr<Batch> LoadBatch(Connection& conn, std::string_view batch_id,
                                 std::optional<int64_t> account_id);
+// Inserts `batch` (status submitted), its phones and its chunks.
+absl::Status InsertBatch(Connection& conn, const Batch& batch,
+                         std::span<const PhoneInput> phones, int chunk_size);
 // Ends `batch` (status submitted or processing) as `status` at `now` and
 // gives its account back credits_reserved - credits_charged. The update is
 // conditional on the status still being submitted/processing, so a batch is
