@@ -10,7 +10,7 @@ PACKAGES=(
   # libraries
   libphonenumber-dev libboost1.74-dev rapidjson-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libcsv-dev libcurl4-openssl-dev libssl-dev
-  libsqlite3-dev libabsl-dev
+  libsqlite3-dev libabsl-dev libpugixml-dev libmsgpack-cxx-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # data

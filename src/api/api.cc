@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/api_call.h"
+#include "api/body_formats.h"
 #include "api/errors.h"
 #include "api/json_views.h"
 #include "api/query.h"
@@ -27,6 +28,9 @@ namespace {
 
 constexpr std::string_view kBatchesPath = "/phone/bulk/v1/batches";
 constexpr std::string_view kValidatePath = "/phone/validate/v2";
+// The same endpoint at the path public integrations use; its own route, so
+// its own metrics label.
+constexpr std::string_view kValidationAliasPath = "/phone/validation/v2";
 
 std::string_view ProductName(store::Product product) {
   return product == store::kProductPhoneValidate ? "phone-validate"
@@ -73,6 +77,11 @@ bool HasNonJsonBody(const HttpRequest& request) {
   return !request.body().empty() &&
          !IsJsonContentType(request[http::field::content_type]);
 }
+
+constexpr char kUnknownToken[] =
+    "the token is not recognised: check that Auth-Token (or x-app-key, or "
+    "Authorization: Bearer) carries a token issued for this server, e.g. by "
+    "'phonebulk token create', and that it was copied whole";
 
 // 1 to 255 printable ASCII characters (the header is echoed in no answer,
 // but it is stored and compared byte for byte).
@@ -240,7 +249,7 @@ HttpResponse Api::Dispatch(Call& call) {
 
   // The real-time endpoint: the same header rules as the bulk routes, but
   // its own product scope.
-  if (path == kValidatePath) {
+  if (path == kValidatePath || path == kValidationAliasPath) {
     if (method != http::verb::post) {
       HttpResponse res = Error(call, 405, "this path only answers POST");
       res.set(http::field::allow, "POST");
@@ -251,8 +260,7 @@ HttpResponse Api::Dispatch(Call& call) {
     if (auto refused = Authenticate(call, store::kProductPhoneValidate)) {
       return *std::move(refused);
     }
-    if (HasNonJsonBody(call.request)) return Error(call, 415, kNotJson);
-    return HandleValidate(call);
+    return HandleValidate(call);  // it also speaks XML and MessagePack
   }
 
   // Bulk Phone v1: /phone/bulk/v1/batches[/{id}[/start|/stop|/results]].
@@ -340,6 +348,14 @@ std::optional<HttpResponse> Api::CheckHeaders(Call& call) {
                    "header Accept: results are application/json or text/csv; "
                    "accept one of them, application/* or */*");
     }
+  } else if (call.path == kValidatePath ||
+             call.path == kValidationAliasPath) {
+    if (!AnswerFormatFor(req[http::field::accept]).has_value()) {
+      return Error(call, 406,
+                   "header Accept: this endpoint answers application/json, "
+                   "application/xml or application/x-msgpack; accept one of "
+                   "them, application/* or */*");
+    }
   } else if (!AcceptsJson(req[http::field::accept])) {
     return Error(call, 406,
                  "header Accept: this API answers application/json; accept "
@@ -387,14 +403,14 @@ std::optional<HttpResponse> Api::Authenticate(Call& call,
   if (absl::IsNotFound(found.status())) {
     if (retry_after > 0) return guessing();
     unknown_tokens_.RecordUnknown(call.ctx.remote_ip, now);
-    return Error(call, 401, "the token is not known");
+    return Error(call, 401, kUnknownToken);
   }
   if (!found.ok()) return FromStatus(call, found.status());
   if (retry_after > 0 && !unknown_tokens_.IsKnownGood(hash)) return guessing();
   // The lookup is by hash; comparing again in constant time keeps a future
   // index or cache from turning into a timing oracle.
   if (!ConstantTimeEquals(found->hash_hex, hash)) {
-    return Error(call, 401, "the token is not known");
+    return Error(call, 401, kUnknownToken);
   }
   unknown_tokens_.RecordGood(hash);
   auto account = store_.GetAccountById(found->account_id);

@@ -22,7 +22,8 @@ constexpr ErrorDoc kErrorDocs[] = {
      "older than the retention period, or a start/stop that does not fit the "
      "batch's status. The detail names the field or header to fix."},
     {401, "Unauthorized", "unauthorized",
-     "The token is not known. Check Auth-Token, x-app-key or Authorization."},
+     "The token is not recognised. Check that Auth-Token, x-app-key or "
+     "Authorization: Bearer carries a token issued for this server."},
     {403, "Forbidden", "forbidden",
      "The token is known but may not do this: it is disabled, not scoped to "
      "this product, the account lacks credits, or the calling IP or "
@@ -32,13 +33,15 @@ constexpr ErrorDoc kErrorDocs[] = {
     {405, "Method Not Allowed", "method-not-allowed",
      "The path exists but not with this method; see the Allow header."},
     {406, "Not Acceptable", "not-acceptable",
-     "The Accept header does not admit application/json."},
+     "The Accept header does not admit application/json (nor, on the "
+     "real-time endpoint, application/xml or application/x-msgpack)."},
     {408, "Request Timeout", "request-timeout",
      "The request was not received in time, or Timeout-Seconds passed."},
     {413, "Payload Too Large", "payload-too-large",
      "The body is larger than the server's configured cap."},
     {415, "Unsupported Media Type", "unsupported-media-type",
-     "Send bodies as Content-Type: application/json."},
+     "Send bodies as Content-Type: application/json (the real-time endpoint "
+     "also takes application/xml and application/x-msgpack)."},
     {429, "Too Many Requests", "too-many-requests",
      "The account's per-minute request limit is used up; wait Retry-After "
      "seconds."},

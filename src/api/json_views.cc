@@ -75,10 +75,15 @@ void WriteBatchConfig(Writer& w, const batch::BatchConfig& c) {
   w.EndObject();
 }
 
-// The contract's `metadata` fields of one phone, each left out when unknown.
-void WritePhoneMetadataFields(Writer& w, const phone::PhoneResult& r) {
+// The contract's `metadata` fields of one phone, each left out when unknown,
+// enumerated words in `api`'s words.
+void WritePhoneMetadataFields(Writer& w, const phone::PhoneResult& r,
+                              phone::WireApi api = phone::WireApi::kBulk) {
+  auto word = [api](const std::string& value) {
+    return phone::StatusWord(value, api);
+  };
   StrIfSet(w, "original_operator_name", r.original_operator_name);
-  StrIfSet(w, "original_network_status", r.original_network_status);
+  StrIfSet(w, "original_network_status", word(r.original_network_status));
   StrIfSet(w, "original_home_network_identity",
            r.original_home_network_identity);
   // Offline, the original country is the current one: both twins carry the
@@ -87,12 +92,12 @@ void WritePhoneMetadataFields(Writer& w, const phone::PhoneResult& r) {
   StrIfSet(w, "original_country_name", r.country_name);
   StrIfSet(w, "original_country_iso", r.country_iso);
   StrIfSet(w, "operator_name", r.operator_name);
-  StrIfSet(w, "network_status", r.network_status);
+  StrIfSet(w, "network_status", word(r.network_status));
   StrIfSet(w, "home_network_identity", r.home_network_identity);
   StrIfSet(w, "country_prefix", r.country_prefix);
   StrIfSet(w, "country_name", r.country_name);
   StrIfSet(w, "country_iso", r.country_iso);
-  StrIfSet(w, "is_ported", r.is_ported);
+  StrIfSet(w, "is_ported", word(r.is_ported));
   StrIfSet(w, "email_to_sms_address", r.email_to_sms_address);
   StrIfSet(w, "email_to_mms_address", r.email_to_mms_address);
 }
@@ -111,24 +116,22 @@ void WriteExtensions(Writer& w, const phone::PhoneResult& r,
   }
 }
 
-// The fields of one phone up to (not including) `metadata`.
+// The fields of one phone up to (not including) `metadata`, enumerated
+// words in `api`'s words (phone/types.h holds both APIs' tables).
 void WritePhoneFields(Writer& w, std::string_view number,
                       const phone::PhoneResult& r, bool get_ported_date,
-                      bool title_case, bool with_disposable = true) {
+                      phone::WireApi api, bool with_disposable = true) {
   Str(w, "number", number);
   Str(w, "validated_phone_number", r.validated_phone_number);
   Str(w, "formatted_phone_number", r.formatted_phone_number);
-  std::string_view type = phone::PhoneTypeName(r.phone_type);
-  std::string_view confidence = phone::ConfidenceName(r.confidence);
-  if (title_case) {
-    Str(w, "phone_type", phone::TitleCase(type));
-    Str(w, "confidence", phone::TitleCase(confidence));
-  } else {
-    Str(w, "phone_type", type);
-    Str(w, "confidence", confidence);
+  Str(w, "phone_type", phone::PhoneTypeWord(r.phone_type, api));
+  Str(w, "confidence", phone::ConfidenceWord(r.confidence, api));
+  if (get_ported_date) {
+    Str(w, "ported_date", phone::StatusWord(r.ported_date, api));
   }
-  if (get_ported_date) Str(w, "ported_date", r.ported_date);
-  if (with_disposable) Str(w, "disposable_number", r.disposable_number);
+  if (with_disposable) {
+    Str(w, "disposable_number", phone::StatusWord(r.disposable_number, api));
+  }
 }
 
 // A processed phone: the contract's fields, the extensions, then metadata.
@@ -137,7 +140,7 @@ void WriteProcessedPhone(Writer& w, std::string_view number,
                          bool add_metadata,
                          const phone::Extensions& extensions) {
   w.StartObject();
-  WritePhoneFields(w, number, r, get_ported_date, /*title_case=*/false);
+  WritePhoneFields(w, number, r, get_ported_date, phone::WireApi::kBulk);
   WriteExtensions(w, r, extensions);
   if (add_metadata) {
     w.Key("metadata");
@@ -265,23 +268,27 @@ std::string BatchResultsJson(const batch::BatchResults& results,
 std::string ValidateV2Json(std::string_view number,
                            const phone::PhoneResult& result,
                            bool get_ported_date, bool get_disposable_number,
+                           bool add_metadata,
                            const phone::Extensions& extensions) {
+  constexpr phone::WireApi kApi = phone::WireApi::kRealTime;
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   w.Key("result");
   w.StartObject();
-  WritePhoneFields(w, number, result, get_ported_date, /*title_case=*/true,
+  WritePhoneFields(w, number, result, get_ported_date, kApi,
                    get_disposable_number);
   WriteExtensions(w, result, extensions);
   w.EndObject();
-  w.Key("metadata");
-  w.StartObject();
-  w.Key("phone_detail");
-  w.StartObject();
-  WritePhoneMetadataFields(w, result);
-  w.EndObject();
-  w.EndObject();
+  if (add_metadata) {
+    w.Key("metadata");
+    w.StartObject();
+    w.Key("phone_detail");
+    w.StartObject();
+    WritePhoneMetadataFields(w, result, kApi);
+    w.EndObject();
+    w.EndObject();
+  }
   w.EndObject();
   return Finish(buf);
 }

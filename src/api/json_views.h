@@ -31,13 +31,16 @@ std::string BatchResultsJson(const batch::BatchResults& results,
                              bool add_metadata,
                              const phone::Extensions& extensions = {});
 
-// The real-time answer: {"result":{one phone, phone_type and confidence in
-// title case}, "metadata":{"phone_detail":{the metadata fields}}}.
-// `ported_date` is there only when `get_ported_date`, `disposable_number`
-// only when `get_disposable_number` (the request's options).
+// The real-time answer: {"result":{one phone}, "metadata"?:{"phone_detail":
+// {the metadata fields}}}, every enumerated value in the real-time words
+// (phone::WireApi::kRealTime: "Mobile or landline", "Yes"). `ported_date` is
+// there only when `get_ported_date`, `disposable_number` only when
+// `get_disposable_number` (the request's options), `metadata` only when
+// `add_metadata` (the Add-Metadata header), as in bulk.
 std::string ValidateV2Json(std::string_view number,
                            const phone::PhoneResult& result,
                            bool get_ported_date, bool get_disposable_number,
+                           bool add_metadata,
                            const phone::Extensions& extensions = {});
 
 // One phone as a bulk result with Add-Metadata writes it:

@@ -1,6 +1,7 @@
-// POST /phone/validate/v2: the real-time endpoint's HTTP side. Routing,
-// the shared header rules and the phone-validate product check happen in
-// api.cc; the use case itself is batch::ValidateService.
+// POST /phone/validate/v2 (also at /phone/validation/v2): the real-time
+// endpoint's HTTP side. Routing, the shared header rules (Accept included)
+// and the phone-validate product check happen in api.cc; the body formats
+// are body_formats.h; the use case itself is batch::ValidateService.
 
 #include <algorithm>
 #include <string>
@@ -8,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "api/api.h"
 #include "api/api_call.h"
+#include "api/body_formats.h"
 #include "api/json_views.h"
 #include "batch/validate_request.h"
 #include "common/strings.h"
@@ -15,10 +17,36 @@
 namespace phonebulk::api {
 namespace {
 
+namespace http = boost::beast::http;
+
 // Timeout-Seconds bounds (the contract's 2-15). Without the header a call
 // gets the most a client may ask for.
 constexpr int64_t kMinTimeoutSeconds = 2;
 constexpr int64_t kMaxTimeoutSeconds = 15;
+
+// The typed fields of the JSON body, so that an XML body's text reads as
+// the same JSON (batch/validate_request.h lists the fields).
+constexpr std::string_view kBooleans[] = {"get_ported_date",
+                                          "get_disposable_number"};
+constexpr std::string_view kIntegers[] = {"cache_value_days"};
+constexpr std::string_view kObjects[] = {"supplementary_live_status"};
+constexpr std::string_view kLists[] = {"mobile", "landline"};
+constexpr XmlShape kXmlShape{kBooleans, kIntegers, kObjects, kLists};
+
+// The request body in whichever format it came, through the one parser.
+absl::StatusOr<batch::ValidateRequest> ParseBody(
+    BodyFormat format, std::string_view body,
+    const phone::Countries& countries) {
+  if (format == BodyFormat::kJson) {
+    return batch::ParseValidateRequest(body, countries);
+  }
+  rapidjson::Document doc;
+  absl::Status status = format == BodyFormat::kXml
+                            ? XmlToJson(body, "request", kXmlShape, &doc)
+                            : MsgpackToJson(body, &doc);
+  if (!status.ok()) return status;
+  return batch::ParseValidateRequest(doc, countries);
+}
 
 }  // namespace
 
@@ -43,7 +71,20 @@ HttpResponse Api::HandleValidate(Call& call) {
 
   auto extensions = ParseInclude(call.request.target());
   if (!extensions.ok()) return FromStatus(call, extensions.status());
-  auto request = batch::ParseValidateRequest(call.request.body(), countries_);
+  // An empty body has no type to check; the parser says it is empty.
+  std::optional<BodyFormat> in = BodyFormat::kJson;
+  if (!call.request.body().empty()) {
+    in = BodyFormatOfContentType(call.request[http::field::content_type]);
+  }
+  if (!in.has_value()) {
+    return Error(call, 415,
+                 "send the body as 'Content-Type: application/json', "
+                 "'application/xml' or 'application/x-msgpack'");
+  }
+  // CheckHeaders has refused an Accept that admits none of the formats.
+  const BodyFormat out = AnswerFormatFor(call.request[http::field::accept])
+                             .value_or(BodyFormat::kJson);
+  auto request = ParseBody(*in, call.request.body(), countries_);
   if (!request.ok()) return FromStatus(call, request.status());
 
   if (options_.validate_delay > absl::ZeroDuration()) {
@@ -57,10 +98,20 @@ HttpResponse Api::HandleValidate(Call& call) {
   auto answer =
       validate_->Validate(call.account->id, *request, *extensions, deadline);
   if (!answer.ok()) return FromStatus(call, answer.status());
-  return Json(call,
-              ValidateV2Json(request->number, answer->result,
-                             request->config.get_ported_date,
-                             request->get_disposable_number, *extensions));
+  HttpResponse res =
+      Json(call, ValidateV2Json(request->number, answer->result,
+                                request->config.get_ported_date,
+                                request->get_disposable_number,
+                                call.add_metadata, *extensions));
+  if (out == BodyFormat::kJson) return res;
+  // The other formats carry the JSON answer's own document, so no field can
+  // differ between them.
+  rapidjson::Document doc;
+  doc.Parse(res.body().data(), res.body().size());
+  res.body() = out == BodyFormat::kXml ? JsonToXml(doc, "response")
+                                       : JsonToMsgpack(doc);
+  res.set(http::field::content_type, MediaTypeOf(out));
+  return res;
 }
 
 }  // namespace phonebulk::api

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "batch/create_request.h"
 #include "batch/json_fields.h"
+#include "common/strings.h"
 #include "rapidjson/document.h"
 
 namespace phonebulk::batch {
@@ -17,7 +18,7 @@ using json_fields::Invalid;
 using json_fields::WrongType;
 using rapidjson::Value;
 
-constexpr char kDaysRange[] = "a whole number of days from 0 to 365";
+constexpr char kDaysRange[] = "a whole number of days from 0 to 30";
 
 // Returns the field's value or fails with "<name>: expected true or false".
 absl::Status ParseBool(const Value& value, std::string_view name, bool* out) {
@@ -50,13 +51,21 @@ absl::StatusOr<ValidateRequest> ParseValidateRequest(
   auto status = json_fields::ParseBodyObject(
       body, "a JSON object with a 'number' string", &doc);
   if (!status.ok()) return status;
+  return ParseValidateRequest(doc, countries);
+}
 
+absl::StatusOr<ValidateRequest> ParseValidateRequest(
+    const rapidjson::Value& doc, const phone::Countries& countries) {
+  if (!doc.IsObject()) {
+    return absl::InvalidArgumentError(
+        "the request body must be an object with a 'number' string");
+  }
   static constexpr std::array<std::string_view, 7> kNames = {
       "number",          "country_iso",           "output_format",
       "get_ported_date", "get_disposable_number", "supplementary_live_status",
       "cache_value_days"};
   std::array<const Value*, kNames.size()> found;
-  status = CollectFields(doc, kNames, found, [] { return std::string(); });
+  absl::Status status = CollectFields(doc, kNames, found, [] { return std::string(); });
   if (!status.ok()) return status;
 
   ValidateRequest request;
@@ -69,6 +78,11 @@ absl::StatusOr<ValidateRequest> ParseValidateRequest(
       *found[0], [] { return std::string("number"); }, kMaxNumberLength,
       &request.number);
   if (!status.ok()) return status;
+  if (TrimAscii(request.number).empty()) {
+    return Invalid("number",
+                   "is empty; send the phone number to validate, e.g. "
+                   "{\"number\": \"+441206250380\"}");
+  }
 
   BatchConfig& config = request.config;
   if (const Value* v = found[1]) {

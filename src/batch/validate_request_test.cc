@@ -30,7 +30,7 @@ TEST(ValidateRequestTest, EveryFieldIsRead) {
     "number": "01206 250380", "country_iso": "gbr", "output_format": "usa",
     "get_ported_date": true, "get_disposable_number": true,
     "supplementary_live_status": {"mobile": ["USA", "usa"], "landline": []},
-    "cache_value_days": 365})");
+    "cache_value_days": 30})");
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->number, "01206 250380");
   EXPECT_EQ(request->config.country_iso, "GBR");
@@ -42,7 +42,7 @@ TEST(ValidateRequestTest, EveryFieldIsRead) {
   EXPECT_EQ(request->config.supplementary_live_status->mobile,
             std::vector<std::string>{"USA"});
   EXPECT_TRUE(request->config.supplementary_live_status->landline.empty());
-  EXPECT_EQ(request->cache_value_days, 365);
+  EXPECT_EQ(request->cache_value_days, 30);
 }
 
 TEST(ValidateRequestTest, EdgeValuesAreAccepted) {
@@ -50,7 +50,7 @@ TEST(ValidateRequestTest, EdgeValuesAreAccepted) {
     const char* body;
     const char* why;
   } cases[] = {
-      {R"({"number":""})", "an empty number is answered unverified"},
+      {R"({"number":"1","cache_value_days":30})", "the most days allowed"},
       {R"({"number":"1","cache_value_days":0})", "0 means always fresh"},
       {R"({"number":"1","cache_value_days":-0})", "-0 is the integer 0"},
       {R"({"number":"1","output_format":"plus_e164"})", "formats in any case"},
@@ -71,6 +71,12 @@ TEST(ValidateRequestTest, BadBodiesNameTheField) {
     std::string body;
     const char* message;
   } cases[] = {
+      {R"({"number":""})",
+       "number: is empty; send the phone number to validate, e.g. "
+       "{\"number\": \"+441206250380\"}"},
+      {R"({"number":"  "})",
+       "number: is empty; send the phone number to validate, e.g. "
+       "{\"number\": \"+441206250380\"}"},
       {"",
        "the request body is empty; send a JSON object with a 'number' "
        "string"},
@@ -139,20 +145,20 @@ TEST(ValidateRequestTest, BadBodiesNameTheField) {
        "supplementary_live_status.landline: expected an array of ISO 3166 "
        "alpha-3 codes, got a string"},
       {R"({"number":"1","cache_value_days":"7"})",
-       "cache_value_days: expected a whole number of days from 0 to 365, got "
+       "cache_value_days: expected a whole number of days from 0 to 30, got "
        "a string"},
-      {R"({"number":"1","cache_value_days":366})",
-       "cache_value_days: 366 is not a whole number of days from 0 to 365"},
+      {R"({"number":"1","cache_value_days":31})",
+       "cache_value_days: 31 is not a whole number of days from 0 to 30"},
       {R"({"number":"1","cache_value_days":-1})",
-       "cache_value_days: -1 is not a whole number of days from 0 to 365"},
+       "cache_value_days: -1 is not a whole number of days from 0 to 30"},
       {R"({"number":"1","cache_value_days":1.5})",
-       "cache_value_days: must be a whole number of days from 0 to 365"},
+       "cache_value_days: must be a whole number of days from 0 to 30"},
       {R"({"number":"1","cache_value_days":7.0})",
-       "cache_value_days: must be a whole number of days from 0 to 365"},
+       "cache_value_days: must be a whole number of days from 0 to 30"},
       {R"({"number":"1","cache_value_days":1e30})",
-       "cache_value_days: must be a whole number of days from 0 to 365"},
+       "cache_value_days: must be a whole number of days from 0 to 30"},
       {R"({"number":"1","cache_value_days":99999999999999999999})",
-       "cache_value_days: must be a whole number of days from 0 to 365"},
+       "cache_value_days: must be a whole number of days from 0 to 30"},
   };
   for (const Case& c : cases) {
     auto request = Parse(c.body);

@@ -6,68 +6,99 @@ namespace phonebulk::phone {
 namespace {
 
 // Indexed by the enum's value; the static_asserts below keep the tables in
-// step with the enums when a value is added.
-constexpr std::array<std::string_view, 12> kPhoneTypeNames = {
-    "mobile",
-    "landline",
-    "mobile or landline",
-    "toll free",
-    "premium",
-    "shared cost",
-    "voip",
-    "personal number",
-    "pager",
-    "universal access number",
-    "voicemail",
-    "unknown",
-};
-static_assert(kPhoneTypeNames.size() ==
+// step with the enums when a value is added. Real-time words are the
+// provider's, exactly as its SDKs compare them.
+constexpr std::array<WireWords, 12> kPhoneTypeWords = {{
+    {"mobile", "Mobile"},
+    {"landline", "Landline"},
+    {"mobile or landline", "Mobile or landline"},
+    {"toll free", "Toll free"},
+    {"premium", "Premium"},
+    {"shared cost", "Shared cost"},
+    {"voip", "VoIP"},
+    {"personal number", "Personal number"},
+    {"pager", "Pager"},
+    {"universal access number", "Universal access number"},
+    {"voicemail", "Voicemail only"},
+    {"unknown", "Unknown"},
+}};
+static_assert(kPhoneTypeWords.size() ==
               static_cast<size_t>(PhoneType::kUnknown) + 1);
 
-constexpr std::array<std::string_view, kConfidenceCount> kConfidenceNames = {
-    "verified",   "absent",      "teleservice not provisioned",
-    "unverified", "unknown",     "no coverage",
-    "dead",       "unprocessed",
-};
-static_assert(kConfidenceNames.size() ==
+constexpr std::array<WireWords, kConfidenceCount> kConfidenceWords = {{
+    {"verified", "Verified"},
+    {"absent", "Absent"},
+    {"teleservice not provisioned", "Teleservice not provisioned"},
+    {"unverified", "Unverified"},
+    {"unknown", "Unknown"},
+    {"no coverage", "No coverage"},
+    {"dead", "Dead"},
+    {"unprocessed", "Unprocessed"},
+}};
+static_assert(kConfidenceWords.size() ==
               static_cast<size_t>(Confidence::kUnprocessed) + 1);
 
-bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
+// Every word the string-valued fields can hold: is_ported (yes/no/unknown),
+// network_status (batch/live_status.cc), disposable_number (yes/unknown),
+// ported_date's words (not applicable/unknown).
+constexpr std::array<WireWords, 7> kStatusWords = {{
+    {"yes", "Yes"},
+    {"no", "No"},
+    {"unknown", "Unknown"},
+    {"available", "Available"},
+    {"unavailable", "Unavailable"},
+    {"dead", "Dead"},
+    {"not applicable", "Not applicable"},
+}};
 
 }  // namespace
 
-std::string_view PhoneTypeName(PhoneType type) {
+std::span<const WireWords> PhoneTypeWords() { return kPhoneTypeWords; }
+std::span<const WireWords> ConfidenceWords() { return kConfidenceWords; }
+std::span<const WireWords> StatusWords() { return kStatusWords; }
+
+std::string_view PhoneTypeWord(PhoneType type, WireApi api) {
   const auto i = static_cast<size_t>(type);
   // An out-of-range value can only come from a bad cast; "unknown" is the
   // honest answer and keeps the wire format valid.
-  return i < kPhoneTypeNames.size() ? kPhoneTypeNames[i] : "unknown";
+  return (i < kPhoneTypeWords.size() ? kPhoneTypeWords[i]
+                                     : kPhoneTypeWords.back())
+      .In(api);
+}
+
+std::string_view ConfidenceWord(Confidence confidence, WireApi api) {
+  const auto i = static_cast<size_t>(confidence);
+  return (i < kConfidenceWords.size()
+              ? kConfidenceWords[i]
+              : kConfidenceWords[static_cast<size_t>(Confidence::kUnknown)])
+      .In(api);
+}
+
+std::string_view StatusWord(std::string_view internal, WireApi api) {
+  for (const WireWords& words : kStatusWords) {
+    if (words.bulk == internal) return words.In(api);
+  }
+  return internal;
+}
+
+std::string_view PhoneTypeName(PhoneType type) {
+  return PhoneTypeWord(type, WireApi::kBulk);
 }
 
 std::string_view ConfidenceName(Confidence confidence) {
-  const auto i = static_cast<size_t>(confidence);
-  return i < kConfidenceNames.size() ? kConfidenceNames[i] : "unknown";
-}
-
-std::string TitleCase(std::string_view lower) {
-  std::string out(lower);
-  bool word_start = true;
-  for (char& c : out) {
-    if (word_start && IsAsciiLower(c)) c = static_cast<char>(c - 'a' + 'A');
-    word_start = (c == ' ');
-  }
-  return out;
+  return ConfidenceWord(confidence, WireApi::kBulk);
 }
 
 std::optional<PhoneType> PhoneTypeFromName(std::string_view name) {
-  for (size_t i = 0; i < kPhoneTypeNames.size(); ++i) {
-    if (kPhoneTypeNames[i] == name) return static_cast<PhoneType>(i);
+  for (size_t i = 0; i < kPhoneTypeWords.size(); ++i) {
+    if (kPhoneTypeWords[i].bulk == name) return static_cast<PhoneType>(i);
   }
   return std::nullopt;
 }
 
 std::optional<Confidence> ConfidenceFromName(std::string_view name) {
-  for (size_t i = 0; i < kConfidenceNames.size(); ++i) {
-    if (kConfidenceNames[i] == name) return static_cast<Confidence>(i);
+  for (size_t i = 0; i < kConfidenceWords.size(); ++i) {
+    if (kConfidenceWords[i].bulk == name) return static_cast<Confidence>(i);
   }
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 #define PHONEBULK_PHONE_TYPES_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,12 +38,43 @@ enum class Confidence {
 };
 inline constexpr int kConfidenceCount = 8;
 
-// Lower-case wire names, e.g. "mobile or landline", "teleservice not
-// provisioned".
+// Which API a value is written for. The two speak different words for the
+// same value: bulk answers in lower case ("mobile or landline"), the
+// real-time endpoint in the provider's sentence case ("Mobile or landline",
+// "VoIP"), which its SDKs match case-sensitively.
+enum class WireApi { kBulk, kRealTime };
+
+// One internal value's word in each API. The tables below are the only
+// place either API's words are written down; nothing derives one from the
+// other (a rule such as upper-casing each word gets "Voip" and "Voicemail"
+// wrong).
+struct WireWords {
+  std::string_view bulk;
+  std::string_view real_time;
+  std::string_view In(WireApi api) const {
+    return api == WireApi::kBulk ? bulk : real_time;
+  }
+};
+
+// Indexed by the enum's value. kUnprocessed only occurs in stopped batches,
+// never in a real-time answer; its real-time word exists for completeness.
+std::span<const WireWords> PhoneTypeWords();
+std::span<const WireWords> ConfidenceWords();
+// The words of the string-valued fields is_ported, network_status,
+// original_network_status, disposable_number and ported_date. Internally
+// these fields hold the bulk word ("yes", "not applicable").
+std::span<const WireWords> StatusWords();
+
+std::string_view PhoneTypeWord(PhoneType type, WireApi api);
+std::string_view ConfidenceWord(Confidence confidence, WireApi api);
+// `internal` (a bulk word from StatusWords) in `api`'s words; any other text
+// (a ported date, an empty string) is returned unchanged.
+std::string_view StatusWord(std::string_view internal, WireApi api);
+
+// The bulk words, which are also how results are stored: "mobile or
+// landline", "teleservice not provisioned".
 std::string_view PhoneTypeName(PhoneType type);
 std::string_view ConfidenceName(Confidence confidence);
-// Title case for the real-time endpoint: "Mobile Or Landline", "Verified".
-std::string TitleCase(std::string_view lower);
 // Inverse of the *Name functions; nullopt for anything else.
 std::optional<PhoneType> PhoneTypeFromName(std::string_view name);
 std::optional<Confidence> ConfidenceFromName(std::string_view name);
