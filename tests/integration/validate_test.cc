@@ -1,5 +1,6 @@
 // The real-time endpoint POST /phone/validate/v2: one phone in, one result
-// out (phone_type and confidence in title case), metadata.phone_detail,
+// out (enumerated values in the provider's sentence case), metadata.phone_detail
+// only with Add-Metadata,
 // product scoping, Timeout-Seconds (2–15) and one credit per call.
 
 #include <chrono>
@@ -36,8 +37,8 @@ TEST_F(ValidateTest, ValidatesOneNumber) {
   EXPECT_EQ(p.value("number", ""), "01206250380") << r.Evidence();
   EXPECT_EQ(p.value("validated_phone_number", ""), "441206250380") << r.Evidence();
   EXPECT_EQ(p.value("formatted_phone_number", ""), "+441206250380") << r.Evidence();
-  EXPECT_EQ(p.value("phone_type", ""), "Landline") << "title case" << r.Evidence();
-  EXPECT_EQ(p.value("confidence", ""), "Unknown") << "title case" << r.Evidence();
+  EXPECT_EQ(p.value("phone_type", ""), "Landline") << "sentence case" << r.Evidence();
+  EXPECT_EQ(p.value("confidence", ""), "Unknown") << "sentence case" << r.Evidence();
   EXPECT_TRUE(r.HasHeader("X-Rate-Limit-Limit")) << r.Evidence();
   EXPECT_EQ(FindNulls(r.JsonBody()), "") << r.Evidence();
   EXPECT_EQ(Credits("rt"), 99) << "one credit per real-time call";
@@ -48,6 +49,16 @@ TEST_F(ValidateTest, InvalidNumberIsUnverified) {
   ASSERT_EQ(r.status, 200) << r.Evidence();
   EXPECT_EQ(r.JsonBody()["result"].value("confidence", ""), "Unverified") << r.Evidence();
   EXPECT_EQ(r.JsonBody()["result"].value("validated_phone_number", ""), "12020000000");
+}
+
+TEST_F(ValidateTest, MetadataOnlyWithAddMetadata) {
+  for (const char* value : {"", "false"}) {
+    Headers headers;
+    if (*value != '\0') headers.push_back({"Add-Metadata", value});
+    HttpResponse r = Validate({{"number", "+447400123456"}}, headers);
+    ASSERT_EQ(r.status, 200) << r.Evidence();
+    EXPECT_FALSE(r.JsonBody().contains("metadata")) << r.Evidence();
+  }
 }
 
 TEST_F(ValidateTest, MetadataCarriesPhoneDetail) {
@@ -88,10 +99,10 @@ TEST_F(ValidateTest, WrongMethodIs405) {
 
 // ------------------------------------------------- answers, countries, options
 
-// GB and US numbers end to end: the contract's fields in title case, and
-// metadata.phone_detail with or without Add-Metadata. Country fields are
+// GB and US numbers end to end: the contract's fields in sentence case, and
+// metadata.phone_detail with Add-Metadata. Country fields are
 // libphonenumber's calling codes and iso-codes' names.
-TEST_F(ValidateTest, GbAndUsNumbersInTitleCaseWithPhoneDetail) {
+TEST_F(ValidateTest, GbAndUsNumbersInSentenceCaseWithPhoneDetail) {
   struct Case {
     Json body;
     std::string validated, type, country_iso, prefix, country_name;
@@ -99,10 +110,10 @@ TEST_F(ValidateTest, GbAndUsNumbersInTitleCaseWithPhoneDetail) {
       {{{"number", "07400 123456"}, {"country_iso", "GBR"}},
        "447400123456", "Mobile", "GBR", "44", "United Kingdom"},
       {{{"number", "2026298914"}, {"country_iso", "USA"}},
-       "12026298914", "Mobile Or Landline", "USA", "1", "United States"},
+       "12026298914", "Mobile or landline", "USA", "1", "United States"},
   };
   for (const Case& c : cases) {
-    HttpResponse r = Validate(c.body);
+    HttpResponse r = Validate(c.body, {{"Add-Metadata", "true"}});
     ASSERT_EQ(r.status, 200) << r.Evidence();
     EXPECT_EQ(r.Header("Content-Type").value_or(""), "application/json");
     Json result = r.JsonBody()["result"];
@@ -117,12 +128,12 @@ TEST_F(ValidateTest, GbAndUsNumbersInTitleCaseWithPhoneDetail) {
         << "only with get_disposable_number" << r.Evidence();
     EXPECT_FALSE(result.contains("metadata")) << r.Evidence();
     Json detail = r.JsonBody()["metadata"]["phone_detail"];
-    ASSERT_TRUE(detail.is_object()) << "always present" << r.Evidence();
+    ASSERT_TRUE(detail.is_object()) << "asked for" << r.Evidence();
     EXPECT_EQ(detail.value("country_iso", ""), c.country_iso) << r.Evidence();
     EXPECT_EQ(detail.value("original_country_iso", ""), c.country_iso);
     EXPECT_EQ(detail.value("country_prefix", ""), c.prefix) << r.Evidence();
     EXPECT_EQ(detail.value("country_name", ""), c.country_name) << r.Evidence();
-    EXPECT_EQ(detail.value("is_ported", ""), "unknown") << r.Evidence();
+    EXPECT_EQ(detail.value("is_ported", ""), "Unknown") << r.Evidence();
     EXPECT_FALSE(detail.contains("network_status")) << "no live source";
     EXPECT_EQ(FindNulls(r.JsonBody()), "") << r.Evidence();
   }
@@ -138,8 +149,8 @@ TEST_F(ValidateTest, OptionsShapeTheAnswer) {
   Json result = r.JsonBody()["result"];
   EXPECT_EQ(result.value("formatted_phone_number", ""), "00 1 202-629-8914")
       << "as dialled from the UK" << r.Evidence();
-  EXPECT_EQ(result.value("ported_date", ""), "unknown") << r.Evidence();
-  EXPECT_EQ(result.value("disposable_number", ""), "unknown") << r.Evidence();
+  EXPECT_EQ(result.value("ported_date", ""), "Unknown") << r.Evidence();
+  EXPECT_EQ(result.value("disposable_number", ""), "Unknown") << r.Evidence();
   EXPECT_EQ(Credits("rt"), 99) << "no ported date or live lookup to pay for";
 }
 
@@ -172,7 +183,8 @@ TEST_F(ValidateTest, MalformedBodiesAre400AndFree) {
       {"[]", "must be a JSON object"},
       {R"({"number":"1","colour":"red"})", "colour: unknown field"},
       {R"({"number":12})", "number: expected a string"},
-      {R"({"number":"1","cache_value_days":400})", "cache_value_days"},
+      {R"({"number":"1","cache_value_days":31})", "cache_value_days"},
+      {R"({"number":""})", "number: is empty"},
       {R"({"number":"1","get_ported_date":"yes"})", "get_ported_date"},
       {R"({"number":"1","output_format":"E.164"})", "output_format"},
   };
@@ -276,17 +288,17 @@ class ValidateCacheTest : public ValidateTest {
 
 TEST_F(ValidateCacheTest, CachedAnswerIsServedAndCharged) {
   constexpr char kNumber[] = "+447400123456";
-  ASSERT_EQ(Disposable(kNumber, 0), "yes");  // fresh, and stored
+  ASSERT_EQ(Disposable(kNumber, 0), "Yes");  // fresh, and stored
   WriteList("# emptied\n");
   // Another number of the range tells when the server has re-read the list
   // (it checks every 2 s); its own cache entry does not touch kNumber's.
-  ASSERT_TRUE(WaitUntil([&] { return Disposable("+447400123457", 0) == "unknown"; },
+  ASSERT_TRUE(WaitUntil([&] { return Disposable("+447400123457", 0) == "Unknown"; },
                         std::chrono::seconds(10), std::chrono::milliseconds(500)));
   long long before = Credits("rt").value_or(-1);
-  EXPECT_EQ(Disposable(kNumber, 1), "yes") << "answered from the stored result";
+  EXPECT_EQ(Disposable(kNumber, 1), "Yes") << "answered from the stored result";
   EXPECT_EQ(Credits("rt").value_or(-1), before - 1) << "a cached answer costs a credit";
-  EXPECT_EQ(Disposable(kNumber, 0), "unknown") << "0 means always fresh";
-  EXPECT_EQ(Disposable(kNumber, 365), "unknown") << "the fresh answer replaced it";
+  EXPECT_EQ(Disposable(kNumber, 0), "Unknown") << "0 means always fresh";
+  EXPECT_EQ(Disposable(kNumber, 30), "Unknown") << "the fresh answer replaced it";
 }
 
 // ---------------------------------------------------------------- Timeout-Seconds
