@@ -27,8 +27,9 @@ bool Contains(std::span<const std::string_view> names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::string Echo(std::string_view text) {
-  return "'" + batch::json_fields::Echo(text, 40) + "'";
+// An element name as it may appear in a message: printable and short.
+std::string ElementName(std::string_view name) {
+  return "<" + batch::json_fields::Echo(name, 40) + ">";
 }
 
 // Text a field may hold: UTF-8 (the JSON parser's own rule) without NUL,
@@ -87,7 +88,7 @@ absl::Status XmlChildren(const pugi::xml_node& node, const XmlShape& shape,
     if (child.type() != pugi::node_element) continue;
     if (++count > kMaxItems) {
       return absl::InvalidArgumentError(
-          std::string("XML element <") + node.name() + ">: too many elements");
+          "XML element " + ElementName(node.name()) + ": too many elements");
     }
     std::string_view name = child.name();
     Value value;
@@ -112,7 +113,7 @@ absl::Status XmlChildren(const pugi::xml_node& node, const XmlShape& shape,
 
 absl::Status XmlElement(const pugi::xml_node& node, const XmlShape& shape,
                         int depth, Allocator& a, Value* out) {
-  const std::string where = std::string("XML element <") + node.name() + ">";
+  const std::string where = "XML element " + ElementName(node.name());
   absl::Status status = CheckText(node.name(), "an XML element name");
   if (!status.ok()) return status;
   if (depth > kMaxDepth) {
@@ -366,7 +367,7 @@ absl::Status XmlToJson(std::string_view body, std::string_view root,
         "the XML body must be one <" + std::string(root) + "> element, got " +
         (roots == 0 ? std::string("none")
                     : roots > 1 ? std::to_string(roots) + " root elements"
-                                : "<" + Echo(element.name()) + ">"));
+                                : ElementName(element.name())));
   }
   Value object;
   absl::Status status =
