@@ -313,8 +313,10 @@ std::string_view MediaTypeOf(BodyFormat format) {
 
 std::optional<BodyFormat> BodyFormatOfContentType(
     std::string_view content_type) {
-  std::string_view type = TrimAscii(content_type.substr(0, content_type.find(';')));
-  for (BodyFormat f : {BodyFormat::kJson, BodyFormat::kXml, BodyFormat::kMsgpack}) {
+  std::string_view type =
+      TrimAscii(content_type.substr(0, content_type.find(';')));
+  for (BodyFormat f :
+       {BodyFormat::kJson, BodyFormat::kXml, BodyFormat::kMsgpack}) {
     if (EqualsIgnoreCase(type, MediaTypeOf(f))) return f;
   }
   return std::nullopt;
@@ -365,9 +367,9 @@ absl::Status XmlToJson(std::string_view body, std::string_view root,
   if (roots != 1 || root != element.name()) {
     return absl::InvalidArgumentError(
         "the XML body must be one <" + std::string(root) + "> element, got " +
-        (roots == 0 ? std::string("none")
-                    : roots > 1 ? std::to_string(roots) + " root elements"
-                                : ElementName(element.name())));
+        (roots == 0  ? std::string("none")
+         : roots > 1 ? std::to_string(roots) + " root elements"
+                     : ElementName(element.name())));
   }
   Value object;
   absl::Status status =
@@ -390,8 +392,8 @@ absl::Status MsgpackToJson(std::string_view body, rapidjson::Document* out) {
   msgpack::object_handle handle;
   size_t offset = 0;
   try {
-    handle = msgpack::unpack(body.data(), body.size(), offset, nullptr,
-                             nullptr, limit);
+    handle = msgpack::unpack(body.data(), body.size(), offset, nullptr, nullptr,
+                             limit);
   } catch (const msgpack::insufficient_bytes&) {
     return absl::InvalidArgumentError(
         "the MessagePack body ends in the middle of a value");
@@ -412,8 +414,8 @@ absl::Status MsgpackToJson(std::string_view body, rapidjson::Document* out) {
         "the MessagePack body holds more than one value; send one map");
   }
   Value value;
-  absl::Status status = MsgpackValue(handle.get(), 0, out->GetAllocator(),
-                                     &value);
+  absl::Status status =
+      MsgpackValue(handle.get(), 0, out->GetAllocator(), &value);
   if (!status.ok()) return status;
   static_cast<Value&>(*out).Swap(value);
   return absl::OkStatus();

@@ -4,9 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <map>
 #include <msgpack.hpp>
 #include <pugixml.hpp>
-#include <map>
 #include <string>
 
 namespace phonebulk::api {

@@ -98,18 +98,17 @@ HttpResponse Api::HandleValidate(Call& call) {
   auto answer =
       validate_->Validate(call.account->id, *request, *extensions, deadline);
   if (!answer.ok()) return FromStatus(call, answer.status());
-  HttpResponse res =
-      Json(call, ValidateV2Json(request->number, answer->result,
-                                request->config.get_ported_date,
-                                request->get_disposable_number,
-                                call.add_metadata, *extensions));
+  HttpResponse res = Json(call, ValidateV2Json(request->number, answer->result,
+                                               request->config.get_ported_date,
+                                               request->get_disposable_number,
+                                               call.add_metadata, *extensions));
   if (out == BodyFormat::kJson) return res;
   // The other formats carry the JSON answer's own document, so no field can
   // differ between them.
   rapidjson::Document doc;
   doc.Parse(res.body().data(), res.body().size());
-  res.body() = out == BodyFormat::kXml ? JsonToXml(doc, "response")
-                                       : JsonToMsgpack(doc);
+  res.body() =
+      out == BodyFormat::kXml ? JsonToXml(doc, "response") : JsonToMsgpack(doc);
   res.set(http::field::content_type, MediaTypeOf(out));
   return res;
 }

@@ -82,8 +82,7 @@ CheckResult CheckValidateBody(api::BodyFormat format, std::string_view body) {
   }
   result.problem = CheckConverters(doc);
   if (!result.problem.empty()) return result;
-  auto request =
-      batch::ParseValidateRequest(doc, phone::Countries::Default());
+  auto request = batch::ParseValidateRequest(doc, phone::Countries::Default());
   result.accepted = request.ok();
   if (!request.ok()) {
     result.problem = CheckRejection(request.status());

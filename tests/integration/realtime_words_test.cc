@@ -33,14 +33,22 @@ constexpr char kValidate[] = "/phone/validate/v2";
 constexpr char kAlias[] = "/phone/validation/v2";
 
 // The provider's values, as its SDKs match them (case-sensitively).
-const std::set<std::string> kPhoneTypes = {
-    "Mobile",  "Landline", "Mobile or landline",      "Toll free",
-    "Premium", "Shared cost", "VoIP",                 "Pager",
-    "Universal access number", "Personal number",    "Voicemail only",
-    "Unknown"};
+const std::set<std::string> kPhoneTypes = {"Mobile",
+                                           "Landline",
+                                           "Mobile or landline",
+                                           "Toll free",
+                                           "Premium",
+                                           "Shared cost",
+                                           "VoIP",
+                                           "Pager",
+                                           "Universal access number",
+                                           "Personal number",
+                                           "Voicemail only",
+                                           "Unknown"};
 const std::set<std::string> kConfidences = {
-    "Verified", "Absent", "Teleservice not provisioned", "Unverified",
-    "No coverage", "Unknown", "Dead"};
+    "Verified",   "Absent",      "Teleservice not provisioned",
+    "Unverified", "No coverage", "Unknown",
+    "Dead"};
 
 class RealTimeTest : public ServerTest {
  protected:
@@ -131,9 +139,10 @@ TEST_F(RealTimeTest, RequestRules) {
     EXPECT_TRUE(IsErrorResponse(Validate(body), 400, kValidate)) << body;
   }
   for (int days : {0, 30}) {
-    EXPECT_EQ(Validate({{"number", "+441206250380"}, {"cache_value_days", days}})
-                  .status,
-              200)
+    EXPECT_EQ(
+        Validate({{"number", "+441206250380"}, {"cache_value_days", days}})
+            .status,
+        200)
         << days;
   }
   HttpResponse plain = Validate({{"number", "+441206250380"}});
@@ -145,8 +154,8 @@ TEST_F(RealTimeTest, RequestRules) {
 }
 
 TEST_F(RealTimeTest, UnknownTokenDetailSaysSoAndWhatToCheck) {
-  HttpResponse r = Call("POST", kValidate, "pb_nonsense",
-                        Json{{"number", "1"}}.dump());
+  HttpResponse r =
+      Call("POST", kValidate, "pb_nonsense", Json{{"number", "1"}}.dump());
   ASSERT_TRUE(IsErrorResponse(r, 401, kValidate));
   std::string detail = r.JsonBody()["error"].value("detail", "");
   EXPECT_NE(detail.find("not recognised"), std::string::npos) << detail;
@@ -166,7 +175,8 @@ TEST_F(RealTimeTest, AliasAnswersAlikeWithItsOwnMetricsLabel) {
   EXPECT_TRUE(IsErrorResponse(
       Call("POST", kAlias, bulk, Json{{"number", "1"}}.dump()), 403, kAlias));
   EXPECT_TRUE(IsErrorResponse(Call("GET", kAlias, token_), 405, kAlias));
-  EXPECT_TRUE(IsErrorResponse(Validate({{"number", ""}}, {}, kAlias), 400, kAlias));
+  EXPECT_TRUE(
+      IsErrorResponse(Validate({{"number", ""}}, {}, kAlias), 400, kAlias));
   HttpResponse metrics = Send({"GET", "/metrics", {}, ""});
   EXPECT_NE(metrics.body.find("/phone/validation/v2"), std::string::npos)
       << metrics.body.substr(0, 2000);
@@ -182,15 +192,15 @@ HttpResponse Post(ServerTest* t, int port, const std::string& token,
 }
 
 TEST_F(RealTimeTest, XmlRequestAndAnswer) {
-  HttpResponse r = Post(this, port(), token_, "application/xml",
-                        "application/xml",
-                        "<?xml version=\"1.0\"?><request><number>01206 250380"
-                        "</number><country_iso>GBR</country_iso>"
-                        "<get_ported_date>true</get_ported_date>"
-                        "<cache_value_days>0</cache_value_days>"
-                        "<supplementary_live_status><mobile>GBR</mobile>"
-                        "<mobile>USA</mobile></supplementary_live_status>"
-                        "</request>");
+  HttpResponse r =
+      Post(this, port(), token_, "application/xml", "application/xml",
+           "<?xml version=\"1.0\"?><request><number>01206 250380"
+           "</number><country_iso>GBR</country_iso>"
+           "<get_ported_date>true</get_ported_date>"
+           "<cache_value_days>0</cache_value_days>"
+           "<supplementary_live_status><mobile>GBR</mobile>"
+           "<mobile>USA</mobile></supplementary_live_status>"
+           "</request>");
   ASSERT_EQ(r.status, 200) << r.Evidence();
   EXPECT_EQ(r.Header("Content-Type").value_or(""), "application/xml");
   pugi::xml_document doc;
@@ -204,9 +214,11 @@ TEST_F(RealTimeTest, XmlRequestAndAnswer) {
   EXPECT_FALSE(doc.child("response").child("metadata")) << r.body;
 
   // The same answer as JSON, field for field.
-  const std::string body = Json{{"number", "01206 250380"},
-                                {"country_iso", "GBR"},
-                                {"get_ported_date", true}}.dump();
+  const std::string body = Json{
+      {"number", "01206 250380"},
+      {"country_iso", "GBR"},
+      {"get_ported_date",
+       true}}.dump();
   HttpResponse json = Post(this, port(), token_, "application/json", "", body);
   HttpResponse xml =
       Post(this, port(), token_, "application/json", "application/xml", body);
@@ -276,12 +288,13 @@ TEST_F(RealTimeTest, MsgpackRequestAndAnswer) {
   EXPECT_EQ(answer["result"]["validated_phone_number"], "12026298914");
 
   // A JSON request may ask for a MessagePack answer, and the reverse.
-  HttpResponse json_in = Post(this, port(), token_, "application/json",
-                              "application/x-msgpack",
-                              Json{{"number", "+12026298914"}}.dump());
+  HttpResponse json_in =
+      Post(this, port(), token_, "application/json", "application/x-msgpack",
+           Json{{"number", "+12026298914"}}.dump());
   ASSERT_EQ(json_in.status, 200) << json_in.Evidence();
-  HttpResponse json_out = Post(this, port(), token_, "application/x-msgpack",
-                               "", PackRequest({{"number", "+12026298914"}}, false));
+  HttpResponse json_out =
+      Post(this, port(), token_, "application/x-msgpack", "",
+           PackRequest({{"number", "+12026298914"}}, false));
   ASSERT_EQ(json_out.status, 200) << json_out.Evidence();
   EXPECT_EQ(json_out.JsonBody()["result"].value("phone_type", ""),
             "Mobile or landline");
@@ -296,8 +309,9 @@ TEST_F(RealTimeTest, MsgpackRequestAndAnswer) {
 }
 
 TEST_F(RealTimeTest, UnsupportedTypesAre415And406) {
-  EXPECT_TRUE(IsErrorResponse(
-      Post(this, port(), token_, "text/csv", "", "number\n1\n"), 415, kValidate));
+  EXPECT_TRUE(
+      IsErrorResponse(Post(this, port(), token_, "text/csv", "", "number\n1\n"),
+                      415, kValidate));
   EXPECT_TRUE(IsErrorResponse(Post(this, port(), token_, "application/json",
                                    "text/html", R"({"number":"1"})"),
                               406, kValidate));
@@ -318,13 +332,13 @@ class Simulator {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<std::string> args = {BinaryPath(), "lookup-sim", "--listen",
-                                     "127.0.0.1:0", "--key", "sim-key"};
+    std::vector<std::string> args = {BinaryPath(),  "lookup-sim", "--listen",
+                                     "127.0.0.1:0", "--key",      "sim-key"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(),
-                    environ) != 0) {
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) !=
+        0) {
       pid_ = -1;
     }
     posix_spawn_file_actions_destroy(&actions);
@@ -389,8 +403,8 @@ TEST_F(RealTimeLiveTest, EveryLiveStatusInTheProvidersWords) {
   };
   for (const auto& c : cases) {
     // GB mobiles 447400987 6 <d1> <d0>; second-to-last 0 (even): not ported.
-    std::string number = "+4474009876" + std::string("0") +
-                         std::to_string(c.last_digit);
+    std::string number =
+        "+4474009876" + std::string("0") + std::to_string(c.last_digit);
     HttpResponse r = Validate({{"number", number}, {"get_ported_date", true}},
                               {{"Add-Metadata", "true"}});
     ASSERT_EQ(r.status, 200) << r.Evidence();
@@ -408,16 +422,17 @@ TEST_F(RealTimeLiveTest, EveryLiveStatusInTheProvidersWords) {
     }
   }
   // A ported number: is_ported "Yes" and a date, as the source gave it.
-  HttpResponse ported = Validate(
-      {{"number", "+447400987610"}, {"get_ported_date", true}},
-      {{"Add-Metadata", "true"}});
+  HttpResponse ported =
+      Validate({{"number", "+447400987610"}, {"get_ported_date", true}},
+               {{"Add-Metadata", "true"}});
   ASSERT_EQ(ported.status, 200) << ported.Evidence();
-  EXPECT_EQ(ported.JsonBody()["metadata"]["phone_detail"].value("is_ported", ""),
-            "Yes")
+  EXPECT_EQ(
+      ported.JsonBody()["metadata"]["phone_detail"].value("is_ported", ""),
+      "Yes")
       << ported.Evidence();
-  EXPECT_TRUE(IsContractTime(
-      ported.JsonBody()["result"].value("ported_date", "")) ||
-              ported.JsonBody()["result"].value("ported_date", "").size() == 20)
+  EXPECT_TRUE(
+      IsContractTime(ported.JsonBody()["result"].value("ported_date", "")) ||
+      ported.JsonBody()["result"].value("ported_date", "").size() == 20)
       << ported.Evidence();
 }
 
