@@ -66,7 +66,8 @@ absl::Status XmlToJson(std::string_view body, std::string_view root,
 // NUL characters, and sizes or nesting far beyond any request.
 absl::Status MsgpackToJson(std::string_view body, rapidjson::Document* out);
 
-// `doc` (an object) as XML under `root`: one element per member, nested
+// `doc` (an object) as XML under `root`: one element per member (member
+// names must be XML names, as every field name of our answers is), nested
 // objects as nested elements, an array as its elements repeated under the
 // member's name, booleans and numbers as their JSON text. Characters XML
 // cannot carry (C0 controls other than tab, LF, CR) become U+FFFD.

@@ -12,8 +12,8 @@ namespace phonebulk::fuzz {
 // the server's path: api::XmlToJson / api::MsgpackToJson, then
 // batch::ParseValidateRequest. Checks what must hold for any input: an
 // accepted request has a non-empty number and cache_value_days 0..30, and
-// its document survives the answer converters (MessagePack round-trips it
-// exactly; XML gives well-formed XML); a rejection is InvalidArgument with
+// its document gives well-formed XML; any document a body became
+// round-trips through MessagePack exactly; a rejection is InvalidArgument with
 // a non-empty, printable message. Shared by the libFuzzer targets and the
 // corpus replay test, so both judge an input the same way.
 CheckResult CheckValidateBody(api::BodyFormat format, std::string_view body);
