@@ -250,12 +250,14 @@ HttpResponse Api::Dispatch(Call& call) {
   // The real-time endpoint: the same header rules as the bulk routes, but
   // its own product scope.
   if (path == kValidatePath || path == kValidationAliasPath) {
+    // Each path keeps its own metrics label (both are fixed strings).
+    call.route = std::string(path == kValidatePath ? kValidatePath
+                                                   : kValidationAliasPath);
     if (method != http::verb::post) {
       HttpResponse res = Error(call, 405, "this path only answers POST");
       res.set(http::field::allow, "POST");
       return res;
     }
-    call.route = std::string(kValidatePath);
     if (auto refused = CheckHeaders(call)) return *std::move(refused);
     if (auto refused = Authenticate(call, store::kProductPhoneValidate)) {
       return *std::move(refused);
