@@ -37,6 +37,7 @@ struct ServeFlags {
   int64_t retention_seconds = 28 * 24 * 3600;
   int purge_interval_seconds = 3600;
   size_t max_body_bytes = 16 * 1024 * 1024;
+  size_t max_unread_bytes = 64 * 1024 * 1024;
   int header_timeout_ms = 10'000;
   int body_timeout_ms = 30'000;
   int default_rate_limit = 150;
@@ -170,6 +171,7 @@ int Serve(const ServeFlags& f) {
 
   http::HttpLimits limits;
   limits.max_body_bytes = f.max_body_bytes;
+  limits.max_pending_response_bytes = f.max_unread_bytes;
   limits.header_timeout = absl::Milliseconds(f.header_timeout_ms);
   limits.body_timeout = absl::Milliseconds(f.body_timeout_ms);
   http::HttpServer server(
@@ -265,6 +267,13 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-body-bytes", flags->max_body_bytes,
                   "Request body cap (413 above)")
       ->envname("PHONEBULK_MAX_BODY_BYTES")
+      ->capture_default_str();
+  cmd->add_option("--max-unread-bytes", flags->max_unread_bytes,
+                  "Bytes of large answers (over 64 KiB each) held for clients "
+                  "that have not read them yet, over all connections (503 "
+                  "above)")
+      ->envname("PHONEBULK_MAX_UNREAD_BYTES")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--header-timeout-ms", flags->header_timeout_ms,
                   "Time allowed to send request headers (408 after)")
