@@ -71,7 +71,8 @@ int Serve(const ServeFlags& f) {
   std::string host;
   uint16_t port = 0;
   if (!SplitListen(f.listen, &host, &port)) {
-    std::cerr << "--listen: expected HOST:PORT, got '" << f.listen << "'\n";
+    std::cerr << "--listen: expected HOST:PORT, got '" << SafeText(f.listen)
+              << "'\n";
     return 2;
   }
 
@@ -81,7 +82,8 @@ int Serve(const ServeFlags& f) {
                                           ? store::OpenMode::kCreateIfMissing
                                           : store::OpenMode::kMustExist);
   if (!store.ok()) {
-    std::cerr << "cannot open --db " << f.db << ": " << store.status() << "\n";
+    std::cerr << "cannot open --db " << SafeText(f.db) << ": "
+              << SafeText(store.status().ToString(), 1024) << "\n";
     return 1;
   }
   if (absl::Status s = (*store)->Migrate(); !s.ok()) {
@@ -189,7 +191,7 @@ int Serve(const ServeFlags& f) {
   ShutdownOnSignal shutdown;
 
   if (absl::Status s = server.Listen(host, port); !s.ok()) {
-    std::cerr << "cannot listen on " << f.listen << ": " << s << "\n";
+    std::cerr << "cannot listen on " << SafeText(f.listen) << ": " << s << "\n";
     return 1;
   }
   processor.Start();

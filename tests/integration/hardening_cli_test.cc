@@ -213,6 +213,8 @@ TEST(HardeningValidateCliTest, CliErrorsEchoCleanText) {
       {"validate", "--file", tmp.path() + "/no\x1b[2J\xff.txt"},
       {"validate", "--file", file},
       {"token", "create", "--db", "sqlite:" + tmp.path() + "/x\x1b[2J.db", "--account", "a"},
+      {"serve", "--db", "sqlite:" + tmp.path() + "/y\x1b[2J.db", "--listen", "127.0.0.1:0"},
+      {"serve", "--listen", "\x1b[2J\xff"},
   };
   for (const auto& args : runs) {
     CommandResult r = RunCli(args);
