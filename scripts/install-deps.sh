@@ -15,6 +15,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # data
   iso-codes mobile-broadband-provider-info python3-phonenumbers
+  # the /metrics test parses the exposition with the reference parser
+  python3-prometheus-client
   # tools the README's walk-through uses
   curl sqlite3
 )

@@ -53,23 +53,9 @@ bool AcceptsJson(std::string_view accept) {
 }
 
 // application/json, with no charset or charset=utf-8 (RFC 8259 §8.1: JSON
-// exchanged between systems is UTF-8; we decode nothing else). Other
-// parameters are ignored.
+// exchanged between systems is UTF-8; we decode nothing else).
 bool IsJsonContentType(std::string_view content_type) {
-  std::vector<std::string_view> parts = Split(content_type, ';');
-  if (!EqualsIgnoreCase(TrimAscii(parts[0]), "application/json")) return false;
-  for (size_t i = 1; i < parts.size(); ++i) {
-    std::string_view param = TrimAscii(parts[i]);
-    size_t eq = param.find('=');
-    if (!EqualsIgnoreCase(TrimAscii(param.substr(0, eq)), "charset")) continue;
-    std::string_view value =
-        eq == std::string_view::npos ? "" : TrimAscii(param.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-    }
-    if (!EqualsIgnoreCase(value, "utf-8")) return false;
-  }
-  return true;
+  return BodyFormatOfContentType(content_type) == BodyFormat::kJson;
 }
 
 // Only a body needs a Content-Type; an empty one is refused by the parser.

@@ -321,8 +321,25 @@ std::string_view MediaTypeOf(BodyFormat format) {
   return "application/json";
 }
 
+bool HasUtf8OrNoCharset(std::string_view content_type) {
+  std::vector<std::string_view> parts = Split(content_type, ';');
+  for (size_t i = 1; i < parts.size(); ++i) {
+    std::string_view param = TrimAscii(parts[i]);
+    size_t eq = param.find('=');
+    if (!EqualsIgnoreCase(TrimAscii(param.substr(0, eq)), "charset")) continue;
+    std::string_view value =
+        eq == std::string_view::npos ? "" : TrimAscii(param.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (!EqualsIgnoreCase(value, "utf-8")) return false;
+  }
+  return true;
+}
+
 std::optional<BodyFormat> BodyFormatOfContentType(
     std::string_view content_type) {
+  if (!HasUtf8OrNoCharset(content_type)) return std::nullopt;
   std::string_view type =
       TrimAscii(content_type.substr(0, content_type.find(';')));
   for (BodyFormat f :

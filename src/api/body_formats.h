@@ -27,8 +27,13 @@ enum class BodyFormat { kJson, kXml, kMsgpack };
 // "application/json", "application/xml" or "application/x-msgpack".
 std::string_view MediaTypeOf(BodyFormat format);
 
-// The format a Content-Type names (parameters such as charset are ignored);
-// nullopt for any other type, and for none.
+// True when `content_type` has no charset parameter or charset=utf-8 (any
+// case, quoted or not): bodies are decoded as UTF-8 only (RFC 8259 §8.1), so
+// a body declared latin1 would be misread. Other parameters are ignored.
+bool HasUtf8OrNoCharset(std::string_view content_type);
+
+// The format a Content-Type names; nullopt for any other type, for none, and
+// for a charset other than utf-8 (see HasUtf8OrNoCharset).
 std::optional<BodyFormat> BodyFormatOfContentType(
     std::string_view content_type);
 

@@ -146,6 +146,12 @@ TEST(BodyFormatsTest, Negotiation) {
   EXPECT_EQ(BodyFormatOfContentType("application/x-msgpack"),
             BodyFormat::kMsgpack);
   EXPECT_EQ(BodyFormatOfContentType("text/plain"), std::nullopt);
+  EXPECT_EQ(BodyFormatOfContentType("application/json;charset=\"UTF-8\""),
+            BodyFormat::kJson);
+  EXPECT_EQ(BodyFormatOfContentType("application/json; charset=latin1"),
+            std::nullopt);
+  EXPECT_EQ(BodyFormatOfContentType("application/xml; charset=ISO-8859-1"),
+            std::nullopt);
   EXPECT_EQ(BodyFormatOfContentType(""), std::nullopt);
   EXPECT_EQ(AnswerFormatFor(""), BodyFormat::kJson);
   EXPECT_EQ(AnswerFormatFor("*/*"), BodyFormat::kJson);

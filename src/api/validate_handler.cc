@@ -79,7 +79,8 @@ HttpResponse Api::HandleValidate(Call& call) {
   if (!in.has_value()) {
     return Error(call, 415,
                  "send the body as 'Content-Type: application/json', "
-                 "'application/xml' or 'application/x-msgpack'");
+                 "'application/xml' or 'application/x-msgpack' (UTF-8; a "
+                 "charset parameter, if any, must be utf-8)");
   }
   // CheckHeaders has refused an Accept that admits none of the formats.
   const BodyFormat out = AnswerFormatFor(call.request[http::field::accept])

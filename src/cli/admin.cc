@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <string_view>
 
 #include "absl/strings/str_join.h"
 #include "api/access.h"
@@ -29,7 +31,7 @@ absl::StatusOr<uint32_t> ParseProducts(const std::string& list) {
       products |= store::kProductPhoneValidate;
     } else {
       return absl::InvalidArgumentError(
-          "--products: unknown product '" + std::string(p) +
+          "--products: unknown product '" + SafeText(p, 64) +
           "'; use phone-bulk and/or phone-validate");
     }
   }
@@ -58,20 +60,39 @@ std::unique_ptr<store::Store> Open(const std::string& db) {
                                         ? store::OpenMode::kCreateIfMissing
                                         : store::OpenMode::kMustExist);
   if (!store.ok()) {
-    std::cerr << "cannot open --db " << db << ": " << store.status().message()
-              << "\n";
+    std::cerr << "cannot open --db " << SafeText(db) << ": "
+              << SafeText(std::string(store.status().message()), 1024) << "\n";
     return nullptr;
   }
   if (absl::Status s = (*store)->Migrate(); !s.ok()) {
-    std::cerr << "cannot migrate the database: " << s.message() << "\n";
+    std::cerr << "cannot migrate the database: "
+              << SafeText(std::string(s.message()), 1024) << "\n";
     return nullptr;
   }
   return *std::move(store);
 }
 
+// Messages may quote what was typed or stored (names, flags): cleaned, so
+// nothing reaches the terminal as a control sequence or invalid UTF-8.
 int Fail(const absl::Status& s) {
-  std::cerr << "error: " << s.message() << "\n";
+  std::cerr << "error: " << SafeText(std::string(s.message()), 1024) << "\n";
   return 1;
+}
+
+// Empty when `name` may name an account, else why not. Names are printed in
+// logs, listings and terminals, so only printable text: valid UTF-8 without
+// control characters (C0, DEL, C1) or bidirectional overrides, i.e. text
+// SafeText leaves as it is.
+std::string AccountNameProblem(std::string_view name) {
+  if (name.empty()) return "name the account";
+  if (!IsValidUtf8(name)) return "the name is not valid UTF-8";
+  if (SafeText(name, std::numeric_limits<size_t>::max()) != name) {
+    return "the name may hold printable characters only, not control "
+           "characters (tabs, line breaks, terminal escapes) or "
+           "bidirectional overrides; got '" +
+           SafeText(name, 64) + "'";
+  }
+  return "";
 }
 
 // A full token is hashed; anything else is taken as a hash or list prefix.
@@ -125,8 +146,17 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
     if (cf->rate_limit > 0) cf->spec.rate_limit = cf->rate_limit;
     for (const std::string& cidr : cf->spec.allow_ips) {
       if (!api::IsValidCidr(cidr)) {
-        *exit_code = Fail(absl::InvalidArgumentError(
-            "--allow-ip: '" + cidr + "' is not an IP address or CIDR range"));
+        *exit_code = Fail(
+            absl::InvalidArgumentError("--allow-ip: '" + SafeText(cidr, 64) +
+                                       "' is not an IP address or CIDR range"));
+        return;
+      }
+    }
+    for (const std::string& domain : cf->spec.allow_domains) {
+      if (std::string why; !api::IsValidAllowDomain(domain, &why)) {
+        *exit_code = Fail(absl::InvalidArgumentError("--allow-domain: '" +
+                                                     SafeText(domain, 64) +
+                                                     "' is refused: " + why));
         return;
       }
     }
@@ -143,7 +173,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
     auto account = store->GetAccount(cf->spec.account_name);
     if (account.ok()) {
       std::printf("account %s: %lld credits, %d requests/minute\n",
-                  account->name.c_str(),
+                  SafeText(account->name).c_str(),
                   static_cast<long long>(account->credits),
                   account->rate_limit_per_minute);
     }
@@ -205,16 +235,19 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
         allow += absl::StrJoin(t.allow_domains, ",");
       }
       std::printf("%-12s %-16s %-28s %-8s %s\n", t.display_prefix.c_str(),
-                  t.account_name.c_str(), ProductNames(t.products).c_str(),
+                  SafeText(t.account_name).c_str(),
+                  ProductNames(t.products).c_str(),
                   t.disabled ? "disabled" : "enabled",
-                  allow.empty() ? "-" : allow.c_str());
+                  allow.empty() ? "-" : SafeText(allow, 1024).c_str());
     }
   });
 }
 
 void PrintAccount(const store::Account& a, bool json) {
   if (json) {
-    nlohmann::json j = {{"name", a.name},
+    // Names from before printable-only names were enforced are cleaned
+    // too (raw invalid UTF-8 would also make dump() throw).
+    nlohmann::json j = {{"name", SafeText(a.name)},
                         {"credits", a.credits},
                         {"rate_limit_per_minute", a.rate_limit_per_minute},
                         {"created", FormatIsoTime(a.created)}};
@@ -222,7 +255,7 @@ void PrintAccount(const store::Account& a, bool json) {
     return;
   }
   std::printf("account: %s\ncredits: %lld\nrate_limit_per_minute: %d\n",
-              a.name.c_str(), static_cast<long long>(a.credits),
+              SafeText(a.name).c_str(), static_cast<long long>(a.credits),
               a.rate_limit_per_minute);
 }
 
@@ -317,7 +350,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
       return;
     }
     for (const store::Account& a : *accounts) {
-      std::printf("%-20s %12lld credits %6d/min\n", a.name.c_str(),
+      std::printf("%-20s %12lld credits %6d/min\n", SafeText(a.name).c_str(),
                   static_cast<long long>(a.credits), a.rate_limit_per_minute);
     }
   });
@@ -327,8 +360,8 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
 
 absl::StatusOr<std::string> CreateToken(store::Store& store,
                                         const NewToken& spec) {
-  if (spec.account_name.empty()) {
-    return absl::InvalidArgumentError("--account: name the account");
+  if (std::string why = AccountNameProblem(spec.account_name); !why.empty()) {
+    return absl::InvalidArgumentError("--account: " + why);
   }
   auto account = store.EnsureAccount(spec.account_name, spec.rate_limit);
   if (!account.ok()) return account.status();

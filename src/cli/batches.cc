@@ -9,6 +9,7 @@
 #include "client/api_client.h"
 #include "client/csv_io.h"
 #include "client/result_row.h"
+#include "common/strings.h"
 
 namespace phonebulk::cli {
 namespace {
@@ -27,11 +28,13 @@ struct BatchesFlags {
 // to an exit code: 0 on 2xx, 1 otherwise.
 int PrintAnswer(const client::ApiResponse& r) {
   if (r.status == 0) {
-    std::fprintf(stderr, "error: %s\n", r.error.c_str());
+    std::fprintf(stderr, "error: %s\n", SafeText(r.error, 1024).c_str());
     return 1;
   }
   Json j = Json::parse(r.body, nullptr, false);
-  std::string text = j.is_discarded() ? r.body : j.dump(2);
+  // A body that is not JSON comes from who knows what server: cleaned and
+  // cut, so it cannot write control sequences to the terminal.
+  std::string text = j.is_discarded() ? SafeText(r.body, 4096) : j.dump(2);
   std::fprintf(r.ok() ? stdout : stderr, "%s\n", text.c_str());
   return r.ok() ? 0 : 1;
 }

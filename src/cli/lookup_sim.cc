@@ -57,7 +57,8 @@ int RunLookupSim(const LookupSimFlags& f) {
   std::string host;
   uint16_t port = 0;
   if (!SplitListen(f.listen, &host, &port)) {
-    std::cerr << "--listen: expected HOST:PORT, got '" << f.listen << "'\n";
+    std::cerr << "--listen: expected HOST:PORT, got '" << SafeText(f.listen)
+              << "'\n";
     return 2;
   }
   if (f.error_rate + f.rate_429 + f.malformed_rate > 1.0) {
@@ -90,7 +91,7 @@ int RunLookupSim(const LookupSimFlags& f) {
   // Before any thread starts (see cli/signals.h).
   ShutdownOnSignal shutdown;
   if (absl::Status s = server.Listen(host, port); !s.ok()) {
-    std::cerr << "cannot listen on " << f.listen << ": " << s << "\n";
+    std::cerr << "cannot listen on " << SafeText(f.listen) << ": " << s << "\n";
     return 1;
   }
   shutdown.Start([&server](int) { server.Shutdown(); });

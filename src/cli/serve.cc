@@ -37,6 +37,7 @@ struct ServeFlags {
   int64_t retention_seconds = 28 * 24 * 3600;
   int purge_interval_seconds = 3600;
   size_t max_body_bytes = 16 * 1024 * 1024;
+  size_t max_unread_bytes = 64 * 1024 * 1024;
   int header_timeout_ms = 10'000;
   int body_timeout_ms = 30'000;
   int default_rate_limit = 150;
@@ -70,7 +71,8 @@ int Serve(const ServeFlags& f) {
   std::string host;
   uint16_t port = 0;
   if (!SplitListen(f.listen, &host, &port)) {
-    std::cerr << "--listen: expected HOST:PORT, got '" << f.listen << "'\n";
+    std::cerr << "--listen: expected HOST:PORT, got '" << SafeText(f.listen)
+              << "'\n";
     return 2;
   }
 
@@ -80,7 +82,8 @@ int Serve(const ServeFlags& f) {
                                           ? store::OpenMode::kCreateIfMissing
                                           : store::OpenMode::kMustExist);
   if (!store.ok()) {
-    std::cerr << "cannot open --db " << f.db << ": " << store.status() << "\n";
+    std::cerr << "cannot open --db " << SafeText(f.db) << ": "
+              << SafeText(store.status().ToString(), 1024) << "\n";
     return 1;
   }
   if (absl::Status s = (*store)->Migrate(); !s.ok()) {
@@ -170,6 +173,7 @@ int Serve(const ServeFlags& f) {
 
   http::HttpLimits limits;
   limits.max_body_bytes = f.max_body_bytes;
+  limits.max_pending_response_bytes = f.max_unread_bytes;
   limits.header_timeout = absl::Milliseconds(f.header_timeout_ms);
   limits.body_timeout = absl::Milliseconds(f.body_timeout_ms);
   http::HttpServer server(
@@ -187,7 +191,7 @@ int Serve(const ServeFlags& f) {
   ShutdownOnSignal shutdown;
 
   if (absl::Status s = server.Listen(host, port); !s.ok()) {
-    std::cerr << "cannot listen on " << f.listen << ": " << s << "\n";
+    std::cerr << "cannot listen on " << SafeText(f.listen) << ": " << s << "\n";
     return 1;
   }
   processor.Start();
@@ -265,6 +269,13 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-body-bytes", flags->max_body_bytes,
                   "Request body cap (413 above)")
       ->envname("PHONEBULK_MAX_BODY_BYTES")
+      ->capture_default_str();
+  cmd->add_option("--max-unread-bytes", flags->max_unread_bytes,
+                  "Bytes of large answers (over 64 KiB each) held for clients "
+                  "that have not read them yet, over all connections (503 "
+                  "above)")
+      ->envname("PHONEBULK_MAX_UNREAD_BYTES")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--header-timeout-ms", flags->header_timeout_ms,
                   "Time allowed to send request headers (408 after)")

@@ -29,6 +29,10 @@ namespace {
 
 // The Bulk API's cap on one number; longer input is refused the same way.
 constexpr size_t kMaxNumberChars = 1000;
+// The number as echoed in the table and in --json: SafeText turns one byte
+// into at most four ("\xNN"), so no number short enough to be validated is
+// cut.
+constexpr size_t kMaxShownNumberBytes = 4 * kMaxNumberChars;
 // A line of --file is read at most this far; the rest is skipped, so one
 // huge line cannot exhaust memory (the file itself is streamed).
 constexpr size_t kMaxLineChars = 4096;
@@ -160,12 +164,16 @@ class Runner {
     if (extensions_.any() && engine_.enricher != nullptr) {
       engine_.enricher->AddExtensions(&result, extensions_);
     }
+    // The input is echoed cleaned: invalid UTF-8 would make the JSON
+    // invalid, and a terminal escape (ESC or the one-character C1 CSI)
+    // would reach the screen. Ordinary numbers are unchanged.
+    const std::string shown = SafeText(number, kMaxShownNumberBytes);
     if (json_) {
-      std::cout << api::PhoneJson(number, result, config_.get_ported_date,
+      std::cout << api::PhoneJson(shown, result, config_.get_ported_date,
                                   extensions_)
                 << '\n';
     } else {
-      table_.Add(number, result);
+      table_.Add(shown, result);
     }
   }
 
@@ -227,15 +235,17 @@ void ProcessStream(std::istream& in, const std::string& name,
     if (!country.empty()) {
       c = countries.ByAlpha3(country);
       if (c == nullptr) {
-        std::cerr << name << ":" << line_no << ": '" << country.substr(0, 40)
+        std::cerr << SafeText(name) << ":" << line_no << ": '"
+                  << SafeText(country, 40)
                   << "' is not an ISO 3166 alpha-3 code; line skipped\n";
         ++*skipped;
         continue;
       }
     }
     if (truncated || text.size() > kMaxNumberChars) {
-      std::cerr << name << ":" << line_no << ": the number is longer than "
-                << kMaxNumberChars << " characters; line skipped\n";
+      std::cerr << SafeText(name) << ":" << line_no
+                << ": the number is longer than " << kMaxNumberChars
+                << " characters; line skipped\n";
       ++*skipped;
       continue;
     }
@@ -255,7 +265,7 @@ int Validate(const ValidateFlags& f) {
   if (!f.country.empty()) {
     const phone::Country* c = countries.ByAlpha3(f.country);
     if (c == nullptr) {
-      std::cerr << "--country: '" << f.country
+      std::cerr << "--country: '" << SafeText(f.country, 64)
                 << "' is not an ISO 3166 alpha-3 code (e.g. GBR, USA)\n";
       return 2;
     }
@@ -264,7 +274,7 @@ int Validate(const ValidateFlags& f) {
   std::optional<phone::OutputFormat> format =
       batch::ParseOutputFormat(f.format, countries);
   if (!format.has_value()) {
-    std::cerr << "--format: '" << f.format
+    std::cerr << "--format: '" << SafeText(f.format, 64)
               << "' is not E164, PLUS_E164, NATIONAL, INTERNATIONAL or an "
                  "ISO 3166 alpha-3 code\n";
     return 2;
@@ -272,7 +282,7 @@ int Validate(const ValidateFlags& f) {
   config.output_format = *format;
   std::optional<phone::Extensions> extensions = ParseIncludeFlag(f.include);
   if (!extensions.has_value()) {
-    std::cerr << "--include: '" << f.include
+    std::cerr << "--include: '" << SafeText(f.include, 64)
               << "' is not a list of location and/or time_zones\n";
     return 2;
   }
@@ -283,13 +293,15 @@ int Validate(const ValidateFlags& f) {
   if (!f.file.empty() && f.file != "-") {
     file_in.open(f.file, std::ios::binary);
     if (!file_in) {
-      std::cerr << "--file: cannot open '" << f.file << "'\n";
+      std::cerr << "--file: cannot open '" << SafeText(f.file) << "'\n";
       return 1;
     }
   }
   auto disposable = phone::DisposableSource::Open(f.disposable_file);
   if (!disposable.ok()) {
-    std::cerr << "--disposable-file: " << disposable.status().message() << "\n";
+    std::cerr << "--disposable-file: "
+              << SafeText(std::string(disposable.status().message()), 1024)
+              << "\n";
     return 1;
   }
   phone::Validator validator(countries);

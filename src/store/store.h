@@ -80,7 +80,8 @@ class Store {
   virtual absl::StatusOr<Account> GetAccount(std::string_view name) = 0;
   virtual absl::StatusOr<Account> GetAccountById(int64_t id) = 0;
   virtual absl::StatusOr<std::vector<Account>> ListAccounts() = 0;
-  // Adds `delta` (may be negative, but not below zero: FailedPrecondition).
+  // Adds `delta` (may be negative, but not below zero: FailedPrecondition;
+  // nor past INT64_MAX: OutOfRange).
   virtual absl::StatusOr<Account> AddCredits(std::string_view name,
                                              int64_t delta) = 0;
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -240,10 +241,19 @@ absl::StatusOr<Account> SqliteStore::AddCredits(std::string_view name,
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
         PB_ASSIGN_OR_RETURN(out, AccountByName(conn, name));
-        if (out.credits + delta < 0) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("cannot take ", -delta, " credits: the balance is ",
-                           out.credits));
+        // Checked arithmetic: at INT64_MAX a wrapped sum once read as a
+        // negative balance ("cannot take -1 credits").
+        int64_t balance = 0;
+        if (__builtin_add_overflow(out.credits, delta, &balance)) {
+          return absl::OutOfRangeError(absl::StrCat(
+              "cannot add ", delta, " credits: the balance is ", out.credits,
+              " and may not exceed ", std::numeric_limits<int64_t>::max()));
+        }
+        if (balance < 0) {
+          // 0 - delta as unsigned: also right for INT64_MIN.
+          return absl::FailedPreconditionError(absl::StrCat(
+              "cannot take ", uint64_t{0} - static_cast<uint64_t>(delta),
+              " credits: the balance is ", out.credits));
         }
         PB_ASSIGN_OR_RETURN(
             Statement update,

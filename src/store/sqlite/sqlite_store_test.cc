@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "store/sqlite/migrations.h"
@@ -219,6 +220,25 @@ TEST_F(AccountsTest, AddCreditsNeverGoesBelowZero) {
   EXPECT_EQ(store_->GetAccount("acme")->credits, 70);
   EXPECT_EQ(store_->AddCredits("nobody", 1).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(AccountsTest, AddCreditsNeverWrapsPastInt64Max) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  ASSERT_TRUE(store_->EnsureAccount("acme", std::nullopt).ok());
+  ASSERT_EQ(store_->AddCredits("acme", kMax)->credits, kMax);
+  auto more = store_->AddCredits("acme", 1);
+  EXPECT_EQ(more.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(more.status().message().find("may not exceed"),
+            absl::string_view::npos)
+      << more.status();
+  EXPECT_EQ(store_->GetAccount("acme")->credits, kMax);
+  // Taking INT64_MIN from a zero balance names its true size.
+  ASSERT_TRUE(store_->EnsureAccount("zero", std::nullopt).ok());
+  auto take = store_->AddCredits("zero", std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(take.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(take.status().message().find("cannot take 9223372036854775808"),
+            absl::string_view::npos)
+      << take.status();
 }
 
 Token MakeToken(int64_t account_id, std::string hash, std::string prefix) {
