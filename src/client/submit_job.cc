@@ -310,7 +310,11 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
         phones.push_back(std::move(p));
       }
       body["phones"] = std::move(phones);
-      ApiResponse r = api.Call("POST", kBatchesPath, body.dump());
+      // The key is the batch's reference: derived from the state (its
+      // run prefix and index), so a retry in this run and a resumed run
+      // after a crash both replay a create whose answer was lost.
+      ApiResponse r = api.Call("POST", kBatchesPath, body.dump(),
+                               /*add_metadata=*/false, reference);
       if (!r.ok()) {
         return absl::FailedPreconditionError(name +
                                              ": create failed: " + r.error);

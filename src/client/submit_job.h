@@ -14,10 +14,12 @@
 // - Resume: the state file (see state.h) records each batch's id as soon as
 //   it is created and whether its results are saved. A rerun re-derives the
 //   same batches (deterministic from input + options), skips the saved
-//   ones, starts the created ones, polls the processing ones. Batches whose
-//   create response was lost in a crash are found again by their
-//   batch_reference_id (listed once at startup) instead of being created
-//   twice.
+//   ones, starts the created ones, polls the processing ones. Every create
+//   carries Idempotency-Key = its batch_reference_id (run prefix + index),
+//   so a create whose answer was lost (a retry in this run, or a resumed
+//   run within the server's 24 h) gets the first batch back; batches older
+//   than that are found again by their batch_reference_id (listed once at
+//   startup). Either way none is created twice.
 // - Output appears atomically: written to OUT.tmp, fsynced, renamed.
 
 #include <chrono>
