@@ -91,6 +91,55 @@ TEST(CsvReadTest, LargeFileAcrossBuffers) {
   EXPECT_EQ(rows[12345][1], "+44 20 12344");
 }
 
+// Lines are counted by LF, blank lines included; a record with a line
+// break inside a quoted field starts on its first line.
+TEST(CsvReadTest, RecordsKnowTheLineTheyStartOn) {
+  std::string path =
+      WriteTemp("lines.csv", "a,b\r\n\n1,\"x\ny\nz\"\r\n2,w\n\n\n3,v");
+  std::vector<int64_t> lines;
+  absl::Status s = ReadCsvFile(path, CsvReadOptions{}, [&](const CsvRecord& r) {
+    lines.push_back(r.line);
+    return true;
+  });
+  std::remove(path.c_str());
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(lines, (std::vector<int64_t>{1, 3, 6, 9}));
+}
+
+// libcsv alone hands an unclosed quoted field over as if closed, swallowing
+// every later row into one cell; the reader refuses it, naming the line.
+TEST(CsvReadTest, UnterminatedQuoteIsAnErrorWithItsLine) {
+  std::string path =
+      WriteTemp("quote.csv", "number,name\n1,ok\n2,\"open\n3,lost\n4,lost\n");
+  int records = 0;
+  absl::Status s = ReadCsvFile(path, CsvReadOptions{}, [&](const CsvRecord&) {
+    ++records;
+    return true;
+  });
+  std::remove(path.c_str());
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_EQ(std::string(s.message()).rfind("line 3: ", 0), 0u) << s;
+  EXPECT_NE(s.message().find("unterminated quote"), std::string::npos) << s;
+  EXPECT_EQ(records, 2);  // the header and row 1; never the swallowed text
+}
+
+// A closed quote on the last line without a final LF is fine.
+TEST(CsvReadTest, ClosedQuoteAtTheEndIsNotAnError) {
+  EXPECT_EQ(ReadAll("a\n\"x\ny\""), (Rows{{"a"}, {"x\ny"}}));
+}
+
+TEST(CsvReadTest, OverLongFieldNamesTheLineAfterTheLastRecord) {
+  std::string path =
+      WriteTemp("long.csv", "a\nok\n\"" + std::string(5000, 'x') + "\n");
+  CsvReadOptions options;
+  options.max_field_bytes = 1000;
+  absl::Status s =
+      ReadCsvFile(path, options, [](const CsvRecord&) { return true; });
+  std::remove(path.c_str());
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_EQ(std::string(s.message()).rfind("line 3: ", 0), 0u) << s;
+}
+
 TEST(CsvReadTest, MissingFileIsAnError) {
   absl::Status s =
       ReadCsvFile("/nonexistent/x.csv", ',',

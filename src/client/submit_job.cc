@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -21,6 +23,7 @@
 #include "client/job_queue.h"
 #include "client/result_row.h"
 #include "client/state.h"
+#include "common/strings.h"
 
 namespace phonebulk::client {
 namespace {
@@ -48,6 +51,16 @@ std::string FormatDuration(double seconds) {
   return buf;
 }
 
+// What becomes of an input row.
+enum class RowKind {
+  kSend,   // its number goes into a batch
+  kEmpty,  // no phone cell: confidence "empty"
+  kBad,    // phone or country cell not UTF-8: confidence "bad_row"
+};
+
+// At most this many bad rows are named on stderr, one line each.
+constexpr int kBadRowWarnings = 10;
+
 // Everything the threads of one run share. Thread-safe where annotated.
 class Runner {
  public:
@@ -61,6 +74,10 @@ class Runner {
   absl::Status ReadAndDispatch();
   absl::Status ProcessBatch(ApiClient& api, const Job& job);
   absl::Status Stitch(SubmitSummary* summary);
+  RowKind Classify(std::span<const std::string> f) const;
+  // The generated header names of the columns beyond the header's width.
+  std::vector<std::string> ExtraColumnNames(
+      std::span<const std::string> header) const;
   void Worker();
   void ProgressLoop();
   void Fail(absl::Status s) {
@@ -80,6 +97,12 @@ class Runner {
   const std::string work_dir_;
   int phone_col_ = -1;
   int country_col_ = -1;
+  // Every output row has width_ input columns: the widest row's (short
+  // rows are padded with empty cells, so result columns never shift).
+  size_t width_ = 0;
+  int64_t short_rows_ = 0;
+  int64_t long_rows_ = 0;
+  int64_t bad_rows_ = 0;
   RateGate gate_;
   JobQueue queue_;
   // Both set by Prepare() before any worker starts, read-only after.
@@ -97,6 +120,31 @@ class Runner {
   absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
 
+RowKind Runner::Classify(std::span<const std::string> f) const {
+  if (phone_col_ >= static_cast<int>(f.size()) || f[phone_col_].empty()) {
+    return RowKind::kEmpty;
+  }
+  const bool country_ok = country_col_ < 0 ||
+                          country_col_ >= static_cast<int>(f.size()) ||
+                          IsValidUtf8(f[country_col_]);
+  return IsValidUtf8(f[phone_col_]) && country_ok ? RowKind::kSend
+                                                  : RowKind::kBad;
+}
+
+std::vector<std::string> Runner::ExtraColumnNames(
+    std::span<const std::string> header) const {
+  std::vector<std::string> names;
+  for (size_t c = header.size(); c < width_; ++c) {
+    // extra_<1-based position>, made unique against the header's names.
+    std::string name = "extra_" + std::to_string(c + 1);
+    while (std::find(header.begin(), header.end(), name) != header.end()) {
+      name += "_";
+    }
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 absl::Status Runner::Prepare() {
   if (o_.batch_size < 1 || o_.batch_size > 10000) {
     return absl::InvalidArgumentError("batch size must be 1..10000");
@@ -113,24 +161,42 @@ absl::Status Runner::Prepare() {
   // One quick pass (about a second per million rows) finds the columns
   // and counts the numbers, so progress can show an ETA from the start.
   int64_t phones = 0;
-  absl::Status s = ReadCsvFile(
-      o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
-        if (i > 0) {
-          if (phone_col_ < static_cast<int>(f.size()) &&
-              !f[phone_col_].empty()) {
-            ++phones;
+  size_t header_width = 0;
+  CsvReadOptions csv;
+  csv.delimiter = o_.delimiter;
+  absl::Status s = ReadCsvFile(o_.input, csv, [&](const CsvRecord& r) {
+    std::span<const std::string> f = r.fields;
+    if (r.index > 0) {
+      width_ = std::max(width_, f.size());
+      short_rows_ += f.size() < header_width;
+      long_rows_ += f.size() > header_width;
+      switch (Classify(f)) {
+        case RowKind::kSend:
+          ++phones;
+          break;
+        case RowKind::kBad:
+          if (++bad_rows_ <= kBadRowWarnings) {
+            std::fprintf(stderr,
+                         "submit: line %lld: a cell is not valid UTF-8; "
+                         "the row is not sent (confidence %s)\n",
+                         static_cast<long long>(r.line), kBadRowConfidence);
           }
-          return true;
-        }
-        have_header = true;
-        for (size_t c = 0; c < f.size(); ++c) {
-          if (f[c] == o_.column) phone_col_ = static_cast<int>(c);
-          if (!o_.country_column.empty() && f[c] == o_.country_column) {
-            country_col_ = static_cast<int>(c);
-          }
-        }
-        return phone_col_ >= 0;
-      });
+          break;
+        case RowKind::kEmpty:
+          break;
+      }
+      return true;
+    }
+    have_header = true;
+    header_width = width_ = f.size();
+    for (size_t c = 0; c < f.size(); ++c) {
+      if (f[c] == o_.column) phone_col_ = static_cast<int>(c);
+      if (!o_.country_column.empty() && f[c] == o_.country_column) {
+        country_col_ = static_cast<int>(c);
+      }
+    }
+    return phone_col_ >= 0;
+  });
   phones_total_ = phones;
   if (!s.ok()) return s;
   if (!have_header) {
@@ -269,9 +335,7 @@ absl::Status Runner::ReadAndDispatch() {
       o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
         if (i == 0) return true;
         const int64_t row = i - 1;
-        if (phone_col_ >= static_cast<int>(f.size()) || f[phone_col_].empty()) {
-          return true;
-        }
+        if (Classify(f) != RowKind::kSend) return true;
         std::string iso = o_.country;
         if (country_col_ >= 0 && country_col_ < static_cast<int>(f.size())) {
           iso = f[country_col_];
@@ -313,7 +377,11 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
       // The key is the batch's reference: derived from the state (its
       // run prefix and index), so a retry in this run and a resumed run
       // after a crash both replay a create whose answer was lost.
-      ApiResponse r = api.Call("POST", kBatchesPath, body.dump(),
+      // Rows with cells that are not UTF-8 were left out; `replace` only
+      // guards options from the command line (dump() would throw).
+      const std::string text =
+          body.dump(-1, ' ', false, Json::error_handler_t::replace);
+      ApiResponse r = api.Call("POST", kBatchesPath, text,
                                /*add_metadata=*/false, reference);
       if (!r.ok()) {
         return absl::FailedPreconditionError(name +
@@ -463,6 +531,8 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
     batches = state_.batches;
   }
   const std::string empty_suffix = EmptySuffix(o_.metadata, o_.delimiter);
+  const std::string bad_suffix =
+      EmptySuffix(o_.metadata, o_.delimiter, kBadRowConfidence);
   std::string buf;
   std::ifstream batch_in;
   int next_batch = 0;
@@ -478,15 +548,24 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
   absl::Status s = ReadCsvFile(
       o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
         AppendCsvFields(f, o_.delimiter, &buf);
+        if (f.size() < width_ && i > 0) {
+          buf.append(width_ - f.size(), o_.delimiter);
+        }
+        const RowKind kind = i == 0 ? RowKind::kSend : Classify(f);
         if (i == 0) {
+          std::vector<std::string> names = ExtraColumnNames(f);
           for (const std::string& c : ResultColumns(o_.metadata)) {
+            names.push_back(c);
+          }
+          for (const std::string& c : names) {
             buf.push_back(o_.delimiter);
             AppendCsvField(c, o_.delimiter, &buf);
           }
-        } else if (phone_col_ >= static_cast<int>(f.size()) ||
-                   f[phone_col_].empty()) {
+        } else if (kind == RowKind::kEmpty) {
           buf += empty_suffix;
           ++summary->empty_rows;
+        } else if (kind == RowKind::kBad) {
+          buf += bad_suffix;
         } else {
           while (left_in_batch == 0) {
             if (next_batch >= static_cast<int>(batches.size())) {
@@ -563,6 +642,10 @@ absl::StatusOr<SubmitSummary> Runner::Run() {
   if (summary.empty_rows > 0) {
     summary.statistics[kEmptyConfidence] = summary.empty_rows;
   }
+  summary.bad_rows = bad_rows_;
+  summary.short_rows = short_rows_;
+  summary.long_rows = long_rows_;
+  if (bad_rows_ > 0) summary.statistics[kBadRowConfidence] = bad_rows_;
   summary.throttled = gate_.throttled_count();
   summary.rate_pauses = gate_.pause_count();
   summary.seconds =

@@ -61,6 +61,9 @@ struct SubmitSummary {
   int64_t rows = 0;        // data rows in and out
   int64_t phones = 0;      // rows sent (non-empty phone cell)
   int64_t empty_rows = 0;  // rows marked "empty", not sent
+  int64_t bad_rows = 0;    // rows marked "bad_row" (a cell not UTF-8)
+  int64_t short_rows = 0;  // fewer cells than the header: padded
+  int64_t long_rows = 0;   // more cells than the header: extra_N columns
   int64_t batches = 0;
   int64_t batches_resumed = 0;  // already saved when this run started
   int64_t credits = 0;

@@ -201,5 +201,114 @@ TEST_F(HardeningClientTest,
   EXPECT_EQ(Lines(ReadFile(dir() + "/out.csv")).size(), 7u);
 }
 
+std::vector<std::string> Split(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (char c : line) {
+    if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// nlohmann's dump() threw type_error.316 on such a cell (exit 134, a state
+// file left behind). The row is now not sent: it keeps its input bytes and
+// gets confidence "bad_row", and stderr names its line.
+TEST_F(HardeningClientTest, SubmitFlagsACellThatIsNotUtf8AsABadRow) {
+  const std::string token = CreateToken("acme");
+  const std::string in = dir() + "/in.csv";
+  const std::string bad_phone =
+      "+4477009\xff"
+      "0002";
+  const std::string latin1_note = "caf\xe9";
+  WriteFile(in, "id,phone,note\n1,+447700900001,ok\n2," + bad_phone +
+                    ",bad\n3,+447700900003," + latin1_note + "\n");
+  CommandResult r =
+      RunCli(Submit(in, dir() + "/out.csv", token, port()), seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.Evidence();
+  EXPECT_NE(r.err.find("line 3: a cell is not valid UTF-8"), std::string::npos)
+      << r.Evidence();
+  EXPECT_NE(r.out.find("1 bad (not UTF-8)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("credits charged: 2"), std::string::npos) << r.out;
+  std::vector<std::string> out = Lines(ReadFile(dir() + "/out.csv"));
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[2], "2," + bad_phone + ",bad,,,,bad_row");
+  // A cell that is only copied (never sent) does not make a bad row.
+  std::vector<std::string> third = Split(out[3]);
+  ASSERT_EQ(third.size(), 7u) << out[3];
+  EXPECT_EQ(third[2], latin1_note);
+  EXPECT_EQ(third[3], "447700900003");
+  EXPECT_NE(third[6], "bad_row");
+}
+
+// Rows of 5 and 8 cells under a 6-cell header shifted the result columns.
+// Now every row has the widest row's width: short rows padded with empty
+// cells, the extra cells under generated names (extra_7, extra_8).
+TEST_F(HardeningClientTest, SubmitKeepsRaggedRowsAtTheHeaderWidth) {
+  const std::string token = CreateToken("acme");
+  const std::string in = dir() + "/in.csv";
+  WriteFile(in,
+            "id,name,phone,city,zip,note\n"
+            "1,Ann,+447700900001,Leeds,LS1,n\n"
+            "2,Bob,+447700900002,York,Y01\n"
+            "3,Cy,+447700900003,Hull,HU1,n,more,most\n");
+  CommandResult r =
+      RunCli(Submit(in, dir() + "/out.csv", token, port()), seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.Evidence();
+  EXPECT_NE(r.out.find("ragged rows: 1 short"), std::string::npos) << r.out;
+  std::vector<std::string> out = Lines(ReadFile(dir() + "/out.csv"));
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(Split(out[0]),
+            (std::vector<std::string>{
+                "id", "name", "phone", "city", "zip", "note", "extra_7",
+                "extra_8", "validated_phone_number", "formatted_phone_number",
+                "phone_type", "confidence"}));
+  for (size_t i = 1; i < out.size(); ++i) {
+    std::vector<std::string> row = Split(out[i]);
+    ASSERT_EQ(row.size(), 12u) << out[i];
+    EXPECT_EQ(row[8], "44770090000" + std::to_string(i)) << out[i];
+  }
+  EXPECT_EQ(Split(out[2])[5], "");
+  EXPECT_EQ(Split(out[3])[6], "more");
+  EXPECT_EQ(Split(out[3])[7], "most");
+  EXPECT_EQ(Split(out[1])[6], "");
+}
+
+// Before, libcsv handed the open field over as if closed: the rows after
+// it vanished into one cell and the import exited 0.
+TEST(PortingImport, PortingImportReportsAnUnterminatedQuoteWithItsLine) {
+  TempDir tmp;
+  const std::string db = "sqlite:" + tmp.path() + "/db.sqlite";
+  const std::string file = tmp.path() + "/ported.csv";
+  WriteFile(file,
+            "number,operator_name,mccmnc,ported_date\n"
+            "447400000001,O2,23410,2019-08-21\n"
+            "447400000002,\"O2,23410,2019-08-21\n"
+            "447400000003,O2,23410,2019-08-21\n");
+  CommandResult r = RunCli({"porting", "import", "--create", "--db", db, file});
+  EXPECT_EQ(r.exit_code, 1) << r.Evidence();
+  EXPECT_NE(r.err.find("line 3: a quoted field is never closed"),
+            std::string::npos)
+      << r.Evidence();
+  CommandResult lookup =
+      RunCli({"porting", "lookup", "--db", db, "+447400000001"});
+  EXPECT_NE(lookup.out.find("not found"), std::string::npos)
+      << "a failed import changed the table" << lookup.Evidence();
+}
+
+TEST(SubmitInput, SubmitReportsAnUnterminatedQuoteWithItsLine) {
+  TempDir tmp;
+  const std::string in = tmp.path() + "/in.csv";
+  WriteFile(in, "id,phone\n1,+447700900001\n2,\"+447700900002\n3,x\n");
+  CommandResult r = RunCli({"submit", in, "--server", "http://127.0.0.1:9",
+                            "--token", "t", "--out", tmp.path() + "/out.csv"});
+  EXPECT_EQ(r.exit_code, 2) << r.Evidence();
+  EXPECT_NE(r.err.find("line 3: a quoted field is never closed"),
+            std::string::npos)
+      << r.Evidence();
+}
+
 }  // namespace
 }  // namespace phonebulk::it
