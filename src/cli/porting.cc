@@ -383,7 +383,9 @@ void AddPortingCommands(CLI::App& app, int* exit_code) {
   CLI::App* import = porting->add_subcommand(
       "import",
       "Load a portability CSV (header number,operator_name,mccmnc,ported_date "
-      "in any order). Row numbers in messages count the header as row 1. "
+      "in any order). Row numbers in messages count the header as row 1; a "
+      "malformed file (a field over 64 KiB, a quoted field never closed) is "
+      "a fatal error that names the line of the file. "
       "Exit 0 when the import happened, even with rejected rows; 1 on a "
       "fatal error");
   import->add_option("--db", f->db, "Database URL")

@@ -12,6 +12,7 @@
 
 #include "client/backoff.h"
 #include "client/csv_io.h"
+#include "client/input_scan.h"
 #include "client/result_row.h"
 #include "client/state.h"
 
@@ -138,6 +139,43 @@ TEST(CsvReadTest, OverLongFieldNamesTheLineAfterTheLastRecord) {
   std::remove(path.c_str());
   EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
   EXPECT_EQ(std::string(s.message()).rfind("line 3: ", 0), 0u) << s;
+}
+
+// The first pass: bad and ragged rows are counted, the width is the widest
+// row's, and a bad cell anywhere but the phone or country column is fine.
+TEST(InputScanTest, ClassifiesAndMeasuresRows) {
+  std::string path = WriteTemp(
+      "scan.csv",
+      "id,phone,cc\n1,+441,GBR\n2,\xff,GBR\n3,+443,\xfe\n4\n5,+445,GBR,x,y\n"
+      "6,+446,GBR\n7,,\xff\n8,+448,\xc3\xa9\n");
+  std::FILE* warnings = std::tmpfile();
+  absl::StatusOr<InputScan> scan =
+      ScanInput(path, ',', "phone", "cc", warnings);
+  std::remove(path.c_str());
+  ASSERT_TRUE(scan.ok()) << scan.status();
+  EXPECT_EQ(scan->columns.phone, 1);
+  EXPECT_EQ(scan->columns.country, 2);
+  EXPECT_EQ(scan->columns.header_width, 3u);
+  EXPECT_EQ(scan->columns.width, 5u);
+  EXPECT_EQ(scan->phones, 4);  // rows 1, 5, 6, 8
+  EXPECT_EQ(scan->bad_rows, 2);
+  EXPECT_EQ(scan->short_rows, 1);
+  EXPECT_EQ(scan->long_rows, 1);
+  std::rewind(warnings);
+  char buf[512] = {};
+  std::string text(buf, std::fread(buf, 1, sizeof buf - 1, warnings));
+  std::fclose(warnings);
+  EXPECT_NE(text.find("line 3: a cell is not valid UTF-8"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("line 4: a cell is not valid UTF-8"), std::string::npos)
+      << text;
+}
+
+TEST(InputScanTest, ExtraColumnNamesAvoidTheHeadersNames) {
+  const std::vector<std::string> header = {"a", "extra_4"};
+  EXPECT_EQ(ExtraColumnNames(header, 2), std::vector<std::string>{});
+  EXPECT_EQ(ExtraColumnNames(header, 4),
+            (std::vector<std::string>{"extra_3", "extra_4_"}));
 }
 
 TEST(CsvReadTest, MissingFileIsAnError) {

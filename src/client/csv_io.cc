@@ -30,7 +30,7 @@ void* CappedRealloc(void* p, size_t n) {
 int NoSpace(unsigned char) { return 0; }
 
 struct Context {
-  const CsvRecordVisitor* sink;
+  const CsvRecordVisitor* sink = nullptr;
   std::vector<std::string> fields;  // reused: no allocation per row
   size_t count = 0;
   int64_t index = 0;
@@ -106,7 +106,8 @@ absl::Status Finish(csv_parser* parser, Context* ctx) {
 
 absl::Status ReadCsv(std::FILE* file, const CsvReadOptions& options,
                      const CsvRecordVisitor& on_record) {
-  Context ctx{&on_record};
+  Context ctx;
+  ctx.sink = &on_record;
   csv_parser parser;
   if (csv_init(&parser, 0) != 0) {
     return absl::ResourceExhaustedError("cannot set up the CSV parser");

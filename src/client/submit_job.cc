@@ -20,10 +20,10 @@
 #include "client/api_client.h"
 #include "client/backoff.h"
 #include "client/csv_io.h"
+#include "client/input_scan.h"
 #include "client/job_queue.h"
 #include "client/result_row.h"
 #include "client/state.h"
-#include "common/strings.h"
 
 namespace phonebulk::client {
 namespace {
@@ -51,16 +51,6 @@ std::string FormatDuration(double seconds) {
   return buf;
 }
 
-// What becomes of an input row.
-enum class RowKind {
-  kSend,   // its number goes into a batch
-  kEmpty,  // no phone cell: confidence "empty"
-  kBad,    // phone or country cell not UTF-8: confidence "bad_row"
-};
-
-// At most this many bad rows are named on stderr, one line each.
-constexpr int kBadRowWarnings = 10;
-
 // Everything the threads of one run share. Thread-safe where annotated.
 class Runner {
  public:
@@ -74,10 +64,6 @@ class Runner {
   absl::Status ReadAndDispatch();
   absl::Status ProcessBatch(ApiClient& api, const Job& job);
   absl::Status Stitch(SubmitSummary* summary);
-  RowKind Classify(std::span<const std::string> f) const;
-  // The generated header names of the columns beyond the header's width.
-  std::vector<std::string> ExtraColumnNames(
-      std::span<const std::string> header) const;
   void Worker();
   void ProgressLoop();
   void Fail(absl::Status s) {
@@ -95,14 +81,7 @@ class Runner {
 
   const SubmitOptions& o_;
   const std::string work_dir_;
-  int phone_col_ = -1;
-  int country_col_ = -1;
-  // Every output row has width_ input columns: the widest row's (short
-  // rows are padded with empty cells, so result columns never shift).
-  size_t width_ = 0;
-  int64_t short_rows_ = 0;
-  int64_t long_rows_ = 0;
-  int64_t bad_rows_ = 0;
+  InputScan input_;  // set by Prepare() before any worker starts
   RateGate gate_;
   JobQueue queue_;
   // Both set by Prepare() before any worker starts, read-only after.
@@ -120,31 +99,6 @@ class Runner {
   absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
 
-RowKind Runner::Classify(std::span<const std::string> f) const {
-  if (phone_col_ >= static_cast<int>(f.size()) || f[phone_col_].empty()) {
-    return RowKind::kEmpty;
-  }
-  const bool country_ok = country_col_ < 0 ||
-                          country_col_ >= static_cast<int>(f.size()) ||
-                          IsValidUtf8(f[country_col_]);
-  return IsValidUtf8(f[phone_col_]) && country_ok ? RowKind::kSend
-                                                  : RowKind::kBad;
-}
-
-std::vector<std::string> Runner::ExtraColumnNames(
-    std::span<const std::string> header) const {
-  std::vector<std::string> names;
-  for (size_t c = header.size(); c < width_; ++c) {
-    // extra_<1-based position>, made unique against the header's names.
-    std::string name = "extra_" + std::to_string(c + 1);
-    while (std::find(header.begin(), header.end(), name) != header.end()) {
-      name += "_";
-    }
-    names.push_back(std::move(name));
-  }
-  return names;
-}
-
 absl::Status Runner::Prepare() {
   if (o_.batch_size < 1 || o_.batch_size > 10000) {
     return absl::InvalidArgumentError("batch size must be 1..10000");
@@ -156,65 +110,17 @@ absl::Status Runner::Prepare() {
     return absl::InvalidArgumentError(
         "--country and --country-column exclude each other");
   }
-  bool have_header = false;
-  absl::Status header_error;
   // One quick pass (about a second per million rows) finds the columns
   // and counts the numbers, so progress can show an ETA from the start.
-  int64_t phones = 0;
-  size_t header_width = 0;
-  CsvReadOptions csv;
-  csv.delimiter = o_.delimiter;
-  absl::Status s = ReadCsvFile(o_.input, csv, [&](const CsvRecord& r) {
-    std::span<const std::string> f = r.fields;
-    if (r.index > 0) {
-      width_ = std::max(width_, f.size());
-      short_rows_ += f.size() < header_width;
-      long_rows_ += f.size() > header_width;
-      switch (Classify(f)) {
-        case RowKind::kSend:
-          ++phones;
-          break;
-        case RowKind::kBad:
-          if (++bad_rows_ <= kBadRowWarnings) {
-            std::fprintf(stderr,
-                         "submit: line %lld: a cell is not valid UTF-8; "
-                         "the row is not sent (confidence %s)\n",
-                         static_cast<long long>(r.line), kBadRowConfidence);
-          }
-          break;
-        case RowKind::kEmpty:
-          break;
-      }
-      return true;
-    }
-    have_header = true;
-    header_width = width_ = f.size();
-    for (size_t c = 0; c < f.size(); ++c) {
-      if (f[c] == o_.column) phone_col_ = static_cast<int>(c);
-      if (!o_.country_column.empty() && f[c] == o_.country_column) {
-        country_col_ = static_cast<int>(c);
-      }
-    }
-    return phone_col_ >= 0;
-  });
-  phones_total_ = phones;
-  if (!s.ok()) return s;
-  if (!have_header) {
-    return absl::InvalidArgumentError(o_.input +
-                                      ": empty file (a header row is needed)");
-  }
-  if (phone_col_ < 0) {
-    return absl::InvalidArgumentError("the header of " + o_.input +
-                                      " has no column '" + o_.column + "'");
-  }
-  if (!o_.country_column.empty() && country_col_ < 0) {
-    return absl::InvalidArgumentError("the header of " + o_.input +
-                                      " has no column '" + o_.country_column +
-                                      "'");
-  }
+  absl::StatusOr<InputScan> scan =
+      ScanInput(o_.input, o_.delimiter, o_.column, o_.country_column, stderr);
+  if (!scan.ok()) return scan.status();
+  input_ = *std::move(scan);
+  phones_total_ = input_.phones;
 
   RunState fresh;
-  s = FingerprintFile(o_.input, &fresh.input_size, &fresh.input_head_hash);
+  absl::Status s =
+      FingerprintFile(o_.input, &fresh.input_size, &fresh.input_head_hash);
   if (!s.ok()) return s;
   fresh.options = "column=" + o_.column + ";country=" + o_.country +
                   ";country_column=" + o_.country_column +
@@ -335,14 +241,15 @@ absl::Status Runner::ReadAndDispatch() {
       o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
         if (i == 0) return true;
         const int64_t row = i - 1;
-        if (Classify(f) != RowKind::kSend) return true;
+        if (input_.columns.Classify(f) != RowKind::kSend) return true;
         std::string iso = o_.country;
-        if (country_col_ >= 0 && country_col_ < static_cast<int>(f.size())) {
-          iso = f[country_col_];
+        const InputColumns& cols = input_.columns;
+        if (cols.country >= 0 && cols.country < static_cast<int>(f.size())) {
+          iso = f[cols.country];
         }
         if (first_row < 0) first_row = row;
         last_row = row;
-        job.phones.emplace_back(f[phone_col_], std::move(iso));
+        job.phones.emplace_back(f[cols.phone], std::move(iso));
         if (static_cast<int>(job.phones.size()) == o_.batch_size) {
           return emit();
         }
@@ -370,7 +277,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
       Json phones = Json::array();
       for (const auto& [number, iso] : job.phones) {
         Json p = {{"number", number}};
-        if (country_col_ >= 0 && !iso.empty()) p["country_iso"] = iso;
+        if (input_.columns.country >= 0 && !iso.empty()) p["country_iso"] = iso;
         phones.push_back(std::move(p));
       }
       body["phones"] = std::move(phones);
@@ -548,12 +455,14 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
   absl::Status s = ReadCsvFile(
       o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
         AppendCsvFields(f, o_.delimiter, &buf);
-        if (f.size() < width_ && i > 0) {
-          buf.append(width_ - f.size(), o_.delimiter);
+        const size_t width = input_.columns.width;
+        if (f.size() < width && i > 0) {
+          buf.append(width - f.size(), o_.delimiter);
         }
-        const RowKind kind = i == 0 ? RowKind::kSend : Classify(f);
+        const RowKind kind =
+            i == 0 ? RowKind::kSend : input_.columns.Classify(f);
         if (i == 0) {
-          std::vector<std::string> names = ExtraColumnNames(f);
+          std::vector<std::string> names = ExtraColumnNames(f, width);
           for (const std::string& c : ResultColumns(o_.metadata)) {
             names.push_back(c);
           }
@@ -642,10 +551,12 @@ absl::StatusOr<SubmitSummary> Runner::Run() {
   if (summary.empty_rows > 0) {
     summary.statistics[kEmptyConfidence] = summary.empty_rows;
   }
-  summary.bad_rows = bad_rows_;
-  summary.short_rows = short_rows_;
-  summary.long_rows = long_rows_;
-  if (bad_rows_ > 0) summary.statistics[kBadRowConfidence] = bad_rows_;
+  summary.bad_rows = input_.bad_rows;
+  summary.short_rows = input_.short_rows;
+  summary.long_rows = input_.long_rows;
+  if (input_.bad_rows > 0) {
+    summary.statistics[kBadRowConfidence] = input_.bad_rows;
+  }
   summary.throttled = gate_.throttled_count();
   summary.rate_pauses = gate_.pause_count();
   summary.seconds =
