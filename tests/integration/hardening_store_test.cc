@@ -236,6 +236,9 @@ TEST(AdminCommands, AdminCommandsRefuseAMissingDatabase) {
   TempDir tmp;
   const std::string dir = tmp.path() + "/missing";
   const std::string db = "sqlite:" + dir + "/pb.db";
+  const std::string ported = tmp.path() + "/ported.csv";
+  std::ofstream(ported) << "number,operator_name,mccmnc,ported_date\n"
+                           "447400000001,O2,23410,2019-08-21\n";
   const std::vector<std::vector<std::string>> commands = {
       {"token", "create", "--db", db, "--account", "acme"},
       {"token", "list", "--db", db},
@@ -244,6 +247,7 @@ TEST(AdminCommands, AdminCommandsRefuseAMissingDatabase) {
       {"account", "show", "--db", db, "acme"},
       {"account", "credit", "--db", db, "acme", "--add", "5"},
       {"porting", "lookup", "--db", db, "+447700900123"},
+      {"porting", "import", "--db", db, ported},
   };
   for (const auto& args : commands) {
     CommandResult r = RunCli(args);
