@@ -1,7 +1,6 @@
+#include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
