@@ -485,12 +485,16 @@ HttpResponse Api::HandleCreate(Call& call) {
       return Error(call, 422, std::string(outcome.status().message()));
     }
     if (!outcome.ok()) return FromStatus(call, outcome.status());
+    if (!outcome->replayed && hooks_.after_create_stored) {
+      hooks_.after_create_stored();
+    }
     HttpResponse res = Json(call, BatchAckJson(outcome->view));
     if (outcome->replayed) res.set("Idempotent-Replayed", "true");
     return res;
   }
   auto view = service_.Create(call.account->id, *std::move(request));
   if (!view.ok()) return FromStatus(call, view.status());
+  if (hooks_.after_create_stored) hooks_.after_create_stored();
   return Json(call, BatchAckJson(*view));
 }
 

@@ -51,6 +51,11 @@ inline constexpr size_t kMaxDetailBytes = 512;
 struct ApiHooks {
   std::function<MetricsSnapshot()> snapshot;  // gauges for /metrics
   std::function<void()> batch_started;        // wakes the workers
+  // Test-only crash point: called after a create is committed and before
+  // its answer is sent (never for a replay). serve sets it only when
+  // PHONEBULK_TEST_CRASH_AFTER_CREATE is in the environment, to prove an
+  // Idempotency-Key survives a kill -9 between the store and the answer.
+  std::function<void()> after_create_stored;
 };
 
 // The HTTP face of phonebulk: routing, the contract's header rules, auth,

@@ -2,8 +2,6 @@
 // operator licenses into the store (issue 6, item 3) and shows what is
 // stored. The file is streamed: memory stays flat however many rows it has.
 
-#include <csv.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
@@ -25,13 +23,13 @@
 #include "absl/time/time.h"
 #include "cli/admin.h"
 #include "cli/commands.h"
+#include "client/csv_io.h"
 #include "common/strings.h"
 #include "store/store.h"
 
 namespace phonebulk::cli {
 namespace {
 
-constexpr size_t kReadBufferBytes = 64 * 1024;
 // A longer field means a runaway quoted field (an unbalanced quote swallows
 // the rest of the file); failing beats buffering gigabytes.
 constexpr size_t kMaxFieldBytes = 64 * 1024;
@@ -44,79 +42,21 @@ constexpr const char* kColumnNames[] = {"number", "operator_name", "mccmnc",
                                         "ported_date"};
 enum Column { kNumber, kOperatorName, kMccMnc, kPortedDate, kColumnCount };
 
-// libcsv grows a field's buffer through this; refusing past the cap makes
-// csv_parse stop with CSV_ENOMEM, reported as an over-long field.
-void* CappedRealloc(void* p, size_t n) {
-  return n > kMaxFieldBytes + 1024 ? nullptr : std::realloc(p, n);
-}
-
 // Calls `on_record` with the fields of each record of `file` and its row
 // number (the header is row 1; blank lines are skipped and not counted),
 // reading through a fixed buffer. Stops early when `on_record` returns
-// false. Errors: unreadable file, over-long field.
+// false. Errors name a line of the file: over-long field, a quoted field
+// never closed (which would swallow every later row into one cell).
 absl::Status ReadCsv(
     std::FILE* file, char delimiter,
     absl::FunctionRef<bool(std::span<const std::string>, int64_t)> on_record) {
-  struct Context {
-    absl::FunctionRef<bool(std::span<const std::string>, int64_t)> sink;
-    std::vector<std::string> fields;  // reused: no allocation per row
-    size_t count = 0;
-    int64_t row = 0;
-    bool stopped = false;
-  } ctx{on_record, {}, 0, 0, false};
-  auto on_field = [](void* data, size_t len, void* p) {
-    auto* c = static_cast<Context*>(p);
-    if (c->count == c->fields.size()) c->fields.emplace_back();
-    std::string& f = c->fields[c->count++];
-    if (data == nullptr) {
-      f.clear();
-    } else {
-      f.assign(static_cast<const char*>(data), len);
-    }
-  };
-  auto on_end = [](int, void* p) {
-    auto* c = static_cast<Context*>(p);
-    const size_t n = c->count;
-    c->count = 0;
-    if (c->stopped) return;
-    ++c->row;
-    c->stopped =
-        !c->sink(std::span<const std::string>(c->fields.data(), n), c->row);
-  };
-
-  csv_parser parser;
-  if (csv_init(&parser, 0) != 0) {
-    return absl::ResourceExhaustedError("cannot set up the CSV parser");
-  }
-  csv_set_delim(&parser, static_cast<unsigned char>(delimiter));
-  csv_set_realloc_func(&parser, CappedRealloc);
-  std::vector<char> buffer(kReadBufferBytes);
-  absl::Status status;
-  bool first = true;
-  while (!ctx.stopped) {
-    size_t n = std::fread(buffer.data(), 1, buffer.size(), file);
-    if (n == 0) break;
-    std::string_view chunk(buffer.data(), n);
-    // A UTF-8 byte order mark (Excel writes one) is not part of the header.
-    if (first && chunk.starts_with("\xEF\xBB\xBF")) chunk.remove_prefix(3);
-    first = false;
-    if (csv_parse(&parser, chunk.data(), chunk.size(), on_field, on_end,
-                  &ctx) != chunk.size()) {
-      status = absl::InvalidArgumentError(
-          absl::StrCat("row ", ctx.row + 1, ": a field is longer than ",
-                       kMaxFieldBytes, " bytes (an unbalanced quote?)"));
-      break;
-    }
-  }
-  if (status.ok() && std::ferror(file)) {
-    status = absl::UnavailableError(
-        absl::StrCat("cannot read the file: ", std::strerror(errno)));
-  }
-  if (status.ok() && !ctx.stopped) {
-    csv_fini(&parser, on_field, on_end, &ctx);  // the last row may lack "\n"
-  }
-  csv_free(&parser);
-  return status;
+  client::CsvReadOptions options;
+  options.delimiter = delimiter;
+  options.trim_spaces = true;
+  options.max_field_bytes = kMaxFieldBytes;
+  return client::ReadCsv(file, options, [&](const client::CsvRecord& r) {
+    return on_record(r.fields, r.index + 1);
+  });
 }
 
 // Quotes a value for a message: control characters as '?', long values cut.
@@ -443,7 +383,9 @@ void AddPortingCommands(CLI::App& app, int* exit_code) {
   CLI::App* import = porting->add_subcommand(
       "import",
       "Load a portability CSV (header number,operator_name,mccmnc,ported_date "
-      "in any order). Row numbers in messages count the header as row 1. "
+      "in any order). Row numbers in messages count the header as row 1; a "
+      "malformed file (a field over 64 KiB, a quoted field never closed) is "
+      "a fatal error that names the line of the file. "
       "Exit 0 when the import happened, even with rejected rows; 1 on a "
       "fatal error");
   import->add_option("--db", f->db, "Database URL")

@@ -1,7 +1,10 @@
+#include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -138,6 +141,12 @@ int Serve(const ServeFlags& f) {
   http::HttpServer* server_ptr = nullptr;
   api::ApiHooks hooks;
   hooks.batch_started = [&processor] { processor.Notify(); };
+  if (std::getenv("PHONEBULK_TEST_CRASH_AFTER_CREATE") != nullptr) {
+    // Test-only (tests/integration/hardening_store_test.cc): die like
+    // kill -9 once a create is committed, before its answer is written.
+    spdlog::warn("event=test_crash_after_create_armed");
+    hooks.after_create_stored = [] { ::kill(::getpid(), SIGKILL); };
+  }
   hooks.snapshot = [&] {
     api::MetricsSnapshot snap;
     if (auto stats = (*store)->Stats(); stats.ok()) {

@@ -125,6 +125,7 @@ ApiClient::~ApiClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 ApiResponse ApiClient::Once(const std::string& method, const std::string& path,
                             const std::string& body, bool add_metadata,
+                            const std::string& idempotency_key,
                             int64_t* retry_after_s) {
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
@@ -136,6 +137,10 @@ ApiResponse ApiClient::Once(const std::string& method, const std::string& path,
   headers = curl_slist_append(headers, auth.c_str());
   headers = curl_slist_append(headers, "Accept: application/json");
   if (add_metadata) headers = curl_slist_append(headers, "Add-Metadata: true");
+  const std::string key_header = "Idempotency-Key: " + idempotency_key;
+  if (!idempotency_key.empty()) {
+    headers = curl_slist_append(headers, key_header.c_str());
+  }
   if (method == "POST") {
     headers = curl_slist_append(headers, "Content-Type: application/json");
   }
@@ -178,14 +183,15 @@ ApiResponse ApiClient::Once(const std::string& method, const std::string& path,
 }
 
 ApiResponse ApiClient::Call(const std::string& method, const std::string& path,
-                            const std::string& body, bool add_metadata) {
+                            const std::string& body, bool add_metadata,
+                            const std::string& idempotency_key) {
   Backoff backoff(std::chrono::milliseconds(500), std::chrono::seconds(30), 2.0,
                   0.5);
   ApiResponse r;
   for (int attempt = 1;; ++attempt) {
     gate_->Wait();
     int64_t retry_after = -1;
-    r = Once(method, path, body, add_metadata, &retry_after);
+    r = Once(method, path, body, add_metadata, idempotency_key, &retry_after);
     r.attempts = attempt;
     if (r.status == 429) {
       // Throttling is not a failure: it never uses up an attempt.

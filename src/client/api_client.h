@@ -60,14 +60,18 @@ class ApiClient {
 
   // Sends `method path` (path starts with '/'), retrying as described
   // above. Returns the final response; a 4xx other than 408/429 is final
-  // immediately. `add_metadata` sets the Add-Metadata header.
+  // immediately. `add_metadata` sets the Add-Metadata header; a non-empty
+  // `idempotency_key` is sent as Idempotency-Key on every attempt, so a
+  // retried create whose first answer was lost gets the first batch back
+  // instead of a second one.
   ApiResponse Call(const std::string& method, const std::string& path,
-                   const std::string& body = "", bool add_metadata = false);
+                   const std::string& body = "", bool add_metadata = false,
+                   const std::string& idempotency_key = "");
 
  private:
   ApiResponse Once(const std::string& method, const std::string& path,
                    const std::string& body, bool add_metadata,
-                   int64_t* retry_after_s);
+                   const std::string& idempotency_key, int64_t* retry_after_s);
 
   std::string server_;
   std::string token_;

@@ -12,6 +12,7 @@
 
 #include "client/backoff.h"
 #include "client/csv_io.h"
+#include "client/input_scan.h"
 #include "client/result_row.h"
 #include "client/state.h"
 
@@ -89,6 +90,92 @@ TEST(CsvReadTest, LargeFileAcrossBuffers) {
   ASSERT_EQ(rows.size(), 50001u);
   EXPECT_EQ(rows[12345][0], "12344");
   EXPECT_EQ(rows[12345][1], "+44 20 12344");
+}
+
+// Lines are counted by LF, blank lines included; a record with a line
+// break inside a quoted field starts on its first line.
+TEST(CsvReadTest, RecordsKnowTheLineTheyStartOn) {
+  std::string path =
+      WriteTemp("lines.csv", "a,b\r\n\n1,\"x\ny\nz\"\r\n2,w\n\n\n3,v");
+  std::vector<int64_t> lines;
+  absl::Status s = ReadCsvFile(path, CsvReadOptions{}, [&](const CsvRecord& r) {
+    lines.push_back(r.line);
+    return true;
+  });
+  std::remove(path.c_str());
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(lines, (std::vector<int64_t>{1, 3, 6, 9}));
+}
+
+// libcsv alone hands an unclosed quoted field over as if closed, swallowing
+// every later row into one cell; the reader refuses it, naming the line.
+TEST(CsvReadTest, UnterminatedQuoteIsAnErrorWithItsLine) {
+  std::string path =
+      WriteTemp("quote.csv", "number,name\n1,ok\n2,\"open\n3,lost\n4,lost\n");
+  int records = 0;
+  absl::Status s = ReadCsvFile(path, CsvReadOptions{}, [&](const CsvRecord&) {
+    ++records;
+    return true;
+  });
+  std::remove(path.c_str());
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_EQ(std::string(s.message()).rfind("line 3: ", 0), 0u) << s;
+  EXPECT_NE(s.message().find("unterminated quote"), std::string::npos) << s;
+  EXPECT_EQ(records, 2);  // the header and row 1; never the swallowed text
+}
+
+// A closed quote on the last line without a final LF is fine.
+TEST(CsvReadTest, ClosedQuoteAtTheEndIsNotAnError) {
+  EXPECT_EQ(ReadAll("a\n\"x\ny\""), (Rows{{"a"}, {"x\ny"}}));
+}
+
+TEST(CsvReadTest, OverLongFieldNamesTheLineAfterTheLastRecord) {
+  std::string path =
+      WriteTemp("long.csv", "a\nok\n\"" + std::string(5000, 'x') + "\n");
+  CsvReadOptions options;
+  options.max_field_bytes = 1000;
+  absl::Status s =
+      ReadCsvFile(path, options, [](const CsvRecord&) { return true; });
+  std::remove(path.c_str());
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_EQ(std::string(s.message()).rfind("line 3: ", 0), 0u) << s;
+}
+
+// The first pass: bad and ragged rows are counted, the width is the widest
+// row's, and a bad cell anywhere but the phone or country column is fine.
+TEST(InputScanTest, ClassifiesAndMeasuresRows) {
+  std::string path = WriteTemp(
+      "scan.csv",
+      "id,phone,cc\n1,+441,GBR\n2,\xff,GBR\n3,+443,\xfe\n4\n5,+445,GBR,x,y\n"
+      "6,+446,GBR\n7,,\xff\n8,+448,\xc3\xa9\n");
+  std::FILE* warnings = std::tmpfile();
+  absl::StatusOr<InputScan> scan =
+      ScanInput(path, ',', "phone", "cc", warnings);
+  std::remove(path.c_str());
+  ASSERT_TRUE(scan.ok()) << scan.status();
+  EXPECT_EQ(scan->columns.phone, 1);
+  EXPECT_EQ(scan->columns.country, 2);
+  EXPECT_EQ(scan->columns.header_width, 3u);
+  EXPECT_EQ(scan->columns.width, 5u);
+  EXPECT_EQ(scan->phones, 4);  // rows 1, 5, 6, 8
+  EXPECT_EQ(scan->bad_rows, 2);
+  EXPECT_EQ(scan->short_rows, 1);
+  EXPECT_EQ(scan->long_rows, 1);
+  std::rewind(warnings);
+  char buf[512] = {};
+  std::string text(buf, std::fread(buf, 1, sizeof buf - 1, warnings));
+  std::fclose(warnings);
+  EXPECT_NE(text.find("line 3: a cell is not valid UTF-8"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("line 4: a cell is not valid UTF-8"), std::string::npos)
+      << text;
+}
+
+TEST(InputScanTest, ExtraColumnNamesAvoidTheHeadersNames) {
+  const std::vector<std::string> header = {"a", "extra_4"};
+  EXPECT_EQ(ExtraColumnNames(header, 2), std::vector<std::string>{});
+  EXPECT_EQ(ExtraColumnNames(header, 4),
+            (std::vector<std::string>{"extra_3", "extra_4_"}));
 }
 
 TEST(CsvReadTest, MissingFileIsAnError) {

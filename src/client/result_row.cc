@@ -49,9 +49,10 @@ void AppendResultSuffix(const Json& phone, bool metadata, char delim,
   }
 }
 
-std::string EmptySuffix(bool metadata, char delim) {
-  std::string s(3, delim);
-  s = delim + s + kEmptyConfidence;
+std::string EmptySuffix(bool metadata, char delim,
+                        std::string_view confidence) {
+  std::string s(4, delim);
+  s.append(confidence);
   if (metadata) s.append(batch::kMetadataFields.size(), delim);
   return s;
 }

@@ -7,12 +7,16 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace phonebulk::client {
 
 // The confidence written for rows whose phone cell is empty (not sent).
 inline constexpr char kEmptyConfidence[] = "empty";
+// The confidence written for rows whose phone or country cell is not valid
+// UTF-8 (not sent: JSON cannot carry it).
+inline constexpr char kBadRowConfidence[] = "bad_row";
 
 // The appended column names, in contract order: validated_phone_number,
 // formatted_phone_number, phone_type, confidence, then with `metadata` the
@@ -27,9 +31,10 @@ std::string StringAt(const nlohmann::json& j, const char* key);
 void AppendResultSuffix(const nlohmann::json& phone, bool metadata, char delim,
                         std::string* out);
 
-// The appended fields for a row with an empty phone cell: empty values and
-// confidence "empty", each preceded by `delim`.
-std::string EmptySuffix(bool metadata, char delim);
+// The appended fields for a row that was not sent: empty values and
+// `confidence` ("empty" or "bad_row"), each preceded by `delim`.
+std::string EmptySuffix(bool metadata, char delim,
+                        std::string_view confidence = kEmptyConfidence);
 
 }  // namespace phonebulk::client
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -12,12 +13,14 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "client/api_client.h"
 #include "client/backoff.h"
 #include "client/csv_io.h"
+#include "client/input_scan.h"
 #include "client/job_queue.h"
 #include "client/result_row.h"
 #include "client/state.h"
@@ -78,8 +81,7 @@ class Runner {
 
   const SubmitOptions& o_;
   const std::string work_dir_;
-  int phone_col_ = -1;
-  int country_col_ = -1;
+  InputScan input_;  // set by Prepare() before any worker starts
   RateGate gate_;
   JobQueue queue_;
   // Both set by Prepare() before any worker starts, read-only after.
@@ -108,47 +110,17 @@ absl::Status Runner::Prepare() {
     return absl::InvalidArgumentError(
         "--country and --country-column exclude each other");
   }
-  bool have_header = false;
-  absl::Status header_error;
   // One quick pass (about a second per million rows) finds the columns
   // and counts the numbers, so progress can show an ETA from the start.
-  int64_t phones = 0;
-  absl::Status s = ReadCsvFile(
-      o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
-        if (i > 0) {
-          if (phone_col_ < static_cast<int>(f.size()) &&
-              !f[phone_col_].empty()) {
-            ++phones;
-          }
-          return true;
-        }
-        have_header = true;
-        for (size_t c = 0; c < f.size(); ++c) {
-          if (f[c] == o_.column) phone_col_ = static_cast<int>(c);
-          if (!o_.country_column.empty() && f[c] == o_.country_column) {
-            country_col_ = static_cast<int>(c);
-          }
-        }
-        return phone_col_ >= 0;
-      });
-  phones_total_ = phones;
-  if (!s.ok()) return s;
-  if (!have_header) {
-    return absl::InvalidArgumentError(o_.input +
-                                      ": empty file (a header row is needed)");
-  }
-  if (phone_col_ < 0) {
-    return absl::InvalidArgumentError("the header of " + o_.input +
-                                      " has no column '" + o_.column + "'");
-  }
-  if (!o_.country_column.empty() && country_col_ < 0) {
-    return absl::InvalidArgumentError("the header of " + o_.input +
-                                      " has no column '" + o_.country_column +
-                                      "'");
-  }
+  absl::StatusOr<InputScan> scan =
+      ScanInput(o_.input, o_.delimiter, o_.column, o_.country_column, stderr);
+  if (!scan.ok()) return scan.status();
+  input_ = *std::move(scan);
+  phones_total_ = input_.phones;
 
   RunState fresh;
-  s = FingerprintFile(o_.input, &fresh.input_size, &fresh.input_head_hash);
+  absl::Status s =
+      FingerprintFile(o_.input, &fresh.input_size, &fresh.input_head_hash);
   if (!s.ok()) return s;
   fresh.options = "column=" + o_.column + ";country=" + o_.country +
                   ";country_column=" + o_.country_column +
@@ -269,16 +241,15 @@ absl::Status Runner::ReadAndDispatch() {
       o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
         if (i == 0) return true;
         const int64_t row = i - 1;
-        if (phone_col_ >= static_cast<int>(f.size()) || f[phone_col_].empty()) {
-          return true;
-        }
+        if (input_.columns.Classify(f) != RowKind::kSend) return true;
         std::string iso = o_.country;
-        if (country_col_ >= 0 && country_col_ < static_cast<int>(f.size())) {
-          iso = f[country_col_];
+        const InputColumns& cols = input_.columns;
+        if (cols.country >= 0 && cols.country < static_cast<int>(f.size())) {
+          iso = f[cols.country];
         }
         if (first_row < 0) first_row = row;
         last_row = row;
-        job.phones.emplace_back(f[phone_col_], std::move(iso));
+        job.phones.emplace_back(f[cols.phone], std::move(iso));
         if (static_cast<int>(job.phones.size()) == o_.batch_size) {
           return emit();
         }
@@ -306,11 +277,19 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
       Json phones = Json::array();
       for (const auto& [number, iso] : job.phones) {
         Json p = {{"number", number}};
-        if (country_col_ >= 0 && !iso.empty()) p["country_iso"] = iso;
+        if (input_.columns.country >= 0 && !iso.empty()) p["country_iso"] = iso;
         phones.push_back(std::move(p));
       }
       body["phones"] = std::move(phones);
-      ApiResponse r = api.Call("POST", kBatchesPath, body.dump());
+      // The key is the batch's reference: derived from the state (its
+      // run prefix and index), so a retry in this run and a resumed run
+      // after a crash both replay a create whose answer was lost.
+      // Rows with cells that are not UTF-8 were left out; `replace` only
+      // guards options from the command line (dump() would throw).
+      const std::string text =
+          body.dump(-1, ' ', false, Json::error_handler_t::replace);
+      ApiResponse r = api.Call("POST", kBatchesPath, text,
+                               /*add_metadata=*/false, reference);
       if (!r.ok()) {
         return absl::FailedPreconditionError(name +
                                              ": create failed: " + r.error);
@@ -459,6 +438,8 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
     batches = state_.batches;
   }
   const std::string empty_suffix = EmptySuffix(o_.metadata, o_.delimiter);
+  const std::string bad_suffix =
+      EmptySuffix(o_.metadata, o_.delimiter, kBadRowConfidence);
   std::string buf;
   std::ifstream batch_in;
   int next_batch = 0;
@@ -474,15 +455,26 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
   absl::Status s = ReadCsvFile(
       o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
         AppendCsvFields(f, o_.delimiter, &buf);
+        const size_t width = input_.columns.width;
+        if (f.size() < width && i > 0) {
+          buf.append(width - f.size(), o_.delimiter);
+        }
+        const RowKind kind =
+            i == 0 ? RowKind::kSend : input_.columns.Classify(f);
         if (i == 0) {
+          std::vector<std::string> names = ExtraColumnNames(f, width);
           for (const std::string& c : ResultColumns(o_.metadata)) {
+            names.push_back(c);
+          }
+          for (const std::string& c : names) {
             buf.push_back(o_.delimiter);
             AppendCsvField(c, o_.delimiter, &buf);
           }
-        } else if (phone_col_ >= static_cast<int>(f.size()) ||
-                   f[phone_col_].empty()) {
+        } else if (kind == RowKind::kEmpty) {
           buf += empty_suffix;
           ++summary->empty_rows;
+        } else if (kind == RowKind::kBad) {
+          buf += bad_suffix;
         } else {
           while (left_in_batch == 0) {
             if (next_batch >= static_cast<int>(batches.size())) {
@@ -558,6 +550,12 @@ absl::StatusOr<SubmitSummary> Runner::Run() {
   }
   if (summary.empty_rows > 0) {
     summary.statistics[kEmptyConfidence] = summary.empty_rows;
+  }
+  summary.bad_rows = input_.bad_rows;
+  summary.short_rows = input_.short_rows;
+  summary.long_rows = input_.long_rows;
+  if (input_.bad_rows > 0) {
+    summary.statistics[kBadRowConfidence] = input_.bad_rows;
   }
   summary.throttled = gate_.throttled_count();
   summary.rate_pauses = gate_.pause_count();

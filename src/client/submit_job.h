@@ -14,10 +14,12 @@
 // - Resume: the state file (see state.h) records each batch's id as soon as
 //   it is created and whether its results are saved. A rerun re-derives the
 //   same batches (deterministic from input + options), skips the saved
-//   ones, starts the created ones, polls the processing ones. Batches whose
-//   create response was lost in a crash are found again by their
-//   batch_reference_id (listed once at startup) instead of being created
-//   twice.
+//   ones, starts the created ones, polls the processing ones. Every create
+//   carries Idempotency-Key = its batch_reference_id (run prefix + index),
+//   so a create whose answer was lost (a retry in this run, or a resumed
+//   run within the server's 24 h) gets the first batch back; batches older
+//   than that are found again by their batch_reference_id (listed once at
+//   startup). Either way none is created twice.
 // - Output appears atomically: written to OUT.tmp, fsynced, renamed.
 
 #include <chrono>
@@ -59,6 +61,9 @@ struct SubmitSummary {
   int64_t rows = 0;        // data rows in and out
   int64_t phones = 0;      // rows sent (non-empty phone cell)
   int64_t empty_rows = 0;  // rows marked "empty", not sent
+  int64_t bad_rows = 0;    // rows marked "bad_row" (a cell not UTF-8)
+  int64_t short_rows = 0;  // fewer cells than the header: padded
+  int64_t long_rows = 0;   // more cells than the header: extra_N columns
   int64_t batches = 0;
   int64_t batches_resumed = 0;  // already saved when this run started
   int64_t credits = 0;

@@ -8,8 +8,17 @@ namespace phonebulk::client {
 
 std::string FormatSummary(const SubmitSummary& s, const std::string& output) {
   std::string out;
-  out += "rows: " + std::to_string(s.rows) + " (" + std::to_string(s.phones) +
-         " numbers sent, " + std::to_string(s.empty_rows) + " empty)\n";
+  out +=
+      "rows: " + std::to_string(s.rows) + " (" + std::to_string(s.phones) +
+      " numbers sent, " + std::to_string(s.empty_rows) + " empty" +
+      (s.bad_rows > 0 ? ", " + std::to_string(s.bad_rows) + " bad (not UTF-8)"
+                      : "") +
+      ")\n";
+  if (s.short_rows > 0 || s.long_rows > 0) {
+    out += "ragged rows: " + std::to_string(s.short_rows) +
+           " short (padded with empty cells), " + std::to_string(s.long_rows) +
+           " long (extra cells under extra_N columns)\n";
+  }
   out += "batches: " + std::to_string(s.batches);
   if (s.batches_resumed > 0) {
     out += " (" + std::to_string(s.batches_resumed) + " from a previous run)";
