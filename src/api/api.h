@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,10 @@
 #include "store/store.h"
 
 namespace phonebulk::api {
+
+struct RequestScope;  // request_scope.h
+struct Services;      // request_scope.h
+enum class Answers;   // routes.h
 
 // The HTTP module's message types, named as the API layer has always used
 // them (api.cc and the handler files say `http` for Beast).
@@ -58,9 +63,11 @@ struct ApiHooks {
   std::function<void()> after_create_stored;
 };
 
-// The HTTP face of phonebulk: routing, the contract's header rules, auth,
-// rate limits, error bodies and the JSON views, on top of BatchService and
-// ValidateService.
+// The HTTP face of phonebulk: the request pipeline. Handle() matches the
+// route table (kRoutes in api.cc), applies the contract's header rules, the
+// token, rate limit and allow-lists, then runs the route's handler, a free
+// function (handlers.h) on top of BatchService and ValidateService; every
+// answer leaves through Finish() (headers, metrics, the request log).
 // Thread-safe: Handle() is called concurrently from the I/O threads.
 class Api {
  public:
@@ -70,6 +77,8 @@ class Api {
       const phone::Countries& countries, const Clock& clock,
       HttpMetrics& metrics, ApiHooks hooks, ApiOptions options,
       const batch::ValidateService* validate = nullptr);
+
+  ~Api();
 
   HttpResponse Handle(const HttpRequest& request, const RequestContext& ctx);
 
@@ -82,45 +91,30 @@ class Api {
   void SetDraining(bool draining) { draining_ = draining; }
 
  private:
-  struct Call;  // one request in progress; defined in api.cc
-
-  HttpResponse Dispatch(Call& call);
-  HttpResponse Finish(Call& call, HttpResponse response);
-  HttpResponse Error(Call& call, unsigned status, std::string_view detail);
-  HttpResponse FromStatus(Call& call, const absl::Status& status);
-  HttpResponse Json(Call& call, std::string body);
-
-  // Header rules shared by every authenticated route; an error response
-  // when the request must be refused.
-  std::optional<HttpResponse> CheckHeaders(Call& call);
+  HttpResponse Dispatch(RequestScope& scope);
+  HttpResponse Finish(RequestScope& scope, HttpResponse response);
+  // Header rules shared by every product route; an error response when the
+  // request must be refused. `answers` is what the route can answer, which
+  // decides the Accept rule.
+  std::optional<HttpResponse> CheckHeaders(RequestScope& scope,
+                                           Answers answers);
   // Resolves the token and account, applies the rate limit, and refuses a
   // token that is disabled, not scoped to `product`, or called from outside
   // its allow-lists.
-  std::optional<HttpResponse> Authenticate(Call& call, store::Product product);
-
-  HttpResponse HandleCreate(Call& call);
-  HttpResponse HandleList(Call& call);
-  HttpResponse HandleBatch(Call& call, std::string_view batch_id,
-                           std::string_view action);
-  HttpResponse HandleOps(Call& call);
-  // POST /phone/validate/v2 (validate_handler.cc).
-  HttpResponse HandleValidate(Call& call);
-  // GET .../batches/{id}/results, JSON or CSV, whole or paged
-  // (results_handler.cc). `batch_id` is a lower-cased UUID.
-  HttpResponse HandleResults(Call& call, const std::string& batch_id);
+  std::optional<HttpResponse> Authenticate(RequestScope& scope,
+                                           store::Product product);
 
   store::Store& store_;
-  batch::BatchService& service_;
-  const phone::Countries& countries_;
   const Clock& clock_;
   HttpMetrics& metrics_;
   const ApiHooks hooks_;
   const ApiOptions options_;
-  const batch::ValidateService* validate_;
   RateLimiter rate_limiter_;
   UnknownTokenLimiter unknown_tokens_{options_.unknown_tokens_per_minute};
   LogBudget anonymous_logs_{options_.anonymous_log_lines_per_second};
   std::atomic<bool> draining_{false};
+  // What handlers see of the above; after them, as it refers to them.
+  std::unique_ptr<const Services> services_;
 };
 
 }  // namespace phonebulk::api

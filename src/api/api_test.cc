@@ -97,7 +97,7 @@ TEST(ErrorsTest, StatusMappingIsTheOnePlace) {
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnauthenticated), 401u);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kPermissionDenied), 403u);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kNotFound), 404u);
-  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kResourceExhausted), 429u);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kResourceExhausted), 403u);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnavailable), 503u);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInternal), 500u);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kDataLoss), 500u);

@@ -74,13 +74,12 @@ unsigned HttpStatusFor(absl::StatusCode code) {
     case absl::StatusCode::kUnauthenticated:
       return 401;
     case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kResourceExhausted:  // credits: the contract's 403
       return 403;
     case absl::StatusCode::kNotFound:
       return 404;
     case absl::StatusCode::kDeadlineExceeded:
       return 408;
-    case absl::StatusCode::kResourceExhausted:
-      return 429;
     case absl::StatusCode::kUnavailable:
       return 503;
     default:

@@ -10,8 +10,10 @@ namespace phonebulk::api {
 
 // The one place where internal status codes become HTTP statuses:
 // InvalidArgument/FailedPrecondition/OutOfRange 400, Unauthenticated 401,
-// PermissionDenied 403, NotFound 404, DeadlineExceeded 408,
-// ResourceExhausted 429, Unavailable 503, anything else 500.
+// PermissionDenied 403, ResourceExhausted (not enough credits) 403,
+// NotFound 404, DeadlineExceeded 408, Unavailable 503, anything else 500.
+// Rate limits are not a service's answer: the pipeline refuses them (429)
+// before any handler runs.
 unsigned HttpStatusFor(absl::StatusCode code);
 
 // "Bad Request", "Not Found", ... (the reason phrase).

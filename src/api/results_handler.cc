@@ -7,9 +7,8 @@
 #include <string>
 #include <utility>
 
-#include "api/api.h"
-#include "api/api_call.h"
 #include "api/csv_views.h"
+#include "api/handlers.h"
 #include "api/json_views.h"
 #include "api/query.h"
 #include "common/strings.h"
@@ -78,28 +77,29 @@ std::string OtherParams(std::string_view target) {
 
 }  // namespace
 
-HttpResponse Api::HandleResults(Call& call, const std::string& batch_id) {
-  std::string_view target = call.request.target();
+HttpResponse HandleResults(RequestScope& scope) {
+  std::string_view target = scope.request.target();
   auto extensions = ParseInclude(target);
-  if (!extensions.ok()) return FromStatus(call, extensions.status());
+  if (!extensions.ok()) return StatusAnswer(scope, extensions.status());
   auto paging = ParsePaging(target);
-  if (!paging.ok()) return FromStatus(call, paging.status());
+  if (!paging.ok()) return StatusAnswer(scope, paging.status());
   // CheckHeaders already refused an Accept that admits neither type.
-  ResultsFormat format = ChooseResultsFormat(call.request[http::field::accept])
+  ResultsFormat format = ChooseResultsFormat(scope.request[http::field::accept])
                              .value_or(ResultsFormat::kJson);
 
-  auto results = service_.Results(call.account->id, batch_id, *extensions,
-                                  paging->value_or(batch::ResultsPage{}));
-  if (!results.ok()) return FromStatus(call, results.status());
+  auto results = scope.services.batches.Results(
+      scope.account->id, scope.batch_id, *extensions,
+      paging->value_or(batch::ResultsPage{}));
+  if (!results.ok()) return StatusAnswer(scope, results.status());
 
   HttpResponse res;
   if (format == ResultsFormat::kCsv) {
     res.result(http::status::ok);
     res.set(http::field::content_type, "text/csv; charset=utf-8");
-    res.body() = BatchResultsCsv(*results, call.add_metadata);
+    res.body() = BatchResultsCsv(*results, scope.add_metadata);
   } else {
     res =
-        Json(call, BatchResultsJson(*results, call.add_metadata, *extensions));
+        JsonAnswer(BatchResultsJson(*results, scope.add_metadata, *extensions));
   }
   // Paging facts travel in headers so the JSON body stays the contract's;
   // without offset/limit the answer is exactly the contract's.
@@ -107,7 +107,7 @@ HttpResponse Api::HandleResults(Call& call, const std::string& batch_id) {
     const batch::ResultsPage& page = **paging;
     res.set("X-Total-Count", std::to_string(results->total_phones));
     if (page.limit && page.offset + *page.limit < results->total_phones) {
-      res.set(http::field::link, "<" + call.path + "?offset=" +
+      res.set(http::field::link, "<" + scope.path + "?offset=" +
                                      std::to_string(page.offset + *page.limit) +
                                      "&limit=" + std::to_string(*page.limit) +
                                      OtherParams(target) + ">; rel=\"next\"");

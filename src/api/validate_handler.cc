@@ -7,9 +7,8 @@
 #include <string>
 
 #include "absl/time/clock.h"
-#include "api/api.h"
-#include "api/api_call.h"
 #include "api/body_formats.h"
+#include "api/handlers.h"
 #include "api/json_views.h"
 #include "batch/validate_request.h"
 #include "common/strings.h"
@@ -50,59 +49,60 @@ absl::StatusOr<batch::ValidateRequest> ParseBody(
 
 }  // namespace
 
-HttpResponse Api::HandleValidate(Call& call) {
-  if (validate_ == nullptr) {
-    return Error(call, 503, "the real-time endpoint is not enabled here");
+HttpResponse HandleValidate(RequestScope& scope) {
+  const Services& services = scope.services;
+  if (services.validate == nullptr) {
+    return ErrorAnswer(scope, 503,
+                       "the real-time endpoint is not enabled here");
   }
   absl::Duration timeout = absl::Seconds(kMaxTimeoutSeconds);
-  if (auto it = call.request.find("Timeout-Seconds");
-      it != call.request.end()) {
+  if (auto it = scope.request.find("Timeout-Seconds");
+      it != scope.request.end()) {
     std::optional<int64_t> seconds = ParseInt(TrimAscii(it->value()));
     if (!seconds.has_value() || *seconds < kMinTimeoutSeconds ||
         *seconds > kMaxTimeoutSeconds) {
-      return Error(call, 400,
-                   "header Timeout-Seconds: must be a whole number of "
-                   "seconds from 2 to 15");
+      return StatusAnswer(scope, absl::InvalidArgumentError(
+                                     "header Timeout-Seconds: must be a whole "
+                                     "number of seconds from 2 to 15"));
     }
     timeout = absl::Seconds(*seconds);
   }
   // Counted from here: everything before (headers, token) is quick.
-  const absl::Time deadline = clock_.Now() + timeout;
+  const absl::Time deadline = services.clock.Now() + timeout;
 
-  auto extensions = ParseInclude(call.request.target());
-  if (!extensions.ok()) return FromStatus(call, extensions.status());
+  auto extensions = ParseInclude(scope.request.target());
+  if (!extensions.ok()) return StatusAnswer(scope, extensions.status());
   // An empty body has no type to check; the parser says it is empty.
   std::optional<BodyFormat> in = BodyFormat::kJson;
-  if (!call.request.body().empty()) {
-    in = BodyFormatOfContentType(call.request[http::field::content_type]);
+  if (!scope.request.body().empty()) {
+    in = BodyFormatOfContentType(scope.request[http::field::content_type]);
   }
   if (!in.has_value()) {
-    return Error(call, 415,
-                 "send the body as 'Content-Type: application/json', "
-                 "'application/xml' or 'application/x-msgpack' (UTF-8; a "
-                 "charset parameter, if any, must be utf-8)");
+    return ErrorAnswer(scope, 415,
+                       "send the body as 'Content-Type: application/json', "
+                       "'application/xml' or 'application/x-msgpack' (UTF-8; "
+                       "a charset parameter, if any, must be utf-8)");
   }
   // CheckHeaders has refused an Accept that admits none of the formats.
-  const BodyFormat out = AnswerFormatFor(call.request[http::field::accept])
+  const BodyFormat out = AnswerFormatFor(scope.request[http::field::accept])
                              .value_or(BodyFormat::kJson);
-  auto request = ParseBody(*in, call.request.body(), countries_);
-  if (!request.ok()) return FromStatus(call, request.status());
+  auto request = ParseBody(*in, scope.request.body(), services.countries);
+  if (!request.ok()) return StatusAnswer(scope, request.status());
 
-  if (options_.validate_delay > absl::ZeroDuration()) {
+  if (services.options.validate_delay > absl::ZeroDuration()) {
     // Test-only slowness; never sleep much past the deadline, so a 408
     // comes when the client's time is up, as it would for real slowness.
     absl::Duration left =
-        std::max(deadline - clock_.Now(), absl::ZeroDuration());
-    absl::SleepFor(
-        std::min(options_.validate_delay, left + absl::Milliseconds(1)));
+        std::max(deadline - services.clock.Now(), absl::ZeroDuration());
+    absl::SleepFor(std::min(services.options.validate_delay,
+                            left + absl::Milliseconds(1)));
   }
-  auto answer =
-      validate_->Validate(call.account->id, *request, *extensions, deadline);
-  if (!answer.ok()) return FromStatus(call, answer.status());
-  HttpResponse res = Json(call, ValidateV2Json(request->number, answer->result,
-                                               request->config.get_ported_date,
-                                               request->get_disposable_number,
-                                               call.add_metadata, *extensions));
+  auto answer = services.validate->Validate(scope.account->id, *request,
+                                            *extensions, deadline);
+  if (!answer.ok()) return StatusAnswer(scope, answer.status());
+  HttpResponse res = JsonAnswer(ValidateV2Json(
+      request->number, answer->result, request->config.get_ported_date,
+      request->get_disposable_number, scope.add_metadata, *extensions));
   if (out == BodyFormat::kJson) return res;
   // The other formats carry the JSON answer's own document, so no field can
   // differ between them.

@@ -223,7 +223,7 @@ TEST_F(BatchFlowTest, InsufficientCreditsReserveNothing) {
   std::string id = CreateBatch(10);
   ASSERT_TRUE(store_->AddCredits("acme", -995).ok());
   auto started = service_->Start(account_id_, id);
-  EXPECT_TRUE(absl::IsPermissionDenied(started.status())) << started.status();
+  EXPECT_TRUE(absl::IsResourceExhausted(started.status())) << started.status();
   EXPECT_EQ(Credits(), 5);
   EXPECT_EQ(service_->Get(account_id_, id)->batch.status,
             BatchStatus::kSubmitted);

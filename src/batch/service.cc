@@ -136,8 +136,8 @@ absl::StatusOr<BatchView> BatchService::Start(int64_t account_id,
   int64_t reserve = WorstCaseCharge(view->config, view->batch.records);
   auto started =
       store_.StartBatch(account_id, batch_id, now, reserve, deadline);
-  if (started.status().code() == absl::StatusCode::kResourceExhausted) {
-    return absl::PermissionDeniedError(
+  if (absl::IsResourceExhausted(started.status())) {
+    return absl::ResourceExhaustedError(
         "not enough credits to start this batch: " +
         std::string(started.status().message()) +
         "; add credits with 'phonebulk account credit' and start it again");

@@ -78,7 +78,7 @@ struct ServiceOptions {
 // The Bulk Phone v1 use cases, independent of HTTP and SQL. Every method
 // takes the caller's account: a batch of another account is NotFound.
 // Errors: NotFound (no such batch), FailedPrecondition (a transition that
-// does not fit, or a batch past retention), PermissionDenied (not enough
+// does not fit, or a batch past retention), ResourceExhausted (not enough
 // credits), and the store's own codes. Thread-safe (holds no mutable state).
 class BatchService {
  public:

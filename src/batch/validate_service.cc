@@ -110,7 +110,7 @@ absl::StatusOr<ValidateAnswer> ValidateService::Validate(
   }
   auto balance = store_.ChargeCredits(account_id, answer.credits_charged);
   if (absl::IsResourceExhausted(balance.status())) {
-    return absl::PermissionDeniedError(
+    return absl::ResourceExhaustedError(
         "not enough credits for this call: " +
         std::string(balance.status().message()) +
         "; add credits with 'phonebulk account credit'");

@@ -52,7 +52,7 @@ class ValidateService {
   // Answers `request` for `account_id`. `extensions` (include=location,
   // time_zones) are worked out per call, never stored. When `deadline` has
   // passed by the time the answer is ready, returns DeadlineExceeded and
-  // charges nothing. PermissionDenied when the balance cannot cover the
+  // charges nothing. ResourceExhausted when the balance cannot cover the
   // charge (nothing is answered then); the store's codes otherwise.
   absl::StatusOr<ValidateAnswer> Validate(
       int64_t account_id, const ValidateRequest& request,

@@ -192,10 +192,10 @@ TEST_F(ValidateServiceTest, CacheKeysSeparateEveryOption) {
             ValidateService::CacheKey(Request(kGbNumber, 9), kGbE164));
 }
 
-TEST_F(ValidateServiceTest, InsufficientCreditsArePermissionDenied) {
+TEST_F(ValidateServiceTest, InsufficientCreditsAreResourceExhausted) {
   ASSERT_TRUE(store_->AddCredits("acme", -10).ok());
   auto answer = Validate(Request(kGbNumber, 30));
-  EXPECT_EQ(answer.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(answer.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(std::string(answer.status().message()),
             "not enough credits for this call: the balance is 0 credits and "
             "1 is needed; add credits with 'phonebulk account credit'");

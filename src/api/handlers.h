@@ -1,0 +1,35 @@
+#ifndef PHONEBULK_API_HANDLERS_H_
+#define PHONEBULK_API_HANDLERS_H_
+
+// Private to src/api: one free function per route of the table in api.cc.
+// Each runs after the pipeline has matched its route, checked the shared
+// headers and, for product routes, authenticated the caller
+// (scope.account is set) — so a handler only does its endpoint's work.
+
+#include "api/request_scope.h"
+
+namespace phonebulk::api {
+
+// Operational routes (ops_handler.cc): no token.
+HttpResponse HandleHealthz(RequestScope& scope);
+HttpResponse HandleReadyz(RequestScope& scope);
+HttpResponse HandleMetrics(RequestScope& scope);
+HttpResponse HandleErrorDocs(RequestScope& scope);
+
+// Bulk Phone v1 (batches_handler.cc); scope.batch_id is a lower-cased UUID
+// for the /{id} routes.
+HttpResponse HandleCreateBatch(RequestScope& scope);
+HttpResponse HandleListBatches(RequestScope& scope);
+HttpResponse HandleGetBatch(RequestScope& scope);
+HttpResponse HandleStartBatch(RequestScope& scope);
+HttpResponse HandleStopBatch(RequestScope& scope);
+// GET .../batches/{id}/results, JSON or CSV, whole or paged
+// (results_handler.cc).
+HttpResponse HandleResults(RequestScope& scope);
+
+// POST /phone/validate/v2 and its alias (validate_handler.cc).
+HttpResponse HandleValidate(RequestScope& scope);
+
+}  // namespace phonebulk::api
+
+#endif  // PHONEBULK_API_HANDLERS_H_
