@@ -24,7 +24,7 @@ std::string EscapeLabelValue(std::string_view value) {
 
 bool LogBudget::Admit(absl::Time now, int64_t* suppressed) {
   int64_t second = absl::ToUnixSeconds(now);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (second != second_) {
     second_ = second;
     used_ = 0;
@@ -42,7 +42,7 @@ bool LogBudget::Admit(absl::Time now, int64_t* suppressed) {
 void HttpMetrics::Record(const std::string& route, unsigned status,
                          absl::Duration latency) {
   double seconds = absl::ToDoubleSeconds(latency);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   ++requests_[{route, status}];
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++bucket_counts_[i];
@@ -56,7 +56,7 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
   out +=
       "# HELP phonebulk_http_requests_total HTTP requests by route and "
       "status.\n# TYPE phonebulk_http_requests_total counter\n";
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   for (const auto& [key, count] : requests_) {
     absl::StrAppend(&out, "phonebulk_http_requests_total{route=\"",
                     EscapeLabelValue(key.first),

@@ -38,18 +38,18 @@ void Processor::Stop() {
 }
 
 void Processor::Notify() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++wake_generation_;
-  }
-  wake_.notify_all();
+  absl::MutexLock lock(&mu_);
+  ++wake_generation_;
+  wake_.SignalAll();
 }
 
 void Processor::IdleWait(absl::Duration d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  int64_t seen = wake_generation_;
-  wake_.wait_for(lock, absl::ToChronoMilliseconds(d),
-                 [&] { return stopping_.load() || wake_generation_ != seen; });
+  const absl::Time until = absl::Now() + d;
+  absl::MutexLock lock(&mu_);
+  const int64_t seen = wake_generation_;
+  while (!stopping_.load() && wake_generation_ == seen) {
+    if (wake_.WaitWithDeadline(&mu_, until)) return;  // timed out
+  }
 }
 
 bool Processor::RunOnce() {
@@ -177,9 +177,11 @@ void Processor::MaintenanceLoop() {
                                                  kIdempotencyWindow);
       next_purge = clock_.Now() + options_.purge_interval;
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.deadline_check),
-                   [&] { return stopping_.load(); });
+    const absl::Time until = absl::Now() + options_.deadline_check;
+    absl::MutexLock lock(&mu_);
+    while (!stopping_.load()) {
+      if (wake_.WaitWithDeadline(&mu_, until)) break;  // timed out
+    }
   }
 }
 

@@ -2,14 +2,13 @@
 #define PHONEBULK_BATCH_PROCESSOR_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "batch/pipeline.h"
 #include "common/clock.h"
@@ -92,8 +91,8 @@ class Processor {
   // The last storage check's outcome (maintenance thread).
   std::atomic<bool> storage_healthy_{true};
   absl::Time next_storage_error_log_;  // maintenance thread only
-  std::mutex mu_;
-  std::condition_variable wake_;
+  absl::Mutex mu_;
+  absl::CondVar wake_;  // signalled with mu_ held by Notify()
   int64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::thread> threads_;
 };
