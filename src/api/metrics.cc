@@ -83,7 +83,14 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       "phonebulk_batches{status=\"submitted\"} ", s.batches_submitted, "\n",
       "phonebulk_batches{status=\"processing\"} ", s.batches_processing, "\n",
       "phonebulk_batches{status=\"completed\"} ", s.batches_completed, "\n",
-      "phonebulk_batches{status=\"stopped\"} ", s.batches_stopped, "\n");
+      "phonebulk_batches{status=\"stopped\"} ", s.batches_stopped, "\n",
+      "# HELP phonebulk_batches_failed_total Batches stopped with reason "
+      "processing_failed by this process: a chunk could not be processed.\n"
+      "# TYPE phonebulk_batches_failed_total counter\n",
+      "phonebulk_batches_failed_total{cause=\"unreadable_config\"} ",
+      s.batches_failed_unreadable_config, "\n",
+      "phonebulk_batches_failed_total{cause=\"corrupt_chunk\"} ",
+      s.batches_failed_corrupt_chunk, "\n");
   absl::StrAppend(
       &out,
       "# HELP phonebulk_numbers_processed_total Phones validated and "

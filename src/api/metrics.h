@@ -22,6 +22,10 @@ struct MetricsSnapshot {
   int64_t batches_stopped = 0;
   int64_t queue_depth_chunks = 0;
   int64_t numbers_processed = 0;
+  // Batches stopped with reason processing_failed by this process, by cause
+  // (batch::PoisonCause).
+  int64_t batches_failed_unreadable_config = 0;
+  int64_t batches_failed_corrupt_chunk = 0;
   int64_t http_in_flight = 0;
   int64_t http_response_bytes_pending = 0;
   // Live-status source (zero when offline).
