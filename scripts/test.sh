@@ -2,7 +2,8 @@
 # The README's second command: build and run every test.
 #   1. a Release build and its tests (unit + integration against the real
 #      server binary on temporary SQLite files);
-#   2. the same tests built with AddressSanitizer + UBSan;
+#   2. the same tests built by clang with AddressSanitizer + UBSan, and with
+#      the lock annotations checked (-Wthread-safety as errors);
 #   3. the request-body fuzzer for a bounded time (clang + libFuzzer).
 # FUZZ_SECONDS (default 60) bounds step 3.
 set -euo pipefail
@@ -16,9 +17,16 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
-echo "== ASan/UBSan build and tests"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPHONEBULK_SANITIZE=ON -DPHONEBULK_BENCH=OFF
+echo "== ASan/UBSan build (clang, thread-safety analysis) and tests"
+# CMake keeps the compiler a build directory was first configured with: a
+# build-asan left by an older gcc run of this script is started afresh.
+if [ -f build-asan/CMakeCache.txt ] &&
+  ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang' build-asan/CMakeCache.txt; then
+  rm -rf build-asan
+fi
+CC=clang-14 CXX=clang++-14 \
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPHONEBULK_SANITIZE=ON -DPHONEBULK_BENCH=OFF -DPHONEBULK_THREAD_SAFETY=ON
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -162,7 +162,7 @@ bool HostMatchesDomain(std::string_view host, std::string_view domain) {
 
 int UnknownTokenLimiter::RetryAfter(const std::string& ip, absl::Time now) {
   int64_t seconds = absl::ToUnixSeconds(now);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (minute_ != seconds / 60) return 0;
   auto it = unknown_.find(ip);
   if (it == unknown_.end() || it->second < per_minute_) return 0;
@@ -171,7 +171,7 @@ int UnknownTokenLimiter::RetryAfter(const std::string& ip, absl::Time now) {
 
 void UnknownTokenLimiter::RecordUnknown(const std::string& ip, absl::Time now) {
   int64_t minute = absl::ToUnixSeconds(now) / 60;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (minute != minute_) {
     minute_ = minute;
     unknown_.clear();
@@ -181,13 +181,13 @@ void UnknownTokenLimiter::RecordUnknown(const std::string& ip, absl::Time now) {
 }
 
 void UnknownTokenLimiter::RecordGood(const std::string& token_hash) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   // Bounded by the number of tokens that exist.
   good_.insert(token_hash);
 }
 
 bool UnknownTokenLimiter::IsKnownGood(const std::string& token_hash) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return good_.contains(token_hash);
 }
 
@@ -197,7 +197,7 @@ RateLimiter::Decision RateLimiter::Admit(int64_t account_id, int limit,
   Decision d;
   d.limit = limit;
   d.reset_epoch_seconds = (minute + 1) * 60;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   Window& w = windows_[account_id];
   if (w.minute != minute) w = Window{minute, 0};
   if (w.used >= limit) {

@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace phonebulk::api {
@@ -66,7 +66,7 @@ class UnknownTokenLimiter {
 
  private:
   const int per_minute_;
-  std::mutex mu_;
+  absl::Mutex mu_;
   int64_t minute_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, int> unknown_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> good_ ABSL_GUARDED_BY(mu_);
@@ -97,7 +97,7 @@ class RateLimiter {
     int64_t minute = 0;
     int used = 0;
   };
-  std::mutex mu_;
+  absl::Mutex mu_;
   std::map<int64_t, Window> windows_ ABSL_GUARDED_BY(mu_);
 };
 

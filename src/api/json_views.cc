@@ -207,7 +207,12 @@ std::string BatchStatusJson(const batch::BatchView& view, bool add_metadata) {
     w.Key("metadata");
     w.StartObject();
     w.Key("batch_config");
-    WriteBatchConfig(w, view.config);
+    if (view.config_unreadable) {
+      w.StartObject();  // nothing of it can be shown
+      w.EndObject();
+    } else {
+      WriteBatchConfig(w, view.config);
+    }
     w.EndObject();
   }
   w.EndObject();

@@ -24,7 +24,7 @@ std::string EscapeLabelValue(std::string_view value) {
 
 bool LogBudget::Admit(absl::Time now, int64_t* suppressed) {
   int64_t second = absl::ToUnixSeconds(now);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (second != second_) {
     second_ = second;
     used_ = 0;
@@ -42,7 +42,7 @@ bool LogBudget::Admit(absl::Time now, int64_t* suppressed) {
 void HttpMetrics::Record(const std::string& route, unsigned status,
                          absl::Duration latency) {
   double seconds = absl::ToDoubleSeconds(latency);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   ++requests_[{route, status}];
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++bucket_counts_[i];
@@ -56,7 +56,7 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
   out +=
       "# HELP phonebulk_http_requests_total HTTP requests by route and "
       "status.\n# TYPE phonebulk_http_requests_total counter\n";
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   for (const auto& [key, count] : requests_) {
     absl::StrAppend(&out, "phonebulk_http_requests_total{route=\"",
                     EscapeLabelValue(key.first),
@@ -83,7 +83,14 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       "phonebulk_batches{status=\"submitted\"} ", s.batches_submitted, "\n",
       "phonebulk_batches{status=\"processing\"} ", s.batches_processing, "\n",
       "phonebulk_batches{status=\"completed\"} ", s.batches_completed, "\n",
-      "phonebulk_batches{status=\"stopped\"} ", s.batches_stopped, "\n");
+      "phonebulk_batches{status=\"stopped\"} ", s.batches_stopped, "\n",
+      "# HELP phonebulk_batches_failed_total Batches stopped with reason "
+      "processing_failed by this process: a chunk could not be processed.\n"
+      "# TYPE phonebulk_batches_failed_total counter\n",
+      "phonebulk_batches_failed_total{cause=\"unreadable_config\"} ",
+      s.batches_failed_unreadable_config, "\n",
+      "phonebulk_batches_failed_total{cause=\"corrupt_chunk\"} ",
+      s.batches_failed_corrupt_chunk, "\n");
   absl::StrAppend(
       &out,
       "# HELP phonebulk_numbers_processed_total Phones validated and "

@@ -4,12 +4,12 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace phonebulk::api {
@@ -22,6 +22,10 @@ struct MetricsSnapshot {
   int64_t batches_stopped = 0;
   int64_t queue_depth_chunks = 0;
   int64_t numbers_processed = 0;
+  // Batches stopped with reason processing_failed by this process, by cause
+  // (batch::PoisonCause).
+  int64_t batches_failed_unreadable_config = 0;
+  int64_t batches_failed_corrupt_chunk = 0;
   int64_t http_in_flight = 0;
   int64_t http_response_bytes_pending = 0;
   // Live-status source (zero when offline).
@@ -60,7 +64,7 @@ class HttpMetrics {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
-  std::mutex mu_;
+  absl::Mutex mu_;
   std::map<std::pair<std::string, unsigned>, int64_t> requests_
       ABSL_GUARDED_BY(mu_);
   std::array<int64_t, kBuckets.size()> bucket_counts_ ABSL_GUARDED_BY(mu_){};
@@ -83,7 +87,7 @@ class LogBudget {
 
  private:
   const int per_second_;
-  std::mutex mu_;
+  absl::Mutex mu_;
   int64_t second_ ABSL_GUARDED_BY(mu_) = 0;
   int used_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t suppressed_ ABSL_GUARDED_BY(mu_) = 0;

@@ -2,6 +2,7 @@
 // service and processor working together on a real SQLite file with a fake
 // clock (so retention and max_processing_time need no waiting).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <string>
@@ -126,6 +127,18 @@ class BatchFlowTest : public ::testing::Test {
     return view->batch.id;
   }
   int64_t Credits() { return store_->GetAccount("acme")->credits; }
+  // Runs `sql` on the database file from outside the store, as a hand-edit
+  // or a damaged restore would change it.
+  void Damage(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "db.sqlite").c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << (error != nullptr ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
   void Drain() {
     while (processor_->RunOnce()) {
     }
@@ -244,6 +257,64 @@ TEST_F(BatchFlowTest, RetentionAndIsolation) {
       1);
   EXPECT_TRUE(
       absl::IsFailedPrecondition(service_->Results(account_id_, id).status()));
+}
+
+TEST_F(BatchFlowTest, UnreadableConfigFailsTheBatchAfterBoundedAttempts) {
+  std::string id = CreateBatch(9);  // three chunks of three
+  ASSERT_TRUE(service_->Start(account_id_, id).ok());
+  ASSERT_TRUE(processor_->RunOnce());  // one chunk done and charged
+  EXPECT_EQ(Credits(), 991);
+  Damage(
+      "UPDATE batches SET config_json = '{\"output_format\": 7' WHERE id "
+      "= '" +
+      id + "'");
+
+  // Each attempt claims the same chunk again; the third fails the batch.
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    ASSERT_TRUE(processor_->RunOnce()) << attempt;
+  }
+  EXPECT_FALSE(processor_->RunOnce());  // nothing left to claim: no loop
+  auto view = service_->Get(account_id_, id);
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->batch.status, BatchStatus::kStopped);
+  EXPECT_EQ(view->batch.reason, StopReason::kProcessingFailed);
+  EXPECT_EQ(StopReasonName(view->batch.reason), "processing_failed");
+  EXPECT_TRUE(view->config_unreadable);
+  EXPECT_EQ(view->batch.records_processed, 3);
+  // Only the chunk processed before the damage is charged.
+  EXPECT_EQ(view->batch.credits_charged, 3);
+  EXPECT_EQ(Credits(), 997);
+  const ProcessorCounters& counters = processor_->counters();
+  EXPECT_EQ(
+      counters.batches_failed[static_cast<int>(PoisonCause::kUnreadableConfig)],
+      1);
+  EXPECT_EQ(
+      counters.batches_failed[static_cast<int>(PoisonCause::kCorruptChunk)], 0);
+  auto results = service_->Results(account_id_, id);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ(
+      results->statistics[static_cast<int>(phone::Confidence::kUnprocessed)],
+      6);
+}
+
+TEST_F(BatchFlowTest, ChunkWithMissingRowsFailsTheBatch) {
+  std::string id = CreateBatch(6);
+  ASSERT_TRUE(service_->Start(account_id_, id).ok());
+  Damage("DELETE FROM phones WHERE idx = 4 AND batch_id = '" + id + "'");
+  int claims = 0;
+  while (processor_->RunOnce()) ++claims;
+  // The healthy chunk once, the damaged one three times.
+  EXPECT_EQ(claims, 4);
+  auto view = service_->Get(account_id_, id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->batch.status, BatchStatus::kStopped);
+  EXPECT_EQ(view->batch.reason, StopReason::kProcessingFailed);
+  EXPECT_FALSE(view->config_unreadable);
+  EXPECT_EQ(view->batch.records_processed, 3);
+  EXPECT_EQ(Credits(), 997);
+  EXPECT_EQ(processor_->counters()
+                .batches_failed[static_cast<int>(PoisonCause::kCorruptChunk)],
+            1);
 }
 
 }  // namespace

@@ -38,18 +38,18 @@ void Processor::Stop() {
 }
 
 void Processor::Notify() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++wake_generation_;
-  }
-  wake_.notify_all();
+  absl::MutexLock lock(&mu_);
+  ++wake_generation_;
+  wake_.SignalAll();
 }
 
 void Processor::IdleWait(absl::Duration d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  int64_t seen = wake_generation_;
-  wake_.wait_for(lock, absl::ToChronoMilliseconds(d),
-                 [&] { return stopping_.load() || wake_generation_ != seen; });
+  const absl::Time until = absl::Now() + d;
+  absl::MutexLock lock(&mu_);
+  const int64_t seen = wake_generation_;
+  while (!stopping_.load() && wake_generation_ == seen) {
+    if (wake_.WaitWithDeadline(&mu_, until)) return;  // timed out
+  }
 }
 
 bool Processor::RunOnce() {
@@ -62,10 +62,14 @@ bool Processor::RunOnce() {
   if (!claimed->has_value()) return false;
   store::ChunkClaim claim = **std::move(claimed);
 
+  if (!claim.defect.empty()) {
+    OnPoisonChunk(claim, PoisonCause::kCorruptChunk, claim.defect);
+    return true;
+  }
   auto config = ParseStoredConfig(claim.config_json);
   if (!config.ok()) {
-    spdlog::error("event=bad_config batch_id={}", claim.batch_id);
-    (void)store_.ReleaseChunk(claim);
+    OnPoisonChunk(claim, PoisonCause::kUnreadableConfig,
+                  std::string(config.status().message()));
     return true;
   }
 
@@ -118,6 +122,45 @@ bool Processor::RunOnce() {
     (void)store_.ReleaseChunk(claim);
   }
   return true;
+}
+
+const char* PoisonCauseName(PoisonCause cause) {
+  switch (cause) {
+    case PoisonCause::kUnreadableConfig:
+      return "unreadable_config";
+    case PoisonCause::kCorruptChunk:
+      return "corrupt_chunk";
+  }
+  return "unknown";
+}
+
+void Processor::OnPoisonChunk(const store::ChunkClaim& claim, PoisonCause cause,
+                              std::string_view detail) {
+  const char* name = PoisonCauseName(cause);
+  if (claim.attempt < options_.poison_attempts) {
+    spdlog::warn(
+        "event=poison_chunk batch_id={} chunk={} attempt={} cause={} "
+        "error=\"{}\"",
+        claim.batch_id, claim.chunk_index, claim.attempt, name, detail);
+    (void)store_.ReleaseChunk(claim);
+    return;
+  }
+  auto failed = store_.FailChunkBatch(claim, clock_.Now());
+  if (failed.ok()) {
+    ++counters_.batches_failed[static_cast<int>(cause)];
+    spdlog::error(
+        "event=batch_failed batch_id={} chunk={} attempts={} cause={} "
+        "error=\"{}\" records_processed={} credits_charged={}",
+        claim.batch_id, claim.chunk_index, claim.attempt, name, detail,
+        failed->records_processed, failed->credits_charged);
+  } else if (absl::IsAborted(failed.status())) {
+    ++counters_.chunks_refused;  // stopped or taken over meanwhile
+  } else {
+    // The store is unwell: try again later, like a failed commit.
+    spdlog::warn("event=fail_batch_failed batch_id={} error=\"{}\"",
+                 claim.batch_id, failed.status().ToString());
+    (void)store_.ReleaseChunk(claim);
+  }
 }
 
 bool Processor::KeepLease(store::ChunkClaim& claim) {
@@ -177,9 +220,11 @@ void Processor::MaintenanceLoop() {
                                                  kIdempotencyWindow);
       next_purge = clock_.Now() + options_.purge_interval;
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.deadline_check),
-                   [&] { return stopping_.load(); });
+    const absl::Time until = absl::Now() + options_.deadline_check;
+    absl::MutexLock lock(&mu_);
+    while (!stopping_.load()) {
+      if (wake_.WaitWithDeadline(&mu_, until)) break;  // timed out
+    }
   }
 }
 

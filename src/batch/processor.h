@@ -1,15 +1,16 @@
 #ifndef PHONEBULK_BATCH_PROCESSOR_H_
 #define PHONEBULK_BATCH_PROCESSOR_H_
 
+#include <array>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "batch/pipeline.h"
 #include "common/clock.h"
@@ -35,13 +36,31 @@ struct ProcessorOptions {
   // logged at error level.
   absl::Duration storage_check = absl::Seconds(2);
   absl::Duration retention = absl::Hours(24 * 28);
+  // A chunk that cannot be processed for a reason that will not change (see
+  // PoisonCause) is handed back this many times less one, then its batch is
+  // stopped with reason processing_failed. More than one attempt, so that a
+  // worker whose read went wrong once does not fail a batch on its own.
+  int64_t poison_attempts = 3;
 };
+
+// Why a chunk could not be processed however often it is tried. Fixed
+// values: they are metric labels.
+enum class PoisonCause {
+  kUnreadableConfig,  // the batch's stored config does not parse
+  kCorruptChunk,      // the chunk's phone rows are not all there
+};
+inline constexpr int kPoisonCauses = 2;
+// "unreadable_config", "corrupt_chunk".
+const char* PoisonCauseName(PoisonCause cause);
 
 // Counters the processor exposes for /metrics. Thread-safe.
 struct ProcessorCounters {
   std::atomic<int64_t> numbers_processed{0};
   std::atomic<int64_t> chunks_committed{0};
   std::atomic<int64_t> chunks_refused{0};  // stale claims or stopped batches
+  // Batches this process stopped with reason processing_failed, by
+  // PoisonCause.
+  std::array<std::atomic<int64_t>, kPoisonCauses> batches_failed{};
 };
 
 // A pool of worker threads that claim chunks from the store, validate their
@@ -75,6 +94,11 @@ class Processor {
   // Renews the claim's lease when half of it is used. False when the claim
   // was lost (taken over or the chunk finished elsewhere): drop the work.
   bool KeepLease(store::ChunkClaim& claim);
+  // A claimed chunk that cannot be processed: handed back while it has
+  // attempts left, else its batch is failed (logged at error level, counted
+  // in batches_failed).
+  void OnPoisonChunk(const store::ChunkClaim& claim, PoisonCause cause,
+                     std::string_view detail);
   void WorkerLoop();
   void MaintenanceLoop();
   // Store::Ping(), logging when it fails (maintenance thread only).
@@ -92,8 +116,8 @@ class Processor {
   // The last storage check's outcome (maintenance thread).
   std::atomic<bool> storage_healthy_{true};
   absl::Time next_storage_error_log_;  // maintenance thread only
-  std::mutex mu_;
-  std::condition_variable wake_;
+  absl::Mutex mu_;
+  absl::CondVar wake_;  // signalled with mu_ held by Notify()
   int64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::thread> threads_;
 };

@@ -18,6 +18,11 @@ BatchService::BatchService(store::Store& store, const Clock& clock,
 
 absl::StatusOr<BatchView> BatchService::ToView(store::Batch batch) const {
   auto config = ParseStoredConfig(batch.config_json);
+  if (!config.ok() && batch.reason == store::StopReason::kProcessingFailed) {
+    // The processor failed the batch for this very reason; its status and
+    // whatever was processed stay readable.
+    return BatchView{std::move(batch), BatchConfig{}, true};
+  }
   if (!config.ok()) {
     return absl::InternalError("a stored batch configuration is unreadable");
   }

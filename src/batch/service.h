@@ -22,6 +22,10 @@ namespace phonebulk::batch {
 struct BatchView {
   store::Batch batch;
   BatchConfig config;
+  // Only for a batch stopped with reason processing_failed: its stored
+  // config does not parse, `config` holds the defaults, and views show no
+  // batch_config.
+  bool config_unreadable = false;
 };
 
 // One phone of a results answer: its input, and its result when processed.

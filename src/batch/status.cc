@@ -26,6 +26,8 @@ std::string_view StopReasonName(StopReason reason) {
       return "max_processing_time_reached";
     case StopReason::kStoppedByRequest:
       return "stopped_by_request";
+    case StopReason::kProcessingFailed:
+      return "processing_failed";
   }
   return "";
 }

@@ -14,12 +14,14 @@ using store::StopReason;
 
 // Wire names: "submitted", "processing", "completed", "stopped".
 std::string_view BatchStatusName(BatchStatus status);
-// "max_processing_time_reached", "stopped_by_request"; "" for kNone.
+// "max_processing_time_reached", "stopped_by_request", "processing_failed";
+// "" for kNone.
 std::string_view StopReasonName(StopReason reason);
 
 // The batch state machine:
 //   submitted --start--> processing --(all chunks done)--> completed
 //   submitted|processing --stop / deadline--> stopped
+//   processing --a chunk that cannot be processed (poison)--> stopped
 // Each check returns OK when the transition fits, else FailedPrecondition
 // with a sentence a client can act on.
 absl::Status CheckCanStart(BatchStatus status);

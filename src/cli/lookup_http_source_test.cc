@@ -12,8 +12,8 @@
 #include <boost/beast/http/field.hpp>
 #include <chrono>
 #include <future>
-#include <mutex>
 
+#include "absl/synchronization/mutex.h"
 #include "cli/lookup_sim.h"
 #include "lookup/protocol.h"
 #include "lookup/simulator.h"
@@ -211,12 +211,12 @@ TEST(HttpLookupSourceTest, WithoutRetriesErrorsLeaveNumbersUnanswered) {
 }
 
 TEST(HttpLookupSourceTest, TooManyRequestsHonoursRetryAfter) {
-  std::mutex mu;
+  absl::Mutex mu;
   std::vector<Steady::time_point> seen;
   SimServer server(
       Sim(),
       [&](const HttpRequest& req) -> std::optional<HttpResponse> {
-        std::lock_guard<std::mutex> lock(mu);
+        absl::MutexLock lock(&mu);
         seen.push_back(Steady::now());
         if (seen.size() > 1) return std::nullopt;
         HttpResponse res{beast_http::status::too_many_requests, 11};
@@ -227,7 +227,7 @@ TEST(HttpLookupSourceTest, TooManyRequestsHonoursRetryAfter) {
   std::vector<std::string> numbers = Numbers(5);
   auto answers = source->Lookup(numbers, In(absl::Seconds(3)));
   EXPECT_EQ(CheckAnswers(numbers, answers), 5);
-  std::lock_guard<std::mutex> lock(mu);
+  absl::MutexLock lock(&mu);
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_GE(seen[1] - seen[0], std::chrono::milliseconds(950));
   EXPECT_EQ(source->stats().breaker, BreakerState::kClosed);

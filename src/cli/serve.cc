@@ -157,6 +157,11 @@ int Serve(const ServeFlags& f) {
       snap.queue_depth_chunks = stats->chunks_pending;
     }
     snap.numbers_processed = processor.counters().numbers_processed.load();
+    const auto& failed = processor.counters().batches_failed;
+    snap.batches_failed_unreadable_config =
+        failed[static_cast<int>(batch::PoisonCause::kUnreadableConfig)].load();
+    snap.batches_failed_corrupt_chunk =
+        failed[static_cast<int>(batch::PoisonCause::kCorruptChunk)].load();
     if (server_ptr != nullptr) snap.http_in_flight = server_ptr->in_flight();
     if (server_ptr != nullptr) {
       snap.http_response_bytes_pending = server_ptr->pending_response_bytes();

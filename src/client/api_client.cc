@@ -68,7 +68,7 @@ void RateGate::Wait() {
   for (;;) {
     std::chrono::system_clock::time_point until;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       until = paused_until_;
     }
     if (std::chrono::system_clock::now() >= until) return;
@@ -83,7 +83,7 @@ void RateGate::Observe(int64_t remaining, int64_t reset_epoch_s) {
   auto until = std::chrono::system_clock::time_point(
                    std::chrono::seconds(reset_epoch_s)) +
                std::chrono::milliseconds(200);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (until > paused_until_) {
     if (paused_until_ < std::chrono::system_clock::now()) ++pauses_;
     paused_until_ = until;
@@ -92,7 +92,7 @@ void RateGate::Observe(int64_t remaining, int64_t reset_epoch_s) {
 
 void RateGate::PauseFor(std::chrono::milliseconds d) {
   auto until = std::chrono::system_clock::now() + d;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   ++throttled_;
   if (until > paused_until_) {
     if (paused_until_ < std::chrono::system_clock::now()) ++pauses_;
@@ -101,12 +101,12 @@ void RateGate::PauseFor(std::chrono::milliseconds d) {
 }
 
 int64_t RateGate::throttled_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return throttled_;
 }
 
 int64_t RateGate::pause_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return pauses_;
 }
 

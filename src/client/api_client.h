@@ -10,10 +10,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace phonebulk::client {
 
@@ -41,7 +41,7 @@ class RateGate {
   int64_t pause_count() const;
 
  private:
-  mutable std::mutex mu_;
+  mutable absl::Mutex mu_;
   std::chrono::system_clock::time_point paused_until_ ABSL_GUARDED_BY(mu_);
   int64_t throttled_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t pauses_ ABSL_GUARDED_BY(mu_) = 0;

@@ -1,16 +1,15 @@
 #ifndef PHONEBULK_CLIENT_JOB_QUEUE_H_
 #define PHONEBULK_CLIENT_JOB_QUEUE_H_
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace phonebulk::client {
 
@@ -27,32 +26,37 @@ class JobQueue {
   explicit JobQueue(size_t capacity) : capacity_(capacity) {}
   // False if the queue was closed (the job is dropped).
   bool Push(Job job) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return jobs_.size() < capacity_ || closed_; });
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &JobQueue::HasRoomOrClosed));
     if (closed_) return false;
     jobs_.push_back(std::move(job));
-    cv_.notify_all();
     return true;
   }
   // Nullopt when closed and drained.
   std::optional<Job> Pop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !jobs_.empty() || closed_; });
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &JobQueue::HasJobOrClosed));
     if (jobs_.empty()) return std::nullopt;
     Job j = std::move(jobs_.front());
     jobs_.pop_front();
-    cv_.notify_all();
     return j;
   }
   void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     closed_ = true;
-    cv_.notify_all();
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
+  // Await() conditions: absl::Mutex re-checks them on every unlock, so no
+  // condition variable needs signalling.
+  bool HasRoomOrClosed() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return jobs_.size() < capacity_ || closed_;
+  }
+  bool HasJobOrClosed() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !jobs_.empty() || closed_;
+  }
+
+  absl::Mutex mu_;
   std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
   size_t capacity_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;

@@ -5,18 +5,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "client/api_client.h"
 #include "client/backoff.h"
 #include "client/csv_io.h"
@@ -67,7 +66,7 @@ class Runner {
   void Worker();
   void ProgressLoop();
   void Fail(absl::Status s) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (error_.ok()) error_ = std::move(s);
     failed_ = true;
   }
@@ -75,7 +74,7 @@ class Runner {
     return SaveState(o_.state_path, state_);
   }
   BatchState Snapshot(int index) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return state_.batches[index];
   }
 
@@ -94,7 +93,7 @@ class Runner {
   int64_t resumed_ = 0;
   SteadyClock::time_point started_at_ = SteadyClock::now();
 
-  std::mutex mu_;
+  absl::Mutex mu_;
   RunState state_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
@@ -129,7 +128,7 @@ absl::Status Runner::Prepare() {
                   ";delimiter=" + std::string(1, o_.delimiter) +
                   ";batch_size=" + std::to_string(o_.batch_size);
   absl::StatusOr<RunState> loaded = LoadState(o_.state_path);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (loaded.ok()) {
     if (loaded->input_size != fresh.input_size ||
         loaded->input_head_hash != fresh.input_head_hash) {
@@ -208,7 +207,7 @@ absl::Status Runner::ReadAndDispatch() {
     b.phones = static_cast<int64_t>(job.phones.size());
     bool skip = false;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (job.index < static_cast<int>(state_.batches.size())) {
         const BatchState& old = state_.batches[job.index];
         if (old.first_row != b.first_row || old.end_row != b.end_row ||
@@ -301,7 +300,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
     if (b.batch_id.empty()) {
       return absl::InternalError(name + ": no batch_id in the answer");
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     state_.batches[job.index].batch_id = b.batch_id;
     absl::Status s = SaveLocked();
     if (!s.ok()) return s;
@@ -318,7 +317,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
         return absl::FailedPreconditionError(name + " (" + b.batch_id +
                                              "): start failed: " + r.error);
       }
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       state_.batches[job.index].started = true;
       absl::Status s = SaveLocked();
       if (!s.ok()) return s;
@@ -365,7 +364,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
   if (j["result"]["credits_charged"].is_number_integer()) {
     credits = j["result"]["credits_charged"].get<int64_t>();
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   BatchState& saved = state_.batches[job.index];
   saved.saved = true;
   saved.started = true;
@@ -434,7 +433,7 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
   }
   std::vector<BatchState> batches;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     batches = state_.batches;
   }
   const std::string empty_suffix = EmptySuffix(o_.metadata, o_.delimiter);
@@ -535,13 +534,13 @@ absl::StatusOr<SubmitSummary> Runner::Run() {
   finished_ = true;
   progress.join();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (!error_.ok()) return error_;
   }
   SubmitSummary summary;
   s = Stitch(&summary);
   if (!s.ok()) return s;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   summary.batches = static_cast<int64_t>(state_.batches.size());
   summary.batches_resumed = resumed_;
   for (const BatchState& b : state_.batches) {

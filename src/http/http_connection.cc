@@ -81,19 +81,19 @@ bool AsksToClose(const HttpResponse& response) {
 }  // namespace
 
 uint64_t ServerShared::Register(const std::shared_ptr<Connection>& connection) {
-  std::lock_guard<std::mutex> lock(mu);
+  absl::MutexLock lock(&mu);
   uint64_t id = ++next_id;
   live.emplace(id, connection);
   return id;
 }
 
 void ServerShared::Unregister(uint64_t id) {
-  std::lock_guard<std::mutex> lock(mu);
+  absl::MutexLock lock(&mu);
   live.erase(id);
 }
 
 std::vector<std::shared_ptr<Connection>> ServerShared::Live() {
-  std::lock_guard<std::mutex> lock(mu);
+  absl::MutexLock lock(&mu);
   std::vector<std::shared_ptr<Connection>> out;
   for (auto& [id, weak] : live) {
     if (auto connection = weak.lock()) out.push_back(std::move(connection));

@@ -14,12 +14,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "http/http_server.h"
 
 namespace phonebulk::http::internal {
@@ -55,7 +55,7 @@ struct ServerShared {
   // max_pending_response_bytes).
   std::atomic<int64_t> pending_response_bytes{0};
 
-  std::mutex mu;
+  absl::Mutex mu;
   uint64_t next_id ABSL_GUARDED_BY(mu) = 0;
   std::map<uint64_t, std::weak_ptr<Connection>> live ABSL_GUARDED_BY(mu);
 };

@@ -19,7 +19,7 @@ std::vector<std::optional<LookupAnswer>> CachingLookupSource::Lookup(
   std::vector<size_t> miss_positions;
   const absl::Time now = clock_.Now();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     for (size_t i = 0; i < e164_digits.size(); ++i) {
       auto it = entries_.find(e164_digits[i]);
       if (it != entries_.end() && now - it->second.stored < ttl_) {
@@ -36,7 +36,7 @@ std::vector<std::optional<LookupAnswer>> CachingLookupSource::Lookup(
   std::vector<std::optional<LookupAnswer>> fresh =
       inner_->Lookup(misses, deadline);
   const absl::Time stored = clock_.Now();
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   for (size_t k = 0; k < fresh.size() && k < misses.size(); ++k) {
     if (!fresh[k].has_value()) continue;
     out[miss_positions[k]] = fresh[k];
@@ -52,7 +52,7 @@ std::vector<std::optional<LookupAnswer>> CachingLookupSource::Lookup(
 }
 
 int64_t CachingLookupSource::hits() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return hits_;
 }
 

@@ -3,11 +3,11 @@
 
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "lookup/source.h"
 
@@ -43,7 +43,7 @@ class CachingLookupSource : public LookupSource {
   const absl::Duration ttl_;
   const size_t max_entries_;
 
-  mutable std::mutex mu_;
+  mutable absl::Mutex mu_;
   std::unordered_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
   // Insertion order, for eviction; may name numbers already refreshed.
   std::deque<std::string> order_ ABSL_GUARDED_BY(mu_);

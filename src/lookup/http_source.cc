@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <mutex>  // std::call_once
 #include <random>
 #include <unordered_map>
 
@@ -71,8 +72,8 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 struct HttpLookupSource::Call {
   absl::Time deadline;
   std::vector<std::string> numbers;  // distinct, valid E.164 digits
-  std::mutex mu;
-  std::condition_variable done_cv;
+  // Lookup() awaits pending == 0 on it.
+  absl::Mutex mu;
   std::vector<std::optional<LookupAnswer>> answers ABSL_GUARDED_BY(mu);
   int pending ABSL_GUARDED_BY(mu) = 0;  // tasks not finished
 };
@@ -127,13 +128,11 @@ HttpLookupSource::HttpLookupSource(const LookupOptions& options,
 
 HttpLookupSource::~HttpLookupSource() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
     queue_.clear();
   }
   abort_ = true;
-  work_cv_.notify_all();
-  stop_cv_.notify_all();
   for (std::thread& t : workers_) t.join();
 }
 
@@ -160,23 +159,25 @@ std::vector<std::optional<LookupAnswer>> HttpLookupSource::Lookup(
 
   const size_t batch = static_cast<size_t>(options_.max_batch);
   {
-    std::lock_guard<std::mutex> call_lock(call->mu);
+    absl::MutexLock call_lock(&call->mu);
     call->answers.resize(n);
     call->pending = static_cast<int>((n + batch - 1) / batch);
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     for (size_t begin = 0; begin < n; begin += batch) {
       queue_.push_back(Task{call, begin, std::min(n, begin + batch)});
     }
   }
-  work_cv_.notify_all();
 
-  std::unique_lock<std::mutex> call_lock(call->mu);
+  absl::MutexLock call_lock(&call->mu);
+  // Reads `pending` through a pointer: the Condition runs with call->mu held.
+  const absl::Condition done(
+      +[](int* pending) { return *pending == 0; }, &call->pending);
   while (call->pending > 0) {
     absl::Duration left = deadline - clock_.Now();
     if (left <= absl::ZeroDuration()) break;
-    call->done_cv.wait_for(call_lock, absl::ToChronoMicroseconds(left));
+    call->mu.AwaitWithTimeout(done, left);
   }
   for (size_t i = 0; i < e164_digits.size(); ++i) {
     if (slot_of[i] != SIZE_MAX) out[i] = call->answers[slot_of[i]];
@@ -201,15 +202,15 @@ void HttpLookupSource::WorkerLoop() {
   while (true) {
     Task task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &HttpLookupSource::HasWorkOrStopping));
       if (stopping_) return;
       task = std::move(queue_.front());
       queue_.pop_front();
     }
     RunTask(curl.get(), task);
-    std::lock_guard<std::mutex> call_lock(task.call->mu);
-    if (--task.call->pending == 0) task.call->done_cv.notify_all();
+    absl::MutexLock call_lock(&task.call->mu);
+    --task.call->pending;  // Lookup() awaits zero
   }
 }
 
@@ -235,7 +236,7 @@ void HttpLookupSource::RunTask(void* curl, const Task& task) {
       if (answers.ok()) {
         breaker_.OnSuccess();
         int64_t answered = 0;
-        std::lock_guard<std::mutex> lock(call.mu);
+        absl::MutexLock lock(&call.mu);
         for (size_t i = 0; i < answers->size(); ++i) {
           if (!(*answers)[i]) continue;
           call.answers[task.begin + i] = std::move((*answers)[i]);
@@ -362,13 +363,12 @@ void HttpLookupSource::Sleep(absl::Duration d) {
     hooks_.sleep(d);
     return;
   }
-  std::unique_lock<std::mutex> lock(mu_);
-  stop_cv_.wait_for(lock, absl::ToChronoMicroseconds(d),
-                    [this] { return stopping_; });
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), d);
 }
 
 double HttpLookupSource::Uniform01() {
-  std::lock_guard<std::mutex> lock(rng_mu_);
+  absl::MutexLock lock(&rng_mu_);
   return uniform01_();
 }
 

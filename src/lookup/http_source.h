@@ -5,16 +5,15 @@
 // (a provider bridge, or `phonebulk lookup-sim`), with libcurl.
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "lookup/resilience.h"
 #include "lookup/source.h"
@@ -73,6 +72,9 @@ class HttpLookupSource : public LookupSource {
   Attempt Post(void* curl, const std::string& body, absl::Time deadline);
   void Sleep(absl::Duration d);
   double Uniform01();
+  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || !queue_.empty();
+  }
 
   const LookupOptions options_;
   const Clock& clock_;
@@ -81,15 +83,15 @@ class HttpLookupSource : public LookupSource {
   RateLimiter limiter_;
   std::string authorization_;  // "Authorization: Bearer ..." or empty
 
-  std::mutex mu_;
-  std::condition_variable work_cv_;  // tasks queued, or stopping
-  std::condition_variable stop_cv_;  // wakes default sleeps when stopping
+  // Workers wait on mu_ (Mutex::Await) for a task or for stopping; the
+  // default Sleep() waits on it for stopping.
+  absl::Mutex mu_;
   std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<bool> abort_{false};  // read by curl's progress callback
   std::vector<std::thread> workers_;
 
-  std::mutex rng_mu_;
+  absl::Mutex rng_mu_;
   std::function<double()> uniform01_ ABSL_GUARDED_BY(rng_mu_);
 
   std::atomic<int64_t> calls_{0};

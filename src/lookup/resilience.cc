@@ -12,7 +12,7 @@ CircuitBreaker::CircuitBreaker(const Clock& clock, int failure_threshold,
       cooldown_(cooldown) {}
 
 bool CircuitBreaker::Allow() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   switch (state_) {
     case BreakerState::kClosed:
       return true;
@@ -30,20 +30,20 @@ bool CircuitBreaker::Allow() {
 }
 
 bool CircuitBreaker::Rejecting() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return (state_ == BreakerState::kOpen && clock_.Now() < open_until_) ||
          (state_ == BreakerState::kHalfOpen && probe_in_flight_);
 }
 
 void CircuitBreaker::OnSuccess() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   consecutive_failures_ = 0;
   probe_in_flight_ = false;
   state_ = BreakerState::kClosed;
 }
 
 void CircuitBreaker::OnFailure() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (state_ == BreakerState::kHalfOpen) {
     OpenLocked();  // the probe failed: the source is still down
     return;
@@ -55,7 +55,7 @@ void CircuitBreaker::OnFailure() {
 }
 
 void CircuitBreaker::OnNeutral() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   probe_in_flight_ = false;
 }
 
@@ -68,12 +68,12 @@ void CircuitBreaker::OpenLocked() {
 }
 
 BreakerState CircuitBreaker::state() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return state_;
 }
 
 int64_t CircuitBreaker::opens() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return opens_;
 }
 
@@ -85,7 +85,7 @@ RateLimiter::RateLimiter(const Clock& clock, double rps)
       refilled_at_(clock.Now()) {}
 
 std::optional<absl::Time> RateLimiter::Reserve(absl::Time deadline) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   const absl::Time now = clock_.Now();
   absl::Time at = std::max(now, paused_until_);
   if (rps_ > 0) {
@@ -102,7 +102,7 @@ std::optional<absl::Time> RateLimiter::Reserve(absl::Time deadline) {
 }
 
 void RateLimiter::PauseUntil(absl::Time until) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   paused_until_ = std::max(paused_until_, until);
 }
 

@@ -7,10 +7,10 @@
 // backoff. Time comes from an injected Clock so tests need not wait.
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "lookup/source.h"
@@ -48,7 +48,7 @@ class CircuitBreaker {
   const Clock& clock_;
   const int failure_threshold_;
   const absl::Duration cooldown_;
-  mutable std::mutex mu_;
+  mutable absl::Mutex mu_;
   BreakerState state_ ABSL_GUARDED_BY(mu_) = BreakerState::kClosed;
   int consecutive_failures_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time open_until_ ABSL_GUARDED_BY(mu_);
@@ -76,7 +76,7 @@ class RateLimiter {
   const Clock& clock_;
   const double rps_;
   const double burst_;
-  std::mutex mu_;
+  absl::Mutex mu_;
   double tokens_ ABSL_GUARDED_BY(mu_);  // may go negative: queued reservations
   absl::Time refilled_at_ ABSL_GUARDED_BY(mu_);
   absl::Time paused_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

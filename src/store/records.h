@@ -42,7 +42,14 @@ struct Token {
 };
 
 enum class BatchStatus { kSubmitted, kProcessing, kCompleted, kStopped };
-enum class StopReason { kNone, kMaxProcessingTime, kStoppedByRequest };
+// kProcessingFailed: a chunk could not be processed for a reason that will
+// not change (Store::FailChunkBatch).
+enum class StopReason {
+  kNone,
+  kMaxProcessingTime,
+  kStoppedByRequest,
+  kProcessingFailed,
+};
 
 struct Batch {
   std::string id;  // UUIDv4
@@ -91,6 +98,10 @@ struct ChunkClaim {
   std::optional<absl::Time> deadline;
   int first_index = 0;  // index of phones.front() within the batch
   std::vector<PhoneInput> phones;
+  // Non-empty when the stored chunk is corrupt (its phone rows are not all
+  // there); `phones` is empty then. Such a claim is still a claim: the
+  // processor fails the batch after a few attempts rather than loop on it.
+  std::string defect;
 };
 
 // The result of one phone of a claimed chunk, ready to persist.

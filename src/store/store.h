@@ -169,6 +169,13 @@ class Store {
                                    absl::Duration lease) = 0;
   // Hands a claim back (graceful shutdown) so another worker takes it now.
   virtual absl::Status ReleaseChunk(const ChunkClaim& claim) = 0;
+  // For a chunk that can never be processed (its batch's config does not
+  // parse, its rows are corrupt): while `claim` is current, stops its batch
+  // with reason kProcessingFailed and settles like StopBatch, so the
+  // balance gets back everything not charged by committed chunks. Aborted
+  // when the claim is stale or the batch no longer processing.
+  virtual absl::StatusOr<Batch> FailChunkBatch(const ChunkClaim& claim,
+                                               absl::Time now) = 0;
 
   // Stops, with reason max_processing_time, every processing batch whose
   // deadline is <= now, settling each. Returns how many were stopped.

@@ -35,13 +35,16 @@ const char* ReasonName(StopReason reason) {
       return "max_processing_time_reached";
     case StopReason::kStoppedByRequest:
       return "stopped_by_request";
+    case StopReason::kProcessingFailed:
+      return "processing_failed";
   }
   return "";
 }
 
 std::optional<StopReason> ParseReason(std::string_view name) {
-  for (StopReason r : {StopReason::kNone, StopReason::kMaxProcessingTime,
-                       StopReason::kStoppedByRequest}) {
+  for (StopReason r :
+       {StopReason::kNone, StopReason::kMaxProcessingTime,
+        StopReason::kStoppedByRequest, StopReason::kProcessingFailed}) {
     if (name == ReasonName(r)) return r;
   }
   return std::nullopt;

@@ -425,5 +425,71 @@ TEST_F(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
   EXPECT_FALSE(Claim(kT0).has_value());
 }
 
+TEST_F(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
+  const std::string id = Create(6, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
+  EXPECT_EQ(Credits(), 88);
+  auto done = Claim(kT0);
+  auto poison = Claim(kT0);
+  ASSERT_TRUE(done && poison);
+  ASSERT_TRUE(Commit(*done, 3).ok());
+
+  auto failed = store_->FailChunkBatch(*poison, kT0 + absl::Minutes(1));
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->status, BatchStatus::kStopped);
+  EXPECT_EQ(failed->reason, StopReason::kProcessingFailed);
+  EXPECT_EQ(failed->date_ended, kT0 + absl::Minutes(1));
+  // Only the committed chunk stays charged; the reservation is released.
+  EXPECT_EQ(Credits(), 97);
+  Batch stored = Get(id);
+  EXPECT_EQ(stored.reason, StopReason::kProcessingFailed);
+  EXPECT_EQ(stored.records_processed, 2);
+  EXPECT_EQ(stored.credits_charged, 3);
+  // Nothing of the batch is handed out again, and it cannot fail twice.
+  EXPECT_FALSE(Claim(kT0 + absl::Hours(1)).has_value());
+  EXPECT_EQ(store_->FailChunkBatch(*poison, kT0).status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(Credits(), 97);
+}
+
+TEST_F(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
+  const std::string id = Create(2, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
+  auto first = Claim(kT0);
+  ASSERT_TRUE(first.has_value());
+  auto second = Claim(kT0 + kLease);  // the lease ran out: taken over
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(store_->FailChunkBatch(*first, kT0).status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(Get(id).status, BatchStatus::kProcessing);
+  EXPECT_EQ(Credits(), 98);
+}
+
+TEST_F(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
+  const std::string id = Create(4, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 4, std::nullopt).ok());
+  // Damage the file as a hand-edit or a bad restore would.
+  QueryText(
+      dir_.path() / "store.db",
+      ("DELETE FROM phones WHERE idx = 1 AND batch_id = '" + id + "'").c_str());
+  auto claim = Claim(kT0);
+  ASSERT_TRUE(claim.has_value());
+  EXPECT_EQ(claim->chunk_index, 0);
+  EXPECT_EQ(claim->defect, "chunk 0 has 1 of its 2 phones stored");
+  EXPECT_TRUE(claim->phones.empty());
+  // The claim counted: handed back, it comes again with the next attempt
+  // rather than failing every claim of the queue.
+  ASSERT_TRUE(store_->ReleaseChunk(*claim).ok());
+  auto again = Claim(kT0);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->attempt, 2);
+  EXPECT_FALSE(again->defect.empty());
+  auto healthy = Claim(kT0);
+  ASSERT_TRUE(healthy.has_value());
+  EXPECT_EQ(healthy->chunk_index, 1);
+  EXPECT_TRUE(healthy->defect.empty());
+  EXPECT_EQ(healthy->phones.size(), 2u);
+}
+
 }  // namespace
 }  // namespace phonebulk::store::sqlite

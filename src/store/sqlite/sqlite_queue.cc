@@ -74,7 +74,13 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteStore::ClaimChunk(
           c.phones.push_back(PhoneInput{phones.Text(0), phones.Text(1)});
         }
         if (static_cast<int>(c.phones.size()) != count) {
-          return absl::InternalError("claimed chunk is missing phones");
+          // Still a claim (its attempt counted), so the processor can give
+          // up on it; an error here would roll the claim back and block the
+          // queue on this chunk for ever.
+          c.defect =
+              absl::StrCat("chunk ", c.chunk_index, " has ", c.phones.size(),
+                           " of its ", count, " phones stored");
+          c.phones.clear();
         }
         out = std::move(c);
         return absl::OkStatus();
@@ -165,6 +171,36 @@ absl::Status SqliteStore::CommitChunk(const ChunkClaim& claim,
                     now)
         .status();
   });
+}
+
+absl::StatusOr<Batch> SqliteStore::FailChunkBatch(const ChunkClaim& claim,
+                                                  absl::Time now) {
+  Batch out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+        PB_ASSIGN_OR_RETURN(
+            Statement check,
+            conn.Prepare("SELECT state, attempt FROM chunks WHERE batch_id = "
+                         "?1 AND chunk_index = ?2"));
+        check.BindText(1, claim.batch_id).Bind(2, claim.chunk_index);
+        PB_ASSIGN_OR_RETURN(bool row, check.Step());
+        if (!row || check.Text(0) != "claimed" ||
+            check.Int64(1) != claim.attempt) {
+          return absl::AbortedError(
+              "the chunk claim was taken over or finished");
+        }
+        PB_RETURN_IF_ERROR(check.Run());
+        PB_ASSIGN_OR_RETURN(Batch batch,
+                            LoadBatch(conn, claim.batch_id, std::nullopt));
+        if (batch.status != BatchStatus::kProcessing) {
+          return absl::AbortedError(absl::StrCat(
+              "batch is ", StatusName(batch.status), "; the claim is void"));
+        }
+        PB_ASSIGN_OR_RETURN(out, EndBatch(conn, batch, BatchStatus::kStopped,
+                                          StopReason::kProcessingFailed, now));
+        return absl::OkStatus();
+      }));
+  return out;
 }
 
 absl::Status SqliteStore::ExtendLease(ChunkClaim& claim, absl::Time now,

@@ -88,6 +88,8 @@ class SqliteStore : public Store {
   absl::Status CommitChunk(const ChunkClaim& claim,
                            std::span<const ProcessedPhone> results,
                            int64_t charge, absl::Time now) override;
+  absl::StatusOr<Batch> FailChunkBatch(const ChunkClaim& claim,
+                                       absl::Time now) override;
   absl::Status ExtendLease(ChunkClaim& claim, absl::Time now,
                            absl::Duration lease) override;
   absl::Status ReleaseChunk(const ChunkClaim& claim) override;

@@ -16,23 +16,6 @@
 namespace phonebulk::store::sqlite {
 namespace {
 
-// Runs one query on a separate raw connection and returns the first column
-// of the first row as text: an outside view of what the store wrote.
-std::string QueryText(const std::filesystem::path& file, const char* sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK);
-  std::string out;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    const auto* text = sqlite3_column_text(stmt, 0);
-    if (text != nullptr) out = reinterpret_cast<const char*>(text);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 TEST(OpenStoreTest, RejectsUnknownSchemes) {
   for (const char* url : {"postgres://localhost/x", "", "file:/tmp/x.db",
                           "sqlite", "SQLITE:/tmp/x.db"}) {
@@ -79,6 +62,64 @@ TEST(MigrateTest, IsIdempotentAndRecordsEveryFile) {
                       "version LIMIT 1"),
             "001_initial");
   EXPECT_EQ(QueryText(file, "PRAGMA foreign_key_check"), "");
+}
+
+TEST(MigrateTest, RebuildingBatchesFor005KeepsRowsAndReferences) {
+  TempDir dir;
+  const auto file = dir.path() / "store.db";
+  {
+    // A database as a build before 005 left it, with a batch in it.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    std::string sql =
+        "PRAGMA foreign_keys=ON; CREATE TABLE schema_migrations (version "
+        "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_us INTEGER NOT "
+        "NULL);";
+    for (const Migration& m : EmbeddedMigrations()) {
+      if (m.version >= 5) continue;
+      sql += m.sql;
+      sql += ";INSERT INTO schema_migrations VALUES (" +
+             std::to_string(m.version) + ", '" + std::string(m.name) + "', 0);";
+    }
+    sql +=
+        "INSERT INTO accounts (id, name, created_us) VALUES (1, 'acme', 0);"
+        "INSERT INTO batches (id, account_id, config_json, status, reason, "
+        "records, date_submitted_us, credits_charged) VALUES ('b1', 1, '{}', "
+        "'stopped', 'stopped_by_request', 2, 7, 1);"
+        "INSERT INTO phones (batch_id, idx, number) VALUES ('b1', 0, '1'), "
+        "('b1', 1, '2');"
+        "INSERT INTO chunks (batch_id, chunk_index, first_index, count) "
+        "VALUES ('b1', 0, 0, 2);";
+    char* error = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << (error != nullptr ? error : "");
+    sqlite3_close(db);
+  }
+  auto store = OpenMigrated(file);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(QueryText(file,
+                      "SELECT reason || ' ' || credits_charged || ' ' || "
+                      "date_submitted_us FROM batches WHERE id = 'b1'"),
+            "stopped_by_request 1 7");
+  EXPECT_EQ(QueryText(file, "SELECT COUNT(*) FROM phones"), "2");
+  EXPECT_EQ(QueryText(file, "PRAGMA foreign_key_check"), "");
+  EXPECT_EQ(QueryText(file,
+                      "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+                      "'index' AND tbl_name = 'batches' AND sql IS NOT NULL"),
+            "4");
+  auto batch = store->GetBatch(1, "b1");
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_EQ(batch->reason, StopReason::kStoppedByRequest);
+  // The new reason is accepted, and the references still hold.
+  QueryText(file, "UPDATE batches SET reason = 'processing_failed'");
+  EXPECT_EQ(store->GetBatch(1, "b1")->reason, StopReason::kProcessingFailed);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "PRAGMA foreign_keys=ON; DELETE FROM batches",
+                         nullptr, nullptr, nullptr),
+            SQLITE_CONSTRAINT);  // its phones and chunks still refer to it
+  sqlite3_close(db);
 }
 
 TEST(MigrateTest, EmbeddedMigrationsAreOrdered) {

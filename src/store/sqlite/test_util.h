@@ -5,6 +5,7 @@
 // fresh temporary directory per test.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <memory>
@@ -33,6 +34,26 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Runs one query on a separate raw connection and returns the first column
+// of the first row as text: an outside view of what the store wrote, or a
+// way to damage it as a disk or a hand-edit would.
+inline std::string QueryText(const std::filesystem::path& file,
+                             const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    const auto* text = sqlite3_column_text(stmt, 0);
+    if (text != nullptr) out = reinterpret_cast<const char*>(text);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
 
 // Opens "sqlite:<dir>/<name>" and migrates it, failing the test otherwise.
 inline std::unique_ptr<Store> OpenMigrated(const std::filesystem::path& file) {
