@@ -45,35 +45,11 @@ void WriteStatusObject(Writer& w, const batch::BatchView& view) {
   w.EndObject();
 }
 
-void WriteCountryList(Writer& w, std::string_view key,
-                      const std::vector<std::string>& codes) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.StartArray();
-  for (const std::string& c : codes) w.String(c.data(), c.size());
-  w.EndArray();
-}
-
+// `metadata.batch_config` is the stored form of the config: one codec
+// (batch/config.h) for storage and this view.
 void WriteBatchConfig(Writer& w, const batch::BatchConfig& c) {
-  w.StartObject();
-  Str(w, "output_format", c.output_format.Name());
-  StrIfSet(w, "country_iso", c.country_iso);
-  w.Key("get_ported_date");
-  w.Bool(c.get_ported_date);
-  if (c.supplementary_live_status.has_value()) {
-    w.Key("supplementary_live_status");
-    w.StartObject();
-    if (!c.supplementary_live_status->mobile.empty()) {
-      WriteCountryList(w, "mobile", c.supplementary_live_status->mobile);
-    }
-    if (!c.supplementary_live_status->landline.empty()) {
-      WriteCountryList(w, "landline", c.supplementary_live_status->landline);
-    }
-    w.EndObject();
-  }
-  if (c.max_processing_time.has_value()) {
-    Str(w, "max_processing_time", *c.max_processing_time);
-  }
-  w.EndObject();
+  std::string json = batch::SerializeConfig(c);
+  w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
 }
 
 // The contract's `metadata` fields of one phone (model/result_schema.h),
