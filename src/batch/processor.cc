@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "batch/config.h"
+#include "batch/config_cache.h"
 #include "batch/pipeline.h"
 #include "batch/result_codec.h"
 #include "batch/service.h"
@@ -62,7 +63,9 @@ bool Processor::RunOnce() {
   if (!claimed->has_value()) return false;
   store::ChunkClaim claim = **std::move(claimed);
 
-  auto config = ParseStoredConfig(claim.config_json);
+  // Each worker thread parses a batch's config once, not once per chunk.
+  thread_local StoredConfigCache configs;
+  auto config = configs.Parse(claim.config_json);
   if (!config.ok()) {
     spdlog::error("event=bad_config batch_id={}", claim.batch_id);
     (void)store_.ReleaseChunk(claim);
@@ -77,7 +80,7 @@ bool Processor::RunOnce() {
     work_deadline = std::min(work_deadline, *claim.deadline);
   }
   std::vector<PhoneOutcome> outcomes =
-      ProcessPhones(engine_, claim.phones, *config, work_deadline);
+      ProcessPhones(engine_, claim.phones, **config, work_deadline);
   std::vector<store::ProcessedPhone> processed;
   processed.reserve(outcomes.size());
   int64_t charge = 0;
