@@ -7,6 +7,7 @@
 
 #include "batch/status.h"
 #include "common/time_format.h"
+#include "model/result_schema.h"
 
 namespace phonebulk::api {
 namespace {
@@ -44,62 +45,20 @@ void WriteStatusObject(Writer& w, const batch::BatchView& view) {
   w.EndObject();
 }
 
-void WriteCountryList(Writer& w, std::string_view key,
-                      const std::vector<std::string>& codes) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.StartArray();
-  for (const std::string& c : codes) w.String(c.data(), c.size());
-  w.EndArray();
-}
-
+// `metadata.batch_config` is the stored form of the config: one codec
+// (batch/config.h) for storage and this view.
 void WriteBatchConfig(Writer& w, const batch::BatchConfig& c) {
-  w.StartObject();
-  Str(w, "output_format", c.output_format.Name());
-  StrIfSet(w, "country_iso", c.country_iso);
-  w.Key("get_ported_date");
-  w.Bool(c.get_ported_date);
-  if (c.supplementary_live_status.has_value()) {
-    w.Key("supplementary_live_status");
-    w.StartObject();
-    if (!c.supplementary_live_status->mobile.empty()) {
-      WriteCountryList(w, "mobile", c.supplementary_live_status->mobile);
-    }
-    if (!c.supplementary_live_status->landline.empty()) {
-      WriteCountryList(w, "landline", c.supplementary_live_status->landline);
-    }
-    w.EndObject();
-  }
-  if (c.max_processing_time.has_value()) {
-    Str(w, "max_processing_time", *c.max_processing_time);
-  }
-  w.EndObject();
+  std::string json = batch::SerializeConfig(c);
+  w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
 }
 
-// The contract's `metadata` fields of one phone, each left out when unknown,
-// enumerated words in `api`'s words.
+// The contract's `metadata` fields of one phone (model/result_schema.h),
+// each left out when unknown, enumerated words in `api`'s words.
 void WritePhoneMetadataFields(Writer& w, const phone::PhoneResult& r,
                               phone::WireApi api = phone::WireApi::kBulk) {
-  auto word = [api](const std::string& value) {
-    return phone::StatusWord(value, api);
-  };
-  StrIfSet(w, "original_operator_name", r.original_operator_name);
-  StrIfSet(w, "original_network_status", word(r.original_network_status));
-  StrIfSet(w, "original_home_network_identity",
-           r.original_home_network_identity);
-  // Offline, the original country is the current one: both twins carry the
-  // same values until a porting source says otherwise.
-  StrIfSet(w, "original_country_prefix", r.country_prefix);
-  StrIfSet(w, "original_country_name", r.country_name);
-  StrIfSet(w, "original_country_iso", r.country_iso);
-  StrIfSet(w, "operator_name", r.operator_name);
-  StrIfSet(w, "network_status", word(r.network_status));
-  StrIfSet(w, "home_network_identity", r.home_network_identity);
-  StrIfSet(w, "country_prefix", r.country_prefix);
-  StrIfSet(w, "country_name", r.country_name);
-  StrIfSet(w, "country_iso", r.country_iso);
-  StrIfSet(w, "is_ported", word(r.is_ported));
-  StrIfSet(w, "email_to_sms_address", r.email_to_sms_address);
-  StrIfSet(w, "email_to_mms_address", r.email_to_mms_address);
+  for (const model::FieldSpec& spec : model::MetadataFields()) {
+    StrIfSet(w, spec.name, model::WireValue(spec, r, api));
+  }
 }
 
 // The opt-in extensions, beside the contract's fields, only when asked.
@@ -117,21 +76,25 @@ void WriteExtensions(Writer& w, const phone::PhoneResult& r,
 }
 
 // The fields of one phone up to (not including) `metadata`, enumerated
-// words in `api`'s words (phone/types.h holds both APIs' tables).
+// words in `api`'s words. `value` gives each field's text.
+template <typename ValueFn>
+void WritePhoneFields(Writer& w, std::string_view number, bool get_ported_date,
+                      bool with_disposable, ValueFn value) {
+  Str(w, "number", number);
+  for (const model::FieldSpec& spec : model::PhoneFields()) {
+    if (model::Included(spec, get_ported_date, with_disposable)) {
+      Str(w, spec.name, value(spec));
+    }
+  }
+}
+
 void WritePhoneFields(Writer& w, std::string_view number,
                       const phone::PhoneResult& r, bool get_ported_date,
                       phone::WireApi api, bool with_disposable = true) {
-  Str(w, "number", number);
-  Str(w, "validated_phone_number", r.validated_phone_number);
-  Str(w, "formatted_phone_number", r.formatted_phone_number);
-  Str(w, "phone_type", phone::PhoneTypeWord(r.phone_type, api));
-  Str(w, "confidence", phone::ConfidenceWord(r.confidence, api));
-  if (get_ported_date) {
-    Str(w, "ported_date", phone::StatusWord(r.ported_date, api));
-  }
-  if (with_disposable) {
-    Str(w, "disposable_number", phone::StatusWord(r.disposable_number, api));
-  }
+  WritePhoneFields(w, number, get_ported_date, with_disposable,
+                   [&](const model::FieldSpec& spec) {
+                     return model::WireValue(spec, r, api);
+                   });
 }
 
 // A processed phone: the contract's fields, the extensions, then metadata.
@@ -157,14 +120,8 @@ void WritePhone(Writer& w, const batch::PhoneView& phone,
   if (!phone.result.has_value()) {
     // An unprocessed phone of a stopped batch: the contract's empty strings.
     w.StartObject();
-    Str(w, "number", phone.number);
-    Str(w, "validated_phone_number", "");
-    Str(w, "formatted_phone_number", "");
-    Str(w, "phone_type", "");
-    Str(w, "confidence",
-        phone::ConfidenceName(phone::Confidence::kUnprocessed));
-    if (config.get_ported_date) Str(w, "ported_date", "");
-    Str(w, "disposable_number", "");
+    WritePhoneFields(w, phone.number, config.get_ported_date,
+                     /*with_disposable=*/true, model::UnprocessedValue);
     if (add_metadata) {
       w.Key("metadata");
       w.StartObject();

@@ -35,32 +35,6 @@ std::string UpperAscii(std::string_view text) {
   return out;
 }
 
-// Same names as ParseOutputFormat, but a stored alpha-3 code is taken as is
-// (three letters) instead of being looked up: a stored batch must stay
-// readable even if a later iso-codes release drops that country, and this
-// keeps the storage format independent of the country table.
-std::optional<phone::OutputFormat> ParseStoredFormat(std::string_view text) {
-  using Kind = phone::OutputFormat::Kind;
-  std::string upper = UpperAscii(text);
-  phone::OutputFormat format;
-  if (upper == "E164") {
-    format.kind = Kind::kE164;
-  } else if (upper == "PLUS_E164") {
-    format.kind = Kind::kPlusE164;
-  } else if (upper == "NATIONAL") {
-    format.kind = Kind::kNational;
-  } else if (upper == "INTERNATIONAL") {
-    format.kind = Kind::kInternational;
-  } else if (upper.size() == 3 && IsAsciiLetter(upper[0]) &&
-             IsAsciiLetter(upper[1]) && IsAsciiLetter(upper[2])) {
-    format.kind = Kind::kDialledFrom;
-    format.from_alpha3 = std::move(upper);
-  } else {
-    return std::nullopt;
-  }
-  return format;
-}
-
 absl::StatusOr<std::vector<std::string>> ParseStoredCodes(
     const rapidjson::Value& value, std::string_view name) {
   if (!value.IsArray()) {
@@ -92,9 +66,32 @@ void WriteCodes(Writer& writer, const char* key,
 
 }  // namespace
 
+std::optional<phone::OutputFormat> ParseOutputFormatName(
+    std::string_view text) {
+  using Kind = phone::OutputFormat::Kind;
+  std::string upper = UpperAscii(text);
+  phone::OutputFormat format;
+  if (upper == "E164") {
+    format.kind = Kind::kE164;
+  } else if (upper == "PLUS_E164") {
+    format.kind = Kind::kPlusE164;
+  } else if (upper == "NATIONAL") {
+    format.kind = Kind::kNational;
+  } else if (upper == "INTERNATIONAL") {
+    format.kind = Kind::kInternational;
+  } else if (upper.size() == 3 && IsAsciiLetter(upper[0]) &&
+             IsAsciiLetter(upper[1]) && IsAsciiLetter(upper[2])) {
+    format.kind = Kind::kDialledFrom;
+    format.from_alpha3 = std::move(upper);
+  } else {
+    return std::nullopt;
+  }
+  return format;
+}
+
 std::string SerializeConfig(const BatchConfig& config) {
-  // The keys and shape are those of the contract's `metadata.batch_config`,
-  // so the stored text can be shown back without another conversion.
+  // The keys and shape are those of the contract's `metadata.batch_config`:
+  // the status view writes this text as it is (api/json_views.cc).
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
@@ -150,7 +147,10 @@ absl::StatusOr<BatchConfig> ParseStoredConfig(std::string_view json) {
     const rapidjson::Value& value = member.value;
     if (key == "output_format") {
       if (!value.IsString()) return Corrupt("output_format is not a string");
-      auto format = ParseStoredFormat(
+      // A stored alpha-3 code is taken as is, not looked up: a stored batch
+      // must stay readable even if a later iso-codes release drops that
+      // country, and this keeps storage independent of the country table.
+      auto format = ParseOutputFormatName(
           std::string_view(value.GetString(), value.GetStringLength()));
       if (!format.has_value()) return Corrupt("unknown output_format");
       config.output_format = *std::move(format);

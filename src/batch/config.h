@@ -20,7 +20,8 @@ struct SupplementaryLiveStatus {
 };
 
 // A batch's `defaults`, after validation. Stored with the batch as JSON
-// (Serialize/ParseStored) and shown back in `metadata.batch_config`.
+// (SerializeConfig/ParseStoredConfig), and that same JSON is shown back in
+// `metadata.batch_config`: one codec for both.
 struct BatchConfig {
   phone::OutputFormat output_format;  // E164 unless given
   std::string country_iso;            // alpha-3 upper case; empty = none
@@ -33,9 +34,17 @@ struct BatchConfig {
   bool operator==(const BatchConfig&) const = default;
 };
 
-// Compact JSON for storage; ParseStored(Serialize(c)) == c.
+// Compact JSON in the contract's `metadata.batch_config` shape, for storage
+// and for the status view; ParseStoredConfig(SerializeConfig(c)) == c.
 std::string SerializeConfig(const BatchConfig& config);
 absl::StatusOr<BatchConfig> ParseStoredConfig(std::string_view json);
+
+// The one reader of OutputFormat::Name()'s names: "E164", "PLUS_E164",
+// "NATIONAL", "INTERNATIONAL" in any ASCII case, or any three ASCII letters
+// as a dialled-from alpha-3 code (upper-cased, not checked against the
+// country table: a request's parser does that, ParseOutputFormat in
+// create_request.h; storage must not). nullopt for anything else.
+std::optional<phone::OutputFormat> ParseOutputFormatName(std::string_view text);
 
 // The contract's pattern for Reference-Id and batch_reference_id:
 // 1..256 characters of ^[\w\-\/\:\.\,\(\) ]+$ (ASCII word characters).

@@ -80,6 +80,27 @@ TEST(ConfigTest, StoredFormatsAreCaseInsensitive) {
             (phone::OutputFormat{Kind::kDialledFrom, "GBR"}));
 }
 
+// The one reader of OutputFormat::Name(): every name reads back, and a
+// three-letter code is taken without a country lookup.
+TEST(ConfigTest, OutputFormatNamesReadBack) {
+  for (const phone::OutputFormat& format :
+       {phone::OutputFormat{Kind::kE164, ""},
+        phone::OutputFormat{Kind::kPlusE164, ""},
+        phone::OutputFormat{Kind::kNational, ""},
+        phone::OutputFormat{Kind::kInternational, ""},
+        phone::OutputFormat{Kind::kDialledFrom, "ZZZ"}}) {
+    EXPECT_EQ(ParseOutputFormatName(format.Name()), format) << format.Name();
+  }
+  EXPECT_EQ(ParseOutputFormatName("national"),
+            (phone::OutputFormat{Kind::kNational, ""}));
+  EXPECT_EQ(ParseOutputFormatName("deu"),
+            (phone::OutputFormat{Kind::kDialledFrom, "DEU"}));
+  EXPECT_EQ(ParseOutputFormatName(""), std::nullopt);
+  EXPECT_EQ(ParseOutputFormatName("E.164"), std::nullopt);
+  EXPECT_EQ(ParseOutputFormatName("GB1"), std::nullopt);
+  EXPECT_EQ(ParseOutputFormatName("GBRR"), std::nullopt);
+}
+
 TEST(ConfigTest, IgnoresUnknownStoredKeys) {
   // A row written by a newer release must stay readable after a rollback.
   auto parsed = ParseStoredConfig(R"({"output_format":"E164","future":1})");

@@ -25,16 +25,6 @@ using rapidjson::Value;
 constexpr absl::Duration kMinProcessingTime = absl::Minutes(1);
 constexpr absl::Duration kMaxProcessingTime = absl::Hours(24);
 
-bool EqualsIgnoreCase(std::string_view text, std::string_view upper) {
-  if (text.size() != upper.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
-  }
-  return true;
-}
-
 absl::Status ParseDefaults(const Value& value,
                            const phone::Countries& countries,
                            CreateBatchRequest* request) {
@@ -156,22 +146,15 @@ absl::Status ParsePhones(const Value& value, const phone::Countries& countries,
 
 std::optional<phone::OutputFormat> ParseOutputFormat(
     std::string_view text, const phone::Countries& countries) {
-  using Kind = phone::OutputFormat::Kind;
-  phone::OutputFormat format;
-  if (EqualsIgnoreCase(text, "E164")) {
-    format.kind = Kind::kE164;
-  } else if (EqualsIgnoreCase(text, "PLUS_E164")) {
-    format.kind = Kind::kPlusE164;
-  } else if (EqualsIgnoreCase(text, "NATIONAL")) {
-    format.kind = Kind::kNational;
-  } else if (EqualsIgnoreCase(text, "INTERNATIONAL")) {
-    format.kind = Kind::kInternational;
-  } else if (const phone::Country* country = LookupAlpha3(text, countries)) {
-    format.kind = Kind::kDialledFrom;
-    format.from_alpha3 = country->alpha3;
-  } else {
-    return std::nullopt;
+  std::optional<phone::OutputFormat> format = ParseOutputFormatName(text);
+  if (!format.has_value() ||
+      format->kind != phone::OutputFormat::Kind::kDialledFrom) {
+    return format;
   }
+  // A request names a country that exists; the table spells the code.
+  const phone::Country* country = LookupAlpha3(text, countries);
+  if (country == nullptr) return std::nullopt;
+  format->from_alpha3 = country->alpha3;
   return format;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "batch/config.h"
+#include "batch/config_cache.h"
 #include "batch/pipeline.h"
 #include "batch/result_codec.h"
 #include "batch/service.h"
@@ -66,7 +67,9 @@ bool Processor::RunOnce() {
     OnPoisonChunk(claim, PoisonCause::kCorruptChunk, claim.defect);
     return true;
   }
-  auto config = ParseStoredConfig(claim.config_json);
+  // Each worker thread parses a batch's config once, not once per chunk.
+  thread_local StoredConfigCache configs;
+  auto config = configs.Parse(claim.config_json);
   if (!config.ok()) {
     OnPoisonChunk(claim, PoisonCause::kUnreadableConfig,
                   std::string(config.status().message()));
@@ -81,7 +84,7 @@ bool Processor::RunOnce() {
     work_deadline = std::min(work_deadline, *claim.deadline);
   }
   std::vector<PhoneOutcome> outcomes =
-      ProcessPhones(engine_, claim.phones, *config, work_deadline);
+      ProcessPhones(engine_, claim.phones, **config, work_deadline);
   std::vector<store::ProcessedPhone> processed;
   processed.reserve(outcomes.size());
   int64_t charge = 0;

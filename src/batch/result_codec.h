@@ -10,7 +10,8 @@
 namespace phonebulk::batch {
 
 // The stored form of a processed phone's result: a small JSON object with
-// short keys. The store keeps it as an opaque blob, so adding a field needs
+// the short keys of the result schema (model/result_schema.h), every stored
+// field of the table and nothing else. The store keeps it as an opaque blob, so adding a field needs
 // no schema migration; unknown keys are ignored when decoding and missing
 // ones keep their defaults, so old rows stay readable.
 std::string EncodeResult(const phone::PhoneResult& result);

@@ -1,47 +1,28 @@
 #include "batch/result_columns.h"
 
-#include <array>
-
-#include "batch/result_fields.h"
-#include "phone/types.h"
+#include "model/result_schema.h"
 
 namespace phonebulk::batch {
 namespace {
 
-constexpr const auto& kMetadataColumns = kMetadataFields;
-
-// The metadata values in kMetadataColumns order. Offline the original
-// country is the current one, exactly as the JSON view writes it.
-std::array<std::string_view, 15> MetadataValues(const phone::PhoneResult& r) {
-  return {r.original_operator_name,
-          r.original_network_status,
-          r.original_home_network_identity,
-          r.country_prefix,
-          r.country_name,
-          r.country_iso,
-          r.operator_name,
-          r.network_status,
-          r.home_network_identity,
-          r.country_prefix,
-          r.country_name,
-          r.country_iso,
-          r.is_ported,
-          r.email_to_sms_address,
-          r.email_to_mms_address};
+// The phone columns of an answer with `ported_date` (bulk always has
+// disposable_number), then with `metadata` the metadata columns.
+template <typename Fn>
+void ForEachColumn(bool metadata, bool ported_date, Fn fn) {
+  for (const model::FieldSpec& spec : model::PhoneFields()) {
+    if (model::Included(spec, ported_date, /*disposable=*/true)) fn(spec);
+  }
+  if (!metadata) return;
+  for (const model::FieldSpec& spec : model::MetadataFields()) fn(spec);
 }
 
 }  // namespace
 
 std::vector<std::string_view> ResultColumns(bool metadata, bool ported_date) {
-  std::vector<std::string_view> columns = {"validated_phone_number",
-                                           "formatted_phone_number",
-                                           "phone_type", "confidence"};
-  if (ported_date) columns.push_back("ported_date");
-  columns.push_back("disposable_number");
-  if (metadata) {
-    columns.insert(columns.end(), kMetadataColumns.begin(),
-                   kMetadataColumns.end());
-  }
+  std::vector<std::string_view> columns;
+  ForEachColumn(metadata, ported_date, [&](const model::FieldSpec& spec) {
+    columns.push_back(spec.name);
+  });
   return columns;
 }
 
@@ -60,35 +41,20 @@ void AppendCsvField(std::string_view value, std::string* out) {
 
 void AppendResultRow(const PhoneView& phone, const BatchConfig& config,
                      bool metadata, std::string* out) {
-  if (!phone.result.has_value()) {
-    // Unprocessed (a stopped batch): empty strings but the confidence.
-    out->append(",,,");
-    out->append(phone::ConfidenceName(phone::Confidence::kUnprocessed));
-    if (config.get_ported_date) out->push_back(',');
-    out->push_back(',');
-    if (metadata) out->append(kMetadataColumns.size(), ',');
-    return;
-  }
-  const phone::PhoneResult& r = *phone.result;
-  AppendCsvField(r.validated_phone_number, out);
-  out->push_back(',');
-  AppendCsvField(r.formatted_phone_number, out);
-  out->push_back(',');
-  AppendCsvField(phone::PhoneTypeName(r.phone_type), out);
-  out->push_back(',');
-  AppendCsvField(phone::ConfidenceName(r.confidence), out);
-  if (config.get_ported_date) {
-    out->push_back(',');
-    AppendCsvField(r.ported_date, out);
-  }
-  out->push_back(',');
-  AppendCsvField(r.disposable_number, out);
-  if (metadata) {
-    for (std::string_view value : MetadataValues(r)) {
-      out->push_back(',');
-      AppendCsvField(value, out);
-    }
-  }
+  // The JSON answer's values in bulk words; an unprocessed phone (a stopped
+  // batch) gets the contract's empty strings but its confidence. An unknown
+  // metadata field is an empty cell.
+  bool first = true;
+  ForEachColumn(
+      metadata, config.get_ported_date, [&](const model::FieldSpec& spec) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendCsvField(
+            phone.result.has_value()
+                ? model::WireValue(spec, *phone.result, phone::WireApi::kBulk)
+                : model::UnprocessedValue(spec),
+            out);
+      });
 }
 
 }  // namespace phonebulk::batch

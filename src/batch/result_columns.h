@@ -10,9 +10,10 @@
 
 namespace phonebulk::batch {
 
-// The result columns of a phone as CSV, shared by the server's
-// `Accept: text/csv` results and the bulk client's output file, so the two
-// can never drift apart. Pure functions; thread-safe.
+// The result columns of a phone as CSV for the server's `Accept: text/csv`
+// results. Columns and values derive from the result schema
+// (model/result_schema.h), as the JSON views and the bulk client's columns
+// do, so none of them can drift apart. Pure functions; thread-safe.
 //
 // Column order follows the JSON answer, flattened: validated_phone_number,
 // formatted_phone_number, phone_type, confidence, ported_date (only when

@@ -1,18 +1,23 @@
 #include "client/result_row.h"
 
-#include <iterator>
-
-#include "batch/result_fields.h"
 #include "client/csv_io.h"
+#include "model/result_schema.h"
 
 namespace phonebulk::client {
 namespace {
 
 using Json = nlohmann::json;
 
-constexpr const char* kBaseColumns[] = {"validated_phone_number",
-                                        "formatted_phone_number", "phone_type",
-                                        "confidence"};
+// The client's base columns are the phone fields every answer has
+// (model::Presence::kAlways): ported_date and disposable_number are left out.
+template <typename Fn>
+void ForEachColumn(bool metadata, Fn fn) {
+  for (const model::FieldSpec& spec : model::PhoneFields()) {
+    if (spec.presence == model::Presence::kAlways) fn(spec);
+  }
+  if (!metadata) return;
+  for (const model::FieldSpec& spec : model::MetadataFields()) fn(spec);
+}
 
 // Result values never contain line breaks in practice; flattening them
 // keeps each batch file one line per phone, which the stitcher relies on.
@@ -25,7 +30,7 @@ std::string FlatValue(std::string s) {
 
 }  // namespace
 
-std::string StringAt(const Json& j, const char* key) {
+std::string StringAt(const Json& j, std::string_view key) {
   auto it = j.find(key);
   if (it == j.end() || !it->is_string()) return "";
   return FlatValue(it->get<std::string>());
@@ -34,35 +39,31 @@ std::string StringAt(const Json& j, const char* key) {
 // The appended fields of one phone, each preceded by the delimiter.
 void AppendResultSuffix(const Json& phone, bool metadata, char delim,
                         std::string* out) {
-  for (const char* k : kBaseColumns) {
-    out->push_back(delim);
-    AppendCsvField(StringAt(phone, k), delim, out);
-  }
-  if (!metadata) return;
   static const Json kEmpty = Json::object();
   auto it = phone.find("metadata");
   const Json& m = (it != phone.end() && it->is_object()) ? *it : kEmpty;
-  for (std::string_view field : batch::kMetadataFields) {
-    const std::string k(field);
+  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
+    const Json& from = spec.section == model::Section::kMetadata ? m : phone;
     out->push_back(delim);
-    AppendCsvField(StringAt(m, k.c_str()), delim, out);
-  }
+    AppendCsvField(StringAt(from, spec.name), delim, out);
+  });
 }
 
 std::string EmptySuffix(bool metadata, char delim,
                         std::string_view confidence) {
-  std::string s(4, delim);
-  s.append(confidence);
-  if (metadata) s.append(batch::kMetadataFields.size(), delim);
+  std::string s;
+  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
+    s.push_back(delim);
+    if (spec.field == model::Field::kConfidence) s.append(confidence);
+  });
   return s;
 }
 
 std::vector<std::string> ResultColumns(bool metadata) {
-  std::vector<std::string> c(std::begin(kBaseColumns), std::end(kBaseColumns));
-  if (metadata) {
-    c.insert(c.end(), batch::kMetadataFields.begin(),
-             batch::kMetadataFields.end());
-  }
+  std::vector<std::string> c;
+  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
+    c.emplace_back(spec.name);
+  });
   return c;
 }
 

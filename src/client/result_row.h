@@ -18,14 +18,15 @@ inline constexpr char kEmptyConfidence[] = "empty";
 // UTF-8 (not sent: JSON cannot carry it).
 inline constexpr char kBadRowConfidence[] = "bad_row";
 
-// The appended column names, in contract order: validated_phone_number,
-// formatted_phone_number, phone_type, confidence, then with `metadata` the
-// 15 metadata fields of the API contract.
+// The appended column names, from the result schema (model/result_schema.h)
+// in contract order: the phone fields every answer has
+// (validated_phone_number, formatted_phone_number, phone_type, confidence),
+// then with `metadata` the 15 metadata fields of the API contract.
 std::vector<std::string> ResultColumns(bool metadata);
 
 // The string at j[key], or "" when absent or not a string; line breaks are
 // flattened to spaces, which keeps every result on one line.
-std::string StringAt(const nlohmann::json& j, const char* key);
+std::string StringAt(const nlohmann::json& j, std::string_view key);
 
 // Appends the result fields of `phone`, each preceded by `delim`.
 void AppendResultSuffix(const nlohmann::json& phone, bool metadata, char delim,

@@ -23,6 +23,7 @@
 #include "client/job_queue.h"
 #include "client/result_row.h"
 #include "client/state.h"
+#include "model/result_schema.h"
 
 namespace phonebulk::client {
 namespace {
@@ -356,7 +357,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
   for (const Json& p : *phones) {
     AppendResultSuffix(p, o_.metadata, o_.delimiter, &text);
     text.push_back('\n');
-    ++stats[StringAt(p, "confidence")];
+    ++stats[StringAt(p, model::Name(model::Field::kConfidence))];
   }
   absl::Status s = WriteFileDurably(BatchFile(work_dir_, job.index), text);
   if (!s.ok()) return s;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "absl/status/status.h"
+#include "model/result_schema.h"
 
 namespace phonebulk::lookup {
 namespace {
@@ -40,12 +41,14 @@ absl::Status Malformed(std::string_view what) {
 
 // Reads optional string field `key` of `obj` into `out`. Missing or null:
 // leaves `out` empty.
-absl::Status OptionalString(const rapidjson::Value& obj, const char* key,
+absl::Status OptionalString(const rapidjson::Value& obj, std::string_view key,
                             std::string* out) {
-  auto it = obj.FindMember(key);
+  auto it = obj.FindMember(rapidjson::StringRef(
+      key.data(), static_cast<rapidjson::SizeType>(key.size())));
   if (it == obj.MemberEnd() || it->value.IsNull()) return absl::OkStatus();
   if (!it->value.IsString()) {
-    return Malformed(std::string("\"") + key + "\" is not a string");
+    return Malformed(
+        std::string("\"").append(key).append("\" is not a string"));
   }
   *out = std::string(View(it->value));
   return absl::OkStatus();
@@ -57,6 +60,19 @@ bool IsMccMnc(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
+}
+
+// The answer fields that carry a fact of the phone result take the result's
+// names (model/result_schema.h), so the two protocols cannot spell one fact
+// two ways.
+std::string_view OperatorKey() {
+  return model::Name(model::Field::kOperatorName);
+}
+std::string_view OriginalOperatorKey() {
+  return model::Name(model::Field::kOriginalOperatorName);
+}
+std::string_view PortedDateKey() {
+  return model::Name(model::Field::kPortedDate);
 }
 
 absl::StatusOr<LookupAnswer> ParseResult(const rapidjson::Value& v) {
@@ -75,10 +91,10 @@ absl::StatusOr<LookupAnswer> ParseResult(const rapidjson::Value& v) {
   if (!parsed) return Malformed("unknown \"status\"");
   answer.status = *parsed;
   for (auto [key, out] :
-       {std::pair{"mccmnc", &answer.mccmnc},
-        std::pair{"operator_name", &answer.operator_name},
-        std::pair{"original_operator_name", &answer.original_operator_name},
-        std::pair{"ported_date", &answer.ported_date}}) {
+       {std::pair{std::string_view("mccmnc"), &answer.mccmnc},
+        std::pair{OperatorKey(), &answer.operator_name},
+        std::pair{OriginalOperatorKey(), &answer.original_operator_name},
+        std::pair{PortedDateKey(), &answer.ported_date}}) {
     if (absl::Status s = OptionalString(v, key, out); !s.ok()) return s;
   }
   if (!answer.mccmnc.empty() && !IsMccMnc(answer.mccmnc)) {
@@ -154,13 +170,13 @@ std::string EncodeLookupResults(std::span<const LookupAnswer> answers) {
     WriteField(w, "number", a.number);
     WriteField(w, "status", LiveStatusName(a.status));
     WriteField(w, "mccmnc", a.mccmnc);
-    WriteField(w, "operator_name", a.operator_name);
-    WriteField(w, "original_operator_name", a.original_operator_name);
+    WriteField(w, OperatorKey(), a.operator_name);
+    WriteField(w, OriginalOperatorKey(), a.original_operator_name);
     if (a.ported) {
       w.Key("ported");
       w.Bool(*a.ported);
     }
-    WriteField(w, "ported_date", a.ported_date);
+    WriteField(w, PortedDateKey(), a.ported_date);
     w.EndObject();
   }
   w.EndArray();
