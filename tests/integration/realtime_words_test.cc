@@ -224,8 +224,10 @@ TEST_F(RealTimeTest, XmlRequestAndAnswer) {
       Post(this, port(), token_, "application/json", "application/xml", body);
   ASSERT_EQ(xml.status, 200) << xml.Evidence();
   ASSERT_TRUE(doc.load_string(xml.body.c_str())) << xml.body;
-  ASSERT_FALSE(json.JsonBody()["result"].empty()) << json.Evidence();
-  for (const auto& [key, value] : json.JsonBody()["result"].items()) {
+  // A named copy: the loop must not iterate a temporary's member.
+  auto json_body = json.JsonBody();
+  ASSERT_FALSE(json_body["result"].empty()) << json.Evidence();
+  for (const auto& [key, value] : json_body["result"].items()) {
     EXPECT_EQ(doc.child("response").child("result").child_value(key.c_str()),
               value.get<std::string>())
         << key;
