@@ -10,9 +10,10 @@ PACKAGES=(
   # libraries
   libphonenumber-dev libboost1.74-dev rapidjson-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libcsv-dev libcurl4-openssl-dev libssl-dev
-  libsqlite3-dev libabsl-dev libpugixml-dev libmsgpack-cxx-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev libpq-dev libabsl-dev libpugixml-dev libmsgpack-cxx-dev
+  # tests and benchmarks (postgresql: the throw-away test cluster,
+  # scripts/pg-test-cluster.sh)
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql
   # data
   iso-codes mobile-broadband-provider-info python3-phonenumbers
   # the /metrics test parses the exposition with the reference parser

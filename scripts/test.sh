@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command: build and run every test.
 #   1. a Release build and its tests (unit + integration against the real
-#      server binary on temporary SQLite files);
+#      server binary on temporary SQLite files, and again on a throw-away
+#      PostgreSQL cluster that CTest starts and stops: scripts/pg-test-cluster.sh);
 #   2. the same tests built by clang with AddressSanitizer + UBSan, and with
 #      the lock annotations checked (-Wthread-safety as errors);
 #   3. the request-body fuzzer for a bounded time (clang + libFuzzer).

@@ -212,6 +212,20 @@ RateLimiter::Decision RateLimiter::Admit(int64_t account_id, int limit,
   return d;
 }
 
+RateLimiter::Decision RateLimiter::FromCount(int limit, int used,
+                                             bool admitted, absl::Time now) {
+  Decision d;
+  d.limit = limit;
+  d.reset_epoch_seconds = (absl::ToUnixSeconds(now) / 60 + 1) * 60;
+  d.allowed = admitted;
+  d.remaining = admitted ? std::max(0, limit - used) : 0;
+  if (!admitted) {
+    d.retry_after_seconds = static_cast<int>(std::max<int64_t>(
+        1, d.reset_epoch_seconds - absl::ToUnixSeconds(now)));
+  }
+  return d;
+}
+
 RateLimiter::Decision RateLimiter::Unmetered(int limit, absl::Time now) {
   Decision d;
   d.limit = limit;

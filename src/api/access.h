@@ -74,8 +74,10 @@ class UnknownTokenLimiter {
 
 // Per-account request counting in fixed one-minute windows aligned to the
 // wall-clock minute, so X-Rate-Limit-Reset is simply the next minute.
-// Kept in memory: each server process counts its own requests (documented
-// in docs/decisions.md). Thread-safe.
+// Kept in memory when the store does not count (SQLite: one process serves
+// the file); on a shared database the store counts and FromCount() turns
+// its answer into the same decision, so N nodes enforce one limit.
+// Thread-safe.
 class RateLimiter {
  public:
   struct Decision {
@@ -91,6 +93,11 @@ class RateLimiter {
   // What the headers say for a caller whose account is not known (no or
   // unknown token): the default limit, nothing used.
   static Decision Unmetered(int limit, absl::Time now);
+  // The decision for a count kept elsewhere (Store::CountRequest): `used`
+  // requests counted in the minute of `now`, this one refused unless
+  // `admitted`.
+  static Decision FromCount(int limit, int used, bool admitted,
+                            absl::Time now);
 
  private:
   struct Window {

@@ -357,8 +357,20 @@ std::optional<HttpResponse> Api::Authenticate(RequestScope& scope,
   scope.token = *std::move(found);
   scope.account = *std::move(account);
 
-  scope.rate = rate_limiter_.Admit(
-      scope.account->id, scope.account->rate_limit_per_minute, clock_.Now());
+  // A store shared by several nodes counts for all of them; otherwise this
+  // process counts in memory.
+  const int limit = scope.account->rate_limit_per_minute;
+  const absl::Time at = clock_.Now();
+  absl::StatusOr<store::RateCount> shared =
+      store_.CountRequest(scope.account->id, at, limit);
+  if (shared.ok()) {
+    scope.rate =
+        RateLimiter::FromCount(limit, shared->used, shared->admitted, at);
+  } else if (absl::IsUnimplemented(shared.status())) {
+    scope.rate = rate_limiter_.Admit(scope.account->id, limit, at);
+  } else {
+    return StatusAnswer(scope, shared.status());
+  }
   if (!scope.rate.allowed) {
     HttpResponse res = ErrorAnswer(
         scope, 429,

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "batch/create_request.h"
+#include "common/strings.h"
 #include "rapidjson/error/en.h"
 
 namespace phonebulk::batch::json_fields {
@@ -16,57 +17,6 @@ namespace {
 constexpr unsigned kParseFlags =
     rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
 constexpr size_t kMaxEchoKeyCodePoints = 40;
-
-// Decodes one UTF-8 code point at `text[*pos]` strictly (no overlong forms,
-// no surrogates, nothing above U+10FFFF) and advances `*pos`. Returns -1 and
-// leaves `*pos` unchanged on an invalid sequence.
-int32_t DecodeUtf8(std::string_view text, size_t* pos) {
-  size_t i = *pos;
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    *pos = i + 1;
-    return b0;
-  }
-  int extra;
-  int32_t cp;
-  int32_t min;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    extra = 1, cp = b0 & 0x1F, min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    extra = 2, cp = b0 & 0x0F, min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    extra = 3, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (text.size() - i - 1 < static_cast<size_t>(extra)) return -1;
-  for (int k = 1; k <= extra; ++k) {
-    unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  *pos = i + 1 + extra;
-  return cp;
-}
-
-// Offset of the first byte that is not part of valid UTF-8, or npos.
-size_t FirstInvalidUtf8(std::string_view text) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    // ASCII is the overwhelmingly common case; skip it a word at a time.
-    while (pos + 8 <= text.size()) {
-      uint64_t word;
-      std::memcpy(&word, text.data() + pos, 8);
-      if (word & 0x8080808080808080ULL) break;
-      pos += 8;
-    }
-    if (pos >= text.size()) break;
-    if (DecodeUtf8(text, &pos) < 0) return pos;
-  }
-  return std::string_view::npos;
-}
 
 bool IsAlpha3Shape(std::string_view text) {
   if (text.size() != 3) return false;
@@ -183,9 +133,12 @@ std::string Echo(std::string_view text, size_t max_code_points) {
       out += "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
       break;
     }
-    int32_t cp = DecodeUtf8(text, &pos);
-    if (cp < 0) ++pos;  // count each broken byte as one replaced character
-    out += (cp >= 0x20 && cp <= 0x7E) ? static_cast<char>(cp) : '?';
+    char32_t cp = 0;
+    size_t length = DecodeUtf8(text, pos, &cp);
+    // Each broken byte counts as one replaced character.
+    pos += length == 0 ? 1 : length;
+    out +=
+        (length != 0 && cp >= 0x20 && cp <= 0x7E) ? static_cast<char>(cp) : '?';
     ++count;
   }
   return out;
@@ -290,17 +243,8 @@ absl::Status ParseLiveStatusValue(const Value& value, std::string_view path,
 }
 
 int64_t CountCodePoints(std::string_view text) {
-  int64_t count = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    if (static_cast<unsigned char>(text[pos]) < 0x80) {
-      ++pos;
-    } else if (DecodeUtf8(text, &pos) < 0) {
-      return -1;
-    }
-    ++count;
-  }
-  return count;
+  std::optional<size_t> count = Utf8CodePoints(text);
+  return count ? static_cast<int64_t>(*count) : -1;
 }
 
 }  // namespace phonebulk::batch::json_fields

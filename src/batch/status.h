@@ -12,11 +12,9 @@ namespace phonebulk::batch {
 using store::BatchStatus;
 using store::StopReason;
 
-// Wire names: "submitted", "processing", "completed", "stopped".
-std::string_view BatchStatusName(BatchStatus status);
-// "max_processing_time_reached", "stopped_by_request", "processing_failed";
-// "" for kNone.
-std::string_view StopReasonName(StopReason reason);
+// The wire names are the stored ones, spelled once in store/records.h.
+using store::BatchStatusName;
+using store::StopReasonName;
 
 // The batch state machine:
 //   submitted --start--> processing --(all chunks done)--> completed

@@ -56,11 +56,11 @@ bool g_create_database = false;
 
 // Opens and migrates the store, or prints why not and returns null.
 std::unique_ptr<store::Store> Open(const std::string& db) {
-  auto store = store::OpenStore(db, g_create_database
-                                        ? store::OpenMode::kCreateIfMissing
-                                        : store::OpenMode::kMustExist);
+  auto store =
+      store::OpenStore(db, g_create_database ? store::OpenMode::kCreateIfMissing
+                                             : store::OpenMode::kMustExist);
   if (!store.ok()) {
-    std::cerr << "cannot open --db " << SafeText(db) << ": "
+    std::cerr << "cannot open --db " << SafeText(store::RedactUrl(db)) << ": "
               << SafeText(std::string(store.status().message()), 1024) << "\n";
     return nullptr;
   }
@@ -409,9 +409,32 @@ std::unique_ptr<store::Store> OpenStoreForCli(const std::string& db_url) {
   return Open(db_url);
 }
 
+// `migrate`: what every node also does at start, as a step of its own (a
+// deployment migrates once before a rolling restart; see
+// docs/operations.md). Migrations take an advisory lock on PostgreSQL, so
+// running it while nodes start is safe too.
+void AddMigrateCommand(CLI::App& app, int* exit_code) {
+  auto db = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "migrate", "Apply the pending schema migrations to the database");
+  cmd->add_option("--db", *db, "Database URL")
+      ->required()
+      ->envname("PHONEBULK_DB");
+  AddCreateFlag(cmd);
+  cmd->callback([db, exit_code] {
+    if (Open(*db) == nullptr) {
+      *exit_code = 1;
+      return;
+    }
+    std::cout << "the database schema is up to date\n";
+    *exit_code = 0;
+  });
+}
+
 void AddAdminCommands(CLI::App& app, int* exit_code) {
   AddTokenCommands(app, exit_code);
   AddAccountCommands(app, exit_code);
+  AddMigrateCommand(app, exit_code);
 }
 
 }  // namespace phonebulk::cli

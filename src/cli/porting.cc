@@ -81,24 +81,10 @@ bool AllDigits(std::string_view s) {
 // Code points in `s`, or nullopt when it is not valid UTF-8 or holds an
 // ASCII control character (a name is one line of display text).
 std::optional<size_t> Utf8Length(std::string_view s) {
-  size_t chars = 0;
-  for (size_t i = 0; i < s.size(); ++chars) {
-    const unsigned char c = s[i];
-    if (c < 0x20 || c == 0x7f) return std::nullopt;
-    size_t len = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xe  ? 3
-                 : (c >> 3) == 0x1e ? 4
-                                    : 0;
-    if (len == 0 || i + len > s.size()) return std::nullopt;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) {
-        return std::nullopt;
-      }
-    }
-    i += len;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::nullopt;
   }
-  return chars;
+  return Utf8CodePoints(s);
 }
 
 // "2019-08-21" (midnight UTC) or an RFC 3339 date-time with a zone,

@@ -85,7 +85,7 @@ int Serve(const ServeFlags& f) {
                                           ? store::OpenMode::kCreateIfMissing
                                           : store::OpenMode::kMustExist);
   if (!store.ok()) {
-    std::cerr << "cannot open --db " << SafeText(f.db) << ": "
+    std::cerr << "cannot open --db " << SafeText(store::RedactUrl(f.db)) << ": "
               << SafeText(store.status().ToString(), 1024) << "\n";
     return 1;
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace phonebulk {
@@ -11,12 +13,66 @@ char Lower(char c) {
   return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
-// The length of the well-formed UTF-8 sequence at text[i] and its code
-// point, or 0 when the byte there does not start one (RFC 3629 table 3-7).
+bool IsBidiControl(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// The cleaned form of one code point (or of one invalid byte).
+void AppendClean(std::string_view raw, char32_t cp, bool valid,
+                 std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (!valid) {
+    *out += "\xEF\xBF\xBD";  // U+FFFD
+    return;
+  }
+  if (cp == '\n') {
+    *out += "\\n";
+  } else if (cp == '\r') {
+    *out += "\\r";
+  } else if (cp == '\t') {
+    *out += "\\t";
+  } else if (cp < 0x20 || cp == 0x7F) {
+    *out += "\\x";
+    *out += kHex[cp >> 4];
+    *out += kHex[cp & 0xF];
+  } else if ((cp >= 0x80 && cp <= 0x9F) || IsBidiControl(cp)) {
+    *out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4)
+      out->push_back(kHex[(cp >> shift) & 0xF]);
+  } else {
+    out->append(raw);
+  }
+}
+
+}  // namespace
+
+std::string SafeText(std::string_view text, size_t max_bytes) {
+  constexpr std::string_view kEllipsis = "...";
+  const size_t room =
+      max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes) + 8);
+  size_t fits_with_marker = 0;  // longest clean prefix that leaves room
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    size_t length = DecodeUtf8(text, i, &cp);
+    size_t step = length == 0 ? 1 : length;
+    AppendClean(text.substr(i, step), cp, length != 0, &out);
+    i += step;
+    if (out.size() <= room) fits_with_marker = out.size();
+    if (out.size() > max_bytes) {
+      // Pieces are whole code points or escapes, so this cut is clean.
+      out.resize(fits_with_marker);
+      if (max_bytes >= kEllipsis.size()) out += kEllipsis;
+      return out;
+    }
+  }
+  return out;
+}
+
 size_t DecodeUtf8(std::string_view text, size_t i, char32_t* code_point) {
-  auto byte = [&](size_t k) {
-    return static_cast<unsigned char>(text[i + k]);
-  };
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
   unsigned char b0 = byte(0);
   if (b0 < 0x80) {
     *code_point = b0;
@@ -49,73 +105,38 @@ size_t DecodeUtf8(std::string_view text, size_t i, char32_t* code_point) {
   return length;
 }
 
-bool IsBidiControl(char32_t cp) {
-  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-// The cleaned form of one code point (or of one invalid byte).
-void AppendClean(std::string_view raw, char32_t cp, bool valid,
-                 std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  if (!valid) {
-    *out += "\xEF\xBF\xBD";  // U+FFFD
-    return;
-  }
-  if (cp == '\n') {
-    *out += "\\n";
-  } else if (cp == '\r') {
-    *out += "\\r";
-  } else if (cp == '\t') {
-    *out += "\\t";
-  } else if (cp < 0x20 || cp == 0x7F) {
-    *out += "\\x";
-    *out += kHex[cp >> 4];
-    *out += kHex[cp & 0xF];
-  } else if ((cp >= 0x80 && cp <= 0x9F) || IsBidiControl(cp)) {
-    *out += "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(cp >> shift) & 0xF]);
-  } else {
-    out->append(raw);
-  }
-}
-
-}  // namespace
-
-std::string SafeText(std::string_view text, size_t max_bytes) {
-  constexpr std::string_view kEllipsis = "...";
-  const size_t room = max_bytes > kEllipsis.size()
-                          ? max_bytes - kEllipsis.size()
-                          : 0;
-  std::string out;
-  out.reserve(std::min(text.size(), max_bytes) + 8);
-  size_t fits_with_marker = 0;  // longest clean prefix that leaves room
+size_t FirstInvalidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
+    // ASCII is the overwhelmingly common case; skip it a word at a time.
+    while (i + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     char32_t cp = 0;
     size_t length = DecodeUtf8(text, i, &cp);
-    size_t step = length == 0 ? 1 : length;
-    AppendClean(text.substr(i, step), cp, length != 0, &out);
-    i += step;
-    if (out.size() <= room) fits_with_marker = out.size();
-    if (out.size() > max_bytes) {
-      // Pieces are whole code points or escapes, so this cut is clean.
-      out.resize(fits_with_marker);
-      if (max_bytes >= kEllipsis.size()) out += kEllipsis;
-      return out;
-    }
+    if (length == 0) return i;
+    i += length;
   }
-  return out;
+  return std::string_view::npos;
 }
 
 bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
+  return FirstInvalidUtf8(text) == std::string_view::npos;
+}
+
+std::optional<size_t> Utf8CodePoints(std::string_view text) {
+  size_t count = 0;
+  for (size_t i = 0; i < text.size(); ++count) {
     char32_t cp = 0;
     size_t length = DecodeUtf8(text, i, &cp);
-    if (length == 0) return false;
+    if (length == 0) return std::nullopt;
     i += length;
   }
-  return true;
+  return count;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -46,6 +46,19 @@ std::string SafeText(std::string_view text,
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view text);
 
+// The one UTF-8 decoder. Decodes the well-formed sequence at text[pos]
+// (RFC 3629 table 3-7: no overlongs, no surrogates, nothing past U+10FFFF)
+// into *code_point and returns its length in bytes, or 0 when the byte at
+// `pos` does not start one. `pos` must be < text.size().
+size_t DecodeUtf8(std::string_view text, size_t pos, char32_t* code_point);
+
+// Offset of the first byte that is not part of well-formed UTF-8, or npos.
+// Skips ASCII a word at a time: it runs on every request body.
+size_t FirstInvalidUtf8(std::string_view text);
+
+// Code points in `text`, or nullopt when it is not well-formed UTF-8.
+std::optional<size_t> Utf8CodePoints(std::string_view text);
+
 // Transparent ASCII case-insensitive hashing and equality, so hash maps of
 // names can be probed with a caller's string_view without a lower-case copy.
 struct CaseInsensitiveHash {

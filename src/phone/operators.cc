@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "common/strings.h"
+#include "phone/embedded_table.h"
 #include "phone/prefix_index.h"
 
 namespace phonebulk::embedded {
@@ -26,12 +27,6 @@ bool IsDigits(std::string_view text) {
     if (c < '0' || c > '9') return false;
   }
   return true;
-}
-
-absl::Status LineError(size_t line_number, std::string_view what) {
-  return absl::InvalidArgumentError("operator table line " +
-                                    std::to_string(line_number) + ": " +
-                                    std::string(what));
 }
 
 }  // namespace
@@ -57,60 +52,32 @@ absl::StatusOr<std::unique_ptr<OperatorTable>> OperatorTable::Parse(
   std::unique_ptr<OperatorTable> table(new OperatorTable());
   Impl& impl = *table->impl_;
   absl::flat_hash_map<std::string, uint32_t> name_index;
-  size_t line_number = 0;
-  for (std::string_view line : Split(text, '\n')) {
-    ++line_number;
-    if (line.empty() || line.front() == '#') continue;
-    const std::vector<std::string_view> fields = Split(line, '\t');
-    if (fields.size() != 3) {
-      return LineError(line_number,
-                       "expected NAME<TAB>MCCMNC<TAB>PREFIXES, got " +
-                           std::to_string(fields.size()) + " field(s)");
-    }
-    const std::string_view name = fields[0];
-    const std::string_view mccmnc = fields[1];
-    if (name.empty() || TrimAscii(name).size() != name.size()) {
-      return LineError(line_number, "empty or padded operator name");
-    }
-    if (!mccmnc.empty() &&
-        (!IsDigits(mccmnc) || mccmnc.size() < 5 || mccmnc.size() > 6)) {
-      return LineError(line_number, "MCC/MNC '" + std::string(mccmnc) +
-                                        "' is not 5 or 6 digits");
-    }
-    auto [it, inserted] = name_index.try_emplace(
-        std::string(name), static_cast<uint32_t>(impl.names.size()));
-    if (inserted) impl.names.emplace_back(name);
-    const auto op_index = static_cast<uint32_t>(impl.operators.size());
-    impl.operators.push_back({it->second, std::string(mccmnc)});
-
-    if (fields[2].empty()) return LineError(line_number, "no prefixes");
-    for (std::string_view prefix : Split(fields[2], ' ')) {
-      if (absl::Status s = impl.index.Add(prefix, op_index); !s.ok()) {
-        return LineError(line_number, std::string(s.message()));
-      }
-    }
-  }
-  if (impl.index.size() == 0) {
-    return absl::InvalidArgumentError("operator table has no prefixes");
-  }
+  absl::Status status = ReadPrefixTable(
+      text, "operator table", 3, "NAME<TAB>MCCMNC<TAB>PREFIXES", impl.index,
+      [&](std::span<const std::string_view> fields, uint32_t) {
+        const std::string_view name = fields[0];
+        const std::string_view mccmnc = fields[1];
+        if (name.empty() || TrimAscii(name).size() != name.size()) {
+          return absl::InvalidArgumentError("empty or padded operator name");
+        }
+        if (!mccmnc.empty() &&
+            (!IsDigits(mccmnc) || mccmnc.size() < 5 || mccmnc.size() > 6)) {
+          return absl::InvalidArgumentError("MCC/MNC '" + std::string(mccmnc) +
+                                            "' is not 5 or 6 digits");
+        }
+        auto [it, inserted] = name_index.try_emplace(
+            std::string(name), static_cast<uint32_t>(impl.names.size()));
+        if (inserted) impl.names.emplace_back(name);
+        // Record i is operators[i]: the value its prefixes point at.
+        impl.operators.push_back({it->second, std::string(mccmnc)});
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
   return table;
 }
 
 const OperatorTable& OperatorTable::BuiltIn() {
-  // Magic static: parsed once, thread-safe. Deliberately leaked so that no
-  // destructor runs while other threads may still enrich at exit.
-  static const OperatorTable* const instance = [] {
-    auto parsed = Parse(embedded::kOperatorTable);
-    if (!parsed.ok()) {
-      // The text was generated and embedded at build time: failing here is
-      // a build defect, not something a caller could handle.
-      std::fprintf(stderr, "phonebulk: fatal: built-in %s\n",
-                   std::string(parsed.status().message()).c_str());
-      std::abort();
-    }
-    return parsed->release();
-  }();
-  return *instance;
+  return BuiltInTable<OperatorTable>(embedded::kOperatorTable, &Parse);
 }
 
 std::optional<OperatorInfo> OperatorTable::Lookup(

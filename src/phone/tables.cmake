@@ -66,7 +66,7 @@ phonebulk_embed(${_pb_tables_dir}/time_zones_embedded.cc kTimeZoneTable
                 ${_pb_tables_dir}/time_zones.txt)
 
 add_library(phonebulk_phone_tables STATIC
-  operators.cc prefix_index.cc time_zones.cc
+  embedded_table.cc operators.cc prefix_index.cc time_zones.cc
   ${_pb_tables_dir}/operators_embedded.cc
   ${_pb_tables_dir}/time_zones_embedded.cc)
 target_link_libraries(phonebulk_phone_tables

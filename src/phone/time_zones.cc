@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "common/strings.h"
+#include "phone/embedded_table.h"
 #include "phone/prefix_index.h"
 
 namespace phonebulk::embedded {
@@ -32,12 +33,6 @@ bool IsZoneName(std::string_view zone) {
   return true;
 }
 
-absl::Status LineError(size_t line_number, std::string_view what) {
-  return absl::InvalidArgumentError("time-zone table line " +
-                                    std::to_string(line_number) + ": " +
-                                    std::string(what));
-}
-
 }  // namespace
 
 struct TimeZoneTable::Impl {
@@ -54,54 +49,27 @@ absl::StatusOr<std::unique_ptr<TimeZoneTable>> TimeZoneTable::Parse(
     std::string_view text) {
   std::unique_ptr<TimeZoneTable> table(new TimeZoneTable());
   Impl& impl = *table->impl_;
-  size_t line_number = 0;
-  for (std::string_view line : Split(text, '\n')) {
-    ++line_number;
-    if (line.empty() || line.front() == '#') continue;
-    const std::vector<std::string_view> fields = Split(line, '\t');
-    if (fields.size() != 2) {
-      return LineError(line_number, "expected ZONE&ZONE...<TAB>PREFIXES, got " +
-                                        std::to_string(fields.size()) +
-                                        " field(s)");
-    }
-    std::vector<std::string> zones;
-    for (std::string_view zone : Split(fields[0], '&')) {
-      if (!IsZoneName(zone)) {
-        return LineError(line_number,
-                         "'" + std::string(zone) + "' is not a zone name");
-      }
-      zones.emplace_back(zone);
-    }
-    const auto list_index = static_cast<uint32_t>(impl.zone_lists.size());
-    impl.zone_lists.push_back(std::move(zones));
-
-    if (fields[1].empty()) return LineError(line_number, "no prefixes");
-    for (std::string_view prefix : Split(fields[1], ' ')) {
-      if (absl::Status s = impl.index.Add(prefix, list_index); !s.ok()) {
-        return LineError(line_number, std::string(s.message()));
-      }
-    }
-  }
-  if (impl.index.size() == 0) {
-    return absl::InvalidArgumentError("time-zone table has no prefixes");
-  }
+  absl::Status status = ReadPrefixTable(
+      text, "time-zone table", 2, "ZONE&ZONE...<TAB>PREFIXES", impl.index,
+      [&](std::span<const std::string_view> fields, uint32_t) {
+        std::vector<std::string> zones;
+        for (std::string_view zone : Split(fields[0], '&')) {
+          if (!IsZoneName(zone)) {
+            return absl::InvalidArgumentError("'" + std::string(zone) +
+                                              "' is not a zone name");
+          }
+          zones.emplace_back(zone);
+        }
+        // Record i is zone_lists[i]: the value its prefixes point at.
+        impl.zone_lists.push_back(std::move(zones));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
   return table;
 }
 
 const TimeZoneTable& TimeZoneTable::BuiltIn() {
-  // Magic static: parsed once, thread-safe. Deliberately leaked so that no
-  // destructor runs while other threads may still look up at exit.
-  static const TimeZoneTable* const instance = [] {
-    auto parsed = Parse(embedded::kTimeZoneTable);
-    if (!parsed.ok()) {
-      // Generated and embedded at build time: a failure is a build defect.
-      std::fprintf(stderr, "phonebulk: fatal: built-in %s\n",
-                   std::string(parsed.status().message()).c_str());
-      std::abort();
-    }
-    return parsed->release();
-  }();
-  return *instance;
+  return BuiltInTable<TimeZoneTable>(embedded::kTimeZoneTable, &Parse);
 }
 
 std::span<const std::string> TimeZoneTable::Lookup(

@@ -32,8 +32,9 @@ struct Token {
   int64_t id = 0;
   int64_t account_id = 0;
   std::string account_name;  // filled on reads
-  std::string hash_hex;      // SHA-256 of the token; the token itself is never kept
-  std::string display_prefix;  // first characters of the token, for `token list`
+  std::string hash_hex;  // SHA-256 of the token; the token itself is never kept
+  std::string
+      display_prefix;  // first characters of the token, for `token list`
   uint32_t products = kProductPhoneBulk | kProductPhoneValidate;
   bool disabled = false;
   std::vector<std::string> allow_ips;      // CIDRs; empty = any
@@ -50,6 +51,15 @@ enum class StopReason {
   kStoppedByRequest,
   kProcessingFailed,
 };
+
+// The one spelling of each status and reason: on the wire and in storage
+// ("submitted" ... "stopped"; "" for no reason, "max_processing_time_reached",
+// "stopped_by_request", "processing_failed"). The Parse functions are their
+// inverses: nullopt for anything else.
+std::string_view BatchStatusName(BatchStatus status);
+std::string_view StopReasonName(StopReason reason);
+std::optional<BatchStatus> ParseBatchStatus(std::string_view name);
+std::optional<StopReason> ParseStopReason(std::string_view name);
 
 struct Batch {
   std::string id;  // UUIDv4
@@ -115,7 +125,15 @@ struct StoreStats {
   int64_t batches_processing = 0;
   int64_t batches_completed = 0;
   int64_t batches_stopped = 0;
-  int64_t chunks_pending = 0;  // queue depth: chunks of processing batches not done
+  int64_t chunks_pending =
+      0;  // queue depth: chunks of processing batches not done
+};
+
+// One request counted against an account's per-minute limit by a store that
+// shares the count between nodes (Store::CountRequest).
+struct RateCount {
+  bool admitted = false;  // counted; false when the minute's limit was used up
+  int used = 0;           // requests counted in the minute, this one included
 };
 
 // A create that carried an Idempotency-Key: the key (per account), a hash

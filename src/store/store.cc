@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/cord.h"
-
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace phonebulk::store {
@@ -23,6 +23,20 @@ bool IsStorageLost(const absl::Status& status) {
          status.GetPayload(kStorageLostPayload).has_value();
 }
 
+std::string RedactUrl(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const size_t start = scheme + 3;
+  const size_t at = url.find('@', start);
+  const size_t colon = url.find(':', start);
+  if (at == std::string_view::npos || colon == std::string_view::npos ||
+      colon > at) {
+    return std::string(url);
+  }
+  return std::string(url.substr(0, colon + 1)) + "***" +
+         std::string(url.substr(at));
+}
+
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view url,
                                                  OpenMode mode) {
   // Each scheme's dialect lives in its own directory; this is the only place
@@ -34,8 +48,59 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view url,
     return sqlite::OpenSqliteStore(std::string(url.substr(kSqlite.size())),
                                    options);
   }
+  // A PostgreSQL database is never created here: the operator creates it
+  // (with its owner and backups); the schema inside it is ours to migrate.
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return postgres::OpenPostgresStore(std::string(url));
+  }
   return absl::InvalidArgumentError(
-      "unknown storage URL scheme; expected sqlite:PATH");
+      "unknown storage URL scheme; expected sqlite:PATH or "
+      "postgresql://USER:PASSWORD@HOST:PORT/DATABASE");
+}
+
+std::string_view BatchStatusName(BatchStatus status) {
+  switch (status) {
+    case BatchStatus::kSubmitted:
+      return "submitted";
+    case BatchStatus::kProcessing:
+      return "processing";
+    case BatchStatus::kCompleted:
+      return "completed";
+    case BatchStatus::kStopped:
+      return "stopped";
+  }
+  return "unknown";
+}
+
+std::string_view StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kNone:
+      return "";
+    case StopReason::kMaxProcessingTime:
+      return "max_processing_time_reached";
+    case StopReason::kStoppedByRequest:
+      return "stopped_by_request";
+    case StopReason::kProcessingFailed:
+      return "processing_failed";
+  }
+  return "";
+}
+
+std::optional<BatchStatus> ParseBatchStatus(std::string_view name) {
+  for (BatchStatus s : {BatchStatus::kSubmitted, BatchStatus::kProcessing,
+                        BatchStatus::kCompleted, BatchStatus::kStopped}) {
+    if (name == BatchStatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+std::optional<StopReason> ParseStopReason(std::string_view name) {
+  for (StopReason r :
+       {StopReason::kNone, StopReason::kMaxProcessingTime,
+        StopReason::kStoppedByRequest, StopReason::kProcessingFailed}) {
+    if (name == StopReasonName(r)) return r;
+  }
+  return std::nullopt;
 }
 
 }  // namespace phonebulk::store

@@ -213,6 +213,18 @@ class Store {
   // Deletes the entries created before `cutoff`; returns how many.
   virtual absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) = 0;
 
+  // ---- Request rate (one limit for all the nodes of a database) ----
+
+  // Counts one request of `account_id` in the wall-clock minute holding
+  // `now`, unless `limit` requests were counted in it already (then
+  // admitted is false and nothing changes). One short write transaction.
+  // Unimplemented when the store does not share counts: the caller then
+  // counts in memory (SQLite, where one server process owns the file).
+  virtual absl::StatusOr<RateCount> CountRequest(int64_t account_id,
+                                                 absl::Time now, int limit) {
+    return absl::UnimplementedError("request counts are kept per process");
+  }
+
   // ---- Number portability (imported file, looked up locally) ----
 
   // Starts an import of porting rows. With `replace`, the rows go to a
@@ -246,12 +258,21 @@ enum class OpenMode {
   kMustExist,        // FailedPrecondition when none exists (admin commands)
 };
 
-// Opens the store named by `url`: "sqlite:PATH". A database (SQLite: file
-// 0600, and its directory 0700 when created here) is created only with
-// kCreateIfMissing; the message of kMustExist's FailedPrecondition says so
-// without naming the path. InvalidArgument for an unknown scheme.
+// Opens the store named by `url`: "sqlite:PATH" or
+// "postgresql://USER:PASSWORD@HOST:PORT/DATABASE" (also "postgres://"). A
+// SQLite database (file 0600, and its directory 0700 when created here) is
+// created only with kCreateIfMissing; the message of kMustExist's
+// FailedPrecondition says so without naming the path. A PostgreSQL database
+// must exist (the mode does not apply); the store connects lazily, so a
+// database that is down shows as Unavailable from the first call, and the
+// URL's password never appears in a message. InvalidArgument for an unknown
+// scheme or a URL libpq cannot parse.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     std::string_view url, OpenMode mode = OpenMode::kCreateIfMissing);
+
+// `url` fit for a log or an error message: a password in it
+// ("postgresql://user:secret@host/db") is replaced by "***".
+std::string RedactUrl(std::string_view url);
 
 }  // namespace phonebulk::store
 

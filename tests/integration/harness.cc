@@ -143,7 +143,12 @@ std::vector<std::string> ServerTest::ServerArgs() const {
 }
 
 void ServerTest::SetUp() {
-  db_url_ = "sqlite:" + tmp_.path() + "/db.sqlite";
+  if (std::string pg = PgServerUrlFromEnv(); !pg.empty()) {
+    pg_ = std::make_unique<PgDatabase>(pg);
+    db_url_ = pg_->url();
+  } else {
+    db_url_ = "sqlite:" + tmp_.path() + "/db.sqlite";
+  }
   server_ = std::make_unique<ServerProcess>(db_url_, tmp_.path(), ServerArgs());
   std::string error;
   ASSERT_TRUE(server_->Start(&error)) << error;
@@ -158,6 +163,8 @@ void ServerTest::TearDown() {
                    err.substr(err.size() > 3000 ? err.size() - 3000 : 0).c_str());
     }
   }
+  server_.reset();  // killed and reaped before its database is dropped
+  pg_.reset();
 }
 
 void ServerTest::Restart(bool hard) {

@@ -25,6 +25,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "pg_database.h"
+
 namespace phonebulk::it {
 
 using Json = nlohmann::json;
@@ -200,8 +202,10 @@ std::string FindLeak(const std::string& body);
 ::testing::AssertionResult IsErrorResponse(const HttpResponse& r, int status,
                                            const std::string& instance);
 
-// The base fixture: a temp dir, a server on a fresh SQLite DB started in
-// SetUp() with ServerArgs(), and helpers for the API and the CLI.
+// The base fixture: a temp dir, a server on a fresh database (a SQLite file,
+// or a PostgreSQL database when the environment names a server, see
+// pg_database.h) started in SetUp() with ServerArgs(), and helpers for the
+// API and the CLI.
 class ServerTest : public ::testing::Test {
  protected:
   // Extra `serve` arguments for this fixture (besides --listen and --db).
@@ -266,6 +270,9 @@ class ServerTest : public ::testing::Test {
                          const Json& defaults = nullptr);
 
   TempDir tmp_;
+  // Set when the suite runs on PostgreSQL (pg_database.h); dropped after
+  // the server stops, so declared before it.
+  std::unique_ptr<PgDatabase> pg_;
   std::string db_url_;
   std::unique_ptr<ServerProcess> server_;
 };

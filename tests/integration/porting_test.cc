@@ -4,6 +4,7 @@
 // prints afterwards.
 
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,15 @@ bool Contains(const std::string& text, const std::string& part) {
 
 class PortingCliTest : public ::testing::Test {
  protected:
-  std::string db() const { return "sqlite:" + dir_.path() + "/db.sqlite"; }
+  void SetUp() override {
+    // A database of its own on PostgreSQL when the suite runs there.
+    if (std::string pg = PgServerUrlFromEnv(); !pg.empty()) {
+      pg_ = std::make_unique<PgDatabase>(pg);
+    }
+  }
+  std::string db() const {
+    return pg_ ? pg_->url() : "sqlite:" + dir_.path() + "/db.sqlite";
+  }
 
   // Writes `csv` to a file and imports it with `flags`.
   CommandResult Import(const std::string& csv,
@@ -46,6 +55,7 @@ class PortingCliTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<PgDatabase> pg_;
   int files_ = 0;
 };
 

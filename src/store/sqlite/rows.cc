@@ -6,48 +6,19 @@
 namespace phonebulk::store::sqlite {
 
 const char* StatusName(BatchStatus status) {
-  switch (status) {
-    case BatchStatus::kSubmitted:
-      return "submitted";
-    case BatchStatus::kProcessing:
-      return "processing";
-    case BatchStatus::kCompleted:
-      return "completed";
-    case BatchStatus::kStopped:
-      return "stopped";
-  }
-  return "unknown";
+  return BatchStatusName(status).data();  // literals: NUL-terminated
 }
 
 std::optional<BatchStatus> ParseStatus(std::string_view name) {
-  for (BatchStatus s : {BatchStatus::kSubmitted, BatchStatus::kProcessing,
-                        BatchStatus::kCompleted, BatchStatus::kStopped}) {
-    if (name == StatusName(s)) return s;
-  }
-  return std::nullopt;
+  return ParseBatchStatus(name);
 }
 
 const char* ReasonName(StopReason reason) {
-  switch (reason) {
-    case StopReason::kNone:
-      return "";
-    case StopReason::kMaxProcessingTime:
-      return "max_processing_time_reached";
-    case StopReason::kStoppedByRequest:
-      return "stopped_by_request";
-    case StopReason::kProcessingFailed:
-      return "processing_failed";
-  }
-  return "";
+  return StopReasonName(reason).data();
 }
 
 std::optional<StopReason> ParseReason(std::string_view name) {
-  for (StopReason r :
-       {StopReason::kNone, StopReason::kMaxProcessingTime,
-        StopReason::kStoppedByRequest, StopReason::kProcessingFailed}) {
-    if (name == ReasonName(r)) return r;
-  }
-  return std::nullopt;
+  return ParseStopReason(name);
 }
 
 std::string JoinLines(const std::vector<std::string>& items) {

@@ -7,18 +7,20 @@
 #include <thread>
 #include <vector>
 
-#include "store/sqlite/test_util.h"
 #include "store/store.h"
+#include "store/test_backend.h"
 
-namespace phonebulk::store::sqlite {
+namespace phonebulk::store {
 namespace {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 
-class ValidationStoreTest : public ::testing::Test {
+class ValidationStoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    store_ = OpenMigrated(dir_.path() / "store.db");
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
+    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
+    store_ = testing::OpenMigratedUrl(db_->url());
     ASSERT_NE(store_, nullptr);
     auto acme = store_->EnsureAccount("acme", std::nullopt);
     ASSERT_TRUE(acme.ok()) << acme.status();
@@ -28,12 +30,12 @@ class ValidationStoreTest : public ::testing::Test {
 
   int64_t Credits() { return store_->GetAccountById(acme_)->credits; }
 
-  TempDir dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<Store> store_;
   int64_t acme_ = 0;
 };
 
-TEST_F(ValidationStoreTest, ChargeTakesCreditsAndReturnsTheBalance) {
+TEST_P(ValidationStoreTest, ChargeTakesCreditsAndReturnsTheBalance) {
   auto balance = store_->ChargeCredits(acme_, 1);
   ASSERT_TRUE(balance.ok()) << balance.status();
   EXPECT_EQ(*balance, 2);
@@ -43,7 +45,7 @@ TEST_F(ValidationStoreTest, ChargeTakesCreditsAndReturnsTheBalance) {
   EXPECT_EQ(Credits(), 0);
 }
 
-TEST_F(ValidationStoreTest, ShortBalanceIsResourceExhaustedAndTakesNothing) {
+TEST_P(ValidationStoreTest, ShortBalanceIsResourceExhaustedAndTakesNothing) {
   auto balance = store_->ChargeCredits(acme_, 4);
   EXPECT_EQ(balance.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(std::string(balance.status().message()),
@@ -51,7 +53,7 @@ TEST_F(ValidationStoreTest, ShortBalanceIsResourceExhaustedAndTakesNothing) {
   EXPECT_EQ(Credits(), 3);
 }
 
-TEST_F(ValidationStoreTest, ChargeRefusesUnknownAccountsAndBadAmounts) {
+TEST_P(ValidationStoreTest, ChargeRefusesUnknownAccountsAndBadAmounts) {
   EXPECT_EQ(store_->ChargeCredits(acme_ + 100, 1).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->ChargeCredits(acme_, 0).status().code(),
@@ -63,7 +65,7 @@ TEST_F(ValidationStoreTest, ChargeRefusesUnknownAccountsAndBadAmounts) {
 
 // Guards against check-then-update races: many threads spending a balance of
 // 3 must succeed exactly 3 times between them.
-TEST_F(ValidationStoreTest, ConcurrentChargesNeverOverdraw) {
+TEST_P(ValidationStoreTest, ConcurrentChargesNeverOverdraw) {
   std::atomic<int> ok{0};
   std::atomic<int> exhausted{0};
   std::vector<std::thread> threads;
@@ -85,7 +87,7 @@ TEST_F(ValidationStoreTest, ConcurrentChargesNeverOverdraw) {
   EXPECT_EQ(Credits(), 0);
 }
 
-TEST_F(ValidationStoreTest, CacheAnswersOnlyEntriesNotOlderThanAsked) {
+TEST_P(ValidationStoreTest, CacheAnswersOnlyEntriesNotOlderThanAsked) {
   auto miss = store_->GetCachedResult("k", kT0 - absl::Hours(24));
   ASSERT_TRUE(miss.ok()) << miss.status();
   EXPECT_FALSE(miss->has_value());
@@ -101,20 +103,20 @@ TEST_F(ValidationStoreTest, CacheAnswersOnlyEntriesNotOlderThanAsked) {
   EXPECT_FALSE(store_->GetCachedResult("other", kT0)->has_value());
 }
 
-TEST_F(ValidationStoreTest, PutReplacesTheEntryAndItsTime) {
+TEST_P(ValidationStoreTest, PutReplacesTheEntryAndItsTime) {
   ASSERT_TRUE(store_->PutCachedResult("k", "old", kT0).ok());
   ASSERT_TRUE(store_->PutCachedResult("k", "new", kT0 + absl::Hours(48)).ok());
   EXPECT_EQ(store_->GetCachedResult("k", kT0 + absl::Hours(47))->value_or(""),
             "new");
 }
 
-TEST_F(ValidationStoreTest, BlobsKeepEveryByte) {
+TEST_P(ValidationStoreTest, BlobsKeepEveryByte) {
   const std::string blob("a\0b\xff{}", 6);
   ASSERT_TRUE(store_->PutCachedResult("k", blob, kT0).ok());
   EXPECT_EQ(store_->GetCachedResult("k", kT0)->value_or(""), blob);
 }
 
-TEST_F(ValidationStoreTest, PurgeDeletesOnlyOlderEntries) {
+TEST_P(ValidationStoreTest, PurgeDeletesOnlyOlderEntries) {
   ASSERT_TRUE(store_->PutCachedResult("old", "1", kT0).ok());
   ASSERT_TRUE(store_->PutCachedResult("edge", "2", kT0 + absl::Hours(1)).ok());
   ASSERT_TRUE(store_->PutCachedResult("new", "3", kT0 + absl::Hours(2)).ok());
@@ -127,5 +129,8 @@ TEST_F(ValidationStoreTest, PurgeDeletesOnlyOlderEntries) {
   EXPECT_EQ(*store_->PurgeCachedResultsBefore(kT0 + absl::Hours(1)), 0);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, ValidationStoreTest, testing::AllBackends(),
+                         testing::BackendName);
+
 }  // namespace
-}  // namespace phonebulk::store::sqlite
+}  // namespace phonebulk::store

@@ -1,17 +1,16 @@
 // Porting imports (merge and replace) and lookups against a real SQLite file.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "store/sqlite/test_util.h"
 #include "store/store.h"
+#include "store/test_backend.h"
 
-namespace phonebulk::store::sqlite {
+namespace phonebulk::store {
 namespace {
 
 const absl::Time kPorted =
@@ -26,14 +25,14 @@ PortingRecord Rec(std::string number, std::string op, std::string mccmnc = "",
 // Numbers 447400000000 + i, so a range of i is a range of keys.
 std::string Num(int i) { return std::to_string(447400000000LL + i); }
 
-class PortingStoreTest : public ::testing::Test {
+class PortingStoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    store_ = OpenMigrated(path());
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
+    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
+    store_ = testing::OpenMigratedUrl(db_->url());
     ASSERT_NE(store_, nullptr);
   }
-
-  std::filesystem::path path() const { return dir_.path() / "store.db"; }
 
   void Import(const std::vector<PortingRecord>& rows, bool replace) {
     auto importer = store_->BeginPortingImport(replace);
@@ -55,28 +54,23 @@ class PortingStoreTest : public ::testing::Test {
     return *std::move(found);
   }
 
-  // Tables whose name starts with porting_staging_, read with the C API
-  // because the store has no reason to expose them.
+  // Tables whose name starts with porting_staging_, read on a connection
+  // of their own because the store has no reason to expose them.
   int StagingTables() {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db,
-                       "SELECT count(*) FROM sqlite_schema WHERE name LIKE "
-                       "'porting\\_staging\\_%' ESCAPE '\\'",
-                       -1, &stmt, nullptr);
-    EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    const int n = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return n;
+    const std::string n = db_->QueryText(
+        GetParam() == testing::Backend::kSqlite
+            ? "SELECT count(*) FROM sqlite_schema WHERE name LIKE "
+              "'porting\\_staging\\_%' ESCAPE '\\'"
+            : "SELECT count(*) FROM pg_tables WHERE tablename LIKE "
+              "'porting\\_staging\\_%' ESCAPE '\\'");
+    return n.empty() ? -1 : std::stoi(n);
   }
 
-  TempDir dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(PortingStoreTest, LookupAnswersHitsMissesDuplicatesAndJunk) {
+TEST_P(PortingStoreTest, LookupAnswersHitsMissesDuplicatesAndJunk) {
   Import({Rec("447400123456", "Vodafone", "23415", kPorted),
           Rec("447400654321", "", "", std::nullopt)},
          /*replace=*/false);
@@ -96,7 +90,7 @@ TEST_F(PortingStoreTest, LookupAnswersHitsMissesDuplicatesAndJunk) {
   EXPECT_TRUE(Lookup({}).empty());
 }
 
-TEST_F(PortingStoreTest, LookupOfManyNumbersSpansQueryChunks) {
+TEST_P(PortingStoreTest, LookupOfManyNumbersSpansQueryChunks) {
   std::vector<PortingRecord> rows;
   for (int i = 0; i < 1000; i += 2) rows.push_back(Rec(Num(i), "op"));
   Import(rows, false);
@@ -109,7 +103,7 @@ TEST_F(PortingStoreTest, LookupOfManyNumbersSpansQueryChunks) {
   }
 }
 
-TEST_F(PortingStoreTest, MergeOverwritesItsNumbersAndKeepsTheOthers) {
+TEST_P(PortingStoreTest, MergeOverwritesItsNumbersAndKeepsTheOthers) {
   Import({Rec("1001", "A", "23410"), Rec("1002", "B", "23415", kPorted)},
          false);
   Import({Rec("1002", "B2", "", std::nullopt), Rec("1003", "C")}, false);
@@ -121,7 +115,7 @@ TEST_F(PortingStoreTest, MergeOverwritesItsNumbersAndKeepsTheOthers) {
   EXPECT_EQ(found[2]->operator_name, "C");
 }
 
-TEST_F(PortingStoreTest, ReplaceLeavesExactlyTheImportedRows) {
+TEST_P(PortingStoreTest, ReplaceLeavesExactlyTheImportedRows) {
   Import({Rec("1001", "A"), Rec("1002", "B")}, false);
   Import({Rec("1002", "B2"), Rec("1003", "C")}, /*replace=*/true);
   auto found = Lookup({"1001", "1002", "1003"});
@@ -138,7 +132,7 @@ TEST_F(PortingStoreTest, ReplaceLeavesExactlyTheImportedRows) {
   EXPECT_TRUE(found[2]);
 }
 
-TEST_F(PortingStoreTest, TheLastRowForANumberWinsInBothModes) {
+TEST_P(PortingStoreTest, TheLastRowForANumberWinsInBothModes) {
   for (bool replace : {false, true}) {
     SCOPED_TRACE(replace ? "replace" : "merge");
     // More rows than one write transaction, with the duplicates in
@@ -159,7 +153,7 @@ TEST_F(PortingStoreTest, TheLastRowForANumberWinsInBothModes) {
   }
 }
 
-TEST_F(PortingStoreTest, AddRefusesNonDigitNumbersAndCarriesOn) {
+TEST_P(PortingStoreTest, AddRefusesNonDigitNumbersAndCarriesOn) {
   auto importer = store_->BeginPortingImport(false);
   ASSERT_TRUE(importer.ok());
   for (const char* bad : {"", "+4474", "12a", "1234567890123456"}) {
@@ -175,7 +169,7 @@ TEST_F(PortingStoreTest, AddRefusesNonDigitNumbersAndCarriesOn) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(PortingStoreTest, ReadersSeeTheOldTableUntilTheReplaceFinishes) {
+TEST_P(PortingStoreTest, ReadersSeeTheOldTableUntilTheReplaceFinishes) {
   constexpr int kRows = kPortingImportBatchRows * 2 + 10;
   std::vector<PortingRecord> old_rows;
   for (int i = 0; i < kRows; ++i) old_rows.push_back(Rec(Num(i), "old"));
@@ -203,7 +197,7 @@ TEST_F(PortingStoreTest, ReadersSeeTheOldTableUntilTheReplaceFinishes) {
   EXPECT_EQ(found[3]->operator_name, "new");
 }
 
-TEST_F(PortingStoreTest, AnAbandonedReplaceChangesNothing) {
+TEST_P(PortingStoreTest, AnAbandonedReplaceChangesNothing) {
   Import({Rec("1001", "A")}, false);
   {
     auto importer = store_->BeginPortingImport(true);
@@ -219,7 +213,7 @@ TEST_F(PortingStoreTest, AnAbandonedReplaceChangesNothing) {
   EXPECT_EQ(StagingTables(), 0);
 }
 
-TEST_F(PortingStoreTest, OfTwoConcurrentReplacesTheFirstToFinishWins) {
+TEST_P(PortingStoreTest, OfTwoConcurrentReplacesTheFirstToFinishWins) {
   auto a = store_->BeginPortingImport(true);
   auto b = store_->BeginPortingImport(true);
   ASSERT_TRUE(a.ok() && b.ok());
@@ -235,7 +229,7 @@ TEST_F(PortingStoreTest, OfTwoConcurrentReplacesTheFirstToFinishWins) {
 
 // Readers on other threads while whole-table replaces alternate between two
 // versions: every lookup (one read transaction) must see one version whole.
-TEST_F(PortingStoreTest, ConcurrentReadersNeverSeeAHalfReplacedTable) {
+TEST_P(PortingStoreTest, ConcurrentReadersNeverSeeAHalfReplacedTable) {
   constexpr int kRows = kPortingImportBatchRows + 1000;  // two transactions
   auto version = [&](const std::string& op, int extra) {
     std::vector<PortingRecord> rows;
@@ -274,5 +268,8 @@ TEST_F(PortingStoreTest, ConcurrentReadersNeverSeeAHalfReplacedTable) {
   EXPECT_GT(reads.load(), 0);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, PortingStoreTest, testing::AllBackends(),
+                         testing::BackendName);
+
 }  // namespace
-}  // namespace phonebulk::store::sqlite
+}  // namespace phonebulk::store

@@ -6,19 +6,21 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "store/sqlite/test_util.h"
 #include "store/store.h"
+#include "store/test_backend.h"
 
-namespace phonebulk::store::sqlite {
+namespace phonebulk::store {
 namespace {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 const absl::Duration kLease = absl::Minutes(1);
 
-class BatchesTest : public ::testing::Test {
+class BatchesTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    store_ = OpenMigrated(dir_.path() / "store.db");
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
+    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
+    store_ = testing::OpenMigratedUrl(db_->url());
     ASSERT_NE(store_, nullptr);
     auto acme = store_->EnsureAccount("acme", std::nullopt);
     auto other = store_->EnsureAccount("other", std::nullopt);
@@ -71,14 +73,14 @@ class BatchesTest : public ::testing::Test {
     return store_->CommitChunk(claim, ResultsFor(claim), charge, now);
   }
 
-  TempDir dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<Store> store_;
   int64_t acme_ = 0;
   int64_t other_ = 0;
   int created_ = 0;
 };
 
-TEST_F(BatchesTest, CreateStoresBatchAndPhonesInOrder) {
+TEST_P(BatchesTest, CreateStoresBatchAndPhonesInOrder) {
   const std::string id = Create(5, 2);
   Batch b = Get(id);
   EXPECT_EQ(b.status, BatchStatus::kSubmitted);
@@ -101,7 +103,7 @@ TEST_F(BatchesTest, CreateStoresBatchAndPhonesInOrder) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(BatchesTest, DuplicateIdOrUnknownAccountIsRefused) {
+TEST_P(BatchesTest, DuplicateIdOrUnknownAccountIsRefused) {
   Batch b;
   b.id = "dup";
   b.account_id = acme_;
@@ -116,7 +118,7 @@ TEST_F(BatchesTest, DuplicateIdOrUnknownAccountIsRefused) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(BatchesTest, CreateAndReadTenThousandPhonesQuickly) {
+TEST_P(BatchesTest, CreateAndReadTenThousandPhonesQuickly) {
   Batch b;
   b.id = "big";
   b.account_id = acme_;
@@ -144,7 +146,7 @@ TEST_F(BatchesTest, CreateAndReadTenThousandPhonesQuickly) {
   EXPECT_LT(ms(read_done - created), 500);
 }
 
-TEST_F(BatchesTest, AccountsAreIsolated) {
+TEST_P(BatchesTest, AccountsAreIsolated) {
   const std::string id = Create(3, 2);
   EXPECT_EQ(store_->GetBatch(other_, id).status().code(),
             absl::StatusCode::kNotFound);
@@ -158,7 +160,7 @@ TEST_F(BatchesTest, AccountsAreIsolated) {
   EXPECT_TRUE(store_->ListBatches(other_)->empty());
 }
 
-TEST_F(BatchesTest, ListIsNewestFirst) {
+TEST_P(BatchesTest, ListIsNewestFirst) {
   const std::string old_id = Create(1, 1, kT0);
   const std::string new_id = Create(1, 1, kT0 + absl::Hours(1));
   const std::string mid_id = Create(1, 1, kT0 + absl::Minutes(1));
@@ -171,7 +173,7 @@ TEST_F(BatchesTest, ListIsNewestFirst) {
   EXPECT_EQ((*list)[2].id, old_id);
 }
 
-TEST_F(BatchesTest, FullLifecycleSettlesExactly) {
+TEST_P(BatchesTest, FullLifecycleSettlesExactly) {
   const std::string id = Create(5, 2);  // chunks of 2, 2, 1
   const absl::Time deadline = kT0 + absl::Minutes(25);
   auto started = store_->StartBatch(acme_, id, kT0, 15, deadline);
@@ -231,7 +233,7 @@ TEST_F(BatchesTest, FullLifecycleSettlesExactly) {
   EXPECT_EQ(Credits(), 90);
 }
 
-TEST_F(BatchesTest, InsufficientCreditsLeaveEverythingAsItWas) {
+TEST_P(BatchesTest, InsufficientCreditsLeaveEverythingAsItWas) {
   const std::string id = Create(3, 2);
   auto started = store_->StartBatch(acme_, id, kT0, 101, std::nullopt);
   EXPECT_EQ(started.status().code(), absl::StatusCode::kResourceExhausted);
@@ -247,7 +249,7 @@ TEST_F(BatchesTest, InsufficientCreditsLeaveEverythingAsItWas) {
   EXPECT_FALSE(Get(id).deadline.has_value());
 }
 
-TEST_F(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
+TEST_P(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
   const std::string id = Create(3, 2);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
   auto again = store_->StartBatch(acme_, id, kT0, 3, std::nullopt);
@@ -256,7 +258,7 @@ TEST_F(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
   EXPECT_EQ(Credits(), 97);  // reserved once
 }
 
-TEST_F(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
+TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
   const std::string id = Create(2, 2);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
   auto first = Claim(kT0);
@@ -284,7 +286,7 @@ TEST_F(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
   EXPECT_EQ(Credits(), 98);
 }
 
-TEST_F(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
+TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   const std::string id = Create(6, 2);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
   auto a = Claim(kT0);
@@ -318,7 +320,7 @@ TEST_F(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   EXPECT_EQ(store_->Stats()->chunks_pending, 0);
 }
 
-TEST_F(BatchesTest, StoppingASubmittedBatchReturnsNothing) {
+TEST_P(BatchesTest, StoppingASubmittedBatchReturnsNothing) {
   const std::string id = Create(2, 2);
   auto stopped =
       store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest);
@@ -330,7 +332,7 @@ TEST_F(BatchesTest, StoppingASubmittedBatchReturnsNothing) {
       "batch is stopped");
 }
 
-TEST_F(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
+TEST_P(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
   const std::string id = Create(2, 2);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
   auto first = Claim(kT0);
@@ -345,7 +347,7 @@ TEST_F(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
   ASSERT_TRUE(Commit(*second, 2).ok());
 }
 
-TEST_F(BatchesTest, ClaimsTakeTheOldestStartedBatchFirst) {
+TEST_P(BatchesTest, ClaimsTakeTheOldestStartedBatchFirst) {
   const std::string later = Create(1, 1);
   const std::string earlier = Create(1, 1);
   ASSERT_TRUE(
@@ -356,7 +358,7 @@ TEST_F(BatchesTest, ClaimsTakeTheOldestStartedBatchFirst) {
   EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, later);
 }
 
-TEST_F(BatchesTest, CommitMustCoverTheChunkExactly) {
+TEST_P(BatchesTest, CommitMustCoverTheChunkExactly) {
   const std::string id = Create(3, 3);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
   auto claim = Claim(kT0);
@@ -371,7 +373,7 @@ TEST_F(BatchesTest, CommitMustCoverTheChunkExactly) {
   EXPECT_TRUE(Commit(*claim, 3).ok());
 }
 
-TEST_F(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
+TEST_P(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
   const std::string id = Create(4, 2);
   const std::string no_deadline = Create(2, 2);
   ASSERT_TRUE(
@@ -394,7 +396,7 @@ TEST_F(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
   EXPECT_EQ(Get(no_deadline).status, BatchStatus::kProcessing);
 }
 
-TEST_F(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
+TEST_P(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
   const std::string old_id = Create(3, 2, kT0);
   const std::string new_id = Create(3, 2, kT0 + absl::Hours(1));
   // Regression: a batch still processing past retention used to be skipped
@@ -425,7 +427,7 @@ TEST_F(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
   EXPECT_FALSE(Claim(kT0).has_value());
 }
 
-TEST_F(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
+TEST_P(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
   const std::string id = Create(6, 2);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
   EXPECT_EQ(Credits(), 88);
@@ -452,7 +454,7 @@ TEST_F(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
   EXPECT_EQ(Credits(), 97);
 }
 
-TEST_F(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
+TEST_P(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
   const std::string id = Create(2, 2);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
   auto first = Claim(kT0);
@@ -465,13 +467,12 @@ TEST_F(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
   EXPECT_EQ(Credits(), 98);
 }
 
-TEST_F(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
+TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
   const std::string id = Create(4, 2);
   ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 4, std::nullopt).ok());
   // Damage the file as a hand-edit or a bad restore would.
-  QueryText(
-      dir_.path() / "store.db",
-      ("DELETE FROM phones WHERE idx = 1 AND batch_id = '" + id + "'").c_str());
+  db_->QueryText("DELETE FROM phones WHERE idx = 1 AND batch_id = '" + id +
+                 "'");
   auto claim = Claim(kT0);
   ASSERT_TRUE(claim.has_value());
   EXPECT_EQ(claim->chunk_index, 0);
@@ -491,5 +492,8 @@ TEST_F(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
   EXPECT_EQ(healthy->phones.size(), 2u);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, BatchesTest, testing::AllBackends(),
+                         testing::BackendName);
+
 }  // namespace
-}  // namespace phonebulk::store::sqlite
+}  // namespace phonebulk::store

@@ -10,10 +10,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "store/sqlite/test_util.h"
 #include "store/store.h"
+#include "store/test_backend.h"
 
-namespace phonebulk::store::sqlite {
+namespace phonebulk::store {
 namespace {
 
 constexpr int kPhones = 1000;
@@ -21,12 +21,13 @@ constexpr int kChunk = 5;
 constexpr int kThreadsPerStore = 4;
 const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 
-class ConcurrencyTest : public ::testing::Test {
+class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    const auto file = dir_.path() / "store.db";
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
+    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
     for (auto& store : stores_) {
-      store = OpenMigrated(file);
+      store = testing::OpenMigratedUrl(db_->url());
       ASSERT_NE(store, nullptr);
     }
     auto account = stores_[0]->EnsureAccount("acme", std::nullopt);
@@ -122,12 +123,12 @@ class ConcurrencyTest : public ::testing::Test {
     }
   }
 
-  TempDir dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<Store> stores_[2];
   int64_t account_ = 0;
 };
 
-TEST_F(ConcurrencyTest, EightWorkersOnTwoStoresProcessEveryPhoneOnce) {
+TEST_P(ConcurrencyTest, EightWorkersOnTwoStoresProcessEveryPhoneOnce) {
   std::vector<int> committed = RunWorkers(
       absl::Minutes(5), [](int64_t) { return kT0; }, /*allow_aborts=*/false);
   ExpectCompletedExactlyOnce(committed);
@@ -136,12 +137,15 @@ TEST_F(ConcurrencyTest, EightWorkersOnTwoStoresProcessEveryPhoneOnce) {
 // Leases far shorter than the claim rate, so chunks are constantly taken
 // over mid-flight: stale commits must lose and each phone still be
 // committed exactly once.
-TEST_F(ConcurrencyTest, TakeoversNeverCommitAPhoneTwice) {
+TEST_P(ConcurrencyTest, TakeoversNeverCommitAPhoneTwice) {
   std::vector<int> committed = RunWorkers(
       absl::Seconds(3), [](int64_t n) { return kT0 + absl::Seconds(n); },
       /*allow_aborts=*/true);
   ExpectCompletedExactlyOnce(committed);
 }
 
+INSTANTIATE_TEST_SUITE_P(Backends, ConcurrencyTest, testing::AllBackends(),
+                         testing::BackendName);
+
 }  // namespace
-}  // namespace phonebulk::store::sqlite
+}  // namespace phonebulk::store

@@ -1,0 +1,61 @@
+#include "store/postgres/pg_migrations.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/status_macros.h"
+
+namespace phonebulk::store::postgres {
+namespace {
+
+// Any fixed number, the same in every build: "pbmg" in ASCII.
+constexpr int64_t kMigrationLockKey = 0x70626d67;
+
+}  // namespace
+
+absl::Status ApplyMigrations(Connection& conn,
+                             std::span<const Migration> migrations,
+                             absl::Time now) {
+  PB_RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock($1)",
+                                Params().Int(kMigrationLockKey))
+                         .status());
+  // The bookkeeping table is the one piece of schema not in a .sql file: it
+  // has to exist before the first file can be recorded.
+  PB_RETURN_IF_ERROR(
+      conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version BIGINT PRIMARY KEY,"
+                " name TEXT NOT NULL,"
+                " applied_us BIGINT NOT NULL)"));
+
+  std::set<int64_t> applied;
+  PB_ASSIGN_OR_RETURN(Result rows,
+                      conn.Query("SELECT version FROM schema_migrations"));
+  for (int i = 0; i < rows.rows(); ++i) applied.insert(rows.Int64(i, 0));
+  std::set<int64_t> known;
+  for (const Migration& m : migrations) known.insert(m.version);
+  for (int64_t version : applied) {
+    if (!known.contains(version)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the database has schema version ", version,
+          " which this build does not know; it was migrated by a newer "
+          "build"));
+    }
+  }
+
+  for (const Migration& m : migrations) {
+    if (applied.contains(m.version)) continue;
+    if (absl::Status s = conn.Exec(m.sql); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("migration ", m.name,
+                                                 " failed: ", s.message()));
+    }
+    PB_RETURN_IF_ERROR(
+        conn.Query("INSERT INTO schema_migrations (version, name, applied_us) "
+                   "VALUES ($1, $2, $3)",
+                   Params().Int(m.version).Text(m.name).Time(now))
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace phonebulk::store::postgres

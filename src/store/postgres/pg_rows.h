@@ -1,0 +1,34 @@
+#ifndef PHONEBULK_STORE_POSTGRES_PG_ROWS_H_
+#define PHONEBULK_STORE_POSTGRES_PG_ROWS_H_
+
+// Conversions between the store's records and PostgreSQL rows, shared by the
+// store's .cc files. Internal to store/postgres. The status and reason names
+// are the SQLite store's (the two schemas hold the same values).
+
+#include "absl/status/statusor.h"
+#include "store/postgres/pg_connection.h"
+#include "store/records.h"
+
+namespace phonebulk::store::postgres {
+
+inline constexpr char kAccountColumns[] =
+    "id, name, credits, rate_limit_per_minute, created_us";
+Account ReadAccount(const Result& res, int row);
+
+inline constexpr char kTokenColumns[] =
+    "t.id, t.account_id, a.name, t.hash_hex, t.display_prefix, t.products, "
+    "t.disabled, t.allow_ips, t.allow_domains, t.created_us";
+inline constexpr char kTokenFrom[] =
+    "tokens t JOIN accounts a ON a.id = t.account_id";
+Token ReadToken(const Result& res, int row);
+
+inline constexpr char kBatchColumns[] =
+    "id, account_id, reference_id, config_json, status, reason, records, "
+    "records_processed, date_submitted_us, date_started_us, date_ended_us, "
+    "deadline_us, credits_reserved, credits_charged, purged";
+// Internal when the row holds a status or reason this build does not know.
+absl::StatusOr<Batch> ReadBatch(const Result& res, int row);
+
+}  // namespace phonebulk::store::postgres
+
+#endif  // PHONEBULK_STORE_POSTGRES_PG_ROWS_H_
