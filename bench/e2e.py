@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """End-to-end throughput of a running phonebulk server, over its Bulk API.
 
-    bench/e2e.py --url http://127.0.0.1:8080 --token pb_... \
-        [--bodies bench/out/corpus.bodies.jsonl] [--numbers 100000]
+    bench/e2e.py --url http://127.0.0.1:8080 [--url http://...:8081 ...] \
+        --token pb_... [--bodies bench/out/corpus.bodies.jsonl] \
+        [--numbers 100000]
+
+With several --url (nodes of one database), batch k is created and started
+on node k mod N and polled and fetched on the next node, as clients behind a
+load balancer would be: every node must answer for every batch.
 
 Acts like one careful client with a large list: it sends --numbers phones as
 batches of up to 10,000 (the API's maximum), taken in order from the create
@@ -126,7 +131,8 @@ def load_bodies(path, numbers):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--url", required=True)
+    ap.add_argument("--url", required=True, action="append",
+                    help="a node's base URL; repeat for several nodes")
     ap.add_argument("--token", required=True)
     ap.add_argument("--bodies", default="bench/out/corpus.bodies.jsonl")
     ap.add_argument("--numbers", type=int, default=100_000)
@@ -143,11 +149,13 @@ def main():
     ready = threading.Condition()
     bytes_up = sum(len(b) for b in bodies)
 
-    up_client = Client(args.url, args.token, args.timeout)
+    up_clients = [Client(u, args.token, args.timeout) for u in args.url]
+    read_clients = [Client(u, args.token, args.timeout) for u in args.url]
+    nodes = len(args.url)
 
     def upload():
-        c = up_client
         for k, body in enumerate(bodies):
+            c = up_clients[k % nodes]
             st, js, _, secs = c.request("POST", BATCH_PATH, body=body)
             create_s.append(secs)
             if st != 200:
@@ -173,7 +181,6 @@ def main():
     uploader = threading.Thread(target=upload, daemon=True)
     uploader.start()
 
-    c = Client(args.url, args.token, args.timeout)
     deadline = t0 + args.timeout
     polls = 0
     bytes_down = 0
@@ -187,6 +194,7 @@ def main():
         bid = started[k]
         if bid is None:
             break  # the uploader failed; its error is recorded
+        c = read_clients[(k + 1) % nodes]
         delay = 0.05
         while True:
             st, js, _, _ = c.request("GET", f"{BATCH_PATH}/{bid}")
@@ -233,6 +241,7 @@ def main():
     server_secs = ((max(server_ended) - min(server_started)).total_seconds()
                    if server_started else None)
     out = {
+        "nodes": nodes,
         "numbers": args.numbers,
         "batches": n_batches,
         "records_verified": records_done,
@@ -251,7 +260,8 @@ def main():
         "request_bytes": bytes_up,
         "results_bytes": bytes_down,
         "status_polls": polls,
-        "rate_limited_429": c.rate_limited + up_client.rate_limited,
+        "rate_limited_429": sum(x.rate_limited
+                                for x in up_clients + read_clients),
         "client_cpu_seconds": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_utime +
             resource.getrusage(resource.RUSAGE_SELF).ru_stime, 2),

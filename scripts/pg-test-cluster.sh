@@ -10,7 +10,8 @@
 #
 # STATE_DIR keeps the URL (STATE_DIR/url, read by the tests through
 # PHONEBULK_TEST_PG_URL_FILE) and where the data lives. The cluster trusts
-# loopback logins and runs without fsync: it holds test data only.
+# loopback logins and runs without fsync: it holds test data only
+# (PHONEBULK_PG_DURABLE=1: with fsync, for benchmarks).
 set -euo pipefail
 
 cmd="${1:-}"
@@ -63,11 +64,14 @@ case "$cmd" in
     }
     # A free port: bind port 0 and let the kernel choose. Another process
     # could take it before postgres does; then pg_ctl fails and we retry.
+    # Test data needs no durability; a benchmark that compares with SQLite
+    # does (PHONEBULK_PG_DURABLE=1 keeps fsync and synchronous commits).
+    speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [[ "${PHONEBULK_PG_DURABLE:-0}" == 1 ]] && speed=""
     for attempt in 1 2 3 4 5; do
       port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
       if "${run_as[@]}" "$bindir/pg_ctl" -D "$data/pgdata" -l "$data/server.log" -w -t 30 \
-          -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off \
-              -c synchronous_commit=off -c full_page_writes=off \
+          -o "-c listen_addresses=127.0.0.1 -p $port -k $data $speed \
               -c max_connections=300 -c shared_buffers=32MB" \
           start >/dev/null; then
         url="postgresql://postgres@127.0.0.1:$port/postgres"

@@ -178,6 +178,41 @@ TEST_F(BatchFlowTest, CompletesAndChargesExactly) {
             10);
 }
 
+// Statistics are read as the commits counted them, whatever page is asked;
+// a batch whose counts do not add up (committed before they were kept) is
+// counted from its stored results instead.
+TEST_F(BatchFlowTest, StatisticsComeFromTheCommitsNotFromDecoding) {
+  std::string id = CreateBatch(10);
+  ASSERT_TRUE(service_->Start(account_id_, id).ok());
+  Drain();
+  const int unknown = static_cast<int>(phone::Confidence::kUnknown);
+  const int verified = static_cast<int>(phone::Confidence::kVerified);
+  ResultsPage page;
+  page.offset = 4;
+  page.limit = 2;
+  auto results = service_->Results(account_id_, id, {}, page);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->phones.size(), 2u);
+  EXPECT_EQ(results->phones[0].number, "+442079460014");
+  EXPECT_EQ(results->total_phones, 10);
+  EXPECT_EQ(results->statistics[unknown], 10);
+
+  // Moved from one bucket to another with the same sum: the read trusts
+  // the counts and decodes nothing.
+  Damage("UPDATE batch_statistics SET bucket = " + std::to_string(verified) +
+         " WHERE bucket = " + std::to_string(unknown));
+  results = service_->Results(account_id_, id, {}, page);
+  EXPECT_EQ(results->statistics[verified], 10);
+  EXPECT_EQ(results->statistics[unknown], 0);
+
+  // No counts at all, as for a batch of an older version: counted again.
+  Damage("DELETE FROM batch_statistics");
+  results = service_->Results(account_id_, id, {}, page);
+  EXPECT_EQ(results->statistics[unknown], 10);
+  EXPECT_EQ(results->statistics[verified], 0);
+  EXPECT_EQ(results->phones.size(), 2u);
+}
+
 TEST_F(BatchFlowTest, PortedDateReservationIsReleased) {
   BatchConfig config;
   config.get_ported_date = true;

@@ -91,7 +91,8 @@ bool Processor::RunOnce() {
   for (size_t i = 0; i < outcomes.size(); ++i) {
     charge += outcomes[i].charge;
     processed.push_back({claim.first_index + static_cast<int>(i),
-                         EncodeResult(outcomes[i].result)});
+                         EncodeResult(outcomes[i].result),
+                         static_cast<int>(outcomes[i].result.confidence)});
   }
   if (options_.chunk_delay > absl::ZeroDuration()) {
     // Slept in steps that keep the lease alive, like a slow source would.

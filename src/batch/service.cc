@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "batch/credits.h"
 #include "batch/result_codec.h"
 #include "batch/status.h"
@@ -169,44 +170,72 @@ absl::StatusOr<BatchResults> BatchService::Results(
   if (!view.ok()) return view.status();
   BatchResults results;
   results.view = *std::move(view);
-  const store::BatchStatus status = results.view.batch.status;
-  if (status == store::BatchStatus::kSubmitted ||
-      status == store::BatchStatus::kProcessing) {
+  const store::Batch& batch = results.view.batch;
+  if (batch.status == store::BatchStatus::kSubmitted ||
+      batch.status == store::BatchStatus::kProcessing) {
     return results;
   }
-  auto phones = store_.GetPhones(batch_id);
-  if (!phones.ok()) return phones.status();
-  const int64_t total = static_cast<int64_t>(phones->size());
+  const int64_t total = batch.records;
   results.total_phones = total;
+  if (absl::Status s = ReadStatistics(batch, results.statistics); !s.ok()) {
+    return s;
+  }
   const int64_t begin = std::clamp<int64_t>(page.offset, 0, total);
   const int64_t end =
       page.limit ? std::min(total, begin + std::max<int64_t>(*page.limit, 0))
                  : total;
-  results.phones.reserve(end - begin);
-  for (int64_t i = 0; i < total; ++i) {
-    store::PhoneRecord& record = (*phones)[i];
-    const bool in_page = i >= begin && i < end;
-    phone::Confidence confidence = phone::Confidence::kUnprocessed;
+  if (end <= begin) return results;
+  auto phones = store_.GetPhonePage(batch.id, begin, end - begin);
+  if (!phones.ok()) return phones.status();
+  results.phones.reserve(phones->size());
+  for (store::PhoneRecord& record : *phones) {
     std::optional<phone::PhoneResult> result;
     if (record.result_blob.has_value()) {
-      // Outside the page the decode only feeds the statistics.
       auto decoded = DecodeResult(*record.result_blob);
       if (!decoded.ok()) return decoded.status();
-      confidence = decoded->confidence;
-      if (in_page) {
-        if (extensions.any() && enricher_ != nullptr) {
-          enricher_->AddExtensions(&*decoded, extensions);
-        }
-        result = *std::move(decoded);
+      if (extensions.any() && enricher_ != nullptr) {
+        enricher_->AddExtensions(&*decoded, extensions);
       }
+      result = *std::move(decoded);
     }
-    ++results.statistics[static_cast<int>(confidence)];
-    if (in_page) {
-      results.phones.push_back(
-          PhoneView{std::move(record.input.number), std::move(result)});
-    }
+    results.phones.push_back(
+        PhoneView{std::move(record.input.number), std::move(result)});
   }
   return results;
+}
+
+absl::Status BatchService::ReadStatistics(
+    const store::Batch& batch,
+    std::array<int64_t, phone::kConfidenceCount>& statistics) {
+  auto counted = store_.GetStatistics(batch.id);
+  if (!counted.ok()) return counted.status();
+  int64_t processed = 0;
+  for (size_t bucket = 0; bucket < counted->size(); ++bucket) {
+    if (bucket >= statistics.size()) {
+      return absl::InternalError(absl::StrCat(
+          "batch ", batch.id, " counts results in unknown bucket ", bucket));
+    }
+    statistics[bucket] = (*counted)[bucket];
+    processed += (*counted)[bucket];
+  }
+  if (processed != batch.records_processed) {
+    // Committed before the store counted at commit (migration 006): count
+    // from the stored results once more, as every read did then.
+    statistics.fill(0);
+    auto phones = store_.GetPhones(batch.id);
+    if (!phones.ok()) return phones.status();
+    processed = 0;
+    for (const store::PhoneRecord& record : *phones) {
+      if (!record.result_blob.has_value()) continue;
+      auto decoded = DecodeResult(*record.result_blob);
+      if (!decoded.ok()) return decoded.status();
+      ++statistics[static_cast<int>(decoded->confidence)];
+      ++processed;
+    }
+  }
+  statistics[static_cast<int>(phone::Confidence::kUnprocessed)] +=
+      batch.records - processed;
+  return absl::OkStatus();
 }
 
 }  // namespace phonebulk::batch

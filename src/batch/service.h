@@ -112,9 +112,8 @@ class BatchService {
   // `extensions` (include=location,time_zones) are worked out now, from the
   // stored numbers, so processing never pays for what nobody asked.
   // `page` limits `phones` to a slice (an offset past the end gives none);
-  // statistics still cover the whole batch. Every stored result is read
-  // to count them (at most 10,000 small blobs, decoded once), but only the
-  // slice pays for extensions and for the answer's size.
+  // statistics still cover the whole batch: they were counted as each chunk
+  // committed, so only the slice is read, decoded and extended.
   absl::StatusOr<BatchResults> Results(int64_t account_id,
                                        std::string_view batch_id,
                                        const phone::Extensions& extensions = {},
@@ -126,6 +125,12 @@ class BatchService {
   // Loads the batch and refuses it when past retention.
   absl::StatusOr<BatchView> Load(int64_t account_id, std::string_view batch_id);
   absl::StatusOr<BatchView> ToView(store::Batch batch) const;
+  // The batch's statistics as counted at commit, plus its unprocessed
+  // phones; for a batch committed before counts were kept, counted from its
+  // stored results.
+  absl::Status ReadStatistics(
+      const store::Batch& batch,
+      std::array<int64_t, phone::kConfidenceCount>& statistics);
   store::Batch NewBatch(int64_t account_id, CreateBatchRequest& request) const;
 
   store::Store& store_;

@@ -5,11 +5,14 @@
 // batch domain builds and interprets them; the store only persists them and
 // performs the few atomic transitions listed in store.h.
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace phonebulk::store {
@@ -118,7 +121,18 @@ struct ChunkClaim {
 struct ProcessedPhone {
   int index = 0;  // within the batch
   std::string result_blob;
+  // A small number (0 to kMaxStatisticsBucket) the store counts per batch in
+  // the transaction that commits the chunk. The batch layer puts the
+  // result's confidence here, so a batch's statistics are read, never
+  // worked out again by decoding every stored result.
+  int statistics_bucket = 0;
 };
+inline constexpr int kMaxStatisticsBucket = 63;
+using StatisticsCounts = std::array<int64_t, kMaxStatisticsBucket + 1>;
+// Counts a chunk's results by bucket; InvalidArgument for a bucket out of
+// range (the whole commit is refused: a count cannot be dropped).
+absl::StatusOr<StatisticsCounts> CountStatistics(
+    std::span<const ProcessedPhone> results);
 
 struct StoreStats {
   int64_t batches_submitted = 0;

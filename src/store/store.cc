@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -56,6 +57,19 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view url,
   return absl::InvalidArgumentError(
       "unknown storage URL scheme; expected sqlite:PATH or "
       "postgresql://USER:PASSWORD@HOST:PORT/DATABASE");
+}
+
+absl::StatusOr<StatisticsCounts> CountStatistics(
+    std::span<const ProcessedPhone> results) {
+  StatisticsCounts counts{};
+  for (const ProcessedPhone& r : results) {
+    if (r.statistics_bucket < 0 || r.statistics_bucket > kMaxStatisticsBucket) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "statistics bucket ", r.statistics_bucket, " is out of range"));
+    }
+    ++counts[r.statistics_bucket];
+  }
+  return counts;
 }
 
 std::string_view BatchStatusName(BatchStatus status) {

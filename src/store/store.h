@@ -145,6 +145,18 @@ class Store {
   // Phones in submission order, with result blobs where processed.
   virtual absl::StatusOr<std::vector<PhoneRecord>> GetPhones(
       std::string_view batch_id) = 0;
+  // Phones with index in [offset, offset + limit), in submission order: one
+  // page of results without reading the rest. NotFound for an unknown batch.
+  virtual absl::StatusOr<std::vector<PhoneRecord>> GetPhonePage(
+      std::string_view batch_id, int64_t offset, int64_t limit) = 0;
+  // The batch's committed phones counted by ProcessedPhone::statistics_bucket
+  // (element i is bucket i's count; trailing zero buckets may be left out).
+  // Summed by each CommitChunk in its own transaction, so the counts always
+  // add up to records_processed, except for batches committed before
+  // migration 006 counted them (their counts are empty or short: the caller
+  // checks the sum). NotFound for an unknown batch.
+  virtual absl::StatusOr<std::vector<int64_t>> GetStatistics(
+      std::string_view batch_id) = 0;
 
   // ---- Work queue ----
 

@@ -492,6 +492,57 @@ TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
   EXPECT_EQ(healthy->phones.size(), 2u);
 }
 
+// Statistics are counted by the commit itself: a refused commit (stale
+// claim, bad bucket) counts nothing, and a page reads only its own phones.
+TEST_P(BatchesTest, StatisticsAreCountedWhenAChunkCommits) {
+  const std::string id = Create(5, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 5, std::nullopt).ok());
+  EXPECT_TRUE(store_->GetStatistics(id)->empty());
+
+  auto first = Claim(kT0);
+  ASSERT_TRUE(first.has_value());
+  std::vector<ProcessedPhone> bad = ResultsFor(*first);
+  bad[1].statistics_bucket = kMaxStatisticsBucket + 1;
+  EXPECT_EQ(store_->CommitChunk(*first, bad, 2, kT0).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->GetStatistics(id)->empty());
+
+  std::vector<ProcessedPhone> results = ResultsFor(*first);
+  results[0].statistics_bucket = 3;
+  results[1].statistics_bucket = 1;
+  ASSERT_TRUE(store_->CommitChunk(*first, results, 2, kT0).ok());
+  // The same claim again is stale and adds nothing.
+  EXPECT_EQ(store_->CommitChunk(*first, results, 2, kT0).code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(*store_->GetStatistics(id), (std::vector<int64_t>{0, 1, 0, 1}));
+
+  auto second = Claim(kT0);
+  ASSERT_TRUE(second.has_value());
+  results = ResultsFor(*second);
+  for (ProcessedPhone& r : results) r.statistics_bucket = 3;
+  ASSERT_TRUE(store_->CommitChunk(*second, results, 2, kT0).ok());
+  EXPECT_EQ(*store_->GetStatistics(id), (std::vector<int64_t>{0, 1, 0, 3}));
+  EXPECT_EQ(Get(id).records_processed, 4);
+  EXPECT_EQ(store_->GetStatistics("missing").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_P(BatchesTest, APageReadsOnlyItsPhones) {
+  const std::string id = Create(7, 3);
+  auto page = store_->GetPhonePage(id, 2, 3);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ((*page)[i].index, 2 + i);
+    EXPECT_EQ((*page)[i].input.number, absl::StrCat("p", 2 + i));
+  }
+  EXPECT_EQ(store_->GetPhonePage(id, 5, 100)->size(), 2u);
+  EXPECT_TRUE(store_->GetPhonePage(id, 7, 1)->empty());
+  EXPECT_TRUE(store_->GetPhonePage(id, 0, 0)->empty());
+  EXPECT_EQ(store_->GetPhonePage("missing", 0, 1).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BatchesTest, testing::AllBackends(),
                          testing::BackendName);
 

@@ -1,6 +1,7 @@
 // Batches: creation, start, stop, settlement, retention and statistics.
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -322,17 +323,24 @@ absl::StatusOr<Batch> PostgresStore::StopBatch(int64_t account_id,
 
 absl::StatusOr<std::vector<PhoneRecord>> PostgresStore::GetPhones(
     std::string_view batch_id) {
+  return GetPhonePage(batch_id, 0, std::numeric_limits<int64_t>::max());
+}
+
+absl::StatusOr<std::vector<PhoneRecord>> PostgresStore::GetPhonePage(
+    std::string_view batch_id, int64_t offset, int64_t limit) {
   std::vector<PhoneRecord> out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     out.clear();
     // REPEATABLE READ would be one snapshot for both statements; here the
     // batch row only proves existence, and the phones are one statement.
     PB_RETURN_IF_ERROR(LoadBatch(conn, batch_id, std::nullopt, false).status());
+    // idx runs 0..records-1, so a range on the primary key finds the page
+    // without walking the phones before it.
     PB_ASSIGN_OR_RETURN(
         Result res,
         conn.Query("SELECT idx, number, country_iso, result_blob FROM phones "
-                   "WHERE batch_id = $1 ORDER BY idx",
-                   Params().Text(batch_id)));
+                   "WHERE batch_id = $1 AND idx >= $2 ORDER BY idx LIMIT $3",
+                   Params().Text(batch_id).Int(offset).Int(limit)));
     out.reserve(res.rows());
     for (int i = 0; i < res.rows(); ++i) {
       PhoneRecord& rec = out.emplace_back();
@@ -340,6 +348,28 @@ absl::StatusOr<std::vector<PhoneRecord>> PostgresStore::GetPhones(
       rec.input.number = res.Text(i, 1);
       rec.input.country_iso = res.Text(i, 2);
       if (!res.IsNull(i, 3)) rec.result_blob = res.Bytes(i, 3);
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<int64_t>> PostgresStore::GetStatistics(
+    std::string_view batch_id) {
+  std::vector<int64_t> out;
+  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+    out.clear();
+    PB_RETURN_IF_ERROR(LoadBatch(conn, batch_id, std::nullopt, false).status());
+    PB_ASSIGN_OR_RETURN(
+        Result res,
+        conn.Query("SELECT bucket, count FROM batch_statistics WHERE "
+                   "batch_id = $1 ORDER BY bucket",
+                   Params().Text(batch_id)));
+    for (int i = 0; i < res.rows(); ++i) {
+      const int64_t bucket = res.Int64(i, 0);
+      if (bucket < 0 || bucket > kMaxStatisticsBucket) continue;
+      if (static_cast<int64_t>(out.size()) <= bucket) out.resize(bucket + 1);
+      out[bucket] = res.Int64(i, 1);
     }
     return absl::OkStatus();
   }));

@@ -72,6 +72,32 @@ absl::Status CheckCoversChunk(std::span<const ProcessedPhone> results,
   return absl::OkStatus();
 }
 
+// Adds the chunk's results to the batch's per-bucket counts, in the
+// caller's transaction (one statement): the counts move with the results or
+// not at all.
+absl::Status AddStatistics(Connection& conn, std::string_view batch_id,
+                           std::span<const ProcessedPhone> results) {
+  PB_ASSIGN_OR_RETURN(StatisticsCounts counts, CountStatistics(results));
+  std::vector<std::string> buckets;
+  std::vector<std::string> adds;
+  for (int bucket = 0; bucket < static_cast<int>(counts.size()); ++bucket) {
+    if (counts[bucket] == 0) continue;
+    buckets.push_back(absl::StrCat(bucket));
+    adds.push_back(absl::StrCat(counts[bucket]));
+  }
+  if (buckets.empty()) return absl::OkStatus();
+  return conn
+      .Query("INSERT INTO batch_statistics (batch_id, bucket, count) SELECT "
+             "$1, s.b, s.n FROM unnest($2::int[], $3::bigint[]) AS s(b, n) "
+             "ON CONFLICT (batch_id, bucket) DO UPDATE SET count = "
+             "batch_statistics.count + excluded.count",
+             Params()
+                 .Text(batch_id)
+                 .Text(ArrayLiteral(buckets))
+                 .Text(ArrayLiteral(adds)))
+      .status();
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<ChunkClaim>> PostgresStore::ClaimChunk(
@@ -172,6 +198,7 @@ absl::Status PostgresStore::CommitChunk(const ChunkClaim& claim,
                    "WHERE batch_id = $1 AND chunk_index = $2",
                    Params().Text(claim.batch_id).Int(claim.chunk_index))
             .status());
+    PB_RETURN_IF_ERROR(AddStatistics(conn, claim.batch_id, results));
     PB_RETURN_IF_ERROR(
         conn.Query("UPDATE batches SET records_processed = records_processed "
                    "+ $2, credits_charged = credits_charged + $3 WHERE id = $1",

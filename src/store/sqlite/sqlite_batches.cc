@@ -2,6 +2,7 @@
 // settlement. The work queue is in sqlite_queue.cc.
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -313,18 +314,26 @@ absl::StatusOr<Batch> SqliteStore::StopBatch(int64_t account_id,
 
 absl::StatusOr<std::vector<PhoneRecord>> SqliteStore::GetPhones(
     std::string_view batch_id) {
+  return GetPhonePage(batch_id, 0, std::numeric_limits<int64_t>::max());
+}
+
+absl::StatusOr<std::vector<PhoneRecord>> SqliteStore::GetPhonePage(
+    std::string_view batch_id, int64_t offset, int64_t limit) {
   std::vector<PhoneRecord> out;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
         out.clear();
         PB_ASSIGN_OR_RETURN(Batch batch,
                             LoadBatch(conn, batch_id, std::nullopt));
-        out.reserve(batch.records);
+        out.reserve(std::clamp<int64_t>(batch.records - offset, 0, limit));
+        // idx runs 0..records-1, so a range on the primary key finds the
+        // page without walking the phones before it.
         PB_ASSIGN_OR_RETURN(
             Statement stmt,
             conn.Prepare("SELECT idx, number, country_iso, result_blob FROM "
-                         "phones WHERE batch_id = ?1 ORDER BY idx"));
-        stmt.BindText(1, batch_id);
+                         "phones WHERE batch_id = ?1 AND idx >= ?2 ORDER BY "
+                         "idx LIMIT ?3"));
+        stmt.BindText(1, batch_id).Bind(2, offset).Bind(3, limit);
         while (true) {
           PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
           if (!row) break;
@@ -333,6 +342,31 @@ absl::StatusOr<std::vector<PhoneRecord>> SqliteStore::GetPhones(
           rec.input.number = stmt.Text(1);
           rec.input.country_iso = stmt.Text(2);
           if (!stmt.IsNull(3)) rec.result_blob = stmt.Blob(3);
+        }
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteStore::GetStatistics(
+    std::string_view batch_id) {
+  std::vector<int64_t> out;
+  PB_RETURN_IF_ERROR(
+      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
+        out.clear();
+        PB_RETURN_IF_ERROR(LoadBatch(conn, batch_id, std::nullopt).status());
+        PB_ASSIGN_OR_RETURN(
+            Statement stmt,
+            conn.Prepare("SELECT bucket, count FROM batch_statistics WHERE "
+                         "batch_id = ?1 ORDER BY bucket"));
+        stmt.BindText(1, batch_id);
+        while (true) {
+          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) break;
+          const int64_t bucket = stmt.Int64(0);
+          if (bucket < 0 || bucket > kMaxStatisticsBucket) continue;
+          if (static_cast<int64_t>(out.size()) <= bucket) out.resize(bucket + 1);
+          out[bucket] = stmt.Int64(1);
         }
         return absl::OkStatus();
       }));

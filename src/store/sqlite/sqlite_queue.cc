@@ -11,6 +11,29 @@
 
 namespace phonebulk::store::sqlite {
 
+namespace {
+
+// Adds the chunk's results to the batch's per-bucket counts, in the
+// caller's transaction: the counts move with the results or not at all.
+absl::Status AddStatistics(Connection& conn, std::string_view batch_id,
+                           std::span<const ProcessedPhone> results) {
+  PB_ASSIGN_OR_RETURN(auto counts, CountStatistics(results));
+  PB_ASSIGN_OR_RETURN(
+      Statement add,
+      conn.Prepare("INSERT INTO batch_statistics (batch_id, bucket, count) "
+                   "VALUES (?1, ?2, ?3) ON CONFLICT (batch_id, bucket) DO "
+                   "UPDATE SET count = count + excluded.count"));
+  add.BindText(1, batch_id);
+  for (int bucket = 0; bucket < static_cast<int>(counts.size()); ++bucket) {
+    if (counts[bucket] == 0) continue;
+    add.Bind(2, bucket).Bind(3, counts[bucket]);
+    PB_RETURN_IF_ERROR(add.Run());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<ChunkClaim>> SqliteStore::ClaimChunk(
     absl::Time now, absl::Duration lease) {
   if (lease <= absl::ZeroDuration()) {
@@ -147,6 +170,8 @@ absl::Status SqliteStore::CommitChunk(const ChunkClaim& claim,
                      "WHERE batch_id = ?1 AND chunk_index = ?2"));
     done.BindText(1, claim.batch_id).Bind(2, claim.chunk_index);
     PB_RETURN_IF_ERROR(done.Run());
+
+    PB_RETURN_IF_ERROR(AddStatistics(conn, claim.batch_id, results));
 
     PB_ASSIGN_OR_RETURN(
         Statement progress,

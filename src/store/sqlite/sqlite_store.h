@@ -77,6 +77,10 @@ class SqliteStore : public Store {
                                   absl::Time now, StopReason reason) override;
   absl::StatusOr<std::vector<PhoneRecord>> GetPhones(
       std::string_view batch_id) override;
+  absl::StatusOr<std::vector<PhoneRecord>> GetPhonePage(
+      std::string_view batch_id, int64_t offset, int64_t limit) override;
+  absl::StatusOr<std::vector<int64_t>> GetStatistics(
+      std::string_view batch_id) override;
   absl::StatusOr<int> StopExpiredBatches(absl::Time now) override;
   absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff,
                                                   absl::Time now) override;
