@@ -23,6 +23,9 @@ void AddPortingCommands(CLI::App& app, int* exit_code);
 void AddSubmitCommand(CLI::App& app, int* exit_code);
 // `batches list|status|results|stop` (cli/batches.cc).
 void AddBatchesCommands(CLI::App& app, int* exit_code);
+// `store copy --from URL --to URL`: a whole store into a new, empty one
+// (cli/store_copy.cc).
+void AddStoreCommands(CLI::App& app, int* exit_code);
 
 // Splits a --listen value, "HOST:PORT" or "[V6]:PORT" (port 0: any free
 // port). False when it is neither.

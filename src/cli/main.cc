@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   phonebulk::cli::AddPortingCommands(app, &exit_code);
   phonebulk::cli::AddSubmitCommand(app, &exit_code);
   phonebulk::cli::AddBatchesCommands(app, &exit_code);
+  phonebulk::cli::AddStoreCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

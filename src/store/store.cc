@@ -46,6 +46,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view url,
   if (url.starts_with(kSqlite)) {
     sqlite::SqliteStoreOptions options;
     options.create_if_missing = mode == OpenMode::kCreateIfMissing;
+    options.read_only = mode == OpenMode::kReadOnly;
     return sqlite::OpenSqliteStore(std::string(url.substr(kSqlite.size())),
                                    options);
   }

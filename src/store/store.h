@@ -8,9 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "store/copy_rows.h"
 #include "store/records.h"
 
 namespace phonebulk::store {
@@ -257,6 +259,30 @@ class Store {
   // all in one read snapshot.
   virtual absl::StatusOr<std::vector<std::optional<PortingRecord>>>
   LookupPorting(std::span<const std::string> numbers) = 0;
+
+  // ---- Copying a whole store (the copy role, store/store_copy.h) ----
+
+  // Runs `fn` with a reader over one consistent read snapshot of the whole
+  // database (a live database keeps serving meanwhile); writes nothing.
+  // FailedPrecondition when the database's schema is not exactly this
+  // build's (older: migrate it first; newer: use the newer build).
+  // Unimplemented when the backend cannot be a copy source.
+  virtual absl::Status ReadAllTables(
+      absl::FunctionRef<absl::Status(TableReader&)> fn) {
+    return absl::UnimplementedError(
+        "this kind of database cannot be copied from");
+  }
+  // Runs `fn` with a writer in one write transaction that holds off other
+  // writers of `tables`; when `fn` succeeds, moves each table's
+  // serial_column sequence past the largest copied value and commits. When
+  // anything fails, nothing is written. Unimplemented when the backend
+  // cannot be a copy target.
+  virtual absl::Status WriteAllTables(
+      std::span<const CopyTable> tables,
+      absl::FunctionRef<absl::Status(TableWriter&)> fn) {
+    return absl::UnimplementedError(
+        "this kind of database cannot be copied into");
+  }
 };
 
 // An Unavailable status marked as "the database was lost or cannot take
@@ -268,6 +294,10 @@ bool IsStorageLost(const absl::Status& status);
 enum class OpenMode {
   kCreateIfMissing,  // a new, empty database when none exists
   kMustExist,        // FailedPrecondition when none exists (admin commands)
+  // Like kMustExist, and nothing is ever written (the source of a copy):
+  // a SQLite file is opened read-only; call neither Migrate() nor a method
+  // that writes.
+  kReadOnly,
 };
 
 // Opens the store named by `url`: "sqlite:PATH" or

@@ -115,6 +115,13 @@ class PostgresStore : public Store {
   absl::StatusOr<std::vector<std::optional<PortingRecord>>> LookupPorting(
       std::span<const std::string> numbers) override;
 
+  // pg_copy.cc
+  absl::Status ReadAllTables(
+      absl::FunctionRef<absl::Status(TableReader&)> fn) override;
+  absl::Status WriteAllTables(
+      std::span<const CopyTable> tables,
+      absl::FunctionRef<absl::Status(TableWriter&)> fn) override;
+
  private:
   std::unique_ptr<ConnectionPool> pool_;
   const PostgresStoreOptions options_;

@@ -152,14 +152,15 @@ std::optional<absl::Time> Statement::OptionalTime(int col) const {
 // ---- Connection ----
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
-    const std::string& path, absl::Duration busy_timeout) {
+    const std::string& path, absl::Duration busy_timeout, bool read_only) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
       // Never SQLITE_OPEN_CREATE: a pool opening a connection after the file
       // was deleted must fail, not start an empty database (OpenSqliteStore
       // creates the file itself, 0600, only when asked to).
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+          SQLITE_OPEN_NOMUTEX,
       nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_close(db);  // open hands back a handle even when it fails
@@ -170,6 +171,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
+  // A read-only reader of a WAL file still sees a consistent snapshot per
+  // transaction; switching the journal mode would be a write.
+  if (read_only) return conn;
 
   // Switching to WAL needs a moment of exclusive access, which a second
   // process opening the same new file may hold; the busy handler does not

@@ -81,9 +81,12 @@ class Connection {
  public:
   // Opens the existing database at `path` (never creates it) and sets
   // journal_mode=WAL, synchronous=NORMAL, foreign_keys=ON and the busy
-  // timeout. Unavailable when the file cannot be opened.
+  // timeout. Unavailable when the file cannot be opened. With `read_only`
+  // the file is opened SQLITE_OPEN_READONLY and its journal mode is left as
+  // it is: every write fails, so a copy's source cannot be changed.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
-      const std::string& path, absl::Duration busy_timeout);
+      const std::string& path, absl::Duration busy_timeout,
+      bool read_only = false);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -37,7 +37,8 @@ absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::Acquire() {
     }
   }
   // Opening takes file locks and may wait; never do it under mu_.
-  return Connection::Open(options_.path, options_.busy_timeout);
+  return Connection::Open(options_.path, options_.busy_timeout,
+                          options_.read_only);
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> conn) {

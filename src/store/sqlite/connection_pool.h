@@ -26,6 +26,8 @@ struct PoolOptions {
   std::string path;
   // How long SQLite itself waits for a lock before reporting BUSY.
   absl::Duration busy_timeout = absl::Seconds(10);
+  // Open every connection read-only (see Connection::Open).
+  bool read_only = false;
   // Idle connections kept open; busier moments open more and close them after.
   int max_idle = 8;
   // Whole-transaction attempts when SQLite still reports BUSY/LOCKED (cases

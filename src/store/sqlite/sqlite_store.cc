@@ -101,6 +101,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   if (path.empty()) return absl::InvalidArgumentError("empty database path");
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
+    if (options.read_only) {
+      return absl::FailedPreconditionError("no database exists there");
+    }
     if (!options.create_if_missing) {
       return absl::FailedPreconditionError(
           "no database exists there; give --create to create a new, empty "
@@ -116,6 +119,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   PoolOptions pool_options;
   pool_options.path = path;
   pool_options.busy_timeout = options.busy_timeout;
+  pool_options.read_only = options.read_only;
   pool_options.precheck = [guard] { return guard->CheckIdentity(); };
   PB_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionPool> pool,
                       ConnectionPool::Create(std::move(pool_options)));

@@ -20,6 +20,10 @@ struct SqliteStoreOptions {
   // When the file is missing: create it (0600; missing directories 0700),
   // or fail with FailedPrecondition.
   bool create_if_missing = true;
+  // Opens the file read-only (SQLITE_OPEN_READONLY, no journal-mode
+  // change): for the source of a copy, which must not be written. Implies
+  // !create_if_missing.
+  bool read_only = false;
 };
 
 // Opens the SQLite database at `path`, creating it when missing and allowed
@@ -112,6 +116,13 @@ class SqliteStore : public Store {
       bool replace) override;
   absl::StatusOr<std::vector<std::optional<PortingRecord>>> LookupPorting(
       std::span<const std::string> numbers) override;
+
+  // sqlite_copy.cc
+  absl::Status ReadAllTables(
+      absl::FunctionRef<absl::Status(TableReader&)> fn) override;
+  absl::Status WriteAllTables(
+      std::span<const CopyTable> tables,
+      absl::FunctionRef<absl::Status(TableWriter&)> fn) override;
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
