@@ -62,6 +62,9 @@ constexpr CopyColumn kChunks[] = {
     {"first_index", T::kInt}, {"count", T::kInt},
     {"state", T::kText},    {"attempt", T::kInt},
     {"lease_until_us", T::kInt}};
+constexpr CopyColumn kStatistics[] = {{"batch_id", T::kText},
+                                     {"bucket", T::kInt},
+                                     {"count", T::kInt}};
 constexpr CopyColumn kIdempotency[] = {{"account_id", T::kInt},
                                        {"idem_key", T::kText},
                                        {"request_hash", T::kText},
@@ -78,18 +81,20 @@ constexpr CopyColumn kCache[] = {{"key_hash", T::kText},
 constexpr std::string_view kById[] = {"id"};
 constexpr std::string_view kPhoneKey[] = {"batch_id", "idx"};
 constexpr std::string_view kChunkKey[] = {"batch_id", "chunk_index"};
+constexpr std::string_view kStatisticsKey[] = {"batch_id", "bucket"};
 constexpr std::string_view kIdempotencyKey[] = {"account_id", "idem_key"};
 constexpr std::string_view kByNumber[] = {"number"};
 constexpr std::string_view kByKeyHash[] = {"key_hash"};
 
 constexpr std::string_view kCacheTable = "validation_cache";
 
-const std::array<CopyTable, 8> kTables = {{
+const std::array<CopyTable, 9> kTables = {{
     {"accounts", kAccounts, kById, "id"},
     {"tokens", kTokens, kById, "id"},
     {"batches", kBatches, kById, ""},
     {"phones", kPhones, kPhoneKey, ""},
     {"chunks", kChunks, kChunkKey, ""},
+    {"batch_statistics", kStatistics, kStatisticsKey, ""},
     {"idempotency_keys", kIdempotency, kIdempotencyKey, ""},
     {"porting", kPorting, kByNumber, ""},
     {kCacheTable, kCache, kByKeyHash, ""},
