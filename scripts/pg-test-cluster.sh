@@ -7,6 +7,8 @@
 #   scripts/pg-test-cluster.sh start STATE_DIR   # prints the URL
 #   scripts/pg-test-cluster.sh stop STATE_DIR    # stops it, deletes its data
 #   scripts/pg-test-cluster.sh url STATE_DIR     # prints the URL again
+#   scripts/pg-test-cluster.sh restart STATE_DIR # pg_ctl restart -m fast
+#                                                # (tests/integration/fault_test.cc)
 #
 # STATE_DIR keeps the URL (STATE_DIR/url, read by the tests through
 # PHONEBULK_TEST_PG_URL_FILE) and where the data lives. The cluster trusts
@@ -17,7 +19,7 @@ set -euo pipefail
 cmd="${1:-}"
 state="${2:-}"
 if [[ -z "$cmd" || -z "$state" ]]; then
-  echo "usage: $0 start|stop|url STATE_DIR" >&2
+  echo "usage: $0 start|stop|url|restart STATE_DIR" >&2
   exit 2
 fi
 
@@ -89,8 +91,15 @@ case "$cmd" in
   url)
     cat "$state/url"
     ;;
+  restart)
+    # Same port and options: pg_ctl takes them from postmaster.opts. A fast
+    # shutdown ends every session, as a real restart does.
+    data="$(cat "$state/datadir")"
+    "${run_as[@]}" "$bindir/pg_ctl" -D "$data/pgdata" -l "$data/server.log" \
+      -m fast -w -t 60 restart >/dev/null
+    ;;
   *)
-    echo "usage: $0 start|stop|url STATE_DIR" >&2
+    echo "usage: $0 start|stop|url|restart STATE_DIR" >&2
     exit 2
     ;;
 esac

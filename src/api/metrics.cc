@@ -90,7 +90,16 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       "phonebulk_batches_failed_total{cause=\"unreadable_config\"} ",
       s.batches_failed_unreadable_config, "\n",
       "phonebulk_batches_failed_total{cause=\"corrupt_chunk\"} ",
-      s.batches_failed_corrupt_chunk, "\n");
+      s.batches_failed_corrupt_chunk, "\n",
+      "# HELP phonebulk_stale_commits_refused_total Chunk results of this "
+      "process refused by the store because another worker had taken the "
+      "chunk over (attempt fencing), at the lease renewal before the commit "
+      "or at the commit.\n"
+      "# TYPE phonebulk_stale_commits_refused_total counter\n",
+      "phonebulk_stale_commits_refused_total{at=\"renewal\"} ",
+      s.stale_refused_at_renewal, "\n",
+      "phonebulk_stale_commits_refused_total{at=\"commit\"} ",
+      s.stale_refused_at_commit, "\n");
   absl::StrAppend(
       &out,
       "# HELP phonebulk_numbers_processed_total Phones validated and "

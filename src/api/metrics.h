@@ -26,6 +26,10 @@ struct MetricsSnapshot {
   // (batch::PoisonCause).
   int64_t batches_failed_unreadable_config = 0;
   int64_t batches_failed_corrupt_chunk = 0;
+  // Chunk results this process dropped because the store's attempt fence
+  // refused their claim (taken over elsewhere), by where it was refused.
+  int64_t stale_refused_at_renewal = 0;
+  int64_t stale_refused_at_commit = 0;
   int64_t http_in_flight = 0;
   int64_t http_response_bytes_pending = 0;
   // Live-status source (zero when offline).

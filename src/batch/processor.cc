@@ -118,6 +118,7 @@ bool Processor::RunOnce() {
     // The batch was stopped or the lease taken over: the work is dropped and
     // nothing was charged.
     ++counters_.chunks_refused;
+    if (store::IsStaleClaim(s)) ++counters_.stale_refused_at_commit;
     spdlog::info("event=chunk_refused batch_id={} chunk={} attempt={}",
                  claim.batch_id, claim.chunk_index, claim.attempt);
   } else {
@@ -174,6 +175,7 @@ bool Processor::KeepLease(store::ChunkClaim& claim) {
   absl::Status s = store_.ExtendLease(claim, clock_.Now(), options_.lease);
   if (s.ok()) return true;
   ++counters_.chunks_refused;
+  if (store::IsStaleClaim(s)) ++counters_.stale_refused_at_renewal;
   spdlog::info("event=lease_lost batch_id={} chunk={} attempt={} error=\"{}\"",
                claim.batch_id, claim.chunk_index, claim.attempt, s.ToString());
   return false;

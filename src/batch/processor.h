@@ -58,6 +58,10 @@ struct ProcessorCounters {
   std::atomic<int64_t> numbers_processed{0};
   std::atomic<int64_t> chunks_committed{0};
   std::atomic<int64_t> chunks_refused{0};  // stale claims or stopped batches
+  // Of those, the claims another worker had taken over (store::IsStaleClaim):
+  // refused when renewing the lease before the commit, or at the commit.
+  std::atomic<int64_t> stale_refused_at_renewal{0};
+  std::atomic<int64_t> stale_refused_at_commit{0};
   // Batches this process stopped with reason processing_failed, by
   // PoisonCause.
   std::array<std::atomic<int64_t>, kPoisonCauses> batches_failed{};

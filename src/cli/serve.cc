@@ -157,6 +157,10 @@ int Serve(const ServeFlags& f) {
       snap.queue_depth_chunks = stats->chunks_pending;
     }
     snap.numbers_processed = processor.counters().numbers_processed.load();
+    snap.stale_refused_at_renewal =
+        processor.counters().stale_refused_at_renewal.load();
+    snap.stale_refused_at_commit =
+        processor.counters().stale_refused_at_commit.load();
     const auto& failed = processor.counters().batches_failed;
     snap.batches_failed_unreadable_config =
         failed[static_cast<int>(batch::PoisonCause::kUnreadableConfig)].load();

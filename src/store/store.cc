@@ -11,6 +11,7 @@ namespace phonebulk::store {
 
 namespace {
 constexpr char kStorageLostPayload[] = "phonebulk/storage-lost";
+constexpr char kStaleClaimPayload[] = "phonebulk/stale-claim";
 }  // namespace
 
 absl::Status StorageLostError(std::string_view message) {
@@ -22,6 +23,18 @@ absl::Status StorageLostError(std::string_view message) {
 bool IsStorageLost(const absl::Status& status) {
   return absl::IsUnavailable(status) &&
          status.GetPayload(kStorageLostPayload).has_value();
+}
+
+absl::Status StaleClaimError() {
+  absl::Status s =
+      absl::AbortedError("the chunk claim was taken over or finished");
+  s.SetPayload(kStaleClaimPayload, absl::Cord("1"));
+  return s;
+}
+
+bool IsStaleClaim(const absl::Status& status) {
+  return absl::IsAborted(status) &&
+         status.GetPayload(kStaleClaimPayload).has_value();
 }
 
 std::string RedactUrl(std::string_view url) {

@@ -291,6 +291,13 @@ class Store {
 absl::Status StorageLostError(std::string_view message);
 bool IsStorageLost(const absl::Status& status);
 
+// The Aborted answer to a write under a chunk claim that is no longer
+// current (another worker took the chunk over, or finished it): the
+// attempt-number fence. Marked, so that a worker can count it apart from a
+// claim voided by a stopped batch.
+absl::Status StaleClaimError();
+bool IsStaleClaim(const absl::Status& status);
+
 enum class OpenMode {
   kCreateIfMissing,  // a new, empty database when none exists
   kMustExist,        // FailedPrecondition when none exists (admin commands)

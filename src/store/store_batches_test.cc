@@ -271,7 +271,11 @@ TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
   EXPECT_EQ(second->chunk_index, first->chunk_index);
   EXPECT_EQ(second->attempt, first->attempt + 1);
 
-  EXPECT_EQ(Commit(*first, 2).code(), absl::StatusCode::kAborted);
+  absl::Status stale = Commit(*first, 2);
+  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
+  // Marked as the fence's refusal, which the processor counts apart.
+  EXPECT_TRUE(IsStaleClaim(stale)) << stale;
+  EXPECT_TRUE(IsStaleClaim(store_->ExtendLease(*first, kT0 + kLease, kLease)));
   Batch b = Get(id);
   EXPECT_EQ(b.records_processed, 0);
   EXPECT_EQ(b.credits_charged, 0);
@@ -302,7 +306,9 @@ TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   EXPECT_EQ(stopped->date_ended, kT0 + absl::Minutes(2));
   EXPECT_EQ(Credits(), 100 - 3);
 
-  EXPECT_EQ(Commit(*b, 2).code(), absl::StatusCode::kAborted);
+  absl::Status voided = Commit(*b, 2);
+  EXPECT_EQ(voided.code(), absl::StatusCode::kAborted);
+  EXPECT_FALSE(IsStaleClaim(voided)) << "a stopped batch is not a takeover";
   EXPECT_FALSE(Claim(kT0 + absl::Hours(1)).has_value());
   auto again = store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);

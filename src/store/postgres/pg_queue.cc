@@ -13,8 +13,6 @@
 namespace phonebulk::store::postgres {
 namespace {
 
-constexpr char kTakenOver[] = "the chunk claim was taken over or finished";
-
 // Fills everything but the claim columns from the batch and its phones.
 absl::Status LoadClaimedChunk(Connection& conn, int count, ChunkClaim& c) {
   PB_ASSIGN_OR_RETURN(
@@ -165,7 +163,7 @@ absl::Status PostgresStore::CommitChunk(const ChunkClaim& claim,
       return absl::AbortedError("the chunk no longer exists");
     }
     if (chunk.Text(0, 0) != "claimed" || chunk.Int64(0, 1) != claim.attempt) {
-      return absl::AbortedError(kTakenOver);
+      return StaleClaimError();
     }
     if (batch.Text(0, 0) != "processing") {
       return absl::AbortedError(
@@ -237,7 +235,7 @@ absl::StatusOr<Batch> PostgresStore::FailChunkBatch(const ChunkClaim& claim,
                    Params().Text(claim.batch_id).Int(claim.chunk_index)));
     if (chunk.rows() == 0 || chunk.Text(0, 0) != "claimed" ||
         chunk.Int64(0, 1) != claim.attempt) {
-      return absl::AbortedError(kTakenOver);
+      return StaleClaimError();
     }
     if (batch->status != BatchStatus::kProcessing) {
       return absl::AbortedError(absl::StrCat("batch is ",
@@ -265,7 +263,7 @@ absl::Status PostgresStore::ExtendLease(ChunkClaim& claim, absl::Time now,
                        .Int(claim.chunk_index)
                        .Int(claim.attempt)
                        .Time(lease_until)));
-    if (extend.affected() == 0) return absl::AbortedError(kTakenOver);
+    if (extend.affected() == 0) return StaleClaimError();
     return absl::OkStatus();
   }));
   claim.lease_until = lease_until;
@@ -283,7 +281,7 @@ absl::Status PostgresStore::ReleaseChunk(const ChunkClaim& claim) {
                        .Text(claim.batch_id)
                        .Int(claim.chunk_index)
                        .Int(claim.attempt)));
-    if (release.affected() == 0) return absl::AbortedError(kTakenOver);
+    if (release.affected() == 0) return StaleClaimError();
     return absl::OkStatus();
   });
 }

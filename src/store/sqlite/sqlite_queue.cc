@@ -129,7 +129,7 @@ absl::Status SqliteStore::CommitChunk(const ChunkClaim& claim,
     PB_ASSIGN_OR_RETURN(bool row, check.Step());
     if (!row) return absl::AbortedError("the chunk no longer exists");
     if (check.Text(0) != "claimed" || check.Int64(1) != claim.attempt) {
-      return absl::AbortedError("the chunk claim was taken over or finished");
+      return StaleClaimError();
     }
     if (check.Text(4) != "processing") {
       return absl::AbortedError(
@@ -211,8 +211,7 @@ absl::StatusOr<Batch> SqliteStore::FailChunkBatch(const ChunkClaim& claim,
         PB_ASSIGN_OR_RETURN(bool row, check.Step());
         if (!row || check.Text(0) != "claimed" ||
             check.Int64(1) != claim.attempt) {
-          return absl::AbortedError(
-              "the chunk claim was taken over or finished");
+          return StaleClaimError();
         }
         PB_RETURN_IF_ERROR(check.Run());
         PB_ASSIGN_OR_RETURN(Batch batch,
@@ -244,8 +243,7 @@ absl::Status SqliteStore::ExtendLease(ChunkClaim& claim, absl::Time now,
             .BindTime(4, lease_until);
         PB_RETURN_IF_ERROR(extend.Run());
         if (conn.changes() == 0) {
-          return absl::AbortedError(
-              "the chunk claim was taken over or finished");
+          return StaleClaimError();
         }
         return absl::OkStatus();
       }));
@@ -265,7 +263,7 @@ absl::Status SqliteStore::ReleaseChunk(const ChunkClaim& claim) {
         .Bind(3, claim.attempt);
     PB_RETURN_IF_ERROR(release.Run());
     if (conn.changes() == 0) {
-      return absl::AbortedError("the chunk claim was taken over or finished");
+      return StaleClaimError();
     }
     return absl::OkStatus();
   });
