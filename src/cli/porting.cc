@@ -367,10 +367,7 @@ void AddPortingCommands(CLI::App& app, int* exit_code) {
       "a fatal error that names the line of the file. "
       "Exit 0 when the import happened, even with rejected rows; 1 on a "
       "fatal error");
-  import->add_option("--db", f->db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(import);
+  AddDbFlags(import, &f->db);
   import->add_option("file", f->file, "The CSV file (UTF-8, BOM allowed)")
       ->required();
   CLI::Option* replace = import->add_flag(
@@ -393,10 +390,7 @@ CLI::App* lookup = porting->add_subcommand(
     "lookup",
     "Print the stored facts of numbers: number, operator, MCC/MNC and "
     "ported date, tab-separated ('-' when empty), or 'not found'");
-lookup->add_option("--db", *db, "Database URL")
-    ->required()
-    ->envname("PHONEBULK_DB");
-AddCreateFlag(lookup);
+AddDbFlags(lookup, db.get());
 lookup->add_option("numbers", *numbers, "E.164 numbers ('+' optional)")
     ->required();
 lookup->callback([db, numbers, exit_code] {
