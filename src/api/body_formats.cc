@@ -8,10 +8,17 @@
 #include <string>
 
 #include "batch/json_fields.h"
+#include "common/name_table.h"
 #include "common/strings.h"
 
 namespace phonebulk::api {
 namespace {
+
+constexpr auto kMediaTypes = MakeNameTable<BodyFormat>({
+    {BodyFormat::kJson, "application/json"},
+    {BodyFormat::kXml, "application/xml"},
+    {BodyFormat::kMsgpack, "application/x-msgpack"},
+});
 
 using rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
@@ -310,15 +317,7 @@ void PackJson(msgpack::packer<msgpack::sbuffer>& pk, const Value& v) {
 }  // namespace
 
 std::string_view MediaTypeOf(BodyFormat format) {
-  switch (format) {
-    case BodyFormat::kXml:
-      return "application/xml";
-    case BodyFormat::kMsgpack:
-      return "application/x-msgpack";
-    case BodyFormat::kJson:
-      break;
-  }
-  return "application/json";
+  return kMediaTypes.NameOf(format, "application/json");
 }
 
 bool HasUtf8OrNoCharset(std::string_view content_type) {
@@ -342,11 +341,9 @@ std::optional<BodyFormat> BodyFormatOfContentType(
   if (!HasUtf8OrNoCharset(content_type)) return std::nullopt;
   std::string_view type =
       TrimAscii(content_type.substr(0, content_type.find(';')));
-  for (BodyFormat f :
-       {BodyFormat::kJson, BodyFormat::kXml, BodyFormat::kMsgpack}) {
-    if (EqualsIgnoreCase(type, MediaTypeOf(f))) return f;
-  }
-  return std::nullopt;
+  return kMediaTypes.ValueOf(type, [](std::string_view a, std::string_view b) {
+    return EqualsIgnoreCase(a, b);
+  });
 }
 
 std::optional<BodyFormat> AnswerFormatFor(std::string_view accept) {

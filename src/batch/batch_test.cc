@@ -12,9 +12,9 @@
 #include "batch/result_codec.h"
 #include "batch/service.h"
 #include "batch/status.h"
-#include "common/crypto.h"
 #include "phone/countries.h"
 #include "phone/validator.h"
+#include "store/test_backend.h"
 
 namespace phonebulk::batch {
 namespace {
@@ -90,16 +90,11 @@ TEST(ResultCodecTest, RoundTrip) {
 class BatchFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("phonebulk-batch-test-" + RandomHex(6));
-    auto store = store::OpenStore("sqlite:" + (dir_ / "db.sqlite").string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    ASSERT_TRUE(store_->Migrate().ok());
-    auto account = store_->EnsureAccount("acme", std::nullopt);
-    ASSERT_TRUE(account.ok());
-    account_id_ = account->id;
-    ASSERT_TRUE(store_->AddCredits("acme", 1000).ok());
+    store_ = store::testing::OpenMigratedUrl(
+        "sqlite:" + (dir_.path() / "db.sqlite").string());
+    ASSERT_NE(store_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(
+        store::testing::AddAccount(*store_, "acme", 1000, &account_id_));
     ServiceOptions options;
     options.chunk_size = 3;
     options.retention = absl::Hours(24 * 28);
@@ -113,7 +108,6 @@ class BatchFlowTest : public ::testing::Test {
     processor_.reset();
     service_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::string CreateBatch(int phones, BatchConfig config = {}) {
@@ -131,7 +125,8 @@ class BatchFlowTest : public ::testing::Test {
   // or a damaged restore would change it.
   void Damage(const std::string& sql) {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ / "db.sqlite").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open((dir_.path() / "db.sqlite").c_str(), &db),
+              SQLITE_OK);
     char* error = nullptr;
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
               SQLITE_OK)
@@ -144,7 +139,7 @@ class BatchFlowTest : public ::testing::Test {
     }
   }
 
-  std::filesystem::path dir_;
+  store::testing::TempDir dir_;
   FakeClock clock_;
   phone::Validator validator_{phone::Countries::Default()};
   std::unique_ptr<store::Store> store_;

@@ -71,14 +71,8 @@ std::optional<phone::OutputFormat> ParseOutputFormatName(
   using Kind = phone::OutputFormat::Kind;
   std::string upper = UpperAscii(text);
   phone::OutputFormat format;
-  if (upper == "E164") {
-    format.kind = Kind::kE164;
-  } else if (upper == "PLUS_E164") {
-    format.kind = Kind::kPlusE164;
-  } else if (upper == "NATIONAL") {
-    format.kind = Kind::kNational;
-  } else if (upper == "INTERNATIONAL") {
-    format.kind = Kind::kInternational;
+  if (std::optional<Kind> kind = phone::FixedOutputFormatKind(upper)) {
+    format.kind = *kind;
   } else if (upper.size() == 3 && IsAsciiLetter(upper[0]) &&
              IsAsciiLetter(upper[1]) && IsAsciiLetter(upper[2])) {
     format.kind = Kind::kDialledFrom;

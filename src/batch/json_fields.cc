@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "batch/create_request.h"
+#include "common/name_table.h"
 #include "common/strings.h"
 #include "rapidjson/error/en.h"
 
@@ -156,23 +157,23 @@ std::string_view View(const Value& string_value) {
                           string_value.GetStringLength());
 }
 
+namespace {
+
+constexpr auto kTypeNames = MakeNameTable<rapidjson::Type>({
+    {rapidjson::kNullType, "null"},
+    {rapidjson::kFalseType, "a boolean"},
+    {rapidjson::kTrueType, "a boolean"},
+    {rapidjson::kObjectType, "an object"},
+    {rapidjson::kArrayType, "an array"},
+    {rapidjson::kStringType, "a string"},
+    {rapidjson::kNumberType, "a number"},
+});
+
+}  // namespace
+
 const char* TypeName(const Value& value) {
-  switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "a number";
-  }
-  return "an unknown value";
+  // Every name is a literal, so the view's data is NUL-terminated.
+  return kTypeNames.NameOf(value.GetType(), "an unknown value").data();
 }
 
 absl::Status Invalid(std::string_view path, std::string_view what) {

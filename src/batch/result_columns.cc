@@ -1,5 +1,6 @@
 #include "batch/result_columns.h"
 
+#include "common/strings.h"
 #include "model/result_schema.h"
 
 namespace phonebulk::batch {
@@ -27,16 +28,7 @@ std::vector<std::string_view> ResultColumns(bool metadata, bool ported_date) {
 }
 
 void AppendCsvField(std::string_view value, std::string* out) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(value);
-    return;
-  }
-  out->push_back('"');
-  for (char c : value) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
+  ::phonebulk::AppendCsvField(value, ',', out);
 }
 
 void AppendResultRow(const PhoneView& phone, const BatchConfig& config,

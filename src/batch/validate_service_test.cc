@@ -5,14 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <set>
 #include <string>
 
 #include "batch/result_codec.h"
-#include "common/crypto.h"
 #include "phone/countries.h"
 #include "phone/validator.h"
+#include "store/test_backend.h"
 
 namespace phonebulk::batch {
 namespace {
@@ -23,23 +22,17 @@ constexpr char kGbE164[] = "441206250380";
 class ValidateServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("phonebulk-validate-test-" + RandomHex(6));
-    auto store = store::OpenStore("sqlite:" + (dir_ / "db.sqlite").string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    ASSERT_TRUE(store_->Migrate().ok());
-    auto account = store_->EnsureAccount("acme", std::nullopt);
-    ASSERT_TRUE(account.ok());
-    account_id_ = account->id;
-    ASSERT_TRUE(store_->AddCredits("acme", 10).ok());
+    store_ = store::testing::OpenMigratedUrl(
+        "sqlite:" + (dir_.path() / "db.sqlite").string());
+    ASSERT_NE(store_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(
+        store::testing::AddAccount(*store_, "acme", 10, &account_id_));
     service_ = std::make_unique<ValidateService>(
         *store_, Engine{validator_, nullptr}, clock_);
   }
   void TearDown() override {
     service_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   static ValidateRequest Request(std::string number, int cache_days = 0) {
@@ -68,7 +61,7 @@ class ValidateServiceTest : public ::testing::Test {
                     .ok());
   }
 
-  std::filesystem::path dir_;
+  store::testing::TempDir dir_;
   FakeClock clock_;
   phone::Validator validator_{phone::Countries::Default()};
   std::unique_ptr<store::Store> store_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_join.h"
 #include "api/access.h"
 #include "cli/commands.h"
@@ -72,6 +73,14 @@ std::unique_ptr<store::Store> Open(const std::string& db) {
   return *std::move(store);
 }
 
+// The exit code of a command that works on the store at `db`: 1 when it
+// cannot be opened (Open says why), else what `run` returns.
+int RunOnStore(const std::string& db,
+               absl::FunctionRef<int(store::Store& store)> run) {
+  std::unique_ptr<store::Store> store = Open(db);
+  return store == nullptr ? 1 : run(*store);
+}
+
 // Messages may quote what was typed or stored (names, flags): cleaned, so
 // nothing reaches the terminal as a control sequence or invalid UTF-8.
 int Fail(const absl::Status& s) {
@@ -116,10 +125,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
   auto cf = std::make_shared<CreateFlags>();
   CLI::App* create = token->add_subcommand(
       "create", "Issue a token (creating the account if new); prints it last");
-  create->add_option("--db", cf->db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(create);
+  AddDbFlags(create, &cf->db);
   create->add_option("--account", cf->spec.account_name, "Account name")
       ->required();
   create
@@ -160,24 +166,19 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
         return;
       }
     }
-    auto store = Open(cf->db);
-    if (!store) {
-      *exit_code = 1;
-      return;
-    }
-    auto token = CreateToken(*store, cf->spec);
-    if (!token.ok()) {
-      *exit_code = Fail(token.status());
-      return;
-    }
-    auto account = store->GetAccount(cf->spec.account_name);
-    if (account.ok()) {
-      std::printf("account %s: %lld credits, %d requests/minute\n",
-                  SafeText(account->name).c_str(),
-                  static_cast<long long>(account->credits),
-                  account->rate_limit_per_minute);
-    }
-    std::printf("%s\n", token->c_str());
+    *exit_code = RunOnStore(cf->db, [&](store::Store& store) {
+      auto token = CreateToken(store, cf->spec);
+      if (!token.ok()) return Fail(token.status());
+      auto account = store.GetAccount(cf->spec.account_name);
+      if (account.ok()) {
+        std::printf("account %s: %lld credits, %d requests/minute\n",
+                    SafeText(account->name).c_str(),
+                    static_cast<long long>(account->credits),
+                    account->rate_limit_per_minute);
+      }
+      std::printf("%s\n", token->c_str());
+      return 0;
+    });
   });
 
   for (bool disable : {true, false}) {
@@ -187,59 +188,43 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
         disable ? "disable" : "enable",
         disable ? "Disable a token (takes effect on the next request)"
                 : "Enable a disabled token");
-    cmd->add_option("--db", *db, "Database URL")
-        ->required()
-        ->envname("PHONEBULK_DB");
-    AddCreateFlag(cmd);
+    AddDbFlags(cmd, db.get());
     cmd->add_option("token", *key, "The token, or its prefix from 'token list'")
         ->required();
     cmd->callback([db, key, disable, exit_code] {
-      auto store = Open(*db);
-      if (!store) {
-        *exit_code = 1;
-        return;
-      }
-      absl::Status s = store->SetTokenDisabled(TokenKey(*key), disable);
-      if (!s.ok()) {
-        *exit_code = Fail(s);
-        return;
-      }
-      std::printf("token %s\n", disable ? "disabled" : "enabled");
+      *exit_code = RunOnStore(*db, [&](store::Store& store) {
+        absl::Status s = store.SetTokenDisabled(TokenKey(*key), disable);
+        if (!s.ok()) return Fail(s);
+        std::printf("token %s\n", disable ? "disabled" : "enabled");
+        return 0;
+      });
     });
   }
 
   auto list_db = std::make_shared<std::string>();
   CLI::App* list =
       token->add_subcommand("list", "List tokens (never the secrets)");
-  list->add_option("--db", *list_db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(list);
+  AddDbFlags(list, list_db.get());
   list->callback([list_db, exit_code] {
-    auto store = Open(*list_db);
-    if (!store) {
-      *exit_code = 1;
-      return;
-    }
-    auto tokens = store->ListTokens();
-    if (!tokens.ok()) {
-      *exit_code = Fail(tokens.status());
-      return;
-    }
-    std::printf("%-12s %-16s %-28s %-8s %s\n", "PREFIX", "ACCOUNT", "PRODUCTS",
-                "STATE", "ALLOW");
-    for (const store::Token& t : *tokens) {
-      std::string allow = absl::StrJoin(t.allow_ips, ",");
-      if (!t.allow_domains.empty()) {
-        if (!allow.empty()) allow += " ";
-        allow += absl::StrJoin(t.allow_domains, ",");
+    *exit_code = RunOnStore(*list_db, [](store::Store& store) {
+      auto tokens = store.ListTokens();
+      if (!tokens.ok()) return Fail(tokens.status());
+      std::printf("%-12s %-16s %-28s %-8s %s\n", "PREFIX", "ACCOUNT",
+                  "PRODUCTS", "STATE", "ALLOW");
+      for (const store::Token& t : *tokens) {
+        std::string allow = absl::StrJoin(t.allow_ips, ",");
+        if (!t.allow_domains.empty()) {
+          if (!allow.empty()) allow += " ";
+          allow += absl::StrJoin(t.allow_domains, ",");
+        }
+        std::printf("%-12s %-16s %-28s %-8s %s\n", t.display_prefix.c_str(),
+                    SafeText(t.account_name).c_str(),
+                    ProductNames(t.products).c_str(),
+                    t.disabled ? "disabled" : "enabled",
+                    allow.empty() ? "-" : SafeText(allow, 1024).c_str());
       }
-      std::printf("%-12s %-16s %-28s %-8s %s\n", t.display_prefix.c_str(),
-                  SafeText(t.account_name).c_str(),
-                  ProductNames(t.products).c_str(),
-                  t.disabled ? "disabled" : "enabled",
-                  allow.empty() ? "-" : SafeText(allow, 1024).c_str());
-    }
+      return 0;
+    });
   });
 }
 
@@ -273,34 +258,23 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
   auto show = std::make_shared<Flags>();
   CLI::App* show_cmd =
       account->add_subcommand("show", "Show an account's balance");
-  show_cmd->add_option("--db", show->db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(show_cmd);
+  AddDbFlags(show_cmd, &show->db);
   show_cmd->add_option("name", show->name, "Account name")->required();
   show_cmd->add_flag("--json", show->json, "Print JSON");
   show_cmd->callback([show, exit_code] {
-    auto store = Open(show->db);
-    if (!store) {
-      *exit_code = 1;
-      return;
-    }
-    auto a = store->GetAccount(show->name);
-    if (!a.ok()) {
-      *exit_code = Fail(a.status());
-      return;
-    }
-    PrintAccount(*a, show->json);
+    *exit_code = RunOnStore(show->db, [&](store::Store& store) {
+      auto a = store.GetAccount(show->name);
+      if (!a.ok()) return Fail(a.status());
+      PrintAccount(*a, show->json);
+      return 0;
+    });
   });
 
   auto credit = std::make_shared<Flags>();
   CLI::App* credit_cmd = account->add_subcommand(
       "credit",
       "Add (or with a negative number, remove) credits; set the rate limit");
-  credit_cmd->add_option("--db", credit->db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(credit_cmd);
+  AddDbFlags(credit_cmd, &credit->db);
   credit_cmd->add_option("name", credit->name, "Account name")->required();
   credit_cmd->add_option("--add", credit->add, "Credits to add");
   credit_cmd
@@ -308,51 +282,37 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
       ->check(CLI::PositiveNumber);
   credit_cmd->add_flag("--json", credit->json, "Print JSON");
   credit_cmd->callback([credit, exit_code] {
-    auto store = Open(credit->db);
-    if (!store) {
-      *exit_code = 1;
-      return;
-    }
-    if (credit->rate_limit > 0) {
-      if (auto a = store->GetAccount(credit->name); !a.ok()) {
-        *exit_code = Fail(a.status());
-        return;
+    *exit_code = RunOnStore(credit->db, [&](store::Store& store) {
+      if (credit->rate_limit > 0) {
+        // Only an existing account's limit is set: credit never creates one.
+        if (auto a = store.GetAccount(credit->name); !a.ok()) {
+          return Fail(a.status());
+        }
+        auto a = store.EnsureAccount(credit->name, credit->rate_limit);
+        if (!a.ok()) return Fail(a.status());
       }
-      auto a = store->EnsureAccount(credit->name, credit->rate_limit);
-      if (!a.ok()) {
-        *exit_code = Fail(a.status());
-        return;
-      }
-    }
-    auto a = store->AddCredits(credit->name, credit->add);
-    if (!a.ok()) {
-      *exit_code = Fail(a.status());
-      return;
-    }
-    PrintAccount(*a, credit->json);
+      auto a = store.AddCredits(credit->name, credit->add);
+      if (!a.ok()) return Fail(a.status());
+      PrintAccount(*a, credit->json);
+      return 0;
+    });
   });
 
   auto list_db = std::make_shared<std::string>();
   CLI::App* list = account->add_subcommand("list", "List accounts");
-  list->add_option("--db", *list_db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(list);
+  AddDbFlags(list, list_db.get());
   list->callback([list_db, exit_code] {
-    auto store = Open(*list_db);
-    if (!store) {
-      *exit_code = 1;
-      return;
-    }
-    auto accounts = store->ListAccounts();
-    if (!accounts.ok()) {
-      *exit_code = Fail(accounts.status());
-      return;
-    }
-    for (const store::Account& a : *accounts) {
-      std::printf("%-20s %12lld credits %6d/min\n", SafeText(a.name).c_str(),
-                  static_cast<long long>(a.credits), a.rate_limit_per_minute);
-    }
+    *exit_code = RunOnStore(*list_db, [](store::Store& store) {
+      auto accounts = store.ListAccounts();
+      if (!accounts.ok()) return Fail(accounts.status());
+      for (const store::Account& a : *accounts) {
+        std::printf("%-20s %12lld credits %6d/min\n",
+                    SafeText(a.name).c_str(),
+                    static_cast<long long>(a.credits),
+                    a.rate_limit_per_minute);
+      }
+      return 0;
+    });
   });
 }
 
@@ -399,7 +359,10 @@ absl::Status EnsureDemoAccount(store::Store& store) {
   return absl::OkStatus();
 }
 
-void AddCreateFlag(CLI::App* cmd) {
+void AddDbFlags(CLI::App* cmd, std::string* db) {
+  cmd->add_option("--db", *db, "Database URL")
+      ->required()
+      ->envname("PHONEBULK_DB");
   cmd->add_flag("--create", g_create_database,
                 "Create the database when it does not exist (otherwise a "
                 "missing database is an error)");
@@ -417,17 +380,12 @@ void AddMigrateCommand(CLI::App& app, int* exit_code) {
   auto db = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "migrate", "Apply the pending schema migrations to the database");
-  cmd->add_option("--db", *db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(cmd);
+  AddDbFlags(cmd, db.get());
   cmd->callback([db, exit_code] {
-    if (Open(*db) == nullptr) {
-      *exit_code = 1;
-      return;
-    }
-    std::cout << "the database schema is up to date\n";
-    *exit_code = 0;
+    *exit_code = RunOnStore(*db, [](store::Store&) {
+      std::cout << "the database schema is up to date\n";
+      return 0;
+    });
   });
 }
 

@@ -33,9 +33,10 @@ absl::StatusOr<std::string> CreateToken(store::Store& store,
 // and a token, and prints the token on stdout.
 absl::Status EnsureDemoAccount(store::Store& store);
 
-// Adds --create to a command that takes --db: only then may
-// OpenStoreForCli create a missing database.
-void AddCreateFlag(CLI::App* cmd);
+// Adds the database flags of a command that uses the store: --db (required,
+// or PHONEBULK_DB) into `*db`, and --create: only then may OpenStoreForCli
+// create a missing database.
+void AddDbFlags(CLI::App* cmd, std::string* db);
 
 // Opens and migrates the store at `db_url` for a CLI command; on failure
 // prints why on stderr and returns null (the caller exits 1).

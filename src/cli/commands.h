@@ -28,8 +28,10 @@ void AddBatchesCommands(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);
 
 // Splits a --listen value, "HOST:PORT" or "[V6]:PORT" (port 0: any free
-// port). False when it is neither.
-bool SplitListen(const std::string& listen, std::string* host, uint16_t* port);
+// port). When it is neither, tells stderr so and returns false: the commands
+// that listen (serve, lookup-sim) then exit with 2.
+bool ParseListenFlag(const std::string& listen, std::string* host,
+                     uint16_t* port);
 
 // Sends spdlog's default logger to stderr in key=value form with UTC times.
 void SetUpLogging(bool verbose);

@@ -56,11 +56,7 @@ struct LookupSimFlags {
 int RunLookupSim(const LookupSimFlags& f) {
   std::string host;
   uint16_t port = 0;
-  if (!SplitListen(f.listen, &host, &port)) {
-    std::cerr << "--listen: expected HOST:PORT, got '" << SafeText(f.listen)
-              << "'\n";
-    return 2;
-  }
+  if (!ParseListenFlag(f.listen, &host, &port)) return 2;
   if (f.error_rate + f.rate_429 + f.malformed_rate > 1.0) {
     std::cerr << "--error-rate + --rate-429 + --malformed-rate exceed 1\n";
     return 2;

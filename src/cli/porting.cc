@@ -71,13 +71,6 @@ std::string Shown(std::string_view value) {
   return out + "'";
 }
 
-bool AllDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 // Code points in `s`, or nullopt when it is not valid UTF-8 or holds an
 // ASCII control character (a name is one line of display text).
 std::optional<size_t> Utf8Length(std::string_view s) {
@@ -119,14 +112,14 @@ std::optional<Rejection> ParseRow(std::span<const std::string> fields,
   }
   std::string_view number = TrimAscii(fields[column[kNumber]]);
   if (number.starts_with('+')) number.remove_prefix(1);
-  if (number.empty() || number.size() > 15 || !AllDigits(number)) {
+  if (number.empty() || number.size() > 15 || !AllAsciiDigits(number)) {
     return Rejection{"number is not E.164 digits",
                      absl::StrCat("number ", Shown(fields[column[kNumber]]),
                                   " is not E.164 digits")};
   }
   const std::string_view mccmnc = TrimAscii(fields[column[kMccMnc]]);
   if (!mccmnc.empty() &&
-      (mccmnc.size() < 5 || mccmnc.size() > 6 || !AllDigits(mccmnc))) {
+      (mccmnc.size() < 5 || mccmnc.size() > 6 || !AllAsciiDigits(mccmnc))) {
     return Rejection{
         "mccmnc is not 5 or 6 digits",
         absl::StrCat("mccmnc ", Shown(mccmnc), " is not 5 or 6 digits")};
@@ -374,10 +367,7 @@ void AddPortingCommands(CLI::App& app, int* exit_code) {
       "a fatal error that names the line of the file. "
       "Exit 0 when the import happened, even with rejected rows; 1 on a "
       "fatal error");
-  import->add_option("--db", f->db, "Database URL")
-      ->required()
-      ->envname("PHONEBULK_DB");
-  AddCreateFlag(import);
+  AddDbFlags(import, &f->db);
   import->add_option("file", f->file, "The CSV file (UTF-8, BOM allowed)")
       ->required();
   CLI::Option* replace = import->add_flag(
@@ -400,10 +390,7 @@ CLI::App* lookup = porting->add_subcommand(
     "lookup",
     "Print the stored facts of numbers: number, operator, MCC/MNC and "
     "ported date, tab-separated ('-' when empty), or 'not found'");
-lookup->add_option("--db", *db, "Database URL")
-    ->required()
-    ->envname("PHONEBULK_DB");
-AddCreateFlag(lookup);
+AddDbFlags(lookup, db.get());
 lookup->add_option("numbers", *numbers, "E.164 numbers ('+' optional)")
     ->required();
 lookup->callback([db, numbers, exit_code] {

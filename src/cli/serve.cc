@@ -54,6 +54,8 @@ struct ServeFlags {
 
 }  // namespace
 
+namespace {
+
 bool SplitListen(const std::string& listen, std::string* host, uint16_t* port) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return false;
@@ -67,17 +69,23 @@ bool SplitListen(const std::string& listen, std::string* host, uint16_t* port) {
   return !host->empty();
 }
 
+}  // namespace
+
+bool ParseListenFlag(const std::string& listen, std::string* host,
+                     uint16_t* port) {
+  if (SplitListen(listen, host, port)) return true;
+  std::cerr << "--listen: expected HOST:PORT, got '" << SafeText(listen)
+            << "'\n";
+  return false;
+}
+
 namespace {
 
 int Serve(const ServeFlags& f) {
   SetUpLogging(f.verbose);
   std::string host;
   uint16_t port = 0;
-  if (!SplitListen(f.listen, &host, &port)) {
-    std::cerr << "--listen: expected HOST:PORT, got '" << SafeText(f.listen)
-              << "'\n";
-    return 2;
-  }
+  if (!ParseListenFlag(f.listen, &host, &port)) return 2;
 
   // A missing database is created only when asked (--create, or --demo's
   // first start): a vanished one must never come back empty unnoticed.

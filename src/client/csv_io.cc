@@ -164,26 +164,6 @@ absl::Status ReadCsvFile(const std::string& path, char delimiter,
   });
 }
 
-void AppendCsvField(std::string_view field, char delimiter, std::string* out) {
-  bool quote = false;
-  for (char c : field) {
-    if (c == delimiter || c == '"' || c == '\r' || c == '\n') {
-      quote = true;
-      break;
-    }
-  }
-  if (!quote) {
-    out->append(field);
-    return;
-  }
-  out->push_back('"');
-  for (char c : field) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 void AppendCsvFields(std::span<const std::string> fields, char delimiter,
                      std::string* out) {
   for (size_t i = 0; i < fields.size(); ++i) {

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "common/strings.h"
 
 namespace phonebulk::client {
 
@@ -61,9 +62,9 @@ using CsvRecordFn =
 absl::Status ReadCsvFile(const std::string& path, char delimiter,
                          const CsvRecordFn& on_record);
 
-// Appends `field` to `out`, quoted (RFC 4180) when it holds the delimiter,
-// a quote, CR or LF, or is only an unquoted-ambiguous empty-looking value.
-void AppendCsvField(std::string_view field, char delimiter, std::string* out);
+// AppendCsvField(field, delimiter, out): common/strings.h's, the one CSV
+// writer rule for the client and the server's CSV views.
+using ::phonebulk::AppendCsvField;
 
 // Appends the fields joined by `delimiter` (no line terminator).
 void AppendCsvFields(std::span<const std::string> fields, char delimiter,

@@ -202,6 +202,33 @@ std::optional<int64_t> ParseInt(std::string_view text) {
   return value;
 }
 
+bool AllAsciiDigits(std::string_view text) {
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+void AppendCsvField(std::string_view field, char delimiter, std::string* out) {
+  bool quote = false;
+  for (char c : field) {
+    if (c == delimiter || c == '"' || c == '\r' || c == '\n') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    out->append(field);
+    return;
+  }
+  out->push_back('"');
+  for (char c : field) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
 size_t CaseInsensitiveHash::operator()(std::string_view s) const {
   size_t h = 1469598103934665603ull;  // FNV-1a over lower-cased bytes
   for (char c : s) {

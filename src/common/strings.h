@@ -21,6 +21,12 @@ std::string_view TrimAscii(std::string_view text);
 std::vector<std::string_view> Split(std::string_view text, char sep);
 // A non-negative decimal integer that fits in int64; nullopt otherwise.
 std::optional<int64_t> ParseInt(std::string_view text);
+// True when every byte of `text` is an ASCII digit (so also for ""); the
+// callers check the length their field allows.
+bool AllAsciiDigits(std::string_view text);
+// Appends `field` to `out` as one RFC 4180 field: quoted when it holds
+// `delimiter`, a double quote, CR or LF, with inner quotes doubled.
+void AppendCsvField(std::string_view field, char delimiter, std::string* out);
 
 // The longest text (in bytes, after cleaning) that SafeText keeps unless the
 // caller asks otherwise: long enough for any path, name or value a person

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "absl/status/status.h"
+#include "common/strings.h"
 #include "model/result_schema.h"
 
 namespace phonebulk::lookup {
@@ -55,11 +56,7 @@ absl::Status OptionalString(const rapidjson::Value& obj, std::string_view key,
 }
 
 bool IsMccMnc(std::string_view s) {
-  if (s.size() != 5 && s.size() != 6) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
+  return (s.size() == 5 || s.size() == 6) && AllAsciiDigits(s);
 }
 
 // The answer fields that carry a fact of the phone result take the result's
@@ -111,11 +108,7 @@ absl::StatusOr<LookupAnswer> ParseResult(const rapidjson::Value& v) {
 }  // namespace
 
 bool IsE164Digits(std::string_view number) {
-  if (number.empty() || number.size() > 15) return false;
-  for (char c : number) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
+  return !number.empty() && number.size() <= 15 && AllAsciiDigits(number);
 }
 
 std::string EncodeLookupRequest(std::span<const std::string> numbers) {

@@ -1,23 +1,27 @@
 #include "lookup/source.h"
 
-#include <array>
-#include <utility>
-
 #include "absl/status/status.h"
+#include "common/name_table.h"
 #include "common/strings.h"
 #include "lookup/http_source.h"
 
 namespace phonebulk::lookup {
 namespace {
 
-constexpr std::array<std::pair<LiveStatus, std::string_view>, 6> kStatusNames{{
+constexpr auto kLiveStatusNames = MakeNameTable<LiveStatus>({
     {LiveStatus::kLive, "live"},
     {LiveStatus::kAbsent, "absent"},
     {LiveStatus::kDead, "dead"},
     {LiveStatus::kNoTeleservice, "no_teleservice"},
     {LiveStatus::kNoCoverage, "no_coverage"},
     {LiveStatus::kUnknown, "unknown"},
-}};
+});
+
+constexpr auto kBreakerStateNames = MakeNameTable<BreakerState>({
+    {BreakerState::kClosed, "closed"},
+    {BreakerState::kOpen, "open"},
+    {BreakerState::kHalfOpen, "half_open"},
+});
 
 absl::Status Invalid(const std::string& what) {
   return absl::InvalidArgumentError("lookup options: " + what);
@@ -26,29 +30,15 @@ absl::Status Invalid(const std::string& what) {
 }  // namespace
 
 std::string_view LiveStatusName(LiveStatus status) {
-  for (const auto& [s, name] : kStatusNames) {
-    if (s == status) return name;
-  }
-  return "unknown";
+  return kLiveStatusNames.NameOf(status, "unknown");
 }
 
 std::optional<LiveStatus> ParseLiveStatus(std::string_view name) {
-  for (const auto& [s, n] : kStatusNames) {
-    if (n == name) return s;
-  }
-  return std::nullopt;
+  return kLiveStatusNames.ValueOf(name);
 }
 
 std::string_view BreakerStateName(BreakerState state) {
-  switch (state) {
-    case BreakerState::kClosed:
-      return "closed";
-    case BreakerState::kOpen:
-      return "open";
-    case BreakerState::kHalfOpen:
-      return "half_open";
-  }
-  return "closed";
+  return kBreakerStateNames.NameOf(state, "closed");
 }
 
 std::vector<std::optional<LookupAnswer>> OfflineSource::Lookup(

@@ -1,12 +1,11 @@
 #include "phone/countries.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "absl/status/status.h"
 #include "nlohmann/json.hpp"
+#include "phone/load_once.h"
 
 namespace phonebulk::phone {
 namespace {
@@ -88,18 +87,7 @@ absl::StatusOr<std::unique_ptr<Countries>> Countries::Load(
 }
 
 const Countries& Countries::Default() {
-  // Magic static: initialised once, thread-safe. Deliberately leaked so that
-  // no destructor runs while other threads may still validate at exit.
-  static const Countries* const instance = [] {
-    absl::StatusOr<std::unique_ptr<Countries>> loaded = Load(kDefaultPath);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "phonebulk: fatal: %s\n",
-                   std::string(loaded.status().message()).c_str());
-      std::abort();
-    }
-    return loaded->release();
-  }();
-  return *instance;
+  return LoadOnceOrDie<Countries>("", [] { return Load(kDefaultPath); });
 }
 
 const Country* Countries::ByAlpha3(std::string_view alpha3) const {

@@ -1,8 +1,6 @@
 #include "phone/email_gateways.h"
 
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -12,6 +10,7 @@
 #include "absl/status/status.h"
 #include "common/strings.h"
 #include "phone/countries.h"
+#include "phone/embedded_table.h"
 
 namespace phonebulk::embedded {
 extern const std::string_view kEmailGatewaysTsv;
@@ -114,18 +113,8 @@ absl::StatusOr<std::unique_ptr<EmailGateways>> EmailGateways::Parse(
 }
 
 const EmailGateways& EmailGateways::BuiltIn() {
-  // Leaked on purpose: worker threads may still look up during exit.
-  static const EmailGateways* const built_in = [] {
-    auto parsed = Parse(embedded::kEmailGatewaysTsv);
-    if (!parsed.ok()) {
-      // The file is checked by the tests; a bad one must not ship quietly.
-      std::fprintf(stderr, "built-in email gateways: %s\n",
-                   std::string(parsed.status().message()).c_str());
-      std::abort();
-    }
-    return parsed->release();
-  }();
-  return *built_in;
+  // The file is checked by the tests; a bad one must not ship quietly.
+  return BuiltInTable<EmailGateways>(embedded::kEmailGatewaysTsv, &Parse);
 }
 
 const EmailGateways::Gateway* EmailGateways::Find(

@@ -10,8 +10,6 @@
 // one record a line, a fixed number of tab-separated fields, the last one a
 // space-separated list of digit prefixes.
 
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <span>
@@ -20,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "phone/load_once.h"
 #include "phone/prefix_index.h"
 
 namespace phonebulk::phone {
@@ -37,22 +36,12 @@ absl::Status ReadPrefixTable(
     const std::function<absl::Status(std::span<const std::string_view> fields,
                                      uint32_t value)>& on_record);
 
-// A table built into the binary, parsed once on first use and never freed
-// (no destructor may run while other threads still look up at exit). `Parse`
-// is T::Parse. The text was generated at build time, so a failure is a build
-// defect: it is printed and the process aborts.
+// A table built into the binary, parsed by `parse` (T::Parse) once on first
+// use and never freed (see LoadOnceOrDie). The text was generated or checked
+// at build time, so a failure is a build defect and aborts.
 template <typename T, typename ParseFn>
 const T& BuiltInTable(std::string_view text, ParseFn parse) {
-  static const T* const instance = [&] {
-    absl::StatusOr<std::unique_ptr<T>> parsed = parse(text);
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "phonebulk: fatal: built-in %s\n",
-                   std::string(parsed.status().message()).c_str());
-      std::abort();
-    }
-    return parsed->release();
-  }();
-  return *instance;
+  return LoadOnceOrDie<T>("built-in ", [&] { return parse(text); });
 }
 
 }  // namespace phonebulk::phone

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "common/strings.h"
 #include "phonenumbers/geocoding/phonenumber_offline_geocoder.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
@@ -14,13 +15,6 @@ namespace {
 // E.164 allows at most 15 digits; a little slack lets libphonenumber, not
 // us, decide what is too long, while garbage of any size costs nothing.
 constexpr size_t kMaxDigits = 17;
-
-bool AllDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -47,7 +41,7 @@ const Geocoder& Geocoder::Default() {
 
 std::string Geocoder::Describe(std::string_view e164_digits) const {
   if (e164_digits.empty() || e164_digits.size() > kMaxDigits ||
-      !AllDigits(e164_digits)) {
+      !AllAsciiDigits(e164_digits)) {
     return "";
   }
   using i18n::phonenumbers::PhoneNumber;

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -19,17 +17,6 @@ extern const std::string_view kOperatorTable;
 }  // namespace phonebulk::embedded
 
 namespace phonebulk::phone {
-namespace {
-
-bool IsDigits(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 struct OperatorTable::Impl {
   struct Operator {
@@ -61,7 +48,7 @@ absl::StatusOr<std::unique_ptr<OperatorTable>> OperatorTable::Parse(
           return absl::InvalidArgumentError("empty or padded operator name");
         }
         if (!mccmnc.empty() &&
-            (!IsDigits(mccmnc) || mccmnc.size() < 5 || mccmnc.size() > 6)) {
+            (!AllAsciiDigits(mccmnc) || mccmnc.size() < 5 || mccmnc.size() > 6)) {
           return absl::InvalidArgumentError("MCC/MNC '" + std::string(mccmnc) +
                                             "' is not 5 or 6 digits");
         }

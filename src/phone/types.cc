@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "common/name_table.h"
+
 namespace phonebulk::phone {
 namespace {
 
@@ -51,6 +53,25 @@ constexpr std::array<WireWords, 7> kStatusWords = {{
     {"not applicable", "Not applicable"},
 }};
 
+// The formats with a fixed name; kDialledFrom is named by its country.
+constexpr auto kOutputFormatNames = MakeNameTable<OutputFormat::Kind>({
+    {OutputFormat::Kind::kE164, "E164"},
+    {OutputFormat::Kind::kPlusE164, "PLUS_E164"},
+    {OutputFormat::Kind::kNational, "NATIONAL"},
+    {OutputFormat::Kind::kInternational, "INTERNATIONAL"},
+});
+
+// The value of the enum `E` whose bulk word is `name`, where `words` is
+// indexed by the enum's value.
+template <typename E>
+std::optional<E> FromBulkWord(std::span<const WireWords> words,
+                              std::string_view name) {
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i].bulk == name) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::span<const WireWords> PhoneTypeWords() { return kPhoneTypeWords; }
@@ -90,33 +111,20 @@ std::string_view ConfidenceName(Confidence confidence) {
 }
 
 std::optional<PhoneType> PhoneTypeFromName(std::string_view name) {
-  for (size_t i = 0; i < kPhoneTypeWords.size(); ++i) {
-    if (kPhoneTypeWords[i].bulk == name) return static_cast<PhoneType>(i);
-  }
-  return std::nullopt;
+  return FromBulkWord<PhoneType>(kPhoneTypeWords, name);
 }
 
 std::optional<Confidence> ConfidenceFromName(std::string_view name) {
-  for (size_t i = 0; i < kConfidenceWords.size(); ++i) {
-    if (kConfidenceWords[i].bulk == name) return static_cast<Confidence>(i);
-  }
-  return std::nullopt;
+  return FromBulkWord<Confidence>(kConfidenceWords, name);
+}
+
+std::optional<OutputFormat::Kind> FixedOutputFormatKind(std::string_view name) {
+  return kOutputFormatNames.ValueOf(name);
 }
 
 std::string OutputFormat::Name() const {
-  switch (kind) {
-    case Kind::kE164:
-      return "E164";
-    case Kind::kPlusE164:
-      return "PLUS_E164";
-    case Kind::kNational:
-      return "NATIONAL";
-    case Kind::kInternational:
-      return "INTERNATIONAL";
-    case Kind::kDialledFrom:
-      return from_alpha3;
-  }
-  return "E164";
+  if (kind == Kind::kDialledFrom) return from_alpha3;
+  return std::string(kOutputFormatNames.NameOf(kind, "E164"));
 }
 
 }  // namespace phonebulk::phone

@@ -96,6 +96,10 @@ struct OutputFormat {
   bool operator==(const OutputFormat&) const = default;
 };
 
+// The kind named `name` (upper case) when it is one of the fixed names
+// OutputFormat::Name() writes: E164, PLUS_E164, NATIONAL, INTERNATIONAL.
+std::optional<OutputFormat::Kind> FixedOutputFormatKind(std::string_view name);
+
 // What validation of one submitted number yields. Strings are empty when a
 // value is unknown; the JSON views leave such metadata fields out.
 struct PhoneResult {

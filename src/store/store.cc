@@ -4,6 +4,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/name_table.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -86,49 +87,38 @@ absl::StatusOr<StatisticsCounts> CountStatistics(
   return counts;
 }
 
+namespace {
+
+constexpr auto kBatchStatusNames = MakeNameTable<BatchStatus>({
+    {BatchStatus::kSubmitted, "submitted"},
+    {BatchStatus::kProcessing, "processing"},
+    {BatchStatus::kCompleted, "completed"},
+    {BatchStatus::kStopped, "stopped"},
+});
+
+constexpr auto kStopReasonNames = MakeNameTable<StopReason>({
+    {StopReason::kNone, ""},
+    {StopReason::kMaxProcessingTime, "max_processing_time_reached"},
+    {StopReason::kStoppedByRequest, "stopped_by_request"},
+    {StopReason::kProcessingFailed, "processing_failed"},
+});
+
+}  // namespace
+
 std::string_view BatchStatusName(BatchStatus status) {
-  switch (status) {
-    case BatchStatus::kSubmitted:
-      return "submitted";
-    case BatchStatus::kProcessing:
-      return "processing";
-    case BatchStatus::kCompleted:
-      return "completed";
-    case BatchStatus::kStopped:
-      return "stopped";
-  }
-  return "unknown";
+  return kBatchStatusNames.NameOf(status, "unknown");
 }
 
 std::string_view StopReasonName(StopReason reason) {
-  switch (reason) {
-    case StopReason::kNone:
-      return "";
-    case StopReason::kMaxProcessingTime:
-      return "max_processing_time_reached";
-    case StopReason::kStoppedByRequest:
-      return "stopped_by_request";
-    case StopReason::kProcessingFailed:
-      return "processing_failed";
-  }
-  return "";
+  return kStopReasonNames.NameOf(reason, "");
 }
 
 std::optional<BatchStatus> ParseBatchStatus(std::string_view name) {
-  for (BatchStatus s : {BatchStatus::kSubmitted, BatchStatus::kProcessing,
-                        BatchStatus::kCompleted, BatchStatus::kStopped}) {
-    if (name == BatchStatusName(s)) return s;
-  }
-  return std::nullopt;
+  return kBatchStatusNames.ValueOf(name);
 }
 
 std::optional<StopReason> ParseStopReason(std::string_view name) {
-  for (StopReason r :
-       {StopReason::kNone, StopReason::kMaxProcessingTime,
-        StopReason::kStoppedByRequest, StopReason::kProcessingFailed}) {
-    if (name == StopReasonName(r)) return r;
-  }
-  return std::nullopt;
+  return kStopReasonNames.ValueOf(name);
 }
 
 }  // namespace phonebulk::store

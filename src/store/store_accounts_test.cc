@@ -10,17 +10,7 @@
 namespace phonebulk::store {
 namespace {
 
-class AccountsTest : public ::testing::TestWithParam<testing::Backend> {
- protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(GetParam());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
-    store_ = testing::OpenMigratedUrl(db_->url());
-    ASSERT_NE(store_, nullptr);
-  }
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Store> store_;
-};
+using AccountsTest = testing::StoreTest;
 
 TEST_P(AccountsTest, EnsureCreatesOnceAndUpdatesRateLimitOnlyWhenGiven) {
   auto created = store_->EnsureAccount("acme", std::nullopt);

@@ -15,19 +15,13 @@ namespace {
 const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 const absl::Duration kLease = absl::Minutes(1);
 
-class BatchesTest : public ::testing::TestWithParam<testing::Backend> {
+class BatchesTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(GetParam());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
-    store_ = testing::OpenMigratedUrl(db_->url());
-    ASSERT_NE(store_, nullptr);
-    auto acme = store_->EnsureAccount("acme", std::nullopt);
-    auto other = store_->EnsureAccount("other", std::nullopt);
-    ASSERT_TRUE(acme.ok() && other.ok());
-    acme_ = acme->id;
-    other_ = other->id;
-    ASSERT_TRUE(store_->AddCredits("acme", 100).ok());
+    StoreTest::SetUp();
+    if (SetUpStopped()) return;
+    ASSERT_NO_FATAL_FAILURE(AddAccount("acme", 100, &acme_));
+    ASSERT_NO_FATAL_FAILURE(AddAccount("other", 0, &other_));
   }
 
   // Creates a batch of `n` phones ("p0", "p1", ...) in chunks of `chunk`.
@@ -73,8 +67,6 @@ class BatchesTest : public ::testing::TestWithParam<testing::Backend> {
     return store_->CommitChunk(claim, ResultsFor(claim), charge, now);
   }
 
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Store> store_;
   int64_t acme_ = 0;
   int64_t other_ = 0;
   int created_ = 0;

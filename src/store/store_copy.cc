@@ -8,7 +8,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "store/sqlite/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store {
 namespace {

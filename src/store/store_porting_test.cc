@@ -25,15 +25,8 @@ PortingRecord Rec(std::string number, std::string op, std::string mccmnc = "",
 // Numbers 447400000000 + i, so a range of i is a range of keys.
 std::string Num(int i) { return std::to_string(447400000000LL + i); }
 
-class PortingStoreTest : public ::testing::TestWithParam<testing::Backend> {
+class PortingStoreTest : public testing::StoreTest {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(GetParam());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
-    store_ = testing::OpenMigratedUrl(db_->url());
-    ASSERT_NE(store_, nullptr);
-  }
-
   void Import(const std::vector<PortingRecord>& rows, bool replace) {
     auto importer = store_->BeginPortingImport(replace);
     ASSERT_TRUE(importer.ok()) << importer.status();
@@ -65,9 +58,6 @@ class PortingStoreTest : public ::testing::TestWithParam<testing::Backend> {
               "'porting\\_staging\\_%' ESCAPE '\\'");
     return n.empty() ? -1 : std::stoi(n);
   }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(PortingStoreTest, LookupAnswersHitsMissesDuplicatesAndJunk) {

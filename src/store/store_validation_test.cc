@@ -15,23 +15,16 @@ namespace {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 
-class ValidationStoreTest : public ::testing::TestWithParam<testing::Backend> {
+class ValidationStoreTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(GetParam());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
-    store_ = testing::OpenMigratedUrl(db_->url());
-    ASSERT_NE(store_, nullptr);
-    auto acme = store_->EnsureAccount("acme", std::nullopt);
-    ASSERT_TRUE(acme.ok()) << acme.status();
-    acme_ = acme->id;
-    ASSERT_TRUE(store_->AddCredits("acme", 3).ok());
+    StoreTest::SetUp();
+    if (SetUpStopped()) return;
+    ASSERT_NO_FATAL_FAILURE(AddAccount("acme", 3, &acme_));
   }
 
   int64_t Credits() { return store_->GetAccountById(acme_)->credits; }
 
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<Store> store_;
   int64_t acme_ = 0;
 };
 

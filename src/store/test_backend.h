@@ -84,33 +84,70 @@ inline std::string PgQueryText(const std::string& url, const std::string& sql) {
   return out;
 }
 
+// A new empty directory under the test temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::path(::testing::TempDir()) /
+            absl::StrCat("phonebulk_store_", rd(), "_", rd());
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs `sql` on a separate raw connection to the SQLite file `file` and
+// returns the first column of the first row as text, "" when there is none:
+// an outside view of what the store wrote, or a way to damage it as a disk or
+// a hand-edit would.
+inline std::string SqliteQueryText(const std::filesystem::path& file,
+                                   const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr),
+            SQLITE_OK)
+      << sql << ": " << sqlite3_errmsg(db);
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    const auto* text = sqlite3_column_text(stmt, 0);
+    if (text != nullptr) out = reinterpret_cast<const char*>(text);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
 // One fresh, empty database of `backend` for one test, deleted with the
 // object. available() is false (and the test should skip) for PostgreSQL
 // without a server.
 class TestDatabase {
  public:
   explicit TestDatabase(Backend backend) : backend_(backend) {
-    std::random_device rd;
-    const std::string unique = absl::StrCat(rd(), "_", rd());
     if (backend == Backend::kSqlite) {
-      dir_ = std::filesystem::path(::testing::TempDir()) /
-             ("phonebulk_store_" + unique);
-      std::filesystem::create_directories(dir_);
-      url_ = "sqlite:" + (dir_ / "store.db").string();
+      dir_ = std::make_unique<TempDir>();
+      url_ = "sqlite:" + SqliteFile().string();
       return;
     }
     server_ = PostgresServerUrl();
     if (server_.empty()) return;
-    database_ = "pbtest_" + unique;
+    std::random_device rd;
+    database_ = absl::StrCat("pbtest_", rd(), "_", rd());
     // The name is made here (digits and '_'), never from input.
     PgQueryText(server_, "CREATE DATABASE " + database_);
     url_ = WithDatabase(server_, database_);
   }
   ~TestDatabase() {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
     if (!database_.empty()) {
       PgQueryText(server_,
                   "DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
@@ -123,28 +160,19 @@ class TestDatabase {
   bool available() const { return !url_.empty(); }
   const std::string& url() const { return url_; }
 
-  // Runs `sql` on a connection of its own (see PgQueryText); SQLite too.
+  // Runs `sql` on a connection of its own (see PgQueryText, SqliteQueryText).
   std::string QueryText(const std::string& sql) const {
     if (backend_ == Backend::kPostgres) return PgQueryText(url_, sql);
-    sqlite3* db = nullptr;
-    std::string out;
-    EXPECT_EQ(sqlite3_open((dir_ / "store.db").c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr),
-              SQLITE_OK)
-        << sql;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      const auto* text = sqlite3_column_text(stmt, 0);
-      if (text != nullptr) out = reinterpret_cast<const char*>(text);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
+    return SqliteQueryText(SqliteFile(), sql);
   }
 
  private:
   const Backend backend_;
-  std::filesystem::path dir_;  // SQLite
+  std::filesystem::path SqliteFile() const {
+    return dir_->path() / "store.db";
+  }
+
+  std::unique_ptr<TempDir> dir_;  // SQLite
   std::string server_;         // PostgreSQL: the server's URL
   std::string database_;       // PostgreSQL: the database made here
   std::string url_;
@@ -161,6 +189,42 @@ inline std::unique_ptr<Store> OpenMigratedUrl(const std::string& url) {
   if (!migrated.ok()) return nullptr;
   return *std::move(store);
 }
+
+// Creates the account `name` holding `credits` in `store` and sets `*id` to
+// its id; a failure is fatal to the test (ASSERT_NO_FATAL_FAILURE).
+inline void AddAccount(Store& store, const std::string& name, int64_t credits,
+                       int64_t* id) {
+  auto account = store.EnsureAccount(name, std::nullopt);
+  ASSERT_TRUE(account.ok()) << account.status();
+  *id = account->id;
+  if (credits != 0) {
+    ASSERT_TRUE(store.AddCredits(name, credits).ok());
+  }
+}
+
+// The fixture of the backend-neutral suites: store_ on a fresh, migrated
+// database of the parameter's backend; the test is skipped for PostgreSQL
+// without a test server. A subclass's SetUp calls this one first and returns
+// when SetUpStopped().
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<TestDatabase>(GetParam());
+    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test server";
+    store_ = OpenMigratedUrl(db_->url());
+    ASSERT_NE(store_, nullptr);
+  }
+
+  static bool SetUpStopped() { return IsSkipped() || HasFatalFailure(); }
+
+  // See the free AddAccount.
+  void AddAccount(const std::string& name, int64_t credits, int64_t* id) {
+    testing::AddAccount(*store_, name, credits, id);
+  }
+
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<Store> store_;
+};
 
 }  // namespace phonebulk::store::testing
 

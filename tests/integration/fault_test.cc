@@ -427,13 +427,14 @@ TEST_F(FaultTest, NodesStoppedPastTheirLeaseCommitNothingStale) {
   RunPhase(kBatchesPause, [this](const std::atomic<bool>& done, FaultThread&) {
     std::mt19937 rng(std::random_device{}());
     while (!done) {
-      FaultThread::Nap(done, milliseconds(200 + rng() % 300));
+      FaultThread::Nap(done, milliseconds(100 + rng() % 150));
       if (done) break;
       const int node = static_cast<int>(rng() % kNodes);
       fleet_->Pause(node);
       // Past the lease, and long enough for another node's worker to finish
-      // its chunk and take the stopped node's over.
-      std::this_thread::sleep_for(std::chrono::seconds(kLeaseSeconds) + 1000ms);
+      // its chunk and take the stopped node's over. Kept short so that even
+      // a fast machine fits kMinPauses stops into the phase's paced work.
+      std::this_thread::sleep_for(std::chrono::seconds(kLeaseSeconds) + 700ms);
       fleet_->Resume(node);
       ++figures_->pauses;
     }

@@ -13,7 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::postgres {
 namespace {

@@ -1,10 +1,9 @@
-#include "store/postgres/pg_migrations.h"
+#include "store/migrations.h"
 
 #include <set>
 
-#include "absl/strings/str_cat.h"
 #include "store/postgres/pg_connection.h"
-#include "store/postgres/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::postgres {
 namespace {
@@ -32,30 +31,15 @@ absl::Status ApplyMigrations(Connection& conn,
   PB_ASSIGN_OR_RETURN(Result rows,
                       conn.Query("SELECT version FROM schema_migrations"));
   for (int i = 0; i < rows.rows(); ++i) applied.insert(rows.Int64(i, 0));
-  std::set<int64_t> known;
-  for (const Migration& m : migrations) known.insert(m.version);
-  for (int64_t version : applied) {
-    if (!known.contains(version)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database has schema version ", version,
-          " which this build does not know; it was migrated by a newer "
-          "build"));
-    }
-  }
-
-  for (const Migration& m : migrations) {
-    if (applied.contains(m.version)) continue;
-    if (absl::Status s = conn.Exec(m.sql); !s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("migration ", m.name,
-                                                 " failed: ", s.message()));
-    }
-    PB_RETURN_IF_ERROR(
-        conn.Query("INSERT INTO schema_migrations (version, name, applied_us) "
+  return RunPendingMigrations(
+      migrations, applied, [&](const char* sql) { return conn.Exec(sql); },
+      [&](const Migration& m) {
+        return conn
+            .Query("INSERT INTO schema_migrations (version, name, applied_us) "
                    "VALUES ($1, $2, $3)",
                    Params().Int(m.version).Text(m.name).Time(now))
-            .status());
-  }
-  return absl::OkStatus();
+            .status();
+      });
 }
 
 }  // namespace phonebulk::store::postgres

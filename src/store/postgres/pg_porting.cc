@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::postgres {
 namespace {

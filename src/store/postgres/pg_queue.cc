@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "store/postgres/postgres_store.h"
-#include "store/postgres/status_macros.h"
+#include "store/status_macros.h"
 #include "store/sqlite/rows.h"
 
 namespace phonebulk::store::postgres {

@@ -4,9 +4,9 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "store/postgres/pg_migrations.h"
+#include "store/migrations.h"
 #include "store/postgres/pg_rows.h"
-#include "store/postgres/status_macros.h"
+#include "store/status_macros.h"
 #include "store/sqlite/rows.h"
 
 namespace phonebulk::store::postgres {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/postgres/pg_migrations.h"
+#include "store/migrations.h"
 #include "store/store.h"
 #include "store/test_backend.h"
 

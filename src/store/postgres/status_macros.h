@@ -1,33 +1,8 @@
 #ifndef PHONEBULK_STORE_POSTGRES_STATUS_MACROS_H_
 #define PHONEBULK_STORE_POSTGRES_STATUS_MACROS_H_
 
-// Early-return helpers for the PostgreSQL store, whose every call returns a
-// status. Same names as store/sqlite's (a .cc includes one or the other); a
-// project-wide set can replace both.
-
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-
-#define PB_PG_CONCAT_INNER(a, b) a##b
-#define PB_PG_CONCAT(a, b) PB_PG_CONCAT_INNER(a, b)
-
-#ifndef PB_RETURN_IF_ERROR
-// Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define PB_RETURN_IF_ERROR(expr)                              \
-  do {                                                        \
-    if (absl::Status pb_status_ = (expr); !pb_status_.ok()) { \
-      return pb_status_;                                      \
-    }                                                         \
-  } while (false)
-
-// `lhs = *expr` when `expr` (an absl::StatusOr) is OK, else returns its status.
-#define PB_ASSIGN_OR_RETURN(lhs, expr) \
-  PB_ASSIGN_OR_RETURN_IMPL(PB_PG_CONCAT(pb_statusor_, __LINE__), lhs, expr)
-#define PB_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                             \
-  if (!tmp.ok()) return std::move(tmp).status(); \
-  lhs = std::move(*tmp)
-
-#endif  // PB_RETURN_IF_ERROR
+// Kept for the files that still include this path (the work-queue file is
+// being changed elsewhere); the macros are store/status_macros.h's.
+#include "store/status_macros.h"
 
 #endif  // PHONEBULK_STORE_POSTGRES_STATUS_MACROS_H_

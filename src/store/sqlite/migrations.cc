@@ -1,10 +1,9 @@
-#include "store/sqlite/migrations.h"
+#include "store/migrations.h"
 
 #include <set>
 
-#include "absl/strings/str_cat.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
 
@@ -29,32 +28,16 @@ absl::Status ApplyMigrations(Connection& conn,
       applied.insert(select.Int64(0));
     }
   }
-  std::set<int64_t> known;
-  for (const Migration& m : migrations) known.insert(m.version);
-  for (int64_t version : applied) {
-    if (!known.contains(version)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database has schema version ", version,
-          " which this build does not know; it was migrated by a newer "
-          "build"));
-    }
-  }
-
-  for (const Migration& m : migrations) {
-    if (applied.contains(m.version)) continue;
-    // DDL is transactional in SQLite: a failing file leaves nothing behind.
-    if (absl::Status s = conn.Exec(m.sql); !s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("migration ", m.name,
-                                                 " failed: ", s.message()));
-    }
-    PB_ASSIGN_OR_RETURN(
-        Statement record,
-        conn.Prepare("INSERT INTO schema_migrations (version, name, "
-                     "applied_us) VALUES (?1, ?2, ?3)"));
-    record.Bind(1, m.version).BindText(2, m.name).BindTime(3, now);
-    PB_RETURN_IF_ERROR(record.Run());
-  }
-  return absl::OkStatus();
+  return RunPendingMigrations(
+      migrations, applied, [&](const char* sql) { return conn.Exec(sql); },
+      [&](const Migration& m) -> absl::Status {
+        PB_ASSIGN_OR_RETURN(
+            Statement record,
+            conn.Prepare("INSERT INTO schema_migrations (version, name, "
+                         "applied_us) VALUES (?1, ?2, ?3)"));
+        record.Bind(1, m.version).BindText(2, m.name).BindTime(3, now);
+        return record.Run();
+      });
 }
 
 }  // namespace phonebulk::store::sqlite

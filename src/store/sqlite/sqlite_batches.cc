@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
 namespace {

@@ -10,7 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
 namespace {

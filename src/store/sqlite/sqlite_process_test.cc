@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "store/sqlite/migrations.h"
+#include "store/migrations.h"
 #include "store/sqlite/test_util.h"
 #include "store/store.h"
 

@@ -11,9 +11,9 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "store/sqlite/migrations.h"
+#include "store/migrations.h"
 #include "store/sqlite/rows.h"
-#include "store/sqlite/status_macros.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
 namespace {

@@ -9,7 +9,7 @@
 #include <limits>
 #include <thread>
 
-#include "store/sqlite/migrations.h"
+#include "store/migrations.h"
 #include "store/sqlite/test_util.h"
 #include "store/store.h"
 

@@ -1,30 +1,8 @@
 #ifndef PHONEBULK_STORE_SQLITE_STATUS_MACROS_H_
 #define PHONEBULK_STORE_SQLITE_STATUS_MACROS_H_
 
-// Early-return helpers for the SQLite store, whose every call returns a
-// status. Local to this directory so they cannot clash with a project-wide
-// set added later.
-
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-
-#define PB_SQLITE_CONCAT_INNER(a, b) a##b
-#define PB_SQLITE_CONCAT(a, b) PB_SQLITE_CONCAT_INNER(a, b)
-
-// Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define PB_RETURN_IF_ERROR(expr)                              \
-  do {                                                        \
-    if (absl::Status pb_status_ = (expr); !pb_status_.ok()) { \
-      return pb_status_;                                      \
-    }                                                         \
-  } while (false)
-
-// `lhs = *expr` when `expr` (an absl::StatusOr) is OK, else returns its status.
-#define PB_ASSIGN_OR_RETURN(lhs, expr) \
-  PB_ASSIGN_OR_RETURN_IMPL(PB_SQLITE_CONCAT(pb_statusor_, __LINE__), lhs, expr)
-#define PB_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                             \
-  if (!tmp.ok()) return std::move(tmp).status(); \
-  lhs = std::move(*tmp)
+// Kept for the files that still include this path (the work-queue file is
+// being changed elsewhere); the macros are store/status_macros.h's.
+#include "store/status_macros.h"
 
 #endif  // PHONEBULK_STORE_SQLITE_STATUS_MACROS_H_
