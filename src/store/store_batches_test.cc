@@ -110,7 +110,7 @@ TEST_P(BatchesTest, DuplicateIdOrUnknownAccountIsRefused) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_P(BatchesTest, CreateAndReadTenThousandPhonesQuickly) {
+TEST_P(BatchesTest, CreateAndReadTenThousandPhones) {
   Batch b;
   b.id = "big";
   b.account_id = acme_;
@@ -132,10 +132,10 @@ TEST_P(BatchesTest, CreateAndReadTenThousandPhonesQuickly) {
   };
   std::printf("CreateBatch(10k): %.1f ms, GetPhones(10k): %.1f ms\n",
               ms(created - start), ms(read_done - created));
-  // Generous bounds so a loaded machine or a sanitizer build still passes;
-  // the release target is well under 50 ms.
-  EXPECT_LT(ms(created - start), 500);
-  EXPECT_LT(ms(read_done - created), 500);
+  // The times are printed, never asserted: a loaded machine or a sanitizer
+  // build is slow without being wrong (bench/ measures speed).
+  EXPECT_EQ(read->front().input.number, "441206250000");
+  EXPECT_EQ(read->back().input.number, "441206259999");
 }
 
 TEST_P(BatchesTest, AccountsAreIsolated) {

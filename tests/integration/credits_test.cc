@@ -219,16 +219,18 @@ TEST_F(CreditsTest, ConcurrentStartsOfOneBatchReserveOnce) {
 // Settlement must not overwrite a balance that changed meanwhile (a lost
 // update would wipe the top-up).
 TEST_F(CreditsTest, AdminTopUpDuringProcessingIsKept) {
-  std::string token = CreateToken("topup", 100);
-  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(40), Usa()));
+  // 80 chunks of 5 at 100 ms each: the batch runs for 8 s or more, far
+  // longer than the CLI takes to add credits even under a sanitizer.
+  std::string token = CreateToken("topup", 500);
+  std::string id = CreateBatchId(token, PhonesBody(UsNumbers(400), Usa()));
   ASSERT_EQ(StartBatch(token, id).status, 200);
   CommandResult add = RunCli({"account", "credit", "--db", db(), "topup", "--add", "1000"});
   ASSERT_EQ(add.exit_code, 0) << add.Evidence();
   HttpResponse mid = BatchStatus(token, id);
   EXPECT_EQ(mid.JsonBody()["result"].value("status", ""), "processing")
       << "the top-up should land while the batch runs" << mid.Evidence();
-  WaitForStatus(token, id, "completed", 30s);
-  EXPECT_EQ(Credits("topup"), 100 + 1000 - 40);
+  WaitForStatus(token, id, "completed", 60s);
+  EXPECT_EQ(Credits("topup"), 500 + 1000 - 400);
 }
 
 // Stop racing completion: whichever wins, the batch is settled once and the
