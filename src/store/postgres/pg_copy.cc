@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "store/postgres/pg_migrations.h"
+#include "store/migrations.h"
 #include "store/postgres/postgres_store.h"
 #include "store/status_macros.h"
 

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "store/sqlite/migrations.h"
+#include "store/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
 
