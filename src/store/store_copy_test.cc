@@ -200,7 +200,10 @@ TEST_P(StoreCopyTest, TargetHoldsWhatTheSourceHeld) {
 
   EXPECT_EQ(Describe(*to_->ListAccounts()), Describe(*from_->ListAccounts()));
   EXPECT_EQ(Describe(*to_->ListTokens()), Describe(*from_->ListTokens()));
-  for (const Account& a : *from_->ListAccounts()) {
+  // A named copy: ranging over *ListAccounts() would read a destroyed
+  // temporary (its StatusOr dies before the loop body runs).
+  const std::vector<Account> accounts = *from_->ListAccounts();
+  for (const Account& a : accounts) {
     auto want = from_->ListBatches(a.id);
     auto got = to_->ListBatches(a.id);
     ASSERT_TRUE(want.ok() && got.ok());
