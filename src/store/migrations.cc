@@ -5,10 +5,12 @@
 
 namespace phonebulk::store {
 
-absl::Status RunPendingMigrations(
-    std::span<const Migration> migrations, const std::set<int64_t>& applied,
-    absl::FunctionRef<absl::Status(const char* sql)> exec,
-    absl::FunctionRef<absl::Status(const Migration& m)> record) {
+namespace {
+
+// FailedPrecondition naming the first version in `applied` that
+// `migrations` does not hold (the database was migrated by a newer build).
+absl::Status CheckNoUnknownVersion(std::span<const Migration> migrations,
+                                   const std::set<int64_t>& applied) {
   std::set<int64_t> known;
   for (const Migration& m : migrations) known.insert(m.version);
   for (int64_t version : applied) {
@@ -19,6 +21,27 @@ absl::Status RunPendingMigrations(
           "build"));
     }
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckSchemaIsCurrent(std::span<const Migration> migrations,
+                                  const std::set<int64_t>& applied) {
+  PB_RETURN_IF_ERROR(CheckNoUnknownVersion(migrations, applied));
+  if (applied.size() != migrations.size()) {
+    return absl::FailedPreconditionError(
+        "the database's schema is older than this build's; run `phonebulk "
+        "migrate --db` on it (or start this build's server on it) first");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunPendingMigrations(
+    std::span<const Migration> migrations, const std::set<int64_t>& applied,
+    absl::FunctionRef<absl::Status(const char* sql)> exec,
+    absl::FunctionRef<absl::Status(const Migration& m)> record) {
+  PB_RETURN_IF_ERROR(CheckNoUnknownVersion(migrations, applied));
 
   for (const Migration& m : migrations) {
     if (applied.contains(m.version)) continue;

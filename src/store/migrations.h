@@ -35,6 +35,12 @@ absl::Status RunPendingMigrations(
     absl::FunctionRef<absl::Status(const char* sql)> exec,
     absl::FunctionRef<absl::Status(const Migration& m)> record);
 
+// OK when `applied` holds exactly the versions of `migrations`: the
+// database is on this build's schema (what `store copy` needs on both
+// sides). FailedPrecondition otherwise, saying whether it is newer or older.
+absl::Status CheckSchemaIsCurrent(std::span<const Migration> migrations,
+                                  const std::set<int64_t>& applied);
+
 // Each backend's EmbeddedMigrations() is defined in a .cc that the build
 // generates from sql/<backend>/*.sql (phonebulk_embed_sql in
 // CMakeLists.txt); it lists the files in ascending version order.

@@ -77,21 +77,7 @@ absl::Status CheckSchemaIsCurrent(Connection& conn) {
                       conn.Query("SELECT version FROM schema_migrations"));
   std::set<int64_t> applied;
   for (int i = 0; i < rows.rows(); ++i) applied.insert(rows.Int64(i, 0));
-  std::set<int64_t> known;
-  for (const Migration& m : EmbeddedMigrations()) known.insert(m.version);
-  for (int64_t version : applied) {
-    if (!known.contains(version)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database has schema version ", version,
-          " which this build does not know; copy it with the newer build"));
-    }
-  }
-  if (applied != known) {
-    return absl::FailedPreconditionError(
-        "the database's schema is older than this build's; run `phonebulk "
-        "migrate --db` on it first");
-  }
-  return absl::OkStatus();
+  return store::CheckSchemaIsCurrent(EmbeddedMigrations(), applied);
 }
 
 // One element of an array literal ('{...}'): NULL unquoted, everything else

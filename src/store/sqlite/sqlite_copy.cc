@@ -64,21 +64,7 @@ absl::Status CheckSchemaIsCurrent(Connection& conn) {
     if (!row) break;
     applied.insert(stmt.Int64(0));
   }
-  std::set<int64_t> known;
-  for (const Migration& m : EmbeddedMigrations()) known.insert(m.version);
-  for (int64_t version : applied) {
-    if (!known.contains(version)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database has schema version ", version,
-          " which this build does not know; copy it with the newer build"));
-    }
-  }
-  if (applied != known) {
-    return absl::FailedPreconditionError(
-        "the database's schema is older than this build's; run `phonebulk "
-        "migrate --db` on it (or start this build's server on it) first");
-  }
-  return absl::OkStatus();
+  return store::CheckSchemaIsCurrent(EmbeddedMigrations(), applied);
 }
 
 class SqliteTableReader : public TableReader {
