@@ -9,13 +9,14 @@
 
 #include "api/access.h"
 #include "api/metrics.h"
+#include "batch/account_service.h"
 #include "batch/service.h"
 #include "batch/validate_service.h"
 #include "common/clock.h"
 #include "http/http_server.h"
 #include "phone/countries.h"
 #include "phone/enricher.h"
-#include "store/store.h"
+#include "store/records.h"
 
 namespace phonebulk::api {
 
@@ -56,6 +57,9 @@ inline constexpr size_t kMaxDetailBytes = 512;
 struct ApiHooks {
   std::function<MetricsSnapshot()> snapshot;  // gauges for /metrics
   std::function<void()> batch_started;        // wakes the workers
+  // The storage check behind /readyz (store::Store::Ping): OK, or why the
+  // database cannot serve. Unset: always ready.
+  std::function<absl::Status()> storage_ready;
   // Test-only crash point: called after a create is committed and before
   // its answer is sent (never for a replay). serve sets it only when
   // PHONEBULK_TEST_CRASH_AFTER_CREATE is in the environment, to prove an
@@ -73,7 +77,7 @@ class Api {
  public:
   // Every reference must outlive the Api, and `validate` too when given;
   // without it POST /phone/validate/v2 answers 503.
-  Api(store::Store& store, batch::BatchService& service,
+  Api(const batch::AccountService& accounts, batch::BatchService& service,
       const phone::Countries& countries, const Clock& clock,
       HttpMetrics& metrics, ApiHooks hooks, ApiOptions options,
       const batch::ValidateService* validate = nullptr);
@@ -104,7 +108,7 @@ class Api {
   std::optional<HttpResponse> Authenticate(RequestScope& scope,
                                            store::Product product);
 
-  store::Store& store_;
+  const batch::AccountService& accounts_;
   const Clock& clock_;
   HttpMetrics& metrics_;
   const ApiHooks hooks_;

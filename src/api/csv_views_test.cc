@@ -9,7 +9,7 @@ namespace {
 
 batch::BatchResults Stopped() {
   batch::BatchResults results;
-  results.view.batch.status = store::BatchStatus::kStopped;
+  results.view.batch.status = model::BatchStatus::kStopped;
   phone::PhoneResult r;
   r.validated_phone_number = "441206250380";
   r.formatted_phone_number = "01206 250380";
@@ -31,7 +31,7 @@ TEST(BatchResultsCsvTest, HeaderThenQuotedRowsWithCrlf) {
 
 TEST(BatchResultsCsvTest, EmptyWhileProcessingIsTheHeaderAlone) {
   batch::BatchResults results;
-  results.view.batch.status = store::BatchStatus::kProcessing;
+  results.view.batch.status = model::BatchStatus::kProcessing;
   results.view.config.get_ported_date = true;
   std::string csv = BatchResultsCsv(results, true);
   EXPECT_EQ(csv.find("\r\n"), csv.size() - 2);

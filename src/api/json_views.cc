@@ -29,7 +29,7 @@ void Time(Writer& w, std::string_view key, const std::optional<absl::Time>& t) {
 }
 
 void WriteStatusObject(Writer& w, const batch::BatchView& view) {
-  const store::Batch& b = view.batch;
+  const model::Batch& b = view.batch;
   w.StartObject();
   Str(w, "batch_id", b.id);
   StrIfSet(w, "batch_reference_id", b.reference_id);
@@ -194,7 +194,7 @@ std::string BatchListJson(std::span<const batch::BatchView> views) {
 std::string BatchResultsJson(const batch::BatchResults& results,
                              bool add_metadata,
                              const phone::Extensions& extensions) {
-  const store::Batch& b = results.view.batch;
+  const model::Batch& b = results.view.batch;
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();

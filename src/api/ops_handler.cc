@@ -3,7 +3,7 @@
 
 #include "api/errors.h"
 #include "api/handlers.h"
-#include "store/store.h"
+#include "store/errors.h"
 
 namespace phonebulk::api {
 
@@ -18,7 +18,8 @@ HttpResponse HandleReadyz(RequestScope& scope) {
     return ErrorAnswer(scope, 503, "the server is shutting down");
   }
   // Ping proves the database is the one we opened and takes a write.
-  if (absl::Status s = scope.services.store.Ping(); !s.ok()) {
+  const auto& ready = scope.services.hooks.storage_ready;
+  if (absl::Status s = ready ? ready() : absl::OkStatus(); !s.ok()) {
     return ErrorAnswer(scope, 503,
                        store::IsStorageLost(s)
                            ? std::string(s.message())

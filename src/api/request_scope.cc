@@ -6,7 +6,7 @@
 
 #include "api/errors.h"
 #include "common/strings.h"
-#include "store/store.h"
+#include "store/errors.h"
 
 namespace phonebulk::api {
 

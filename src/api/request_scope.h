@@ -21,7 +21,6 @@ namespace phonebulk::api {
 
 // The services handlers work on; Api owns one and outlives every request.
 struct Services {
-  store::Store& store;
   batch::BatchService& batches;
   const phone::Countries& countries;
   const Clock& clock;

@@ -98,7 +98,8 @@ class BatchFlowTest : public ::testing::Test {
     ServiceOptions options;
     options.chunk_size = 3;
     options.retention = absl::Hours(24 * 28);
-    service_ = std::make_unique<BatchService>(*store_, clock_, options);
+    service_ =
+        std::make_unique<BatchService>(store_->batches(), clock_, options);
     ProcessorOptions popts;
     popts.retention = options.retention;
     processor_ = std::make_unique<Processor>(
@@ -120,7 +121,7 @@ class BatchFlowTest : public ::testing::Test {
     EXPECT_TRUE(view.ok()) << view.status();
     return view->batch.id;
   }
-  int64_t Credits() { return store_->GetAccount("acme")->credits; }
+  int64_t Credits() { return store_->accounts().GetAccount("acme")->credits; }
   // Runs `sql` on the database file from outside the store, as a hand-edit
   // or a damaged restore would change it.
   void Damage(const std::string& sql) {
@@ -252,7 +253,7 @@ TEST_F(BatchFlowTest, MaxProcessingTimeStopsWithReason) {
   ASSERT_TRUE(service_->Start(account_id_, id).ok());
   ASSERT_TRUE(processor_->RunOnce());
   clock_.Advance(absl::Minutes(1));
-  auto stopped = store_->StopExpiredBatches(clock_.Now());
+  auto stopped = store_->batches().StopExpiredBatches(clock_.Now());
   ASSERT_TRUE(stopped.ok());
   EXPECT_EQ(*stopped, 1);
   auto view = service_->Get(account_id_, id);
@@ -264,7 +265,7 @@ TEST_F(BatchFlowTest, MaxProcessingTimeStopsWithReason) {
 
 TEST_F(BatchFlowTest, InsufficientCreditsReserveNothing) {
   std::string id = CreateBatch(10);
-  ASSERT_TRUE(store_->AddCredits("acme", -995).ok());
+  ASSERT_TRUE(store_->accounts().AddCredits("acme", -995).ok());
   auto started = service_->Start(account_id_, id);
   EXPECT_TRUE(absl::IsResourceExhausted(started.status())) << started.status();
   EXPECT_EQ(Credits(), 5);
@@ -282,7 +283,7 @@ TEST_F(BatchFlowTest, RetentionAndIsolation) {
   EXPECT_NE(old.status().message().find("older than"), std::string::npos);
   EXPECT_TRUE(service_->List(account_id_)->empty());
   ASSERT_EQ(
-      *store_->PurgeBatchesSubmittedBefore(
+      *store_->batches().PurgeBatchesSubmittedBefore(
           clock_.Now() - absl::Hours(24 * 28) + absl::Seconds(1), clock_.Now()),
       1);
   EXPECT_TRUE(

@@ -97,7 +97,7 @@ std::string PhonePath(rapidjson::SizeType index) {
 }
 
 absl::Status ParsePhones(const Value& value, const phone::Countries& countries,
-                         std::vector<store::PhoneInput>* phones) {
+                         std::vector<model::PhoneInput>* phones) {
   constexpr char kShape[] = "an array of objects like {\"number\": \"...\"}";
   if (!value.IsArray()) return WrongType("phones", kShape, value);
   size_t size = value.Size();
@@ -120,7 +120,7 @@ absl::Status ParsePhones(const Value& value, const phone::Countries& countries,
     auto status =
         CollectFields(item, kNames, found, [&] { return PhonePath(i); });
     if (!status.ok()) return status;
-    store::PhoneInput& phone = phones->emplace_back();
+    model::PhoneInput& phone = phones->emplace_back();
 
     const Value* number = found[0];
     if (number == nullptr) {

@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "batch/config.h"
 #include "phone/countries.h"
-#include "store/records.h"
+#include "model/batch.h"
 
 namespace phonebulk::batch {
 
@@ -19,7 +19,7 @@ inline constexpr size_t kMaxNumberLength = 1'000;
 struct CreateBatchRequest {
   BatchConfig config;
   std::string batch_reference_id;  // empty when not given
-  std::vector<store::PhoneInput> phones;
+  std::vector<model::PhoneInput> phones;
 };
 
 // Parses and validates a create body (untrusted input: fuzzed). On any

@@ -129,7 +129,7 @@ TEST(ProcessPhonesTest, ChargesOnlyAnsweredLookups) {
   BatchConfig config;
   config.get_ported_date = true;
   config.supplementary_live_status = SupplementaryLiveStatus{{}, {"GBR"}};
-  std::vector<store::PhoneInput> phones = {
+  std::vector<model::PhoneInput> phones = {
       {"+447400123456", ""},  // mobile, answered: verified, date +1
       {"+447400123457", ""},  // mobile, unanswered: offline, 1 credit
       {"+441206250380", ""},  // GB landline, supplementary, answered: +1 +1

@@ -1,12 +1,9 @@
 #include "batch/pipeline.h"
 
-#include <spdlog/spdlog.h>
-
 #include <string>
 
 #include "batch/credits.h"
 #include "batch/live_status.h"
-#include "common/time_format.h"
 
 namespace phonebulk::batch {
 
@@ -30,9 +27,10 @@ namespace {
 
 // Applies what the operator's portability file says about the valid numbers
 // of `out`. A number the file does not list keeps is_ported "unknown": a
-// file need not cover every range.
-void ApplyPortingFile(store::Store& store, const BatchConfig& config,
-                      std::vector<PhoneOutcome>& out) {
+// file need not cover every range. A failed read answers nothing (the source
+// logs it): porting facts are an enrichment, and the offline answer stands.
+void ApplyPortingFile(lookup::LookupSource& file, const BatchConfig& config,
+                      absl::Time deadline, std::vector<PhoneOutcome>& out) {
   std::vector<std::string> numbers;
   std::vector<size_t> positions;
   for (size_t i = 0; i < out.size(); ++i) {
@@ -41,23 +39,17 @@ void ApplyPortingFile(store::Store& store, const BatchConfig& config,
     positions.push_back(i);
   }
   if (numbers.empty()) return;
-  auto records = store.LookupPorting(numbers);
-  if (!records.ok()) {
-    // Porting facts are an enrichment: without them the offline answer
-    // stands, as with a failed live lookup.
-    spdlog::warn("event=porting_lookup_failed error=\"{}\"",
-                 records.status().ToString());
-    return;
-  }
-  for (size_t k = 0; k < positions.size() && k < records->size(); ++k) {
-    const std::optional<store::PortingRecord>& rec = (*records)[k];
-    if (!rec.has_value()) continue;
+  std::vector<std::optional<lookup::LookupAnswer>> answers =
+      file.Lookup(numbers, deadline);
+  for (size_t k = 0; k < positions.size() && k < answers.size(); ++k) {
+    const std::optional<lookup::LookupAnswer>& answer = answers[k];
+    if (!answer.has_value() || !answer->ported.value_or(false)) continue;
     phone::PhoneResult& r = out[positions[k]].result;
     r.is_ported = "yes";
-    if (!rec->operator_name.empty()) r.operator_name = rec->operator_name;
-    if (!rec->mccmnc.empty()) r.home_network_identity = rec->mccmnc;
-    if (config.get_ported_date && rec->ported_date.has_value()) {
-      r.ported_date = FormatIsoTime(*rec->ported_date);
+    if (!answer->operator_name.empty()) r.operator_name = answer->operator_name;
+    if (!answer->mccmnc.empty()) r.home_network_identity = answer->mccmnc;
+    if (config.get_ported_date && !answer->ported_date.empty()) {
+      r.ported_date = answer->ported_date;
     }
   }
 }
@@ -65,13 +57,13 @@ void ApplyPortingFile(store::Store& store, const BatchConfig& config,
 }  // namespace
 
 std::vector<PhoneOutcome> ProcessPhones(
-    const Engine& engine, std::span<const store::PhoneInput> phones,
+    const Engine& engine, std::span<const model::PhoneInput> phones,
     const BatchConfig& config, absl::Time deadline) {
   std::vector<PhoneOutcome> out;
   out.reserve(phones.size());
   std::vector<std::string> to_ask;
   std::vector<size_t> asked_for;
-  for (const store::PhoneInput& in : phones) {
+  for (const model::PhoneInput& in : phones) {
     out.push_back({ProcessPhone(engine, in.number, in.country_iso, config), 1});
     if (engine.live != nullptr &&
         PlanLookup(out.back().result, config).lookup) {
@@ -79,7 +71,9 @@ std::vector<PhoneOutcome> ProcessPhones(
       asked_for.push_back(out.size() - 1);
     }
   }
-  if (engine.porting != nullptr) ApplyPortingFile(*engine.porting, config, out);
+  if (engine.porting != nullptr) {
+    ApplyPortingFile(*engine.porting, config, deadline, out);
+  }
   // Supplementary lookups are charged only when answered.
   std::vector<bool> supplementary_made(out.size(), false);
   if (!to_ask.empty()) {

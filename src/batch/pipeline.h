@@ -8,11 +8,10 @@
 #include "absl/time/time.h"
 #include "batch/config.h"
 #include "lookup/source.h"
+#include "model/batch.h"
 #include "phone/enricher.h"
 #include "phone/types.h"
 #include "phone/validator.h"
-#include "store/records.h"
-#include "store/store.h"
 
 namespace phonebulk::batch {
 
@@ -21,9 +20,9 @@ struct Engine {
   const phone::Validator& validator;
   const phone::Enricher* enricher = nullptr;  // null: validation only
   lookup::LookupSource* live = nullptr;       // null: offline only
-  // The operator's number-portability file (`phonebulk porting import`),
-  // consulted locally for every valid number; null: none.
-  store::Store* porting = nullptr;
+  // The operator's number-portability file (`phonebulk porting import`,
+  // batch/porting_source.h), asked about every valid number; null: none.
+  lookup::LookupSource* porting = nullptr;
 };
 
 // The per-number pipeline shared by bulk batches, the real-time endpoint and
@@ -47,7 +46,7 @@ struct PhoneOutcome {
 // answer wins over the file. A number the source does not answer keeps its
 // offline result and is not charged for a lookup. Thread-safe.
 std::vector<PhoneOutcome> ProcessPhones(
-    const Engine& engine, std::span<const store::PhoneInput> phones,
+    const Engine& engine, std::span<const model::PhoneInput> phones,
     const BatchConfig& config, absl::Time deadline);
 
 }  // namespace phonebulk::batch

@@ -17,10 +17,7 @@ namespace phonebulk::batch {
 
 Processor::Processor(store::Store& store, Engine engine, const Clock& clock,
                      ProcessorOptions options)
-    : store_(store),
-      engine_(engine),
-      clock_(clock),
-      options_(options) {}
+    : store_(store), engine_(engine), clock_(clock), options_(options) {}
 
 Processor::~Processor() { Stop(); }
 
@@ -54,14 +51,14 @@ void Processor::IdleWait(absl::Duration d) {
 }
 
 bool Processor::RunOnce() {
-  auto claimed = store_.ClaimChunk(clock_.Now(), options_.lease);
+  auto claimed = store_.queue().ClaimChunk(clock_.Now(), options_.lease);
   if (!claimed.ok()) {
     spdlog::warn("event=claim_failed error=\"{}\"",
                  claimed.status().ToString());
     return false;
   }
   if (!claimed->has_value()) return false;
-  store::ChunkClaim claim = **std::move(claimed);
+  model::ChunkClaim claim = **std::move(claimed);
 
   if (!claim.defect.empty()) {
     OnPoisonChunk(claim, PoisonCause::kCorruptChunk, claim.defect);
@@ -85,7 +82,7 @@ bool Processor::RunOnce() {
   }
   std::vector<PhoneOutcome> outcomes =
       ProcessPhones(engine_, claim.phones, **config, work_deadline);
-  std::vector<store::ProcessedPhone> processed;
+  std::vector<model::ProcessedPhone> processed;
   processed.reserve(outcomes.size());
   int64_t charge = 0;
   for (size_t i = 0; i < outcomes.size(); ++i) {
@@ -105,12 +102,13 @@ bool Processor::RunOnce() {
   if (stopping_.load() && options_.chunk_delay > absl::ZeroDuration()) {
     // Shutting down in a slowed-down run: hand the chunk back rather than
     // finish it, so the next process picks it up at once.
-    (void)store_.ReleaseChunk(claim);
+    (void)store_.queue().ReleaseChunk(claim);
     return true;
   }
   if (!KeepLease(claim)) return true;
 
-  absl::Status s = store_.CommitChunk(claim, processed, charge, clock_.Now());
+  absl::Status s =
+      store_.queue().CommitChunk(claim, processed, charge, clock_.Now());
   if (s.ok()) {
     counters_.numbers_processed += static_cast<int64_t>(processed.size());
     ++counters_.chunks_committed;
@@ -124,7 +122,7 @@ bool Processor::RunOnce() {
   } else {
     spdlog::warn("event=commit_failed batch_id={} chunk={} error=\"{}\"",
                  claim.batch_id, claim.chunk_index, s.ToString());
-    (void)store_.ReleaseChunk(claim);
+    (void)store_.queue().ReleaseChunk(claim);
   }
   return true;
 }
@@ -139,7 +137,7 @@ const char* PoisonCauseName(PoisonCause cause) {
   return "unknown";
 }
 
-void Processor::OnPoisonChunk(const store::ChunkClaim& claim, PoisonCause cause,
+void Processor::OnPoisonChunk(const model::ChunkClaim& claim, PoisonCause cause,
                               std::string_view detail) {
   const char* name = PoisonCauseName(cause);
   if (claim.attempt < options_.poison_attempts) {
@@ -147,10 +145,10 @@ void Processor::OnPoisonChunk(const store::ChunkClaim& claim, PoisonCause cause,
         "event=poison_chunk batch_id={} chunk={} attempt={} cause={} "
         "error=\"{}\"",
         claim.batch_id, claim.chunk_index, claim.attempt, name, detail);
-    (void)store_.ReleaseChunk(claim);
+    (void)store_.queue().ReleaseChunk(claim);
     return;
   }
-  auto failed = store_.FailChunkBatch(claim, clock_.Now());
+  auto failed = store_.queue().FailChunkBatch(claim, clock_.Now());
   if (failed.ok()) {
     ++counters_.batches_failed[static_cast<int>(cause)];
     spdlog::error(
@@ -164,15 +162,16 @@ void Processor::OnPoisonChunk(const store::ChunkClaim& claim, PoisonCause cause,
     // The store is unwell: try again later, like a failed commit.
     spdlog::warn("event=fail_batch_failed batch_id={} error=\"{}\"",
                  claim.batch_id, failed.status().ToString());
-    (void)store_.ReleaseChunk(claim);
+    (void)store_.queue().ReleaseChunk(claim);
   }
 }
 
-bool Processor::KeepLease(store::ChunkClaim& claim) {
+bool Processor::KeepLease(model::ChunkClaim& claim) {
   // Renew once half the lease is used: far enough from expiry that a slow
   // store write still lands in time.
   if (clock_.Now() < claim.lease_until - options_.lease / 2) return true;
-  absl::Status s = store_.ExtendLease(claim, clock_.Now(), options_.lease);
+  absl::Status s =
+      store_.queue().ExtendLease(claim, clock_.Now(), options_.lease);
   if (s.ok()) return true;
   ++counters_.chunks_refused;
   if (store::IsStaleClaim(s)) ++counters_.stale_refused_at_renewal;
@@ -209,21 +208,21 @@ void Processor::MaintenanceLoop() {
       CheckStorage();
       next_storage_check = clock_.Now() + options_.storage_check;
     }
-    auto stopped = store_.StopExpiredBatches(clock_.Now());
+    auto stopped = store_.batches().StopExpiredBatches(clock_.Now());
     if (stopped.ok() && *stopped > 0) {
       spdlog::info("event=deadline_stop batches={}", *stopped);
     }
     if (clock_.Now() >= next_purge) {
-      auto purged = store_.PurgeBatchesSubmittedBefore(
+      auto purged = store_.batches().PurgeBatchesSubmittedBefore(
           clock_.Now() - options_.retention, clock_.Now());
       if (purged.ok() && *purged > 0) {
         spdlog::info("event=retention_purge batches={}", *purged);
       }
       // No caller may ask for a real-time answer older than this.
-      (void)store_.PurgeCachedResultsBefore(
+      (void)store_.cache().PurgeCachedResultsBefore(
           clock_.Now() - absl::Hours(24) * kMaxCacheValueDays);
-      (void)store_.PurgeIdempotencyRecordsBefore(clock_.Now() -
-                                                 kIdempotencyWindow);
+      (void)store_.batches().PurgeIdempotencyRecordsBefore(clock_.Now() -
+                                                           kIdempotencyWindow);
       next_purge = clock_.Now() + options_.purge_interval;
     }
     const absl::Time until = absl::Now() + options_.deadline_check;

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "batch/pipeline.h"
 #include "common/clock.h"
+#include "model/batch.h"
 #include "store/store.h"
 
 namespace phonebulk::batch {
@@ -97,11 +98,11 @@ class Processor {
  private:
   // Renews the claim's lease when half of it is used. False when the claim
   // was lost (taken over or the chunk finished elsewhere): drop the work.
-  bool KeepLease(store::ChunkClaim& claim);
+  bool KeepLease(model::ChunkClaim& claim);
   // A claimed chunk that cannot be processed: handed back while it has
   // attempts left, else its batch is failed (logged at error level, counted
   // in batches_failed).
-  void OnPoisonChunk(const store::ChunkClaim& claim, PoisonCause cause,
+  void OnPoisonChunk(const model::ChunkClaim& claim, PoisonCause cause,
                      std::string_view detail);
   void WorkerLoop();
   void MaintenanceLoop();

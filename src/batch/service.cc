@@ -3,23 +3,26 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "batch/credits.h"
 #include "batch/result_codec.h"
 #include "batch/status.h"
 #include "common/crypto.h"
-#include "absl/strings/cord.h"
 
 namespace phonebulk::batch {
 
-BatchService::BatchService(store::Store& store, const Clock& clock,
+BatchService::BatchService(store::BatchStore& batches, const Clock& clock,
                            ServiceOptions options,
                            const phone::Enricher* enricher)
-    : store_(store), clock_(clock), options_(options), enricher_(enricher) {}
+    : batches_(batches),
+      clock_(clock),
+      options_(options),
+      enricher_(enricher) {}
 
-absl::StatusOr<BatchView> BatchService::ToView(store::Batch batch) const {
+absl::StatusOr<BatchView> BatchService::ToView(model::Batch batch) const {
   auto config = ParseStoredConfig(batch.config_json);
-  if (!config.ok() && batch.reason == store::StopReason::kProcessingFailed) {
+  if (!config.ok() && batch.reason == model::StopReason::kProcessingFailed) {
     // The processor failed the batch for this very reason; its status and
     // whatever was processed stay readable.
     return BatchView{std::move(batch), BatchConfig{}, true};
@@ -39,14 +42,14 @@ bool IsIdempotencyKeyReused(const absl::Status& status) {
          status.GetPayload(kKeyReusedPayload).has_value();
 }
 
-store::Batch BatchService::NewBatch(int64_t account_id,
+model::Batch BatchService::NewBatch(int64_t account_id,
                                     CreateBatchRequest& request) const {
-  store::Batch batch;
+  model::Batch batch;
   batch.id = NewUuidV4();
   batch.account_id = account_id;
   batch.reference_id = std::move(request.batch_reference_id);
   batch.config_json = SerializeConfig(request.config);
-  batch.status = store::BatchStatus::kSubmitted;
+  batch.status = model::BatchStatus::kSubmitted;
   batch.records = static_cast<int>(request.phones.size());
   batch.date_submitted = clock_.Now();
   return batch;
@@ -54,14 +57,14 @@ store::Batch BatchService::NewBatch(int64_t account_id,
 
 absl::StatusOr<CreateOutcome> BatchService::CreateIdempotent(
     int64_t account_id, CreateBatchRequest request, const IdempotencyKey& key) {
-  store::Batch batch = NewBatch(account_id, request);
-  store::IdempotencyRecord record;
+  model::Batch batch = NewBatch(account_id, request);
+  model::IdempotencyRecord record;
   record.account_id = account_id;
   record.key = key.key;
   record.request_hash = key.request_hash;
   record.batch_id = batch.id;
   record.created = batch.date_submitted;
-  auto stored = store_.CreateBatchIdempotent(
+  auto stored = batches_.CreateBatchIdempotent(
       batch, request.phones, options_.chunk_size, record,
       batch.date_submitted - kIdempotencyWindow);
   if (!stored.ok()) return stored.status();
@@ -77,26 +80,26 @@ absl::StatusOr<CreateOutcome> BatchService::CreateIdempotent(
     return reused;
   }
   // The replay answers as the first create did: that batch, as submitted.
-  auto first = store_.GetBatch(account_id, stored->batch_id);
+  auto first = batches_.GetBatch(account_id, stored->batch_id);
   if (!first.ok()) return first.status();
   auto view = ToView(*std::move(first));
   if (!view.ok()) return view.status();
-  view->batch.status = store::BatchStatus::kSubmitted;
+  view->batch.status = model::BatchStatus::kSubmitted;
   return CreateOutcome{*std::move(view), true};
 }
 
 absl::StatusOr<BatchView> BatchService::Create(int64_t account_id,
                                                CreateBatchRequest request) {
-  store::Batch batch = NewBatch(account_id, request);
+  model::Batch batch = NewBatch(account_id, request);
   absl::Status s =
-      store_.CreateBatch(batch, request.phones, options_.chunk_size);
+      batches_.CreateBatch(batch, request.phones, options_.chunk_size);
   if (!s.ok()) return s;
   return BatchView{std::move(batch), std::move(request.config)};
 }
 
 absl::StatusOr<BatchView> BatchService::Load(int64_t account_id,
                                              std::string_view batch_id) {
-  auto batch = store_.GetBatch(account_id, batch_id);
+  auto batch = batches_.GetBatch(account_id, batch_id);
   if (!batch.ok()) return batch.status();
   if (batch->purged ||
       clock_.Now() - batch->date_submitted >= options_.retention) {
@@ -113,12 +116,12 @@ absl::StatusOr<BatchView> BatchService::Get(int64_t account_id,
 }
 
 absl::StatusOr<std::vector<BatchView>> BatchService::List(int64_t account_id) {
-  auto batches = store_.ListBatches(account_id);
+  auto batches = batches_.ListBatches(account_id);
   if (!batches.ok()) return batches.status();
   std::vector<BatchView> views;
   views.reserve(batches->size());
   absl::Time now = clock_.Now();
-  for (store::Batch& b : *batches) {
+  for (model::Batch& b : *batches) {
     // Batches past retention are gone as far as clients are concerned.
     if (b.purged || now - b.date_submitted >= options_.retention) continue;
     auto view = ToView(std::move(b));
@@ -141,7 +144,7 @@ absl::StatusOr<BatchView> BatchService::Start(int64_t account_id,
   }
   int64_t reserve = WorstCaseCharge(view->config, view->batch.records);
   auto started =
-      store_.StartBatch(account_id, batch_id, now, reserve, deadline);
+      batches_.StartBatch(account_id, batch_id, now, reserve, deadline);
   if (absl::IsResourceExhausted(started.status())) {
     return absl::ResourceExhaustedError(
         "not enough credits to start this batch: " +
@@ -157,8 +160,8 @@ absl::StatusOr<BatchView> BatchService::Stop(int64_t account_id,
   auto view = Load(account_id, batch_id);
   if (!view.ok()) return view.status();
   if (absl::Status s = CheckCanStop(view->batch.status); !s.ok()) return s;
-  auto stopped = store_.StopBatch(account_id, batch_id, clock_.Now(),
-                                  store::StopReason::kStoppedByRequest);
+  auto stopped = batches_.StopBatch(account_id, batch_id, clock_.Now(),
+                                    model::StopReason::kStoppedByRequest);
   if (!stopped.ok()) return stopped.status();
   return ToView(*std::move(stopped));
 }
@@ -170,9 +173,9 @@ absl::StatusOr<BatchResults> BatchService::Results(
   if (!view.ok()) return view.status();
   BatchResults results;
   results.view = *std::move(view);
-  const store::Batch& batch = results.view.batch;
-  if (batch.status == store::BatchStatus::kSubmitted ||
-      batch.status == store::BatchStatus::kProcessing) {
+  const model::Batch& batch = results.view.batch;
+  if (batch.status == model::BatchStatus::kSubmitted ||
+      batch.status == model::BatchStatus::kProcessing) {
     return results;
   }
   const int64_t total = batch.records;
@@ -185,10 +188,10 @@ absl::StatusOr<BatchResults> BatchService::Results(
       page.limit ? std::min(total, begin + std::max<int64_t>(*page.limit, 0))
                  : total;
   if (end <= begin) return results;
-  auto phones = store_.GetPhonePage(batch.id, begin, end - begin);
+  auto phones = batches_.GetPhonePage(batch.id, begin, end - begin);
   if (!phones.ok()) return phones.status();
   results.phones.reserve(phones->size());
-  for (store::PhoneRecord& record : *phones) {
+  for (model::PhoneRecord& record : *phones) {
     std::optional<phone::PhoneResult> result;
     if (record.result_blob.has_value()) {
       auto decoded = DecodeResult(*record.result_blob);
@@ -205,9 +208,9 @@ absl::StatusOr<BatchResults> BatchService::Results(
 }
 
 absl::Status BatchService::ReadStatistics(
-    const store::Batch& batch,
+    const model::Batch& batch,
     std::array<int64_t, phone::kConfidenceCount>& statistics) {
-  auto counted = store_.GetStatistics(batch.id);
+  auto counted = batches_.GetStatistics(batch.id);
   if (!counted.ok()) return counted.status();
   int64_t processed = 0;
   for (size_t bucket = 0; bucket < counted->size(); ++bucket) {
@@ -222,10 +225,10 @@ absl::Status BatchService::ReadStatistics(
     // Committed before the store counted at commit (migration 006): count
     // from the stored results once more, as every read did then.
     statistics.fill(0);
-    auto phones = store_.GetPhones(batch.id);
+    auto phones = batches_.GetPhones(batch.id);
     if (!phones.ok()) return phones.status();
     processed = 0;
-    for (const store::PhoneRecord& record : *phones) {
+    for (const model::PhoneRecord& record : *phones) {
       if (!record.result_blob.has_value()) continue;
       auto decoded = DecodeResult(*record.result_blob);
       if (!decoded.ok()) return decoded.status();

@@ -12,15 +12,16 @@
 #include "batch/config.h"
 #include "batch/create_request.h"
 #include "common/clock.h"
+#include "model/batch.h"
 #include "phone/enricher.h"
 #include "phone/types.h"
-#include "store/store.h"
+#include "store/batch_store.h"
 
 namespace phonebulk::batch {
 
 // A batch as the API shows it: the stored row with its config parsed.
 struct BatchView {
-  store::Batch batch;
+  model::Batch batch;
   BatchConfig config;
   // Only for a batch stopped with reason processing_failed: its stored
   // config does not parse, `config` holds the defaults, and views show no
@@ -86,9 +87,10 @@ struct ServiceOptions {
 // credits), and the store's own codes. Thread-safe (holds no mutable state).
 class BatchService {
  public:
-  // `store`, `clock` and `enricher` (may be null: no extensions) must
+  // `batches`, `clock` and `enricher` (may be null: no extensions) must
   // outlive the service.
-  BatchService(store::Store& store, const Clock& clock, ServiceOptions options,
+  BatchService(store::BatchStore& batches, const Clock& clock,
+               ServiceOptions options,
                const phone::Enricher* enricher = nullptr);
 
   absl::StatusOr<BatchView> Create(int64_t account_id,
@@ -124,16 +126,16 @@ class BatchService {
  private:
   // Loads the batch and refuses it when past retention.
   absl::StatusOr<BatchView> Load(int64_t account_id, std::string_view batch_id);
-  absl::StatusOr<BatchView> ToView(store::Batch batch) const;
+  absl::StatusOr<BatchView> ToView(model::Batch batch) const;
   // The batch's statistics as counted at commit, plus its unprocessed
   // phones; for a batch committed before counts were kept, counted from its
   // stored results.
   absl::Status ReadStatistics(
-      const store::Batch& batch,
+      const model::Batch& batch,
       std::array<int64_t, phone::kConfidenceCount>& statistics);
-  store::Batch NewBatch(int64_t account_id, CreateBatchRequest& request) const;
+  model::Batch NewBatch(int64_t account_id, CreateBatchRequest& request) const;
 
-  store::Store& store_;
+  store::BatchStore& batches_;
   const Clock& clock_;
   const ServiceOptions options_;
   const phone::Enricher* enricher_;

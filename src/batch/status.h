@@ -5,16 +5,16 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "store/records.h"
+#include "model/batch.h"
 
 namespace phonebulk::batch {
 
-using store::BatchStatus;
-using store::StopReason;
+using model::BatchStatus;
+using model::StopReason;
 
 // The wire names are the stored ones, spelled once in store/records.h.
-using store::BatchStatusName;
-using store::StopReasonName;
+using model::BatchStatusName;
+using model::StopReasonName;
 
 // The batch state machine:
 //   submitted --start--> processing --(all chunks done)--> completed

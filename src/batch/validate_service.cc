@@ -25,9 +25,10 @@ std::string JoinCodes(const std::vector<std::string>& codes) {
 
 }  // namespace
 
-ValidateService::ValidateService(store::Store& store, Engine engine,
+ValidateService::ValidateService(store::ValidationCache& cache,
+                                 store::AccountStore& accounts, Engine engine,
                                  const Clock& clock)
-    : store_(store), engine_(engine), clock_(clock) {}
+    : cache_(cache), accounts_(accounts), engine_(engine), clock_(clock) {}
 
 std::string ValidateService::CacheKey(const ValidateRequest& request,
                                       std::string_view e164) {
@@ -62,7 +63,7 @@ absl::StatusOr<std::optional<phone::PhoneResult>> ValidateService::Lookup(
   std::string key = CacheKey(request, parsed.validated_phone_number);
   absl::Time not_before =
       clock_.Now() - absl::Hours(24) * request.cache_value_days;
-  auto blob = store_.GetCachedResult(key, not_before);
+  auto blob = cache_.GetCachedResult(key, not_before);
   if (!blob.ok()) return blob.status();
   if (!blob->has_value()) return std::nullopt;
   auto decoded = DecodeResult(**blob);
@@ -91,7 +92,7 @@ absl::StatusOr<ValidateAnswer> ValidateService::Validate(
   if (!answer.from_cache) {
     // The country is the request's own default; there is no per-phone
     // override in a one-number call.
-    const store::PhoneInput input{request.number, ""};
+    const model::PhoneInput input{request.number, ""};
     std::vector<PhoneOutcome> outcome =
         ProcessPhones(engine_, std::span(&input, 1), request.config,
                       deadline.value_or(clock_.Now() + absl::Seconds(15)));
@@ -108,7 +109,7 @@ absl::StatusOr<ValidateAnswer> ValidateService::Validate(
     // A cached answer made no lookup now: the base charge and its date.
     answer.credits_charged = ChargeForPhone(answer.result, false);
   }
-  auto balance = store_.ChargeCredits(account_id, answer.credits_charged);
+  auto balance = accounts_.ChargeCredits(account_id, answer.credits_charged);
   if (absl::IsResourceExhausted(balance.status())) {
     return absl::ResourceExhaustedError(
         "not enough credits for this call: " +
@@ -120,7 +121,7 @@ absl::StatusOr<ValidateAnswer> ValidateService::Validate(
   if (!answer.from_cache) {
     // Stored after the charge, so only answers that were given are kept. A
     // failed write costs a later cache hit, never this paid-for answer.
-    absl::Status put = store_.PutCachedResult(
+    absl::Status put = cache_.PutCachedResult(
         CacheKey(request, answer.result.validated_phone_number),
         EncodeResult(answer.result), clock_.Now());
     if (!put.ok()) {

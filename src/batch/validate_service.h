@@ -13,7 +13,8 @@
 #include "common/clock.h"
 #include "phone/enricher.h"
 #include "phone/types.h"
-#include "store/store.h"
+#include "store/account_store.h"
+#include "store/validation_cache.h"
 
 namespace phonebulk::batch {
 
@@ -45,9 +46,11 @@ struct ValidateAnswer {
 // Thread-safe: holds no mutable state.
 class ValidateService {
  public:
-  // `store`, the engine's validator/enricher and `clock` must outlive the
-  // service. The clock dates cache entries and checks deadlines.
-  ValidateService(store::Store& store, Engine engine, const Clock& clock);
+  // `cache` (answers kept for cache_value_days), `accounts` (charged per
+  // answer), the engine's parts and `clock` must outlive the service. The
+  // clock dates cache entries and checks deadlines.
+  ValidateService(store::ValidationCache& cache, store::AccountStore& accounts,
+                  Engine engine, const Clock& clock);
 
   // Answers `request` for `account_id`. `extensions` (include=location,
   // time_zones) are worked out per call, never stored. When `deadline` has
@@ -70,7 +73,8 @@ class ValidateService {
   absl::StatusOr<std::optional<phone::PhoneResult>> Lookup(
       const ValidateRequest& request) const;
 
-  store::Store& store_;
+  store::ValidationCache& cache_;
+  store::AccountStore& accounts_;
   const Engine engine_;
   const Clock& clock_;
 };

@@ -27,8 +27,9 @@ class ValidateServiceTest : public ::testing::Test {
     ASSERT_NE(store_, nullptr);
     ASSERT_NO_FATAL_FAILURE(
         store::testing::AddAccount(*store_, "acme", 10, &account_id_));
-    service_ = std::make_unique<ValidateService>(
-        *store_, Engine{validator_, nullptr}, clock_);
+    service_ =
+        std::make_unique<ValidateService>(store_->cache(), store_->accounts(),
+                                          Engine{validator_, nullptr}, clock_);
   }
   void TearDown() override {
     service_.reset();
@@ -44,7 +45,7 @@ class ValidateServiceTest : public ::testing::Test {
   absl::StatusOr<ValidateAnswer> Validate(const ValidateRequest& request) {
     return service_->Validate(account_id_, request);
   }
-  int64_t Credits() { return store_->GetAccount("acme")->credits; }
+  int64_t Credits() { return store_->accounts().GetAccount("acme")->credits; }
 
   // Replaces the stored answer for `request` (whose number normalises to
   // `e164`) with one whose formatted number is `marker`, so a test can tell
@@ -55,9 +56,9 @@ class ValidateServiceTest : public ::testing::Test {
         validator_.Validate(request.number, request.config.country_iso,
                             request.config.output_format);
     planted.formatted_phone_number = marker;
-    ASSERT_TRUE(store_
-                    ->PutCachedResult(ValidateService::CacheKey(request, e164),
-                                      EncodeResult(planted), clock_.Now())
+    ASSERT_TRUE(store_->cache()
+                    .PutCachedResult(ValidateService::CacheKey(request, e164),
+                                     EncodeResult(planted), clock_.Now())
                     .ok());
   }
 
@@ -186,7 +187,7 @@ TEST_F(ValidateServiceTest, CacheKeysSeparateEveryOption) {
 }
 
 TEST_F(ValidateServiceTest, InsufficientCreditsAreResourceExhausted) {
-  ASSERT_TRUE(store_->AddCredits("acme", -10).ok());
+  ASSERT_TRUE(store_->accounts().AddCredits("acme", -10).ok());
   auto answer = Validate(Request(kGbNumber, 30));
   EXPECT_EQ(answer.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(std::string(answer.status().message()),
@@ -194,7 +195,7 @@ TEST_F(ValidateServiceTest, InsufficientCreditsAreResourceExhausted) {
             "1 is needed; add credits with 'phonebulk account credit'");
   EXPECT_EQ(Credits(), 0);
   // An answer that was not given is not kept either.
-  auto cached = store_->GetCachedResult(
+  auto cached = store_->cache().GetCachedResult(
       ValidateService::CacheKey(Request(kGbNumber), kGbE164),
       absl::InfinitePast());
   ASSERT_TRUE(cached.ok());

@@ -169,7 +169,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
     *exit_code = RunOnStore(cf->db, [&](store::Store& store) {
       auto token = CreateToken(store, cf->spec);
       if (!token.ok()) return Fail(token.status());
-      auto account = store.GetAccount(cf->spec.account_name);
+      auto account = store.accounts().GetAccount(cf->spec.account_name);
       if (account.ok()) {
         std::printf("account %s: %lld credits, %d requests/minute\n",
                     SafeText(account->name).c_str(),
@@ -193,7 +193,8 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
         ->required();
     cmd->callback([db, key, disable, exit_code] {
       *exit_code = RunOnStore(*db, [&](store::Store& store) {
-        absl::Status s = store.SetTokenDisabled(TokenKey(*key), disable);
+        absl::Status s =
+            store.accounts().SetTokenDisabled(TokenKey(*key), disable);
         if (!s.ok()) return Fail(s);
         std::printf("token %s\n", disable ? "disabled" : "enabled");
         return 0;
@@ -207,7 +208,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
   AddDbFlags(list, list_db.get());
   list->callback([list_db, exit_code] {
     *exit_code = RunOnStore(*list_db, [](store::Store& store) {
-      auto tokens = store.ListTokens();
+      auto tokens = store.accounts().ListTokens();
       if (!tokens.ok()) return Fail(tokens.status());
       std::printf("%-12s %-16s %-28s %-8s %s\n", "PREFIX", "ACCOUNT",
                   "PRODUCTS", "STATE", "ALLOW");
@@ -263,7 +264,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
   show_cmd->add_flag("--json", show->json, "Print JSON");
   show_cmd->callback([show, exit_code] {
     *exit_code = RunOnStore(show->db, [&](store::Store& store) {
-      auto a = store.GetAccount(show->name);
+      auto a = store.accounts().GetAccount(show->name);
       if (!a.ok()) return Fail(a.status());
       PrintAccount(*a, show->json);
       return 0;
@@ -285,13 +286,14 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
     *exit_code = RunOnStore(credit->db, [&](store::Store& store) {
       if (credit->rate_limit > 0) {
         // Only an existing account's limit is set: credit never creates one.
-        if (auto a = store.GetAccount(credit->name); !a.ok()) {
+        if (auto a = store.accounts().GetAccount(credit->name); !a.ok()) {
           return Fail(a.status());
         }
-        auto a = store.EnsureAccount(credit->name, credit->rate_limit);
+        auto a =
+            store.accounts().EnsureAccount(credit->name, credit->rate_limit);
         if (!a.ok()) return Fail(a.status());
       }
-      auto a = store.AddCredits(credit->name, credit->add);
+      auto a = store.accounts().AddCredits(credit->name, credit->add);
       if (!a.ok()) return Fail(a.status());
       PrintAccount(*a, credit->json);
       return 0;
@@ -303,13 +305,11 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
   AddDbFlags(list, list_db.get());
   list->callback([list_db, exit_code] {
     *exit_code = RunOnStore(*list_db, [](store::Store& store) {
-      auto accounts = store.ListAccounts();
+      auto accounts = store.accounts().ListAccounts();
       if (!accounts.ok()) return Fail(accounts.status());
       for (const store::Account& a : *accounts) {
-        std::printf("%-20s %12lld credits %6d/min\n",
-                    SafeText(a.name).c_str(),
-                    static_cast<long long>(a.credits),
-                    a.rate_limit_per_minute);
+        std::printf("%-20s %12lld credits %6d/min\n", SafeText(a.name).c_str(),
+                    static_cast<long long>(a.credits), a.rate_limit_per_minute);
       }
       return 0;
     });
@@ -323,10 +323,12 @@ absl::StatusOr<std::string> CreateToken(store::Store& store,
   if (std::string why = AccountNameProblem(spec.account_name); !why.empty()) {
     return absl::InvalidArgumentError("--account: " + why);
   }
-  auto account = store.EnsureAccount(spec.account_name, spec.rate_limit);
+  auto account =
+      store.accounts().EnsureAccount(spec.account_name, spec.rate_limit);
   if (!account.ok()) return account.status();
   if (spec.credits > 0) {
-    auto credited = store.AddCredits(spec.account_name, spec.credits);
+    auto credited =
+        store.accounts().AddCredits(spec.account_name, spec.credits);
     if (!credited.ok()) return credited.status();
   }
   std::string secret = "pb_" + RandomHex(20);
@@ -337,13 +339,13 @@ absl::StatusOr<std::string> CreateToken(store::Store& store,
   token.products = spec.products;
   token.allow_ips = spec.allow_ips;
   token.allow_domains = spec.allow_domains;
-  auto inserted = store.InsertToken(token);
+  auto inserted = store.accounts().InsertToken(token);
   if (!inserted.ok()) return inserted.status();
   return secret;
 }
 
 absl::Status EnsureDemoAccount(store::Store& store) {
-  auto accounts = store.ListAccounts();
+  auto accounts = store.accounts().ListAccounts();
   if (!accounts.ok()) return accounts.status();
   if (!accounts->empty()) return absl::OkStatus();
   NewToken spec;

@@ -231,7 +231,7 @@ int RunImport(const ImportFlags& f) {
       fatal = "cannot open the database";
       return false;
     }
-    auto begun = store->BeginPortingImport(f.replace);
+    auto begun = store->porting().BeginPortingImport(f.replace);
     if (!begun.ok()) {
       fatal = std::string(begun.status().message());
       return false;
@@ -328,7 +328,7 @@ int RunLookup(const std::string& db, const std::vector<std::string>& args) {
   }
   auto store = OpenStoreForCli(db);
   if (!store) return 1;
-  auto found = store->LookupPorting(numbers);
+  auto found = store->porting().LookupPorting(numbers);
   if (!found.ok()) {
     std::fprintf(stderr, "porting lookup: %s\n",
                  std::string(found.status().message()).c_str());

@@ -11,6 +11,8 @@
 
 #include "api/api.h"
 #include "api/errors.h"
+#include "batch/account_service.h"
+#include "batch/porting_source.h"
 #include "batch/processor.h"
 #include "batch/service.h"
 #include "batch/validate_service.h"
@@ -128,13 +130,16 @@ int Serve(const ServeFlags& f) {
     live_source = std::make_unique<lookup::CachingLookupSource>(
         *std::move(live), Clock::Real());
   }
-  batch::Engine engine{validator, &enricher, live_source.get(), store->get()};
+  // The porting file answers from the store like a live source would.
+  batch::PortingFileSource porting_file((*store)->porting());
+  batch::Engine engine{validator, &enricher, live_source.get(), &porting_file};
   const Clock& clock = Clock::Real();
 
   batch::ServiceOptions service_options;
   service_options.chunk_size = f.chunk_size;
   service_options.retention = absl::Seconds(f.retention_seconds);
-  batch::BatchService service(**store, clock, service_options, &enricher);
+  batch::BatchService service((*store)->batches(), clock, service_options,
+                              &enricher);
 
   batch::ProcessorOptions processor_options;
   processor_options.workers = f.workers;
@@ -143,12 +148,15 @@ int Serve(const ServeFlags& f) {
   processor_options.retention = service_options.retention;
   processor_options.purge_interval = absl::Seconds(f.purge_interval_seconds);
   batch::Processor processor(**store, engine, clock, processor_options);
-  batch::ValidateService validate(**store, engine, clock);
+  batch::ValidateService validate((*store)->cache(), (*store)->accounts(),
+                                  engine, clock);
+  batch::AccountService accounts((*store)->accounts());
 
   api::HttpMetrics metrics;
   http::HttpServer* server_ptr = nullptr;
   api::ApiHooks hooks;
   hooks.batch_started = [&processor] { processor.Notify(); };
+  hooks.storage_ready = [&store] { return (*store)->Ping(); };
   if (std::getenv("PHONEBULK_TEST_CRASH_AFTER_CREATE") != nullptr) {
     // Test-only (tests/integration/hardening_store_test.cc): die like
     // kill -9 once a create is committed, before its answer is written.
@@ -157,7 +165,7 @@ int Serve(const ServeFlags& f) {
   }
   hooks.snapshot = [&] {
     api::MetricsSnapshot snap;
-    if (auto stats = (*store)->Stats(); stats.ok()) {
+    if (auto stats = (*store)->batches().Stats(); stats.ok()) {
       snap.batches_submitted = stats->batches_submitted;
       snap.batches_processing = stats->batches_processing;
       snap.batches_completed = stats->batches_completed;
@@ -194,7 +202,7 @@ int Serve(const ServeFlags& f) {
   // Test-only: the same slowness for real-time calls, so that their
   // Timeout-Seconds (408) can be exercised without a slow data source.
   api_options.validate_delay = absl::Milliseconds(f.chunk_delay_ms);
-  api::Api api(**store, service, countries, clock, metrics, hooks, api_options,
+  api::Api api(accounts, service, countries, clock, metrics, hooks, api_options,
                &validate);
 
   http::HttpLimits limits;

@@ -38,16 +38,20 @@ class BatchesTest : public testing::StoreTest {
     for (int i = 0; i < n; ++i) {
       phones.push_back({absl::StrCat("p", i), i % 2 ? "USA" : ""});
     }
-    absl::Status s = store_->CreateBatch(b, phones, chunk);
+    absl::Status s = store_->batches().CreateBatch(b, phones, chunk);
     EXPECT_TRUE(s.ok()) << s;
     return b.id;
   }
 
-  int64_t Credits() { return store_->GetAccountById(acme_)->credits; }
-  Batch Get(const std::string& id) { return *store_->GetBatch(acme_, id); }
+  int64_t Credits() {
+    return store_->accounts().GetAccountById(acme_)->credits;
+  }
+  Batch Get(const std::string& id) {
+    return *store_->batches().GetBatch(acme_, id);
+  }
 
   std::optional<ChunkClaim> Claim(absl::Time now) {
-    auto claim = store_->ClaimChunk(now, kLease);
+    auto claim = store_->queue().ClaimChunk(now, kLease);
     EXPECT_TRUE(claim.ok()) << claim.status();
     return claim.ok() ? *claim : std::nullopt;
   }
@@ -64,7 +68,7 @@ class BatchesTest : public testing::StoreTest {
 
   absl::Status Commit(const ChunkClaim& claim, int64_t charge,
                       absl::Time now = kT0) {
-    return store_->CommitChunk(claim, ResultsFor(claim), charge, now);
+    return store_->queue().CommitChunk(claim, ResultsFor(claim), charge, now);
   }
 
   int64_t acme_ = 0;
@@ -80,7 +84,7 @@ TEST_P(BatchesTest, CreateStoresBatchAndPhonesInOrder) {
   EXPECT_EQ(b.reference_id, "ref");
   EXPECT_EQ(b.date_submitted, kT0);
   EXPECT_FALSE(b.date_started.has_value());
-  auto phones = store_->GetPhones(id);
+  auto phones = store_->batches().GetPhones(id);
   ASSERT_TRUE(phones.ok());
   ASSERT_EQ(phones->size(), 5u);
   for (int i = 0; i < 5; ++i) {
@@ -91,7 +95,7 @@ TEST_P(BatchesTest, CreateStoresBatchAndPhonesInOrder) {
   }
   // A submitted batch offers no work.
   EXPECT_FALSE(Claim(kT0).has_value());
-  EXPECT_EQ(store_->GetPhones("missing").status().code(),
+  EXPECT_EQ(store_->batches().GetPhones("missing").status().code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -101,12 +105,12 @@ TEST_P(BatchesTest, DuplicateIdOrUnknownAccountIsRefused) {
   b.account_id = acme_;
   b.date_submitted = kT0;
   std::vector<PhoneInput> phones = {{"1", ""}};
-  ASSERT_TRUE(store_->CreateBatch(b, phones, 10).ok());
-  EXPECT_EQ(store_->CreateBatch(b, phones, 10).code(),
+  ASSERT_TRUE(store_->batches().CreateBatch(b, phones, 10).ok());
+  EXPECT_EQ(store_->batches().CreateBatch(b, phones, 10).code(),
             absl::StatusCode::kAlreadyExists);
   b.id = "nobody";
   b.account_id = 4242;
-  EXPECT_EQ(store_->CreateBatch(b, phones, 10).code(),
+  EXPECT_EQ(store_->batches().CreateBatch(b, phones, 10).code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -121,9 +125,9 @@ TEST_P(BatchesTest, CreateAndReadTenThousandPhones) {
     phones.push_back({absl::StrCat("4412062", 50000 + i), "GBR"});
   }
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(store_->CreateBatch(b, phones, 100).ok());
+  ASSERT_TRUE(store_->batches().CreateBatch(b, phones, 100).ok());
   const auto created = std::chrono::steady_clock::now();
-  auto read = store_->GetPhones(b.id);
+  auto read = store_->batches().GetPhones(b.id);
   const auto read_done = std::chrono::steady_clock::now();
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->size(), 10'000u);
@@ -140,16 +144,19 @@ TEST_P(BatchesTest, CreateAndReadTenThousandPhones) {
 
 TEST_P(BatchesTest, AccountsAreIsolated) {
   const std::string id = Create(3, 2);
-  EXPECT_EQ(store_->GetBatch(other_, id).status().code(),
+  EXPECT_EQ(store_->batches().GetBatch(other_, id).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(
-      store_->StartBatch(other_, id, kT0, 0, std::nullopt).status().code(),
-      absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->StopBatch(other_, id, kT0, StopReason::kStoppedByRequest)
+  EXPECT_EQ(store_->batches()
+                .StartBatch(other_, id, kT0, 0, std::nullopt)
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);
-  EXPECT_TRUE(store_->ListBatches(other_)->empty());
+  EXPECT_EQ(store_->batches()
+                .StopBatch(other_, id, kT0, StopReason::kStoppedByRequest)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->batches().ListBatches(other_)->empty());
 }
 
 TEST_P(BatchesTest, ListIsNewestFirst) {
@@ -157,7 +164,7 @@ TEST_P(BatchesTest, ListIsNewestFirst) {
   const std::string new_id = Create(1, 1, kT0 + absl::Hours(1));
   const std::string mid_id = Create(1, 1, kT0 + absl::Minutes(1));
   Create(1, 1, kT0 + absl::Hours(2), other_);
-  auto list = store_->ListBatches(acme_);
+  auto list = store_->batches().ListBatches(acme_);
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 3u);
   EXPECT_EQ((*list)[0].id, new_id);
@@ -168,15 +175,15 @@ TEST_P(BatchesTest, ListIsNewestFirst) {
 TEST_P(BatchesTest, FullLifecycleSettlesExactly) {
   const std::string id = Create(5, 2);  // chunks of 2, 2, 1
   const absl::Time deadline = kT0 + absl::Minutes(25);
-  auto started = store_->StartBatch(acme_, id, kT0, 15, deadline);
+  auto started = store_->batches().StartBatch(acme_, id, kT0, 15, deadline);
   ASSERT_TRUE(started.ok()) << started.status();
   EXPECT_EQ(started->status, BatchStatus::kProcessing);
   EXPECT_EQ(started->date_started, kT0);
   EXPECT_EQ(started->deadline, deadline);
   EXPECT_EQ(started->credits_reserved, 15);
   EXPECT_EQ(Credits(), 85);
-  EXPECT_EQ(store_->Stats()->chunks_pending, 3);
-  EXPECT_EQ(store_->Stats()->batches_processing, 1);
+  EXPECT_EQ(store_->batches().Stats()->chunks_pending, 3);
+  EXPECT_EQ(store_->batches().Stats()->batches_processing, 1);
 
   int64_t charged = 0;
   std::vector<int> firsts;
@@ -208,17 +215,18 @@ TEST_P(BatchesTest, FullLifecycleSettlesExactly) {
   EXPECT_EQ(done.credits_charged, 10);
   EXPECT_EQ(done.date_ended, kT0 + absl::Minutes(1));
   EXPECT_EQ(Credits(), 100 - charged);  // 15 reserved, 10 charged, 5 back
-  auto phones = store_->GetPhones(id);
+  auto phones = store_->batches().GetPhones(id);
   ASSERT_TRUE(phones.ok());
   for (const PhoneRecord& p : *phones) {
     EXPECT_EQ(p.result_blob, absl::StrCat("r", p.index));
   }
-  StoreStats stats = *store_->Stats();
+  StoreStats stats = *store_->batches().Stats();
   EXPECT_EQ(stats.batches_completed, 1);
   EXPECT_EQ(stats.batches_processing, 0);
   EXPECT_EQ(stats.chunks_pending, 0);
 
-  EXPECT_EQ(store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest)
+  EXPECT_EQ(store_->batches()
+                .StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest)
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
@@ -227,7 +235,8 @@ TEST_P(BatchesTest, FullLifecycleSettlesExactly) {
 
 TEST_P(BatchesTest, InsufficientCreditsLeaveEverythingAsItWas) {
   const std::string id = Create(3, 2);
-  auto started = store_->StartBatch(acme_, id, kT0, 101, std::nullopt);
+  auto started =
+      store_->batches().StartBatch(acme_, id, kT0, 101, std::nullopt);
   EXPECT_EQ(started.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(
       started.status().message().find("needs 101 credits, balance is 100"),
@@ -236,15 +245,17 @@ TEST_P(BatchesTest, InsufficientCreditsLeaveEverythingAsItWas) {
   EXPECT_EQ(Credits(), 100);
   EXPECT_EQ(Get(id).status, BatchStatus::kSubmitted);
   // The whole balance is enough.
-  EXPECT_TRUE(store_->StartBatch(acme_, id, kT0, 100, std::nullopt).ok());
+  EXPECT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 100, std::nullopt).ok());
   EXPECT_EQ(Credits(), 0);
   EXPECT_FALSE(Get(id).deadline.has_value());
 }
 
 TEST_P(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
   const std::string id = Create(3, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
-  auto again = store_->StartBatch(acme_, id, kT0, 3, std::nullopt);
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
+  auto again = store_->batches().StartBatch(acme_, id, kT0, 3, std::nullopt);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(again.status().message(), "batch is processing");
   EXPECT_EQ(Credits(), 97);  // reserved once
@@ -252,7 +263,8 @@ TEST_P(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
 
 TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
   const std::string id = Create(2, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   // Still leased: nobody else gets it.
@@ -267,12 +279,13 @@ TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
   EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
   // Marked as the fence's refusal, which the processor counts apart.
   EXPECT_TRUE(IsStaleClaim(stale)) << stale;
-  EXPECT_TRUE(IsStaleClaim(store_->ExtendLease(*first, kT0 + kLease, kLease)));
+  EXPECT_TRUE(
+      IsStaleClaim(store_->queue().ExtendLease(*first, kT0 + kLease, kLease)));
   Batch b = Get(id);
   EXPECT_EQ(b.records_processed, 0);
   EXPECT_EQ(b.credits_charged, 0);
   EXPECT_EQ(b.status, BatchStatus::kProcessing);
-  EXPECT_FALSE((*store_->GetPhones(id))[0].result_blob.has_value());
+  EXPECT_FALSE((*store_->batches().GetPhones(id))[0].result_blob.has_value());
 
   ASSERT_TRUE(Commit(*second, 2).ok());
   EXPECT_EQ(Get(id).status, BatchStatus::kCompleted);
@@ -284,14 +297,15 @@ TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
 
 TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   const std::string id = Create(6, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
   auto a = Claim(kT0);
   auto b = Claim(kT0);
   ASSERT_TRUE(a && b);
   ASSERT_TRUE(Commit(*a, 3).ok());
 
-  auto stopped = store_->StopBatch(acme_, id, kT0 + absl::Minutes(2),
-                                   StopReason::kStoppedByRequest);
+  auto stopped = store_->batches().StopBatch(acme_, id, kT0 + absl::Minutes(2),
+                                             StopReason::kStoppedByRequest);
   ASSERT_TRUE(stopped.ok()) << stopped.status();
   EXPECT_EQ(stopped->status, BatchStatus::kStopped);
   EXPECT_EQ(stopped->reason, StopReason::kStoppedByRequest);
@@ -302,7 +316,8 @@ TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   EXPECT_EQ(voided.code(), absl::StatusCode::kAborted);
   EXPECT_FALSE(IsStaleClaim(voided)) << "a stopped batch is not a takeover";
   EXPECT_FALSE(Claim(kT0 + absl::Hours(1)).has_value());
-  auto again = store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest);
+  auto again = store_->batches().StopBatch(acme_, id, kT0,
+                                           StopReason::kStoppedByRequest);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(again.status().message(), "batch is stopped");
   EXPECT_EQ(Credits(), 97);
@@ -310,37 +325,41 @@ TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   Batch final_state = Get(id);
   EXPECT_EQ(final_state.records_processed, 2);
   EXPECT_EQ(final_state.credits_charged, 3);
-  auto phones = *store_->GetPhones(id);
+  auto phones = *store_->batches().GetPhones(id);
   int with_results = 0;
   for (const PhoneRecord& p : phones) with_results += p.result_blob ? 1 : 0;
   EXPECT_EQ(with_results, 2);
-  EXPECT_EQ(store_->Stats()->batches_stopped, 1);
-  EXPECT_EQ(store_->Stats()->chunks_pending, 0);
+  EXPECT_EQ(store_->batches().Stats()->batches_stopped, 1);
+  EXPECT_EQ(store_->batches().Stats()->chunks_pending, 0);
 }
 
 TEST_P(BatchesTest, StoppingASubmittedBatchReturnsNothing) {
   const std::string id = Create(2, 2);
-  auto stopped =
-      store_->StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest);
+  auto stopped = store_->batches().StopBatch(acme_, id, kT0,
+                                             StopReason::kStoppedByRequest);
   ASSERT_TRUE(stopped.ok());
   EXPECT_EQ(stopped->status, BatchStatus::kStopped);
   EXPECT_EQ(Credits(), 100);
-  EXPECT_EQ(
-      store_->StartBatch(acme_, id, kT0, 1, std::nullopt).status().message(),
-      "batch is stopped");
+  EXPECT_EQ(store_->batches()
+                .StartBatch(acme_, id, kT0, 1, std::nullopt)
+                .status()
+                .message(),
+            "batch is stopped");
 }
 
 TEST_P(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
   const std::string id = Create(2, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
-  ASSERT_TRUE(store_->ReleaseChunk(*first).ok());
+  ASSERT_TRUE(store_->queue().ReleaseChunk(*first).ok());
   auto second = Claim(kT0);
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->attempt, 2);
   // Releasing the old claim must not hand the new one's chunk back.
-  EXPECT_EQ(store_->ReleaseChunk(*first).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->queue().ReleaseChunk(*first).code(),
+            absl::StatusCode::kAborted);
   EXPECT_FALSE(Claim(kT0).has_value());
   ASSERT_TRUE(Commit(*second, 2).ok());
 }
@@ -349,23 +368,26 @@ TEST_P(BatchesTest, ClaimsTakeTheOldestStartedBatchFirst) {
   const std::string later = Create(1, 1);
   const std::string earlier = Create(1, 1);
   ASSERT_TRUE(
-      store_->StartBatch(acme_, later, kT0 + absl::Seconds(5), 1, std::nullopt)
+      store_->batches()
+          .StartBatch(acme_, later, kT0 + absl::Seconds(5), 1, std::nullopt)
           .ok());
-  ASSERT_TRUE(store_->StartBatch(acme_, earlier, kT0, 1, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, earlier, kT0, 1, std::nullopt).ok());
   EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, earlier);
   EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, later);
 }
 
 TEST_P(BatchesTest, CommitMustCoverTheChunkExactly) {
   const std::string id = Create(3, 3);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
   auto claim = Claim(kT0);
   ASSERT_TRUE(claim.has_value());
   std::vector<ProcessedPhone> partial = {{0, "r0"}, {1, "r1"}};
-  EXPECT_EQ(store_->CommitChunk(*claim, partial, 2, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*claim, partial, 2, kT0).code(),
             absl::StatusCode::kInvalidArgument);
   std::vector<ProcessedPhone> twice = {{0, "r0"}, {1, "r1"}, {1, "r1"}};
-  EXPECT_EQ(store_->CommitChunk(*claim, twice, 3, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*claim, twice, 3, kT0).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Get(id).records_processed, 0);
   EXPECT_TRUE(Commit(*claim, 3).ok());
@@ -374,23 +396,25 @@ TEST_P(BatchesTest, CommitMustCoverTheChunkExactly) {
 TEST_P(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
   const std::string id = Create(4, 2);
   const std::string no_deadline = Create(2, 2);
-  ASSERT_TRUE(
-      store_->StartBatch(acme_, id, kT0, 8, kT0 + absl::Minutes(5)).ok());
-  ASSERT_TRUE(
-      store_->StartBatch(acme_, no_deadline, kT0, 2, std::nullopt).ok());
+  ASSERT_TRUE(store_->batches()
+                  .StartBatch(acme_, id, kT0, 8, kT0 + absl::Minutes(5))
+                  .ok());
+  ASSERT_TRUE(store_->batches()
+                  .StartBatch(acme_, no_deadline, kT0, 2, std::nullopt)
+                  .ok());
   EXPECT_EQ(Credits(), 90);
   auto claim = Claim(kT0);
   ASSERT_TRUE(claim && claim->batch_id == id);
   ASSERT_TRUE(Commit(*claim, 2).ok());
 
-  EXPECT_EQ(*store_->StopExpiredBatches(kT0 + absl::Minutes(4)), 0);
-  EXPECT_EQ(*store_->StopExpiredBatches(kT0 + absl::Minutes(5)), 1);
+  EXPECT_EQ(*store_->batches().StopExpiredBatches(kT0 + absl::Minutes(4)), 0);
+  EXPECT_EQ(*store_->batches().StopExpiredBatches(kT0 + absl::Minutes(5)), 1);
   Batch b = Get(id);
   EXPECT_EQ(b.status, BatchStatus::kStopped);
   EXPECT_EQ(b.reason, StopReason::kMaxProcessingTime);
   EXPECT_EQ(b.date_ended, kT0 + absl::Minutes(5));
   EXPECT_EQ(Credits(), 100 - 2 - 2);  // charged 2; the other batch holds 2
-  EXPECT_EQ(*store_->StopExpiredBatches(kT0 + absl::Hours(1)), 0);
+  EXPECT_EQ(*store_->batches().StopExpiredBatches(kT0 + absl::Hours(1)), 0);
   EXPECT_EQ(Get(no_deadline).status, BatchStatus::kProcessing);
 }
 
@@ -402,19 +426,20 @@ TEST_P(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
   // nobody could read it. It is now stopped, settled and purged.
   const std::string running = Create(2, 2, kT0);
   const int64_t before = Credits();
-  ASSERT_TRUE(store_->StartBatch(acme_, running, kT0, 2, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, running, kT0, 2, std::nullopt).ok());
   EXPECT_EQ(Credits(), before - 2);
-  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1),
-                                                 kT0 + absl::Minutes(2)),
+  EXPECT_EQ(*store_->batches().PurgeBatchesSubmittedBefore(
+                kT0 + absl::Minutes(1), kT0 + absl::Minutes(2)),
             2);
   Batch old_batch = Get(old_id);
   EXPECT_TRUE(old_batch.purged);
   EXPECT_EQ(old_batch.records, 3);
-  EXPECT_TRUE(store_->GetPhones(old_id)->empty());
+  EXPECT_TRUE(store_->batches().GetPhones(old_id)->empty());
   EXPECT_FALSE(Get(new_id).purged);
-  EXPECT_EQ(store_->GetPhones(new_id)->size(), 3u);
-  EXPECT_EQ(*store_->PurgeBatchesSubmittedBefore(kT0 + absl::Minutes(1),
-                                                 kT0 + absl::Minutes(2)),
+  EXPECT_EQ(store_->batches().GetPhones(new_id)->size(), 3u);
+  EXPECT_EQ(*store_->batches().PurgeBatchesSubmittedBefore(
+                kT0 + absl::Minutes(1), kT0 + absl::Minutes(2)),
             0);
 
   Batch stopped = Get(running);
@@ -427,14 +452,15 @@ TEST_P(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
 
 TEST_P(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
   const std::string id = Create(6, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
   EXPECT_EQ(Credits(), 88);
   auto done = Claim(kT0);
   auto poison = Claim(kT0);
   ASSERT_TRUE(done && poison);
   ASSERT_TRUE(Commit(*done, 3).ok());
 
-  auto failed = store_->FailChunkBatch(*poison, kT0 + absl::Minutes(1));
+  auto failed = store_->queue().FailChunkBatch(*poison, kT0 + absl::Minutes(1));
   ASSERT_TRUE(failed.ok()) << failed.status();
   EXPECT_EQ(failed->status, BatchStatus::kStopped);
   EXPECT_EQ(failed->reason, StopReason::kProcessingFailed);
@@ -447,19 +473,20 @@ TEST_P(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
   EXPECT_EQ(stored.credits_charged, 3);
   // Nothing of the batch is handed out again, and it cannot fail twice.
   EXPECT_FALSE(Claim(kT0 + absl::Hours(1)).has_value());
-  EXPECT_EQ(store_->FailChunkBatch(*poison, kT0).status().code(),
+  EXPECT_EQ(store_->queue().FailChunkBatch(*poison, kT0).status().code(),
             absl::StatusCode::kAborted);
   EXPECT_EQ(Credits(), 97);
 }
 
 TEST_P(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
   const std::string id = Create(2, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   auto second = Claim(kT0 + kLease);  // the lease ran out: taken over
   ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(store_->FailChunkBatch(*first, kT0).status().code(),
+  EXPECT_EQ(store_->queue().FailChunkBatch(*first, kT0).status().code(),
             absl::StatusCode::kAborted);
   EXPECT_EQ(Get(id).status, BatchStatus::kProcessing);
   EXPECT_EQ(Credits(), 98);
@@ -467,7 +494,8 @@ TEST_P(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
 
 TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
   const std::string id = Create(4, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 4, std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 4, std::nullopt).ok());
   // Damage the file as a hand-edit or a bad restore would.
   db_->QueryText("DELETE FROM phones WHERE idx = 1 AND batch_id = '" + id +
                  "'");
@@ -478,7 +506,7 @@ TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
   EXPECT_TRUE(claim->phones.empty());
   // The claim counted: handed back, it comes again with the next attempt
   // rather than failing every claim of the queue.
-  ASSERT_TRUE(store_->ReleaseChunk(*claim).ok());
+  ASSERT_TRUE(store_->queue().ReleaseChunk(*claim).ok());
   auto again = Claim(kT0);
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->attempt, 2);
@@ -494,50 +522,53 @@ TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
 // claim, bad bucket) counts nothing, and a page reads only its own phones.
 TEST_P(BatchesTest, StatisticsAreCountedWhenAChunkCommits) {
   const std::string id = Create(5, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 5, std::nullopt).ok());
-  EXPECT_TRUE(store_->GetStatistics(id)->empty());
+  ASSERT_TRUE(
+      store_->batches().StartBatch(acme_, id, kT0, 5, std::nullopt).ok());
+  EXPECT_TRUE(store_->batches().GetStatistics(id)->empty());
 
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   std::vector<ProcessedPhone> bad = ResultsFor(*first);
   bad[1].statistics_bucket = kMaxStatisticsBucket + 1;
-  EXPECT_EQ(store_->CommitChunk(*first, bad, 2, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*first, bad, 2, kT0).code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(store_->GetStatistics(id)->empty());
+  EXPECT_TRUE(store_->batches().GetStatistics(id)->empty());
 
   std::vector<ProcessedPhone> results = ResultsFor(*first);
   results[0].statistics_bucket = 3;
   results[1].statistics_bucket = 1;
-  ASSERT_TRUE(store_->CommitChunk(*first, results, 2, kT0).ok());
+  ASSERT_TRUE(store_->queue().CommitChunk(*first, results, 2, kT0).ok());
   // The same claim again is stale and adds nothing.
-  EXPECT_EQ(store_->CommitChunk(*first, results, 2, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*first, results, 2, kT0).code(),
             absl::StatusCode::kAborted);
-  EXPECT_EQ(*store_->GetStatistics(id), (std::vector<int64_t>{0, 1, 0, 1}));
+  EXPECT_EQ(*store_->batches().GetStatistics(id),
+            (std::vector<int64_t>{0, 1, 0, 1}));
 
   auto second = Claim(kT0);
   ASSERT_TRUE(second.has_value());
   results = ResultsFor(*second);
   for (ProcessedPhone& r : results) r.statistics_bucket = 3;
-  ASSERT_TRUE(store_->CommitChunk(*second, results, 2, kT0).ok());
-  EXPECT_EQ(*store_->GetStatistics(id), (std::vector<int64_t>{0, 1, 0, 3}));
+  ASSERT_TRUE(store_->queue().CommitChunk(*second, results, 2, kT0).ok());
+  EXPECT_EQ(*store_->batches().GetStatistics(id),
+            (std::vector<int64_t>{0, 1, 0, 3}));
   EXPECT_EQ(Get(id).records_processed, 4);
-  EXPECT_EQ(store_->GetStatistics("missing").status().code(),
+  EXPECT_EQ(store_->batches().GetStatistics("missing").status().code(),
             absl::StatusCode::kNotFound);
 }
 
 TEST_P(BatchesTest, APageReadsOnlyItsPhones) {
   const std::string id = Create(7, 3);
-  auto page = store_->GetPhonePage(id, 2, 3);
+  auto page = store_->batches().GetPhonePage(id, 2, 3);
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->size(), 3u);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ((*page)[i].index, 2 + i);
     EXPECT_EQ((*page)[i].input.number, absl::StrCat("p", 2 + i));
   }
-  EXPECT_EQ(store_->GetPhonePage(id, 5, 100)->size(), 2u);
-  EXPECT_TRUE(store_->GetPhonePage(id, 7, 1)->empty());
-  EXPECT_TRUE(store_->GetPhonePage(id, 0, 0)->empty());
-  EXPECT_EQ(store_->GetPhonePage("missing", 0, 1).status().code(),
+  EXPECT_EQ(store_->batches().GetPhonePage(id, 5, 100)->size(), 2u);
+  EXPECT_TRUE(store_->batches().GetPhonePage(id, 7, 1)->empty());
+  EXPECT_TRUE(store_->batches().GetPhonePage(id, 0, 0)->empty());
+  EXPECT_EQ(store_->batches().GetPhonePage("missing", 0, 1).status().code(),
             absl::StatusCode::kNotFound);
 }
 

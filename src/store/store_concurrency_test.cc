@@ -30,10 +30,10 @@ class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
       store = testing::OpenMigratedUrl(db_->url());
       ASSERT_NE(store, nullptr);
     }
-    auto account = stores_[0]->EnsureAccount("acme", std::nullopt);
+    auto account = stores_[0]->accounts().EnsureAccount("acme", std::nullopt);
     ASSERT_TRUE(account.ok());
     account_ = account->id;
-    ASSERT_TRUE(stores_[0]->AddCredits("acme", 10 * kPhones).ok());
+    ASSERT_TRUE(stores_[0]->accounts().AddCredits("acme", 10 * kPhones).ok());
     Batch batch;
     batch.id = "concurrent";
     batch.account_id = account_;
@@ -41,10 +41,11 @@ class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
     batch.date_submitted = kT0;
     std::vector<PhoneInput> phones(kPhones);
     for (int i = 0; i < kPhones; ++i) phones[i].number = absl::StrCat(i);
-    ASSERT_TRUE(stores_[0]->CreateBatch(batch, phones, kChunk).ok());
+    ASSERT_TRUE(stores_[0]->batches().CreateBatch(batch, phones, kChunk).ok());
     ASSERT_TRUE(
         stores_[1]
-            ->StartBatch(account_, "concurrent", kT0, 2 * kPhones, std::nullopt)
+            ->batches()
+            .StartBatch(account_, "concurrent", kT0, 2 * kPhones, std::nullopt)
             .ok());
   }
 
@@ -65,14 +66,14 @@ class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
         threads.emplace_back([&, s = store.get()] {
           while (true) {
             const absl::Time at = now(claims++);
-            auto claim = s->ClaimChunk(at, lease);
+            auto claim = s->queue().ClaimChunk(at, lease);
             if (!claim.ok()) {
               ADD_FAILURE() << claim.status();
               ++errors;
               return;
             }
             if (!claim->has_value()) {
-              auto batch = s->GetBatch(account_, "concurrent");
+              auto batch = s->batches().GetBatch(account_, "concurrent");
               if (!batch.ok()) {
                 ADD_FAILURE() << batch.status();
                 return;
@@ -88,7 +89,7 @@ class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
               EXPECT_EQ(c.phones[i].number, absl::StrCat(index));
               results.push_back({index, absl::StrCat("r", index)});
             }
-            absl::Status s_commit = s->CommitChunk(
+            absl::Status s_commit = s->queue().CommitChunk(
                 c, results, static_cast<int64_t>(results.size()), at);
             if (s_commit.ok()) {
               absl::MutexLock lock(&mu);
@@ -110,13 +111,14 @@ class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
     for (int i = 0; i < kPhones; ++i) {
       ASSERT_EQ(committed[i], 1) << "phone " << i;
     }
-    auto batch = stores_[0]->GetBatch(account_, "concurrent");
+    auto batch = stores_[0]->batches().GetBatch(account_, "concurrent");
     ASSERT_TRUE(batch.ok());
     EXPECT_EQ(batch->status, BatchStatus::kCompleted);
     EXPECT_EQ(batch->records_processed, batch->records);
     EXPECT_EQ(batch->credits_charged, kPhones);
-    EXPECT_EQ(stores_[1]->GetAccountById(account_)->credits, 9 * kPhones);
-    auto phones = stores_[1]->GetPhones("concurrent");
+    EXPECT_EQ(stores_[1]->accounts().GetAccountById(account_)->credits,
+              9 * kPhones);
+    auto phones = stores_[1]->batches().GetPhones("concurrent");
     ASSERT_TRUE(phones.ok());
     for (const PhoneRecord& p : *phones) {
       EXPECT_EQ(p.result_blob, absl::StrCat("r", p.index));

@@ -56,30 +56,30 @@ class StoreCopyTest
     for (int i = 0; i < n; ++i) {
       phones.push_back({absl::StrCat("+4412", i), i % 2 ? "GBR" : ""});
     }
-    EXPECT_TRUE(from_->CreateBatch(b, phones, chunk).ok());
+    EXPECT_TRUE(from_->batches().CreateBatch(b, phones, chunk).ok());
     return b.id;
   }
 
   // Claims the next chunk and commits it with a result blob holding bytes
   // that text would mangle (NUL, high bytes).
   void ProcessOneChunk() {
-    auto claim = from_->ClaimChunk(kT0, kLease);
+    auto claim = from_->queue().ClaimChunk(kT0, kLease);
     ASSERT_TRUE(claim.ok() && claim->has_value());
     std::vector<ProcessedPhone> results;
     for (size_t i = 0; i < (*claim)->phones.size(); ++i) {
       const int index = (*claim)->first_index + static_cast<int>(i);
-      results.push_back({index, std::string("\0\xff\x01r", 4) +
-                                    std::to_string(index)});
+      results.push_back(
+          {index, std::string("\0\xff\x01r", 4) + std::to_string(index)});
     }
-    ASSERT_TRUE(from_->CommitChunk(**claim, results, 1, kT0).ok());
+    ASSERT_TRUE(from_->queue().CommitChunk(**claim, results, 1, kT0).ok());
   }
 
   // Fills the source with one of everything.
   void Populate() {
-    auto acme = from_->EnsureAccount("acme", 300);
-    auto other = from_->EnsureAccount("other", std::nullopt);
+    auto acme = from_->accounts().EnsureAccount("acme", 300);
+    auto other = from_->accounts().EnsureAccount("other", std::nullopt);
     ASSERT_TRUE(acme.ok() && other.ok());
-    ASSERT_TRUE(from_->AddCredits("acme", 10'000).ok());
+    ASSERT_TRUE(from_->accounts().AddCredits("acme", 10'000).ok());
     Token t;
     t.account_id = acme->id;
     t.hash_hex = std::string(64, 'a');
@@ -87,30 +87,33 @@ class StoreCopyTest
     t.products = kProductPhoneValidate;
     t.allow_ips = {"10.0.0.0/8", "::1"};
     t.allow_domains = {"acme.example", "*.acme.test"};
-    ASSERT_TRUE(from_->InsertToken(t).ok());
+    ASSERT_TRUE(from_->accounts().InsertToken(t).ok());
     t.hash_hex = std::string(64, 'b');
     t.display_prefix = "pb_bbbbbbb";
     t.allow_ips.clear();
-    ASSERT_TRUE(from_->InsertToken(t).ok());
-    ASSERT_TRUE(from_->SetTokenDisabled(t.hash_hex, true).ok());
+    ASSERT_TRUE(from_->accounts().InsertToken(t).ok());
+    ASSERT_TRUE(from_->accounts().SetTokenDisabled(t.hash_hex, true).ok());
 
     Create(acme->id, 3, 2, "b-submitted");
     Create(acme->id, 4, 2, "b-completed");
-    ASSERT_TRUE(
-        from_->StartBatch(acme->id, "b-completed", kT0, 4, std::nullopt).ok());
+    ASSERT_TRUE(from_->batches()
+                    .StartBatch(acme->id, "b-completed", kT0, 4, std::nullopt)
+                    .ok());
     ProcessOneChunk();
     ProcessOneChunk();
     Create(other->id, kBigBatch, 250, "b-processing");
-    ASSERT_TRUE(from_->StartBatch(other->id, "b-processing", kT0, 0,
-                                  kT0 + absl::Hours(1))
-                    .ok());
+    ASSERT_TRUE(
+        from_->batches()
+            .StartBatch(other->id, "b-processing", kT0, 0, kT0 + absl::Hours(1))
+            .ok());
     ProcessOneChunk();
     // A claim still held by a (now gone) worker of the source.
-    auto held = from_->ClaimChunk(kT0, kLease);
+    auto held = from_->queue().ClaimChunk(kT0, kLease);
     ASSERT_TRUE(held.ok() && held->has_value());
     Create(acme->id, 2, 2, "b-stopped");
-    ASSERT_TRUE(from_->StopBatch(acme->id, "b-stopped", kT0,
-                                 StopReason::kStoppedByRequest)
+    ASSERT_TRUE(from_->batches()
+                    .StopBatch(acme->id, "b-stopped", kT0,
+                               StopReason::kStoppedByRequest)
                     .ok());
 
     IdempotencyRecord idem{acme->id, "key-1", "hash", "b-idem", kT0};
@@ -121,16 +124,19 @@ class StoreCopyTest
     b.records = 1;
     b.date_submitted = kT0 + absl::Seconds(++created_);
     const PhoneInput phone{"+441206250380", ""};
-    ASSERT_TRUE(
-        from_->CreateBatchIdempotent(b, {&phone, 1}, 10, idem, kT0).ok());
+    ASSERT_TRUE(from_->batches()
+                    .CreateBatchIdempotent(b, {&phone, 1}, 10, idem, kT0)
+                    .ok());
 
-    auto importer = from_->BeginPortingImport(false);
+    auto importer = from_->porting().BeginPortingImport(false);
     ASSERT_TRUE(importer.ok());
-    ASSERT_TRUE((*importer)->Add({"447400123456", "Vodafone", "23415", kT0}).ok());
+    ASSERT_TRUE(
+        (*importer)->Add({"447400123456", "Vodafone", "23415", kT0}).ok());
     ASSERT_TRUE((*importer)->Add({"447400999999", "", "", std::nullopt}).ok());
     ASSERT_TRUE((*importer)->Finish().ok());
     ASSERT_TRUE(
-        from_->PutCachedResult("cache-key", std::string("blob\0\xfe", 6), kT0)
+        from_->cache()
+            .PutCachedResult("cache-key", std::string("blob\0\xfe", 6), kT0)
             .ok());
   }
 
@@ -168,15 +174,13 @@ std::string Describe(const Batch& b) {
   auto t = [](std::optional<absl::Time> x) {
     return x ? absl::StrCat(absl::ToUnixMicros(*x)) : std::string("-");
   };
-  return absl::StrCat(b.id, "|", b.account_id, "|", b.reference_id, "|",
-                      b.config_json, "|",
-                      std::string(BatchStatusName(b.status)), "|",
-                      std::string(StopReasonName(b.reason)), "|", b.records, "|",
-                      b.records_processed, "|",
-                      absl::ToUnixMicros(b.date_submitted), "|",
-                      t(b.date_started), "|", t(b.date_ended), "|",
-                      t(b.deadline), "|", b.credits_reserved, "|",
-                      b.credits_charged, "|", b.purged);
+  return absl::StrCat(
+      b.id, "|", b.account_id, "|", b.reference_id, "|", b.config_json, "|",
+      std::string(BatchStatusName(b.status)), "|",
+      std::string(StopReasonName(b.reason)), "|", b.records, "|",
+      b.records_processed, "|", absl::ToUnixMicros(b.date_submitted), "|",
+      t(b.date_started), "|", t(b.date_ended), "|", t(b.deadline), "|",
+      b.credits_reserved, "|", b.credits_charged, "|", b.purged);
 }
 
 std::string Describe(const std::vector<PhoneRecord>& phones) {
@@ -198,81 +202,86 @@ TEST_P(StoreCopyTest, TargetHoldsWhatTheSourceHeld) {
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->claims_released, 1);
 
-  EXPECT_EQ(Describe(*to_->ListAccounts()), Describe(*from_->ListAccounts()));
-  EXPECT_EQ(Describe(*to_->ListTokens()), Describe(*from_->ListTokens()));
+  EXPECT_EQ(Describe(*to_->accounts().ListAccounts()),
+            Describe(*from_->accounts().ListAccounts()));
+  EXPECT_EQ(Describe(*to_->accounts().ListTokens()),
+            Describe(*from_->accounts().ListTokens()));
   // A named copy: ranging over *ListAccounts() would read a destroyed
   // temporary (its StatusOr dies before the loop body runs).
-  const std::vector<Account> accounts = *from_->ListAccounts();
+  const std::vector<Account> accounts = *from_->accounts().ListAccounts();
   for (const Account& a : accounts) {
-    auto want = from_->ListBatches(a.id);
-    auto got = to_->ListBatches(a.id);
+    auto want = from_->batches().ListBatches(a.id);
+    auto got = to_->batches().ListBatches(a.id);
     ASSERT_TRUE(want.ok() && got.ok());
     ASSERT_EQ(got->size(), want->size());
     for (size_t i = 0; i < want->size(); ++i) {
       EXPECT_EQ(Describe((*got)[i]), Describe((*want)[i]));
-      EXPECT_EQ(Describe(*to_->GetPhones((*want)[i].id)),
-                Describe(*from_->GetPhones((*want)[i].id)));
+      EXPECT_EQ(Describe(*to_->batches().GetPhones((*want)[i].id)),
+                Describe(*from_->batches().GetPhones((*want)[i].id)));
     }
   }
   const std::vector<std::string> numbers = {"447400123456", "447400999999",
                                             "447400000000"};
-  EXPECT_EQ(*to_->LookupPorting(numbers), *from_->LookupPorting(numbers));
-  auto cached = to_->GetCachedResult("cache-key", kT0);
+  EXPECT_EQ(*to_->porting().LookupPorting(numbers),
+            *from_->porting().LookupPorting(numbers));
+  auto cached = to_->cache().GetCachedResult("cache-key", kT0);
   ASSERT_TRUE(cached.ok() && cached->has_value());
   EXPECT_EQ(**cached, std::string("blob\0\xfe", 6));
 
   // The idempotency record answers on the target.
   Batch again;
   again.id = "b-new";
-  again.account_id = to_->GetAccount("acme")->id;
+  again.account_id = to_->accounts().GetAccount("acme")->id;
   again.config_json = "{}";
   again.records = 1;
   again.date_submitted = kT0;
   const PhoneInput phone{"+441206250380", ""};
-  auto replay = to_->CreateBatchIdempotent(
-      again, {&phone, 1},
-      10, {again.account_id, "key-1", "hash", "b-new", kT0}, kT0);
+  auto replay = to_->batches().CreateBatchIdempotent(
+      again, {&phone, 1}, 10, {again.account_id, "key-1", "hash", "b-new", kT0},
+      kT0);
   ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_EQ(replay->batch_id, "b-idem");
 
   // New ids continue after the copied ones.
-  auto fresh = to_->EnsureAccount("fresh", std::nullopt);
+  auto fresh = to_->accounts().EnsureAccount("fresh", std::nullopt);
   ASSERT_TRUE(fresh.ok()) << fresh.status();
-  EXPECT_GT(fresh->id, to_->GetAccount("other")->id);
+  EXPECT_GT(fresh->id, to_->accounts().GetAccount("other")->id);
   Token t;
   t.account_id = fresh->id;
   t.hash_hex = std::string(64, 'c');
   t.display_prefix = "pb_ccccccc";
-  ASSERT_TRUE(to_->InsertToken(t).ok());
+  ASSERT_TRUE(to_->accounts().InsertToken(t).ok());
 
   // The claimed chunk went back to the queue: the target's workers finish
   // the processing batch.
   int claims = 0;
   while (true) {
-    auto claim = to_->ClaimChunk(kT0, kLease);
+    auto claim = to_->queue().ClaimChunk(kT0, kLease);
     ASSERT_TRUE(claim.ok()) << claim.status();
     if (!claim->has_value()) break;
     std::vector<ProcessedPhone> results;
     for (size_t i = 0; i < (*claim)->phones.size(); ++i) {
       results.push_back({(*claim)->first_index + static_cast<int>(i), "r"});
     }
-    ASSERT_TRUE(to_->CommitChunk(**claim, results, 0, kT0).ok());
+    ASSERT_TRUE(to_->queue().CommitChunk(**claim, results, 0, kT0).ok());
     ++claims;
   }
   EXPECT_EQ(claims, kBigBatch / 250 - 1);
-  EXPECT_EQ(to_->GetBatch(from_->GetAccount("other")->id, "b-processing")
-                ->status,
-            BatchStatus::kCompleted);
+  EXPECT_EQ(
+      to_->batches()
+          .GetBatch(from_->accounts().GetAccount("other")->id, "b-processing")
+          ->status,
+      BatchStatus::kCompleted);
 }
 
 TEST_P(StoreCopyTest, RefusesATargetHoldingDataAndWritesNothing) {
   Populate();
   if (HasFatalFailure()) return;
-  ASSERT_TRUE(to_->EnsureAccount("already-here", std::nullopt).ok());
+  ASSERT_TRUE(to_->accounts().EnsureAccount("already-here", std::nullopt).ok());
   auto summary = CopyStore(*from_, *to_);
   ASSERT_FALSE(summary.ok());
   EXPECT_TRUE(IsTargetNotEmpty(summary.status())) << summary.status();
-  auto accounts = to_->ListAccounts();
+  auto accounts = to_->accounts().ListAccounts();
   ASSERT_TRUE(accounts.ok());
   ASSERT_EQ(accounts->size(), 1u);
   EXPECT_EQ((*accounts)[0].name, "already-here");
@@ -293,27 +302,29 @@ TEST_P(StoreCopyTest, AFailureHalfwayLeavesTheTargetEmpty) {
   auto summary = CopyStore(*from_, *to_);
   ASSERT_FALSE(summary.ok());
   EXPECT_FALSE(IsTargetNotEmpty(summary.status())) << summary.status();
-  EXPECT_TRUE(to_->ListAccounts()->empty());
-  EXPECT_TRUE(to_->ListTokens()->empty());
+  EXPECT_TRUE(to_->accounts().ListAccounts()->empty());
+  EXPECT_TRUE(to_->accounts().ListTokens()->empty());
   // Still empty, so a fixed source can be copied in afterwards.
   from_db_->QueryText("DELETE FROM phones WHERE batch_id = 'zz-ghost'");
   auto again = CopyStore(*from_, *to_);
   ASSERT_TRUE(again.ok()) << again.status();
-  auto fresh = to_->EnsureAccount("fresh", std::nullopt);
+  auto fresh = to_->accounts().EnsureAccount("fresh", std::nullopt);
   ASSERT_TRUE(fresh.ok()) << fresh.status();
-  EXPECT_GT(fresh->id, to_->GetAccount("other")->id);
+  EXPECT_GT(fresh->id, to_->accounts().GetAccount("other")->id);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Pairs, StoreCopyTest,
-    ::testing::Combine(testing::AllBackends(), testing::AllBackends()),
-    [](const auto& info) {
-      auto name = [](Backend b) {
-        return b == Backend::kSqlite ? "Sqlite" : "Postgres";
-      };
-      return absl::StrCat(name(std::get<0>(info.param)), "To",
-                          name(std::get<1>(info.param)));
-    });
+INSTANTIATE_TEST_SUITE_P(Pairs, StoreCopyTest,
+                         ::testing::Combine(testing::AllBackends(),
+                                            testing::AllBackends()),
+                         [](const auto& info) {
+                           auto name = [](Backend b) {
+                             return b == Backend::kSqlite ? "Sqlite"
+                                                          : "Postgres";
+                           };
+                           return absl::StrCat(name(std::get<0>(info.param)),
+                                               "To",
+                                               name(std::get<1>(info.param)));
+                         });
 
 }  // namespace
 }  // namespace phonebulk::store

@@ -28,7 +28,7 @@ std::string Num(int i) { return std::to_string(447400000000LL + i); }
 class PortingStoreTest : public testing::StoreTest {
  protected:
   void Import(const std::vector<PortingRecord>& rows, bool replace) {
-    auto importer = store_->BeginPortingImport(replace);
+    auto importer = store_->porting().BeginPortingImport(replace);
     ASSERT_TRUE(importer.ok()) << importer.status();
     for (const PortingRecord& r : rows) {
       ASSERT_TRUE((*importer)->Add(r).ok()) << r.number;
@@ -40,7 +40,7 @@ class PortingStoreTest : public testing::StoreTest {
 
   std::vector<std::optional<PortingRecord>> Lookup(
       const std::vector<std::string>& numbers) {
-    auto found = store_->LookupPorting(numbers);
+    auto found = store_->porting().LookupPorting(numbers);
     EXPECT_TRUE(found.ok()) << found.status();
     if (!found.ok()) return {};
     EXPECT_EQ(found->size(), numbers.size());
@@ -144,7 +144,7 @@ TEST_P(PortingStoreTest, TheLastRowForANumberWinsInBothModes) {
 }
 
 TEST_P(PortingStoreTest, AddRefusesNonDigitNumbersAndCarriesOn) {
-  auto importer = store_->BeginPortingImport(false);
+  auto importer = store_->porting().BeginPortingImport(false);
   ASSERT_TRUE(importer.ok());
   for (const char* bad : {"", "+4474", "12a", "1234567890123456"}) {
     EXPECT_EQ((*importer)->Add(Rec(bad, "x")).code(),
@@ -167,7 +167,7 @@ TEST_P(PortingStoreTest, ReadersSeeTheOldTableUntilTheReplaceFinishes) {
   const std::vector<std::string> sample = {Num(0), Num(kRows / 2),
                                            Num(kRows - 1), Num(kRows + 5)};
 
-  auto importer = store_->BeginPortingImport(true);
+  auto importer = store_->porting().BeginPortingImport(true);
   ASSERT_TRUE(importer.ok());
   for (int i = 5; i < kRows + 10; ++i) {
     ASSERT_TRUE((*importer)->Add(Rec(Num(i), "new")).ok());
@@ -190,7 +190,7 @@ TEST_P(PortingStoreTest, ReadersSeeTheOldTableUntilTheReplaceFinishes) {
 TEST_P(PortingStoreTest, AnAbandonedReplaceChangesNothing) {
   Import({Rec("1001", "A")}, false);
   {
-    auto importer = store_->BeginPortingImport(true);
+    auto importer = store_->porting().BeginPortingImport(true);
     ASSERT_TRUE(importer.ok());
     EXPECT_EQ(StagingTables(), 1);
     for (int i = 0; i < kPortingImportBatchRows + 1; ++i) {
@@ -204,8 +204,8 @@ TEST_P(PortingStoreTest, AnAbandonedReplaceChangesNothing) {
 }
 
 TEST_P(PortingStoreTest, OfTwoConcurrentReplacesTheFirstToFinishWins) {
-  auto a = store_->BeginPortingImport(true);
-  auto b = store_->BeginPortingImport(true);
+  auto a = store_->porting().BeginPortingImport(true);
+  auto b = store_->porting().BeginPortingImport(true);
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_TRUE((*a)->Add(Rec("1001", "A")).ok());
   ASSERT_TRUE((*b)->Add(Rec("1002", "B")).ok());
@@ -237,7 +237,7 @@ TEST_P(PortingStoreTest, ConcurrentReadersNeverSeeAHalfReplacedTable) {
   for (int t = 0; t < 2; ++t) {
     readers.emplace_back([&] {
       while (!done.load()) {
-        auto found = store_->LookupPorting(sample);
+        auto found = store_->porting().LookupPorting(sample);
         ASSERT_TRUE(found.ok()) << found.status();
         const std::string op = (*found)[0]->operator_name;
         ASSERT_TRUE(op == "v0" || op == "v1") << op;

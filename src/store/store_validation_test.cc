@@ -23,23 +23,25 @@ class ValidationStoreTest : public testing::StoreTest {
     ASSERT_NO_FATAL_FAILURE(AddAccount("acme", 3, &acme_));
   }
 
-  int64_t Credits() { return store_->GetAccountById(acme_)->credits; }
+  int64_t Credits() {
+    return store_->accounts().GetAccountById(acme_)->credits;
+  }
 
   int64_t acme_ = 0;
 };
 
 TEST_P(ValidationStoreTest, ChargeTakesCreditsAndReturnsTheBalance) {
-  auto balance = store_->ChargeCredits(acme_, 1);
+  auto balance = store_->accounts().ChargeCredits(acme_, 1);
   ASSERT_TRUE(balance.ok()) << balance.status();
   EXPECT_EQ(*balance, 2);
-  balance = store_->ChargeCredits(acme_, 2);
+  balance = store_->accounts().ChargeCredits(acme_, 2);
   ASSERT_TRUE(balance.ok()) << balance.status();
   EXPECT_EQ(*balance, 0);
   EXPECT_EQ(Credits(), 0);
 }
 
 TEST_P(ValidationStoreTest, ShortBalanceIsResourceExhaustedAndTakesNothing) {
-  auto balance = store_->ChargeCredits(acme_, 4);
+  auto balance = store_->accounts().ChargeCredits(acme_, 4);
   EXPECT_EQ(balance.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(std::string(balance.status().message()),
             "the balance is 3 credits and 4 are needed");
@@ -47,11 +49,11 @@ TEST_P(ValidationStoreTest, ShortBalanceIsResourceExhaustedAndTakesNothing) {
 }
 
 TEST_P(ValidationStoreTest, ChargeRefusesUnknownAccountsAndBadAmounts) {
-  EXPECT_EQ(store_->ChargeCredits(acme_ + 100, 1).status().code(),
+  EXPECT_EQ(store_->accounts().ChargeCredits(acme_ + 100, 1).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->ChargeCredits(acme_, 0).status().code(),
+  EXPECT_EQ(store_->accounts().ChargeCredits(acme_, 0).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->ChargeCredits(acme_, -5).status().code(),
+  EXPECT_EQ(store_->accounts().ChargeCredits(acme_, -5).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Credits(), 3);
 }
@@ -65,7 +67,7 @@ TEST_P(ValidationStoreTest, ConcurrentChargesNeverOverdraw) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       for (int k = 0; k < 4; ++k) {
-        auto r = store_->ChargeCredits(acme_, 1);
+        auto r = store_->accounts().ChargeCredits(acme_, 1);
         if (r.ok()) {
           ++ok;
         } else if (absl::IsResourceExhausted(r.status())) {
@@ -81,45 +83,50 @@ TEST_P(ValidationStoreTest, ConcurrentChargesNeverOverdraw) {
 }
 
 TEST_P(ValidationStoreTest, CacheAnswersOnlyEntriesNotOlderThanAsked) {
-  auto miss = store_->GetCachedResult("k", kT0 - absl::Hours(24));
+  auto miss = store_->cache().GetCachedResult("k", kT0 - absl::Hours(24));
   ASSERT_TRUE(miss.ok()) << miss.status();
   EXPECT_FALSE(miss->has_value());
 
-  ASSERT_TRUE(store_->PutCachedResult("k", "blob-1", kT0).ok());
-  auto hit = store_->GetCachedResult("k", kT0 - absl::Hours(24));
+  ASSERT_TRUE(store_->cache().PutCachedResult("k", "blob-1", kT0).ok());
+  auto hit = store_->cache().GetCachedResult("k", kT0 - absl::Hours(24));
   ASSERT_TRUE(hit.ok()) << hit.status();
   EXPECT_EQ(hit->value_or(""), "blob-1");
   // Exactly at the bound still counts; a microsecond later does not.
-  EXPECT_TRUE(store_->GetCachedResult("k", kT0)->has_value());
-  EXPECT_FALSE(
-      store_->GetCachedResult("k", kT0 + absl::Microseconds(1))->has_value());
-  EXPECT_FALSE(store_->GetCachedResult("other", kT0)->has_value());
+  EXPECT_TRUE(store_->cache().GetCachedResult("k", kT0)->has_value());
+  EXPECT_FALSE(store_->cache()
+                   .GetCachedResult("k", kT0 + absl::Microseconds(1))
+                   ->has_value());
+  EXPECT_FALSE(store_->cache().GetCachedResult("other", kT0)->has_value());
 }
 
 TEST_P(ValidationStoreTest, PutReplacesTheEntryAndItsTime) {
-  ASSERT_TRUE(store_->PutCachedResult("k", "old", kT0).ok());
-  ASSERT_TRUE(store_->PutCachedResult("k", "new", kT0 + absl::Hours(48)).ok());
-  EXPECT_EQ(store_->GetCachedResult("k", kT0 + absl::Hours(47))->value_or(""),
-            "new");
+  ASSERT_TRUE(store_->cache().PutCachedResult("k", "old", kT0).ok());
+  ASSERT_TRUE(
+      store_->cache().PutCachedResult("k", "new", kT0 + absl::Hours(48)).ok());
+  EXPECT_EQ(
+      store_->cache().GetCachedResult("k", kT0 + absl::Hours(47))->value_or(""),
+      "new");
 }
 
 TEST_P(ValidationStoreTest, BlobsKeepEveryByte) {
   const std::string blob("a\0b\xff{}", 6);
-  ASSERT_TRUE(store_->PutCachedResult("k", blob, kT0).ok());
-  EXPECT_EQ(store_->GetCachedResult("k", kT0)->value_or(""), blob);
+  ASSERT_TRUE(store_->cache().PutCachedResult("k", blob, kT0).ok());
+  EXPECT_EQ(store_->cache().GetCachedResult("k", kT0)->value_or(""), blob);
 }
 
 TEST_P(ValidationStoreTest, PurgeDeletesOnlyOlderEntries) {
-  ASSERT_TRUE(store_->PutCachedResult("old", "1", kT0).ok());
-  ASSERT_TRUE(store_->PutCachedResult("edge", "2", kT0 + absl::Hours(1)).ok());
-  ASSERT_TRUE(store_->PutCachedResult("new", "3", kT0 + absl::Hours(2)).ok());
-  auto purged = store_->PurgeCachedResultsBefore(kT0 + absl::Hours(1));
+  ASSERT_TRUE(store_->cache().PutCachedResult("old", "1", kT0).ok());
+  ASSERT_TRUE(
+      store_->cache().PutCachedResult("edge", "2", kT0 + absl::Hours(1)).ok());
+  ASSERT_TRUE(
+      store_->cache().PutCachedResult("new", "3", kT0 + absl::Hours(2)).ok());
+  auto purged = store_->cache().PurgeCachedResultsBefore(kT0 + absl::Hours(1));
   ASSERT_TRUE(purged.ok()) << purged.status();
   EXPECT_EQ(*purged, 1);
-  EXPECT_FALSE(store_->GetCachedResult("old", kT0)->has_value());
-  EXPECT_TRUE(store_->GetCachedResult("edge", kT0)->has_value());
-  EXPECT_TRUE(store_->GetCachedResult("new", kT0)->has_value());
-  EXPECT_EQ(*store_->PurgeCachedResultsBefore(kT0 + absl::Hours(1)), 0);
+  EXPECT_FALSE(store_->cache().GetCachedResult("old", kT0)->has_value());
+  EXPECT_TRUE(store_->cache().GetCachedResult("edge", kT0)->has_value());
+  EXPECT_TRUE(store_->cache().GetCachedResult("new", kT0)->has_value());
+  EXPECT_EQ(*store_->cache().PurgeCachedResultsBefore(kT0 + absl::Hours(1)), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ValidationStoreTest, testing::AllBackends(),

@@ -115,8 +115,7 @@ inline std::string SqliteQueryText(const std::filesystem::path& file,
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr),
-            SQLITE_OK)
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
       << sql << ": " << sqlite3_errmsg(db);
   std::string out;
   if (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -168,13 +167,11 @@ class TestDatabase {
 
  private:
   const Backend backend_;
-  std::filesystem::path SqliteFile() const {
-    return dir_->path() / "store.db";
-  }
+  std::filesystem::path SqliteFile() const { return dir_->path() / "store.db"; }
 
   std::unique_ptr<TempDir> dir_;  // SQLite
-  std::string server_;         // PostgreSQL: the server's URL
-  std::string database_;       // PostgreSQL: the database made here
+  std::string server_;            // PostgreSQL: the server's URL
+  std::string database_;          // PostgreSQL: the database made here
   std::string url_;
 };
 
@@ -194,11 +191,11 @@ inline std::unique_ptr<Store> OpenMigratedUrl(const std::string& url) {
 // its id; a failure is fatal to the test (ASSERT_NO_FATAL_FAILURE).
 inline void AddAccount(Store& store, const std::string& name, int64_t credits,
                        int64_t* id) {
-  auto account = store.EnsureAccount(name, std::nullopt);
+  auto account = store.accounts().EnsureAccount(name, std::nullopt);
   ASSERT_TRUE(account.ok()) << account.status();
   *id = account->id;
   if (credits != 0) {
-    ASSERT_TRUE(store.AddCredits(name, credits).ok());
+    ASSERT_TRUE(store.accounts().AddCredits(name, credits).ok());
   }
 }
 

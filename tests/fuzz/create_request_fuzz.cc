@@ -72,7 +72,7 @@ std::string CheckAccepted(const batch::CreateBatchRequest& request) {
       request.phones.size() > batch::kMaxPhonesPerBatch) {
     return "accepted " + std::to_string(request.phones.size()) + " phones";
   }
-  for (const store::PhoneInput& phone : request.phones) {
+  for (const model::PhoneInput& phone : request.phones) {
     long length = CountUtf8(phone.number);
     if (length < 0) return "accepted a number that is not UTF-8";
     if (static_cast<size_t>(length) > batch::kMaxNumberLength) {

@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "store/postgres/pg_rows.h"
 #include "store/postgres/postgres_store.h"
-#include "store/status_macros.h"
 #include "store/sqlite/rows.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::postgres {
 namespace {
@@ -150,9 +150,9 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
       .status();
 }
 
-absl::Status PostgresStore::CreateBatch(const Batch& batch,
-                                        std::span<const PhoneInput> phones,
-                                        int chunk_size) {
+absl::Status PostgresBatches::CreateBatch(const Batch& batch,
+                                          std::span<const PhoneInput> phones,
+                                          int chunk_size) {
   if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
   if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
   return pool_->Run([&](Connection& conn) {
@@ -160,7 +160,7 @@ absl::Status PostgresStore::CreateBatch(const Batch& batch,
   });
 }
 
-absl::StatusOr<IdempotencyRecord> PostgresStore::CreateBatchIdempotent(
+absl::StatusOr<IdempotencyRecord> PostgresBatches::CreateBatchIdempotent(
     const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
     const IdempotencyRecord& record, absl::Time not_before) {
   if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
@@ -214,7 +214,7 @@ absl::StatusOr<IdempotencyRecord> PostgresStore::CreateBatchIdempotent(
   return out;
 }
 
-absl::StatusOr<int> PostgresStore::PurgeIdempotencyRecordsBefore(
+absl::StatusOr<int> PostgresBatches::PurgeIdempotencyRecordsBefore(
     absl::Time cutoff) {
   int out = 0;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
@@ -228,8 +228,8 @@ absl::StatusOr<int> PostgresStore::PurgeIdempotencyRecordsBefore(
   return out;
 }
 
-absl::StatusOr<Batch> PostgresStore::GetBatch(int64_t account_id,
-                                              std::string_view batch_id) {
+absl::StatusOr<Batch> PostgresBatches::GetBatch(int64_t account_id,
+                                                std::string_view batch_id) {
   Batch out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id, false));
@@ -238,7 +238,7 @@ absl::StatusOr<Batch> PostgresStore::GetBatch(int64_t account_id,
   return out;
 }
 
-absl::StatusOr<std::vector<Batch>> PostgresStore::ListBatches(
+absl::StatusOr<std::vector<Batch>> PostgresBatches::ListBatches(
     int64_t account_id) {
   std::vector<Batch> out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
@@ -258,7 +258,7 @@ absl::StatusOr<std::vector<Batch>> PostgresStore::ListBatches(
   return out;
 }
 
-absl::StatusOr<Batch> PostgresStore::StartBatch(
+absl::StatusOr<Batch> PostgresBatches::StartBatch(
     int64_t account_id, std::string_view batch_id, absl::Time now,
     int64_t reserve, std::optional<absl::Time> deadline) {
   if (reserve < 0) return absl::InvalidArgumentError("negative reserve");
@@ -302,10 +302,10 @@ absl::StatusOr<Batch> PostgresStore::StartBatch(
   return out;
 }
 
-absl::StatusOr<Batch> PostgresStore::StopBatch(int64_t account_id,
-                                               std::string_view batch_id,
-                                               absl::Time now,
-                                               StopReason reason) {
+absl::StatusOr<Batch> PostgresBatches::StopBatch(int64_t account_id,
+                                                 std::string_view batch_id,
+                                                 absl::Time now,
+                                                 StopReason reason) {
   Batch out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     PB_ASSIGN_OR_RETURN(Batch batch,
@@ -321,12 +321,12 @@ absl::StatusOr<Batch> PostgresStore::StopBatch(int64_t account_id,
   return out;
 }
 
-absl::StatusOr<std::vector<PhoneRecord>> PostgresStore::GetPhones(
+absl::StatusOr<std::vector<PhoneRecord>> PostgresBatches::GetPhones(
     std::string_view batch_id) {
   return GetPhonePage(batch_id, 0, std::numeric_limits<int64_t>::max());
 }
 
-absl::StatusOr<std::vector<PhoneRecord>> PostgresStore::GetPhonePage(
+absl::StatusOr<std::vector<PhoneRecord>> PostgresBatches::GetPhonePage(
     std::string_view batch_id, int64_t offset, int64_t limit) {
   std::vector<PhoneRecord> out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
@@ -354,7 +354,7 @@ absl::StatusOr<std::vector<PhoneRecord>> PostgresStore::GetPhonePage(
   return out;
 }
 
-absl::StatusOr<std::vector<int64_t>> PostgresStore::GetStatistics(
+absl::StatusOr<std::vector<int64_t>> PostgresBatches::GetStatistics(
     std::string_view batch_id) {
   std::vector<int64_t> out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
@@ -376,7 +376,7 @@ absl::StatusOr<std::vector<int64_t>> PostgresStore::GetStatistics(
   return out;
 }
 
-absl::StatusOr<int> PostgresStore::StopExpiredBatches(absl::Time now) {
+absl::StatusOr<int> PostgresBatches::StopExpiredBatches(absl::Time now) {
   int stopped = 0;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     PB_ASSIGN_OR_RETURN(
@@ -389,7 +389,7 @@ absl::StatusOr<int> PostgresStore::StopExpiredBatches(absl::Time now) {
   return stopped;
 }
 
-absl::StatusOr<int> PostgresStore::PurgeBatchesSubmittedBefore(
+absl::StatusOr<int> PostgresBatches::PurgeBatchesSubmittedBefore(
     absl::Time cutoff, absl::Time now) {
   int purged = 0;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
@@ -426,7 +426,7 @@ absl::StatusOr<int> PostgresStore::PurgeBatchesSubmittedBefore(
   return purged;
 }
 
-absl::StatusOr<StoreStats> PostgresStore::Stats() {
+absl::StatusOr<StoreStats> PostgresBatches::Stats() {
   StoreStats out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     out = StoreStats();

@@ -196,7 +196,7 @@ class PgPortingImporter : public PortingImporter {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PortingImporter>>
-PostgresStore::BeginPortingImport(bool replace) {
+PostgresPorting::BeginPortingImport(bool replace) {
   const bool create = replace;
   const std::string table =
       replace ? absl::StrCat(kStagingPrefix, RandomHex(8)) : kPortingTable;
@@ -212,11 +212,11 @@ PostgresStore::BeginPortingImport(bool replace) {
     return conn.Exec(absl::StrCat("CREATE TABLE ", table, " (LIKE ",
                                   kPortingTable, " INCLUDING ALL)"));
   }));
-  return std::make_unique<PgPortingImporter>(pool_.get(), table, replace);
+  return std::make_unique<PgPortingImporter>(pool_, table, replace);
 }
 
 absl::StatusOr<std::vector<std::optional<PortingRecord>>>
-PostgresStore::LookupPorting(std::span<const std::string> numbers) {
+PostgresPorting::LookupPorting(std::span<const std::string> numbers) {
   // Each distinct valid number is asked once; its answer goes to every
   // position that holds it.
   std::unordered_map<std::string_view, std::vector<size_t>> positions;

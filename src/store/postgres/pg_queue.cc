@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "store/postgres/postgres_store.h"
-#include "store/status_macros.h"
 #include "store/sqlite/rows.h"
+#include "store/status_macros.h"
 
 namespace phonebulk::store::postgres {
 namespace {
@@ -85,20 +85,21 @@ absl::Status AddStatistics(Connection& conn, std::string_view batch_id,
   }
   if (buckets.empty()) return absl::OkStatus();
   return conn
-      .Query("INSERT INTO batch_statistics (batch_id, bucket, count) SELECT "
-             "$1, s.b, s.n FROM unnest($2::int[], $3::bigint[]) AS s(b, n) "
-             "ON CONFLICT (batch_id, bucket) DO UPDATE SET count = "
-             "batch_statistics.count + excluded.count",
-             Params()
-                 .Text(batch_id)
-                 .Text(ArrayLiteral(buckets))
-                 .Text(ArrayLiteral(adds)))
+      .Query(
+          "INSERT INTO batch_statistics (batch_id, bucket, count) SELECT "
+          "$1, s.b, s.n FROM unnest($2::int[], $3::bigint[]) AS s(b, n) "
+          "ON CONFLICT (batch_id, bucket) DO UPDATE SET count = "
+          "batch_statistics.count + excluded.count",
+          Params()
+              .Text(batch_id)
+              .Text(ArrayLiteral(buckets))
+              .Text(ArrayLiteral(adds)))
       .status();
 }
 
 }  // namespace
 
-absl::StatusOr<std::optional<ChunkClaim>> PostgresStore::ClaimChunk(
+absl::StatusOr<std::optional<ChunkClaim>> PostgresQueue::ClaimChunk(
     absl::Time now, absl::Duration lease) {
   if (lease <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("lease must be positive");
@@ -141,7 +142,7 @@ absl::StatusOr<std::optional<ChunkClaim>> PostgresStore::ClaimChunk(
   return out;
 }
 
-absl::Status PostgresStore::CommitChunk(const ChunkClaim& claim,
+absl::Status PostgresQueue::CommitChunk(const ChunkClaim& claim,
                                         std::span<const ProcessedPhone> results,
                                         int64_t charge, absl::Time now) {
   if (charge < 0) return absl::InvalidArgumentError("negative charge");
@@ -217,7 +218,7 @@ absl::Status PostgresStore::CommitChunk(const ChunkClaim& claim,
   });
 }
 
-absl::StatusOr<Batch> PostgresStore::FailChunkBatch(const ChunkClaim& claim,
+absl::StatusOr<Batch> PostgresQueue::FailChunkBatch(const ChunkClaim& claim,
                                                     absl::Time now) {
   Batch out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
@@ -249,7 +250,7 @@ absl::StatusOr<Batch> PostgresStore::FailChunkBatch(const ChunkClaim& claim,
   return out;
 }
 
-absl::Status PostgresStore::ExtendLease(ChunkClaim& claim, absl::Time now,
+absl::Status PostgresQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
                                         absl::Duration lease) {
   const absl::Time lease_until = now + lease;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
@@ -270,7 +271,7 @@ absl::Status PostgresStore::ExtendLease(ChunkClaim& claim, absl::Time now,
   return absl::OkStatus();
 }
 
-absl::Status PostgresStore::ReleaseChunk(const ChunkClaim& claim) {
+absl::Status PostgresQueue::ReleaseChunk(const ChunkClaim& claim) {
   return pool_->Run([&](Connection& conn) -> absl::Status {
     PB_ASSIGN_OR_RETURN(
         Result release,

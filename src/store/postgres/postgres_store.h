@@ -25,23 +25,22 @@ struct PostgresStoreOptions {
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(
     const std::string& url, PostgresStoreOptions options = {});
 
-// Store on one PostgreSQL database, shared by any number of nodes.
-// Thread-safe: each call borrows a pooled connection and runs as one READ
-// COMMITTED transaction. Exactly-once transitions lock the rows they decide
-// on (batch first, then chunk, then account, everywhere, so concurrent
-// transactions cannot deadlock on each other) and are conditional updates,
-// as in the SQLite store; chunk claims skip rows another node has locked
-// (FOR UPDATE SKIP LOCKED), so nodes never queue behind each other's claims.
-// Unavailable whenever the server cannot be reached; the pool reconnects on
-// the next call.
-class PostgresStore : public Store {
+// What each role of one store works with: the pool its transactions borrow
+// connections from and the store's options, both owned by the PostgresStore.
+template <typename Role>
+class PostgresRole : public Role {
  public:
-  PostgresStore(std::unique_ptr<ConnectionPool> pool,
-                PostgresStoreOptions options)
-      : pool_(std::move(pool)), options_(options) {}
+  PostgresRole(ConnectionPool* pool, const PostgresStoreOptions& options)
+      : pool_(pool), options_(options) {}
 
-  absl::Status Migrate() override;
-  absl::Status Ping() override;
+ protected:
+  ConnectionPool* const pool_;
+  const PostgresStoreOptions& options_;
+};
+
+class PostgresAccounts final : public PostgresRole<AccountStore> {
+ public:
+  using PostgresRole::PostgresRole;
 
   absl::StatusOr<Account> EnsureAccount(std::string_view name,
                                         std::optional<int> rate_limit) override;
@@ -50,14 +49,21 @@ class PostgresStore : public Store {
   absl::StatusOr<std::vector<Account>> ListAccounts() override;
   absl::StatusOr<Account> AddCredits(std::string_view name,
                                      int64_t delta) override;
-
   absl::StatusOr<Token> InsertToken(const Token& token) override;
   absl::StatusOr<Token> FindTokenByHash(std::string_view hash_hex) override;
   absl::Status SetTokenDisabled(std::string_view hash_or_prefix,
                                 bool disabled) override;
   absl::StatusOr<std::vector<Token>> ListTokens() override;
+  absl::StatusOr<int64_t> ChargeCredits(int64_t account_id,
+                                        int64_t amount) override;
+  absl::StatusOr<RateCount> CountRequest(int64_t account_id, absl::Time now,
+                                         int limit) override;
+};
 
-  // pg_batches.cc
+class PostgresBatches final : public PostgresRole<BatchStore> {
+ public:
+  using PostgresRole::PostgresRole;
+
   absl::Status CreateBatch(const Batch& batch,
                            std::span<const PhoneInput> phones,
                            int chunk_size) override;
@@ -84,8 +90,12 @@ class PostgresStore : public Store {
   absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff,
                                                   absl::Time now) override;
   absl::StatusOr<StoreStats> Stats() override;
+};
 
-  // pg_queue.cc
+class PostgresQueue final : public PostgresRole<WorkQueue> {
+ public:
+  using PostgresRole::PostgresRole;
+
   absl::StatusOr<std::optional<ChunkClaim>> ClaimChunk(
       absl::Time now, absl::Duration lease) override;
   absl::Status CommitChunk(const ChunkClaim& claim,
@@ -96,24 +106,52 @@ class PostgresStore : public Store {
   absl::Status ReleaseChunk(const ChunkClaim& claim) override;
   absl::StatusOr<Batch> FailChunkBatch(const ChunkClaim& claim,
                                        absl::Time now) override;
+};
 
-  // pg_validation.cc
-  absl::StatusOr<int64_t> ChargeCredits(int64_t account_id,
-                                        int64_t amount) override;
+class PostgresPorting final : public PostgresRole<PortingStore> {
+ public:
+  using PostgresRole::PostgresRole;
+
+  absl::StatusOr<std::unique_ptr<PortingImporter>> BeginPortingImport(
+      bool replace) override;
+  absl::StatusOr<std::vector<std::optional<PortingRecord>>> LookupPorting(
+      std::span<const std::string> numbers) override;
+};
+
+class PostgresCache final : public PostgresRole<ValidationCache> {
+ public:
+  using PostgresRole::PostgresRole;
+
   absl::StatusOr<std::optional<std::string>> GetCachedResult(
       std::string_view key, absl::Time not_before) override;
   absl::Status PutCachedResult(std::string_view key, std::string_view blob,
                                absl::Time now) override;
   absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) override;
+};
 
-  absl::StatusOr<RateCount> CountRequest(int64_t account_id, absl::Time now,
-                                         int limit) override;
+// Store on one PostgreSQL database, shared by any number of nodes.
+// Thread-safe: each call borrows a pooled connection and runs as one READ
+// COMMITTED transaction. Exactly-once transitions lock the rows they decide
+// on (batch first, then chunk, then account, everywhere, so concurrent
+// transactions cannot deadlock on each other) and are conditional updates,
+// as in the SQLite store; chunk claims skip rows another node has locked
+// (FOR UPDATE SKIP LOCKED), so nodes never queue behind each other's claims.
+// Unavailable whenever the server cannot be reached; the pool reconnects on
+// the next call.
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::unique_ptr<ConnectionPool> pool,
+                PostgresStoreOptions options)
+      : pool_(std::move(pool)), options_(options) {}
 
-  // pg_porting.cc
-  absl::StatusOr<std::unique_ptr<PortingImporter>> BeginPortingImport(
-      bool replace) override;
-  absl::StatusOr<std::vector<std::optional<PortingRecord>>> LookupPorting(
-      std::span<const std::string> numbers) override;
+  AccountStore& accounts() override { return accounts_; }
+  BatchStore& batches() override { return batches_; }
+  WorkQueue& queue() override { return queue_; }
+  PortingStore& porting() override { return porting_; }
+  ValidationCache& cache() override { return cache_; }
+
+  absl::Status Migrate() override;
+  absl::Status Ping() override;
 
   // pg_copy.cc
   absl::Status ReadAllTables(
@@ -125,6 +163,12 @@ class PostgresStore : public Store {
  private:
   std::unique_ptr<ConnectionPool> pool_;
   const PostgresStoreOptions options_;
+  // The roles, after what they refer to.
+  PostgresAccounts accounts_{pool_.get(), options_};
+  PostgresBatches batches_{pool_.get(), options_};
+  PostgresQueue queue_{pool_.get(), options_};
+  PostgresPorting porting_{pool_.get(), options_};
+  PostgresCache cache_{pool_.get(), options_};
 };
 
 // Helpers shared by the store's .cc files; each runs inside the caller's

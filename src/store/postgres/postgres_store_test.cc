@@ -39,7 +39,7 @@ TEST(PostgresUrlTest, ServerDownIsUnavailableWithoutThePassword) {
   absl::Status ping = (*store)->Ping();
   EXPECT_EQ(ping.code(), absl::StatusCode::kUnavailable) << ping;
   EXPECT_EQ(ping.message().find("s3cret-pw"), std::string::npos) << ping;
-  EXPECT_EQ((*store)->GetAccount("x").status().code(),
+  EXPECT_EQ((*store)->accounts().GetAccount("x").status().code(),
             absl::StatusCode::kUnavailable);
 }
 
@@ -101,7 +101,7 @@ TEST_F(PostgresStoreTest, RecoversAfterTheServerDropsEveryConnection) {
   ASSERT_NE(killed, "0");
   // The next call finds its pooled connection dead before anything was
   // sent, drops the idle ones and runs on a new connection.
-  auto account = store->EnsureAccount("acme", std::nullopt);
+  auto account = store->accounts().EnsureAccount("acme", std::nullopt);
   EXPECT_TRUE(account.ok()) << account.status();
   EXPECT_TRUE(store->Ping().ok());
 }
@@ -114,7 +114,7 @@ TEST_F(PostgresStoreTest, OneRateLimitForEveryNode) {
   std::unique_ptr<Store> nodes[2] = {testing::OpenMigratedUrl(db_.url()),
                                      testing::OpenMigratedUrl(db_.url())};
   ASSERT_TRUE(nodes[0] && nodes[1]);
-  auto account = nodes[0]->EnsureAccount("acme", kLimit);
+  auto account = nodes[0]->accounts().EnsureAccount("acme", kLimit);
   ASSERT_TRUE(account.ok());
   const absl::Time minute = absl::FromUnixSeconds(1'750'000'020);
   std::atomic<int> admitted{0};
@@ -122,7 +122,7 @@ TEST_F(PostgresStoreTest, OneRateLimitForEveryNode) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, node = nodes[t % 2].get()] {
       for (int i = 0; i < kCallsPerThread; ++i) {
-        auto count = node->CountRequest(account->id, minute, kLimit);
+        auto count = node->accounts().CountRequest(account->id, minute, kLimit);
         ASSERT_TRUE(count.ok()) << count.status();
         if (count->admitted) {
           ++admitted;
@@ -134,8 +134,8 @@ TEST_F(PostgresStoreTest, OneRateLimitForEveryNode) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(admitted.load(), kLimit);
   // The next minute starts from zero.
-  auto next =
-      nodes[1]->CountRequest(account->id, minute + absl::Minutes(1), kLimit);
+  auto next = nodes[1]->accounts().CountRequest(
+      account->id, minute + absl::Minutes(1), kLimit);
   ASSERT_TRUE(next.ok());
   EXPECT_TRUE(next->admitted);
   EXPECT_EQ(next->used, 1);
@@ -145,7 +145,7 @@ TEST(SqliteRateTest, SqliteLeavesCountingToTheProcess) {
   TestDatabase db(Backend::kSqlite);
   auto store = testing::OpenMigratedUrl(db.url());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->CountRequest(1, absl::Now(), 10).status().code(),
+  EXPECT_EQ(store->accounts().CountRequest(1, absl::Now(), 10).status().code(),
             absl::StatusCode::kUnimplemented);
 }
 

@@ -129,9 +129,9 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
   return absl::OkStatus();
 }
 
-absl::Status SqliteStore::CreateBatch(const Batch& batch,
-                                      std::span<const PhoneInput> phones,
-                                      int chunk_size) {
+absl::Status SqliteBatches::CreateBatch(const Batch& batch,
+                                        std::span<const PhoneInput> phones,
+                                        int chunk_size) {
   if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
   if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) {
@@ -139,7 +139,7 @@ absl::Status SqliteStore::CreateBatch(const Batch& batch,
   });
 }
 
-absl::StatusOr<IdempotencyRecord> SqliteStore::CreateBatchIdempotent(
+absl::StatusOr<IdempotencyRecord> SqliteBatches::CreateBatchIdempotent(
     const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
     const IdempotencyRecord& record, absl::Time not_before) {
   if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
@@ -189,15 +189,14 @@ absl::StatusOr<IdempotencyRecord> SqliteStore::CreateBatchIdempotent(
   return out;
 }
 
-absl::StatusOr<int> SqliteStore::PurgeIdempotencyRecordsBefore(
+absl::StatusOr<int> SqliteBatches::PurgeIdempotencyRecordsBefore(
     absl::Time cutoff) {
   int out = 0;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
         PB_ASSIGN_OR_RETURN(
             Statement purge,
-            conn.Prepare(
-                "DELETE FROM idempotency_keys WHERE created_us < ?1"));
+            conn.Prepare("DELETE FROM idempotency_keys WHERE created_us < ?1"));
         purge.BindTime(1, cutoff);
         PB_RETURN_IF_ERROR(purge.Run());
         out = static_cast<int>(conn.changes());
@@ -206,8 +205,8 @@ absl::StatusOr<int> SqliteStore::PurgeIdempotencyRecordsBefore(
   return out;
 }
 
-absl::StatusOr<Batch> SqliteStore::GetBatch(int64_t account_id,
-                                            std::string_view batch_id) {
+absl::StatusOr<Batch> SqliteBatches::GetBatch(int64_t account_id,
+                                              std::string_view batch_id) {
   Batch out;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
@@ -217,7 +216,7 @@ absl::StatusOr<Batch> SqliteStore::GetBatch(int64_t account_id,
   return out;
 }
 
-absl::StatusOr<std::vector<Batch>> SqliteStore::ListBatches(
+absl::StatusOr<std::vector<Batch>> SqliteBatches::ListBatches(
     int64_t account_id) {
   std::vector<Batch> out;
   PB_RETURN_IF_ERROR(
@@ -240,7 +239,7 @@ absl::StatusOr<std::vector<Batch>> SqliteStore::ListBatches(
   return out;
 }
 
-absl::StatusOr<Batch> SqliteStore::StartBatch(
+absl::StatusOr<Batch> SqliteBatches::StartBatch(
     int64_t account_id, std::string_view batch_id, absl::Time now,
     int64_t reserve, std::optional<absl::Time> deadline) {
   if (reserve < 0) return absl::InvalidArgumentError("negative reserve");
@@ -293,10 +292,10 @@ absl::StatusOr<Batch> SqliteStore::StartBatch(
   return out;
 }
 
-absl::StatusOr<Batch> SqliteStore::StopBatch(int64_t account_id,
-                                             std::string_view batch_id,
-                                             absl::Time now,
-                                             StopReason reason) {
+absl::StatusOr<Batch> SqliteBatches::StopBatch(int64_t account_id,
+                                               std::string_view batch_id,
+                                               absl::Time now,
+                                               StopReason reason) {
   Batch out;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
@@ -312,12 +311,12 @@ absl::StatusOr<Batch> SqliteStore::StopBatch(int64_t account_id,
   return out;
 }
 
-absl::StatusOr<std::vector<PhoneRecord>> SqliteStore::GetPhones(
+absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhones(
     std::string_view batch_id) {
   return GetPhonePage(batch_id, 0, std::numeric_limits<int64_t>::max());
 }
 
-absl::StatusOr<std::vector<PhoneRecord>> SqliteStore::GetPhonePage(
+absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhonePage(
     std::string_view batch_id, int64_t offset, int64_t limit) {
   std::vector<PhoneRecord> out;
   PB_RETURN_IF_ERROR(
@@ -348,7 +347,7 @@ absl::StatusOr<std::vector<PhoneRecord>> SqliteStore::GetPhonePage(
   return out;
 }
 
-absl::StatusOr<std::vector<int64_t>> SqliteStore::GetStatistics(
+absl::StatusOr<std::vector<int64_t>> SqliteBatches::GetStatistics(
     std::string_view batch_id) {
   std::vector<int64_t> out;
   PB_RETURN_IF_ERROR(
@@ -365,7 +364,8 @@ absl::StatusOr<std::vector<int64_t>> SqliteStore::GetStatistics(
           if (!row) break;
           const int64_t bucket = stmt.Int64(0);
           if (bucket < 0 || bucket > kMaxStatisticsBucket) continue;
-          if (static_cast<int64_t>(out.size()) <= bucket) out.resize(bucket + 1);
+          if (static_cast<int64_t>(out.size()) <= bucket)
+            out.resize(bucket + 1);
           out[bucket] = stmt.Int64(1);
         }
         return absl::OkStatus();
@@ -373,7 +373,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteStore::GetStatistics(
   return out;
 }
 
-absl::StatusOr<int> SqliteStore::StopExpiredBatches(absl::Time now) {
+absl::StatusOr<int> SqliteBatches::StopExpiredBatches(absl::Time now) {
   int stopped = 0;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
@@ -403,8 +403,8 @@ absl::StatusOr<int> SqliteStore::StopExpiredBatches(absl::Time now) {
   return stopped;
 }
 
-absl::StatusOr<int> SqliteStore::PurgeBatchesSubmittedBefore(absl::Time cutoff,
-                                                             absl::Time now) {
+absl::StatusOr<int> SqliteBatches::PurgeBatchesSubmittedBefore(
+    absl::Time cutoff, absl::Time now) {
   int purged = 0;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
@@ -451,7 +451,7 @@ absl::StatusOr<int> SqliteStore::PurgeBatchesSubmittedBefore(absl::Time cutoff,
   return purged;
 }
 
-absl::StatusOr<StoreStats> SqliteStore::Stats() {
+absl::StatusOr<StoreStats> SqliteBatches::Stats() {
   StoreStats out;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {

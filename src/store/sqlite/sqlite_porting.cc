@@ -201,10 +201,9 @@ class SqlitePortingImporter : public PortingImporter {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PortingImporter>>
-SqliteStore::BeginPortingImport(bool replace) {
+SqlitePorting::BeginPortingImport(bool replace) {
   if (!replace) {
-    return std::make_unique<SqlitePortingImporter>(pool_.get(), kPortingTable,
-                                                   false);
+    return std::make_unique<SqlitePortingImporter>(pool_, kPortingTable, false);
   }
   const std::string staging = absl::StrCat(kStagingPrefix, RandomHex(8));
   PB_RETURN_IF_ERROR(
@@ -232,11 +231,11 @@ SqliteStore::BeginPortingImport(bool replace) {
             absl::StrCat("CREATE TABLE ", staging, " ", ddl.substr(open))
                 .c_str());
       }));
-  return std::make_unique<SqlitePortingImporter>(pool_.get(), staging, true);
+  return std::make_unique<SqlitePortingImporter>(pool_, staging, true);
 }
 
 absl::StatusOr<std::vector<std::optional<PortingRecord>>>
-SqliteStore::LookupPorting(std::span<const std::string> numbers) {
+SqlitePorting::LookupPorting(std::span<const std::string> numbers) {
   // Each distinct valid number is asked once; its answer goes to every
   // position that holds it.
   std::unordered_map<std::string_view, std::vector<size_t>> positions;

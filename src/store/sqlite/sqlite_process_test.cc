@@ -53,7 +53,7 @@ TEST(ProcessTest, SimultaneousFirstStartsAllMigrate) {
   auto store = OpenStore(url);
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->Migrate().ok());
-  EXPECT_TRUE((*store)->ListAccounts()->empty());
+  EXPECT_TRUE((*store)->accounts().ListAccounts()->empty());
 }
 
 TEST(ProcessTest, WorkersInTwoProcessesProcessEveryPhoneOnce) {
@@ -63,18 +63,18 @@ TEST(ProcessTest, WorkersInTwoProcessesProcessEveryPhoneOnce) {
   {
     auto store = OpenMigrated(dir.path() / "store.db");
     ASSERT_NE(store, nullptr);
-    account_id = store->EnsureAccount("acme", std::nullopt)->id;
-    ASSERT_TRUE(store->AddCredits("acme", 2 * kPhones).ok());
+    account_id = store->accounts().EnsureAccount("acme", std::nullopt)->id;
+    ASSERT_TRUE(store->accounts().AddCredits("acme", 2 * kPhones).ok());
     Batch batch;
     batch.id = "b";
     batch.account_id = account_id;
     batch.records = kPhones;
     batch.date_submitted = kT0;
     std::vector<PhoneInput> phones(kPhones);
-    ASSERT_TRUE(store->CreateBatch(batch, phones, 3).ok());
-    ASSERT_TRUE(
-        store->StartBatch(account_id, "b", kT0, 2 * kPhones, std::nullopt)
-            .ok());
+    ASSERT_TRUE(store->batches().CreateBatch(batch, phones, 3).ok());
+    ASSERT_TRUE(store->batches()
+                    .StartBatch(account_id, "b", kT0, 2 * kPhones, std::nullopt)
+                    .ok());
   }  // every connection closed before fork()
 
   std::vector<int> codes = RunChildren(2, [&] {
@@ -85,13 +85,13 @@ TEST(ProcessTest, WorkersInTwoProcessesProcessEveryPhoneOnce) {
     for (int t = 0; t < 3; ++t) {
       threads.emplace_back([&] {
         while (true) {
-          auto claim = (*store)->ClaimChunk(kT0, absl::Minutes(5));
+          auto claim = (*store)->queue().ClaimChunk(kT0, absl::Minutes(5));
           if (!claim.ok()) {
             ++failures;
             return;
           }
           if (!claim->has_value()) {
-            auto batch = (*store)->GetBatch(account_id, "b");
+            auto batch = (*store)->batches().GetBatch(account_id, "b");
             if (!batch.ok()) ++failures;
             if (!batch.ok() || batch->status != BatchStatus::kProcessing) {
               return;
@@ -104,7 +104,7 @@ TEST(ProcessTest, WorkersInTwoProcessesProcessEveryPhoneOnce) {
             const int index = (*claim)->first_index + static_cast<int>(i);
             results.push_back({index, absl::StrCat("r", index)});
           }
-          if (!(*store)->CommitChunk(**claim, results, 1, kT0).ok()) {
+          if (!(*store)->queue().CommitChunk(**claim, results, 1, kT0).ok()) {
             ++failures;
           }
         }
@@ -117,14 +117,14 @@ TEST(ProcessTest, WorkersInTwoProcessesProcessEveryPhoneOnce) {
 
   auto store = OpenMigrated(dir.path() / "store.db");
   ASSERT_NE(store, nullptr);
-  auto batch = store->GetBatch(account_id, "b");
+  auto batch = store->batches().GetBatch(account_id, "b");
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(batch->status, BatchStatus::kCompleted);
   EXPECT_EQ(batch->records_processed, kPhones);
   EXPECT_EQ(batch->credits_charged, kPhones / 3);  // one per chunk
-  EXPECT_EQ(store->GetAccountById(account_id)->credits,
+  EXPECT_EQ(store->accounts().GetAccountById(account_id)->credits,
             2 * kPhones - kPhones / 3);
-  auto phones = store->GetPhones("b");
+  auto phones = store->batches().GetPhones("b");
   ASSERT_TRUE(phones.ok());
   for (const PhoneRecord& p : *phones) {
     EXPECT_EQ(p.result_blob, absl::StrCat("r", p.index));

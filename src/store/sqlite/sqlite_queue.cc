@@ -34,7 +34,7 @@ absl::Status AddStatistics(Connection& conn, std::string_view batch_id,
 
 }  // namespace
 
-absl::StatusOr<std::optional<ChunkClaim>> SqliteStore::ClaimChunk(
+absl::StatusOr<std::optional<ChunkClaim>> SqliteQueue::ClaimChunk(
     absl::Time now, absl::Duration lease) {
   if (lease <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("lease must be positive");
@@ -111,7 +111,7 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteStore::ClaimChunk(
   return out;
 }
 
-absl::Status SqliteStore::CommitChunk(const ChunkClaim& claim,
+absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
                                       std::span<const ProcessedPhone> results,
                                       int64_t charge, absl::Time now) {
   if (charge < 0) return absl::InvalidArgumentError("negative charge");
@@ -198,7 +198,7 @@ absl::Status SqliteStore::CommitChunk(const ChunkClaim& claim,
   });
 }
 
-absl::StatusOr<Batch> SqliteStore::FailChunkBatch(const ChunkClaim& claim,
+absl::StatusOr<Batch> SqliteQueue::FailChunkBatch(const ChunkClaim& claim,
                                                   absl::Time now) {
   Batch out;
   PB_RETURN_IF_ERROR(
@@ -227,7 +227,7 @@ absl::StatusOr<Batch> SqliteStore::FailChunkBatch(const ChunkClaim& claim,
   return out;
 }
 
-absl::Status SqliteStore::ExtendLease(ChunkClaim& claim, absl::Time now,
+absl::Status SqliteQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
                                       absl::Duration lease) {
   const absl::Time lease_until = now + lease;
   PB_RETURN_IF_ERROR(
@@ -251,7 +251,7 @@ absl::Status SqliteStore::ExtendLease(ChunkClaim& claim, absl::Time now,
   return absl::OkStatus();
 }
 
-absl::Status SqliteStore::ReleaseChunk(const ChunkClaim& claim) {
+absl::Status SqliteQueue::ReleaseChunk(const ChunkClaim& claim) {
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
     PB_ASSIGN_OR_RETURN(
         Statement release,

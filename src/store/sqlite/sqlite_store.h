@@ -34,19 +34,22 @@ struct SqliteStoreOptions {
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, SqliteStoreOptions options = {});
 
-// Store on one SQLite file (WAL mode). Thread-safe: each call borrows a
-// connection from a pool and runs as one transaction; writes use BEGIN
-// IMMEDIATE and are retried on BUSY, so many threads and processes can share
-// the file. Exactly-once transitions (start, commit, stop, settlement) are
-// conditional updates checked inside those transactions.
-class SqliteStore : public Store {
+// What each role of one store works with: the pool its transactions borrow
+// connections from and the store's options, both owned by the SqliteStore.
+template <typename Role>
+class SqliteRole : public Role {
  public:
-  SqliteStore(std::unique_ptr<ConnectionPool> pool, SqliteStoreOptions options,
-              std::shared_ptr<const StorageGuard> guard = nullptr)
-      : pool_(std::move(pool)), options_(options), guard_(std::move(guard)) {}
+  SqliteRole(ConnectionPool* pool, const SqliteStoreOptions& options)
+      : pool_(pool), options_(options) {}
 
-  absl::Status Migrate() override;
-  absl::Status Ping() override;
+ protected:
+  ConnectionPool* const pool_;
+  const SqliteStoreOptions& options_;
+};
+
+class SqliteAccounts final : public SqliteRole<AccountStore> {
+ public:
+  using SqliteRole::SqliteRole;
 
   absl::StatusOr<Account> EnsureAccount(std::string_view name,
                                         std::optional<int> rate_limit) override;
@@ -55,14 +58,19 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<Account>> ListAccounts() override;
   absl::StatusOr<Account> AddCredits(std::string_view name,
                                      int64_t delta) override;
-
   absl::StatusOr<Token> InsertToken(const Token& token) override;
   absl::StatusOr<Token> FindTokenByHash(std::string_view hash_hex) override;
   absl::Status SetTokenDisabled(std::string_view hash_or_prefix,
                                 bool disabled) override;
   absl::StatusOr<std::vector<Token>> ListTokens() override;
+  absl::StatusOr<int64_t> ChargeCredits(int64_t account_id,
+                                        int64_t amount) override;
+};
 
-  // sqlite_batches.cc
+class SqliteBatches final : public SqliteRole<BatchStore> {
+ public:
+  using SqliteRole::SqliteRole;
+
   absl::Status CreateBatch(const Batch& batch,
                            std::span<const PhoneInput> phones,
                            int chunk_size) override;
@@ -89,33 +97,64 @@ class SqliteStore : public Store {
   absl::StatusOr<int> PurgeBatchesSubmittedBefore(absl::Time cutoff,
                                                   absl::Time now) override;
   absl::StatusOr<StoreStats> Stats() override;
+};
 
-  // sqlite_queue.cc
+class SqliteQueue final : public SqliteRole<WorkQueue> {
+ public:
+  using SqliteRole::SqliteRole;
+
   absl::StatusOr<std::optional<ChunkClaim>> ClaimChunk(
       absl::Time now, absl::Duration lease) override;
   absl::Status CommitChunk(const ChunkClaim& claim,
                            std::span<const ProcessedPhone> results,
                            int64_t charge, absl::Time now) override;
-  absl::StatusOr<Batch> FailChunkBatch(const ChunkClaim& claim,
-                                       absl::Time now) override;
   absl::Status ExtendLease(ChunkClaim& claim, absl::Time now,
                            absl::Duration lease) override;
   absl::Status ReleaseChunk(const ChunkClaim& claim) override;
+  absl::StatusOr<Batch> FailChunkBatch(const ChunkClaim& claim,
+                                       absl::Time now) override;
+};
 
-  // sqlite_validation.cc
-  absl::StatusOr<int64_t> ChargeCredits(int64_t account_id,
-                                        int64_t amount) override;
+class SqlitePorting final : public SqliteRole<PortingStore> {
+ public:
+  using SqliteRole::SqliteRole;
+
+  absl::StatusOr<std::unique_ptr<PortingImporter>> BeginPortingImport(
+      bool replace) override;
+  absl::StatusOr<std::vector<std::optional<PortingRecord>>> LookupPorting(
+      std::span<const std::string> numbers) override;
+};
+
+class SqliteCache final : public SqliteRole<ValidationCache> {
+ public:
+  using SqliteRole::SqliteRole;
+
   absl::StatusOr<std::optional<std::string>> GetCachedResult(
       std::string_view key, absl::Time not_before) override;
   absl::Status PutCachedResult(std::string_view key, std::string_view blob,
                                absl::Time now) override;
   absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) override;
+};
 
-  // sqlite_porting.cc
-  absl::StatusOr<std::unique_ptr<PortingImporter>> BeginPortingImport(
-      bool replace) override;
-  absl::StatusOr<std::vector<std::optional<PortingRecord>>> LookupPorting(
-      std::span<const std::string> numbers) override;
+// Store on one SQLite file (WAL mode). Thread-safe: each call borrows a
+// connection from a pool and runs as one transaction; writes use BEGIN
+// IMMEDIATE and are retried on BUSY, so many threads and processes can share
+// the file. Exactly-once transitions (start, commit, stop, settlement) are
+// conditional updates checked inside those transactions.
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<ConnectionPool> pool, SqliteStoreOptions options,
+              std::shared_ptr<const StorageGuard> guard = nullptr)
+      : pool_(std::move(pool)), options_(options), guard_(std::move(guard)) {}
+
+  AccountStore& accounts() override { return accounts_; }
+  BatchStore& batches() override { return batches_; }
+  WorkQueue& queue() override { return queue_; }
+  PortingStore& porting() override { return porting_; }
+  ValidationCache& cache() override { return cache_; }
+
+  absl::Status Migrate() override;
+  absl::Status Ping() override;
 
   // sqlite_copy.cc
   absl::Status ReadAllTables(
@@ -128,6 +167,12 @@ class SqliteStore : public Store {
   std::unique_ptr<ConnectionPool> pool_;
   const SqliteStoreOptions options_;
   std::shared_ptr<const StorageGuard> guard_;  // shared with pool_'s precheck
+  // The roles, after what they refer to.
+  SqliteAccounts accounts_{pool_.get(), options_};
+  SqliteBatches batches_{pool_.get(), options_};
+  SqliteQueue queue_{pool_.get(), options_};
+  SqlitePorting porting_{pool_.get(), options_};
+  SqliteCache cache_{pool_.get(), options_};
 };
 
 // Helpers shared by the store's .cc files; each runs inside the caller's

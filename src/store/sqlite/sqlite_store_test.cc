@@ -108,12 +108,13 @@ TEST(MigrateTest, RebuildingBatchesFor005KeepsRowsAndReferences) {
                       "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
                       "'index' AND tbl_name = 'batches' AND sql IS NOT NULL"),
             "4");
-  auto batch = store->GetBatch(1, "b1");
+  auto batch = store->batches().GetBatch(1, "b1");
   ASSERT_TRUE(batch.ok()) << batch.status();
   EXPECT_EQ(batch->reason, StopReason::kStoppedByRequest);
   // The new reason is accepted, and the references still hold.
   QueryText(file, "UPDATE batches SET reason = 'processing_failed'");
-  EXPECT_EQ(store->GetBatch(1, "b1")->reason, StopReason::kProcessingFailed);
+  EXPECT_EQ(store->batches().GetBatch(1, "b1")->reason,
+            StopReason::kProcessingFailed);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
   EXPECT_EQ(sqlite3_exec(db, "PRAGMA foreign_keys=ON; DELETE FROM batches",
@@ -183,7 +184,7 @@ TEST(BusyTest, WritesWaitForAnotherWriterInsteadOfFailing) {
   auto lock = std::make_unique<WriteLockHolder>(file);
   absl::StatusOr<Account> account;
   std::thread writer(
-      [&] { account = store->EnsureAccount("acme", std::nullopt); });
+      [&] { account = store->accounts().EnsureAccount("acme", std::nullopt); });
   // Long enough for the writer to be waiting on the lock; far shorter than
   // the 10 s busy timeout.
   absl::SleepFor(absl::Milliseconds(200));
@@ -201,12 +202,12 @@ TEST(BusyTest, ALockHeldTooLongIsUnavailableWithoutSqlOrPath) {
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->Migrate().ok());
   WriteLockHolder lock(file);
-  auto account = (*store)->EnsureAccount("acme", std::nullopt);
+  auto account = (*store)->accounts().EnsureAccount("acme", std::nullopt);
   EXPECT_EQ(account.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(account.status().message().find(file.string()), std::string::npos);
   EXPECT_EQ(account.status().message().find("INSERT"), std::string::npos);
   // Readers are not blocked by a writer in WAL mode.
-  EXPECT_TRUE((*store)->ListAccounts().ok());
+  EXPECT_TRUE((*store)->accounts().ListAccounts().ok());
 }
 
 }  // namespace

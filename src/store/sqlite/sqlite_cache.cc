@@ -1,5 +1,5 @@
-// The real-time endpoint's storage: per-call credit charges and the answer
-// cache (sql/sqlite/002_validation_cache.sql).
+// The validation-cache role: real-time answers kept for cache_value_days
+// (sql/sqlite/002_validation_cache.sql).
 
 #include <optional>
 #include <string>
@@ -10,42 +10,7 @@
 
 namespace phonebulk::store::sqlite {
 
-absl::StatusOr<int64_t> SqliteStore::ChargeCredits(int64_t account_id,
-                                                   int64_t amount) {
-  if (amount <= 0) {
-    return absl::InvalidArgumentError("a charge must be at least one credit");
-  }
-  int64_t balance = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        // The balance check is part of the update, so two concurrent calls
-        // can never both spend the last credit; BEGIN IMMEDIATE (kWrite)
-        // makes the read of the new balance below part of the same snapshot.
-        PB_ASSIGN_OR_RETURN(
-            Statement update,
-            conn.Prepare("UPDATE accounts SET credits = credits - ?2 "
-                         "WHERE id = ?1 AND credits >= ?2"));
-        update.Bind(1, account_id).Bind(2, amount);
-        PB_RETURN_IF_ERROR(update.Run());
-        const bool charged = conn.changes() == 1;
-        PB_ASSIGN_OR_RETURN(
-            Statement select,
-            conn.Prepare("SELECT credits FROM accounts WHERE id = ?1"));
-        select.Bind(1, account_id);
-        PB_ASSIGN_OR_RETURN(bool row, select.Step());
-        if (!row) return absl::NotFoundError("no such account");
-        balance = select.Int64(0);
-        if (!charged) {
-          return absl::ResourceExhaustedError(
-              absl::StrCat("the balance is ", balance, " credits and ", amount,
-                           amount == 1 ? " is" : " are", " needed"));
-        }
-        return absl::OkStatus();
-      }));
-  return balance;
-}
-
-absl::StatusOr<std::optional<std::string>> SqliteStore::GetCachedResult(
+absl::StatusOr<std::optional<std::string>> SqliteCache::GetCachedResult(
     std::string_view key, absl::Time not_before) {
   std::optional<std::string> out;
   PB_RETURN_IF_ERROR(
@@ -63,7 +28,7 @@ absl::StatusOr<std::optional<std::string>> SqliteStore::GetCachedResult(
   return out;
 }
 
-absl::Status SqliteStore::PutCachedResult(std::string_view key,
+absl::Status SqliteCache::PutCachedResult(std::string_view key,
                                           std::string_view blob,
                                           absl::Time now) {
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
@@ -78,7 +43,7 @@ absl::Status SqliteStore::PutCachedResult(std::string_view key,
   });
 }
 
-absl::StatusOr<int> SqliteStore::PurgeCachedResultsBefore(absl::Time cutoff) {
+absl::StatusOr<int> SqliteCache::PurgeCachedResultsBefore(absl::Time cutoff) {
   int purged = 0;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {

@@ -1,0 +1,57 @@
+// The validation-cache role on PostgreSQL: real-time answers kept for
+// cache_value_days (sql/postgres/002_validation_cache.sql).
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "store/postgres/postgres_store.h"
+#include "store/status_macros.h"
+
+namespace phonebulk::store::postgres {
+
+absl::StatusOr<std::optional<std::string>> PostgresCache::GetCachedResult(
+    std::string_view key, absl::Time not_before) {
+  std::optional<std::string> out;
+  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+    out.reset();
+    PB_ASSIGN_OR_RETURN(
+        Result found,
+        conn.Query("SELECT result_blob FROM validation_cache WHERE key_hash = "
+                   "$1 AND created_us >= $2",
+                   Params().Text(key).Time(not_before)));
+    if (found.rows() > 0) out = found.Bytes(0, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status PostgresCache::PutCachedResult(std::string_view key,
+                                            std::string_view blob,
+                                            absl::Time now) {
+  return pool_->Run([&](Connection& conn) -> absl::Status {
+    return conn
+        .Query(
+            "INSERT INTO validation_cache (key_hash, result_blob, "
+            "created_us) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO "
+            "UPDATE SET result_blob = excluded.result_blob, created_us = "
+            "excluded.created_us",
+            Params().Text(key).Bytes(blob).Time(now))
+        .status();
+  });
+}
+
+absl::StatusOr<int> PostgresCache::PurgeCachedResultsBefore(absl::Time cutoff) {
+  int purged = 0;
+  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+    PB_ASSIGN_OR_RETURN(
+        Result deleted,
+        conn.Query("DELETE FROM validation_cache WHERE created_us < $1",
+                   Params().Time(cutoff)));
+    purged = static_cast<int>(deleted.affected());
+    return absl::OkStatus();
+  }));
+  return purged;
+}
+
+}  // namespace phonebulk::store::postgres
