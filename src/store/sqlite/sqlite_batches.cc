@@ -19,6 +19,31 @@ absl::Status NotSubmittedOrProcessing(const Batch& batch) {
       absl::StrCat("batch is ", StatusName(batch.status)));
 }
 
+// Ends (and settles) every processing batch that `select` (one ?1 time
+// parameter, `at`) returns, as stopped with max_processing_time_reached;
+// returns how many. The ids are read in full before any batch is changed:
+// SQLite must not update the rows a statement is still stepping through.
+absl::StatusOr<int> EndSelected(Connection& conn, const char* select,
+                                absl::Time at, absl::Time now) {
+  std::vector<std::string> ids;
+  {
+    PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(select));
+    stmt.BindTime(1, at);
+    while (true) {
+      PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ids.push_back(stmt.Text(0));
+    }
+  }
+  for (const std::string& id : ids) {
+    PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, id, std::nullopt));
+    PB_RETURN_IF_ERROR(EndBatch(conn, batch, BatchStatus::kStopped,
+                                StopReason::kMaxProcessingTime, now)
+                           .status());
+  }
+  return static_cast<int>(ids.size());
+}
+
 }  // namespace
 
 absl::StatusOr<Batch> LoadBatch(Connection& conn, std::string_view batch_id,
@@ -377,27 +402,11 @@ absl::StatusOr<int> SqliteBatches::StopExpiredBatches(absl::Time now) {
   int stopped = 0;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        stopped = 0;
-        std::vector<std::string> ids;
-        {
-          PB_ASSIGN_OR_RETURN(
-              Statement expired,
-              conn.Prepare("SELECT id FROM batches WHERE status = 'processing' "
-                           "AND deadline_us <= ?1"));
-          expired.BindTime(1, now);
-          while (true) {
-            PB_ASSIGN_OR_RETURN(bool row, expired.Step());
-            if (!row) break;
-            ids.push_back(expired.Text(0));
-          }
-        }
-        for (const std::string& id : ids) {
-          PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, id, std::nullopt));
-          PB_RETURN_IF_ERROR(EndBatch(conn, batch, BatchStatus::kStopped,
-                                      StopReason::kMaxProcessingTime, now)
-                                 .status());
-          ++stopped;
-        }
+        PB_ASSIGN_OR_RETURN(stopped,
+                            EndSelected(conn,
+                                        "SELECT id FROM batches WHERE status = "
+                                        "'processing' AND deadline_us <= ?1",
+                                        now, now));
         return absl::OkStatus();
       }));
   return stopped;
@@ -413,25 +422,12 @@ absl::StatusOr<int> SqliteBatches::PurgeBatchesSubmittedBefore(
         // transaction that purges it: its reservation is released and only
         // what was processed stays charged. The schema's only automatic
         // reason is max_processing_time_reached; no client can see it.
-        std::vector<std::string> running;
-        {
-          PB_ASSIGN_OR_RETURN(
-              Statement select,
-              conn.Prepare("SELECT id FROM batches WHERE status = "
-                           "'processing' AND date_submitted_us < ?1"));
-          select.BindTime(1, cutoff);
-          while (true) {
-            PB_ASSIGN_OR_RETURN(bool row, select.Step());
-            if (!row) break;
-            running.push_back(select.Text(0));
-          }
-        }
-        for (const std::string& id : running) {
-          PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, id, std::nullopt));
-          PB_RETURN_IF_ERROR(EndBatch(conn, batch, BatchStatus::kStopped,
-                                      StopReason::kMaxProcessingTime, now)
-                                 .status());
-        }
+        PB_RETURN_IF_ERROR(
+            EndSelected(conn,
+                        "SELECT id FROM batches WHERE status = "
+                        "'processing' AND date_submitted_us < ?1",
+                        cutoff, now)
+                .status());
         // Children first, selected by the same condition that finally marks
         // the batches.
         for (const char* sql :
