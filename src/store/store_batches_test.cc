@@ -295,6 +295,47 @@ TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
   EXPECT_EQ(Credits(), 98);
 }
 
+// The attempt number fences ExtendLease as it fences CommitChunk: a worker
+// that lost its chunk to a takeover (it stalled past its lease) and then
+// renews must be told so, and must not push out the new owner's lease (nor
+// touch the chunk otherwise), or the chunk would look busy for as long as the
+// stale worker keeps renewing.
+TEST_P(BatchesTest, StaleExtendLeaseAfterTakeoverLeavesTheNewClaimAlone) {
+  const std::string id = Create(2, 2);
+  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
+  auto first = Claim(kT0);
+  ASSERT_TRUE(first.has_value());
+  auto second = Claim(kT0 + kLease);
+  ASSERT_TRUE(second.has_value());
+  ASSERT_EQ(second->chunk_index, first->chunk_index);
+  ASSERT_EQ(second->attempt, first->attempt + 1);
+  const std::string chunk_query = absl::StrCat(
+      "SELECT state || ' ' || attempt || ' ' || lease_until_us FROM chunks "
+      "WHERE batch_id = '",
+      id, "' AND chunk_index = ", second->chunk_index);
+  const std::string taken_over = absl::StrCat(
+      "claimed ", second->attempt, " ", absl::ToUnixMicros(kT0 + 2 * kLease));
+  ASSERT_EQ(db_->QueryText(chunk_query), taken_over);
+
+  // The stale worker renews later than the new owner's lease would end.
+  const absl::Time late = kT0 + kLease + absl::Seconds(30);
+  ChunkClaim stale = *first;
+  absl::Status extended = store_->ExtendLease(stale, late, kLease);
+  EXPECT_EQ(extended.code(), absl::StatusCode::kAborted) << extended;
+  EXPECT_TRUE(IsStaleClaim(extended)) << extended;
+  EXPECT_EQ(stale.lease_until, first->lease_until) << "a refused claim moved";
+  EXPECT_EQ(db_->QueryText(chunk_query), taken_over)
+      << "the stale renewal changed the new owner's chunk";
+  // The new owner still renews and commits.
+  ASSERT_TRUE(store_->ExtendLease(*second, late, kLease).ok());
+  EXPECT_EQ(second->lease_until, late + kLease);
+  ASSERT_TRUE(Commit(*second, 2).ok());
+  Batch b = Get(id);
+  EXPECT_EQ(b.status, BatchStatus::kCompleted);
+  EXPECT_EQ(b.records_processed, 2);
+  EXPECT_EQ(b.credits_charged, 2);
+}
+
 TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   const std::string id = Create(6, 2);
   ASSERT_TRUE(

@@ -262,5 +262,47 @@ TEST_F(RetentionTest, ExpiredBatchIs400BeforeAndAfterPurge) {
   expect_expired(done, "after purge and restart");
 }
 
+// The default: every other retention test sets --retention-seconds, so this
+// one starts the server without it. A real server's clock cannot be moved,
+// so the batches are aged in the database instead, an hour either side of
+// 28 days: a day away from 27 or 29, and far beyond any lag between the
+// UPDATE and the calls.
+class DefaultRetentionTest : public ServerTest {};
+
+TEST_F(DefaultRetentionTest, BatchesAreKept28DaysByDefault) {
+  for (const std::string& arg : ServerArgs()) {
+    ASSERT_EQ(arg.find("retention"), std::string::npos)
+        << "the default is under test";
+  }
+  std::string token = CreateToken("acct", 1000);
+  std::string kept = CreateBatchId(token, PhonesBody({"441206250380"}));
+  std::string gone = CreateBatchId(token, PhonesBody({"2026298914"}));
+  ASSERT_FALSE(kept.empty() || gone.empty());
+  constexpr long long kHourUs = 3600LL * 1000 * 1000;
+  auto age = [&](const std::string& id, long long micros) {
+    RunSql("UPDATE batches SET date_submitted_us = date_submitted_us - " +
+           std::to_string(micros) + " WHERE id = '" + id + "'");
+  };
+  age(kept, 28 * 24 * kHourUs - kHourUs);
+  age(gone, 28 * 24 * kHourUs + kHourUs);
+
+  HttpResponse young = BatchStatus(token, kept);
+  EXPECT_EQ(young.status, 200)
+      << "28 days less an hour old is still kept" << young.Evidence();
+  HttpResponse old = BatchStatus(token, gone);
+  EXPECT_TRUE(IsErrorResponse(old, 400, BatchPath(gone)))
+      << "28 days and an hour old";
+  EXPECT_NE(old.JsonBody()["error"].value("detail", "").find("older than"),
+            std::string::npos)
+      << old.Evidence();
+  // The list says the same.
+  HttpResponse list = ListBatches(token);
+  ASSERT_EQ(list.status, 200) << list.Evidence();
+  const Json batches = list.JsonBody()["result"]["batches"];
+  std::vector<std::string> listed;
+  for (const Json& b : batches) listed.push_back(b.value("batch_id", ""));
+  EXPECT_EQ(listed, std::vector<std::string>{kept}) << list.Evidence();
+}
+
 }  // namespace
 }  // namespace phonebulk::it

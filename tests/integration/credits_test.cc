@@ -133,8 +133,10 @@ TEST_F(CreditsTest, StopChargesOnlyWhatWasProcessed) {
   EXPECT_EQ(r.value("credits_charged", -1), processed) << res.Evidence();
   ASSERT_EQ(r["phones"].size(), 100u) << res.Evidence();
   int done = 0, unprocessed = 0;
+  std::vector<std::string> confidences;
   for (size_t i = 0; i < 100; ++i) {
     const Json& p = r["phones"][i];
+    confidences.push_back(p.value("confidence", "?"));
     EXPECT_EQ(p.value("number", "?"), numbers[i]) << "position " << i;
     if (p.value("confidence", "") == "unprocessed") {
       ++unprocessed;
@@ -150,9 +152,7 @@ TEST_F(CreditsTest, StopChargesOnlyWhatWasProcessed) {
   }
   EXPECT_EQ(done, processed);
   EXPECT_EQ(unprocessed, 100 - processed);
-  Json want_stats = Json::array({{{"name", "unknown"}, {"value", processed}},
-                                 {{"name", "unprocessed"}, {"value", 100 - processed}}});
-  EXPECT_EQ(r["statistics"], want_stats) << res.Evidence();
+  EXPECT_TRUE(HasStatistics(r, confidences, 100)) << res.Evidence();
 
   // The unused reservation was released: the rest of the balance is usable.
   std::string next = CreateBatchId(token, PhonesBody(UsNumbers(100 - processed), Usa()));

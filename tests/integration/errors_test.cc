@@ -416,6 +416,51 @@ TEST_F(SmallBodyCapTest, BodyOverTheCapIs413) {
   EXPECT_TRUE(IsErrorResponse(chunked, 413, kBatches)) << "chunked body over the cap";
 }
 
+// The cap is inclusive: a body of exactly --max-body-bytes is read and
+// answered, one byte more is refused before anything is stored, whether the
+// length comes up front or in chunks.
+TEST_F(SmallBodyCapTest, BodyOfExactlyTheCapIsAcceptedOneByteMoreIs413) {
+  constexpr size_t kCap = 1024;  // ServerArgs()
+  // A valid create padded with JSON whitespace to exactly `size` bytes.
+  auto body_of_size = [](size_t size) {
+    std::string json = PhonesBody({"441206250380"}).dump();
+    json.insert(1, size - json.size(), ' ');
+    return json;
+  };
+  auto send_chunked = [&](const std::string& payload) {
+    RawConnection conn(port());
+    EXPECT_TRUE(conn.connected());
+    char size_hex[32];
+    std::snprintf(size_hex, sizeof size_hex, "%zx", payload.size());
+    conn.Send(
+        std::string("POST ") + kBatches +
+        " HTTP/1.1\r\nHost: x\r\nAuth-Token: " + token_ +
+        "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        "Connection: close\r\n\r\n" +
+        size_hex + "\r\n" + payload + "\r\n0\r\n\r\n");
+    return conn.ReadResponse(10s);
+  };
+
+  const std::string over = body_of_size(kCap + 1);
+  ASSERT_EQ(over.size(), kCap + 1);
+  EXPECT_TRUE(
+      IsErrorResponse(Call("POST", kBatches, token_, over), 413, kBatches))
+      << "cap + 1 bytes";
+  EXPECT_TRUE(IsErrorResponse(send_chunked(over), 413, kBatches))
+      << "cap + 1 bytes, chunked";
+  ExpectNoBatches();
+
+  const std::string exact = body_of_size(kCap);
+  ASSERT_EQ(exact.size(), kCap);
+  HttpResponse plain = Call("POST", kBatches, token_, exact);
+  EXPECT_EQ(plain.status, 200) << "exactly the cap" << plain.Evidence();
+  HttpResponse chunked = send_chunked(exact);
+  EXPECT_EQ(chunked.status, 200)
+      << "exactly the cap, chunked" << chunked.Evidence();
+  HttpResponse list = ListBatches(token_);
+  EXPECT_EQ(list.JsonBody()["result"]["batches"].size(), 2u) << list.Evidence();
+}
+
 // ---------------------------------------------------------------- 408
 
 class SlowClientTest : public ErrorsTest {

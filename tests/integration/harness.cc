@@ -1,7 +1,9 @@
 #include "harness.h"
 
+#include <sqlite3.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <regex>
@@ -136,6 +138,82 @@ std::string FindLeak(const std::string& body) {
   return ::testing::AssertionSuccess();
 }
 
+const std::vector<std::string>& ConfidenceOrder() {
+  static const std::vector<std::string> order = {
+      "verified",   "absent",     "teleservice not provisioned",
+      "unverified", "unknown",    "no coverage",
+      "dead",       "unprocessed"};
+  return order;
+}
+
+::testing::AssertionResult HasStatistics(
+    const Json& result, const std::vector<std::string>& confidences,
+    long long records) {
+  const std::vector<std::string>& order = ConfidenceOrder();
+  auto bucket_of = [&](const std::string& name) -> std::optional<size_t> {
+    auto it = std::find(order.begin(), order.end(), name);
+    if (it == order.end()) return std::nullopt;
+    return static_cast<size_t>(it - order.begin());
+  };
+  std::vector<long long> want(order.size(), 0);
+  for (const std::string& c : confidences) {
+    std::optional<size_t> bucket = bucket_of(c);
+    if (!bucket) {
+      return ::testing::AssertionFailure()
+             << "the test expects \"" << c << "\", which is not a confidence";
+    }
+    ++want[*bucket];
+  }
+  if (!result.is_object() || !result.contains("statistics") ||
+      !result["statistics"].is_array()) {
+    return ::testing::AssertionFailure()
+           << "no statistics array in " << result.dump();
+  }
+  const Json& stats = result["statistics"];
+  std::vector<long long> got(order.size(), 0);
+  std::string problems;
+  long long sum = 0;
+  std::optional<size_t> previous;
+  for (const Json& entry : stats) {
+    if (!entry.is_object() || entry.size() != 2 || !entry.contains("name") ||
+        !entry["name"].is_string() || !entry.contains("value") ||
+        !entry["value"].is_number_integer()) {
+      problems += "\n  entry " + entry.dump() + " is not {\"name\",\"value\"}";
+      continue;
+    }
+    const std::string name = entry["name"].get<std::string>();
+    const long long value = entry["value"].get<long long>();
+    std::optional<size_t> bucket = bucket_of(name);
+    if (!bucket) {
+      problems += "\n  unknown bucket \"" + name + "\"";
+      continue;
+    }
+    if (previous && *bucket <= *previous) {
+      problems +=
+          "\n  \"" + name + "\" is listed twice or out of the contract's order";
+    }
+    previous = bucket;
+    if (value <= 0)
+      problems +=
+          "\n  \"" + name + "\" is listed with " + std::to_string(value);
+    got[*bucket] += value;
+    sum += value;
+  }
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (got[i] != want[i]) {
+      problems += "\n  \"" + order[i] + "\" is " + std::to_string(got[i]) +
+                  ", want " + std::to_string(want[i]);
+    }
+  }
+  if (sum != records) {
+    problems += "\n  the buckets add up to " + std::to_string(sum) +
+                ", but the batch has " + std::to_string(records) + " records";
+  }
+  if (problems.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "statistics " << stats.dump() << ":" << problems;
+}
+
 // ---------------------------------------------------------------- fixture
 
 std::vector<std::string> ServerTest::ServerArgs() const {
@@ -165,6 +243,24 @@ void ServerTest::TearDown() {
   }
   server_.reset();  // killed and reaped before its database is dropped
   pg_.reset();
+}
+
+void ServerTest::RunSql(const std::string& sql) {
+  if (pg_) {
+    std::string error = pg_->RunSql(sql);
+    EXPECT_EQ(error, "") << sql;
+    return;
+  }
+  const std::string path = db_url_.substr(std::string("sqlite:").size());
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK) << path;
+  sqlite3_busy_timeout(handle, 10000);  // the server may be writing meanwhile
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &error),
+            SQLITE_OK)
+      << sql << ": " << (error != nullptr ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(handle);
 }
 
 void ServerTest::Restart(bool hard) {

@@ -196,6 +196,22 @@ std::string FindNulls(const Json& j, const std::string& path = "$");
 // the first offending fragment found, or "".
 std::string FindLeak(const std::string& body);
 
+// The contract's confidence names in its order, which is also the order of a
+// results answer's `statistics`.
+const std::vector<std::string>& ConfidenceOrder();
+
+// Checks the `statistics` of a results answer's `result` object against the
+// confidence each record should have (`confidences`, one per record,
+// "unprocessed" for a record not processed): one {"name","value"} entry per
+// confidence that has records, in the contract's order, none listed twice or
+// with 0, each value exactly the count of that name in `confidences`, and the
+// values adding up to `records` (the batch's record count), so every record
+// sits in exactly one bucket. One helper for every suite, so that a bucket
+// counted twice or left out shows whichever confidences a test produces.
+::testing::AssertionResult HasStatistics(
+    const Json& result, const std::vector<std::string>& confidences,
+    long long records);
+
 // Checks the contract's error shape: status, JSON body
 // {"error":{"type","title","detail","instance"}} with title == reason phrase,
 // non-empty type/detail, instance == `instance`, and no leak.
@@ -218,6 +234,12 @@ class ServerTest : public ::testing::Test {
   int port() const { return server_->port(); }
   const std::string& db() const { return db_url_; }
   const std::string& dir() const { return tmp_.path(); }
+
+  // Runs `sql` on the server's database from outside (its SQLite file, or
+  // its PostgreSQL database), as a hand-edit or a restore would: for rules
+  // that depend on stored facts no API call can set, such as a batch's age.
+  // Fails the test on an error.
+  void RunSql(const std::string& sql);
 
   // Restarts the server on the same DB (SIGKILL first if `hard`, else
   // SIGTERM). Fails the test on error.

@@ -178,6 +178,17 @@ TEST_F(LiveStatusTest, StatusesMapToConfidencesAndExtrasAreChargedExactly) {
     ++dates;
   }
   EXPECT_EQ(phones[0]["metadata"]["network_status"], "available");
+  // Every live-status bucket, "dead" included, counted once.
+  const std::vector<std::string> confidences(std::begin(want), std::end(want));
+  EXPECT_TRUE(HasStatistics(results["result"], confidences, 10));
+  // The same from the stored results, as for a batch committed before the
+  // store counted buckets at commit (migration 006): it has no counts.
+  const std::string id = results["result"].value("batch_id", "");
+  RunSql("DELETE FROM batch_statistics WHERE batch_id = '" + id + "'");
+  HttpResponse recounted = BatchResults(token, id);
+  ASSERT_EQ(recounted.status, 200) << recounted.Evidence();
+  EXPECT_TRUE(HasStatistics(recounted.JsonBody()["result"], confidences, 10))
+      << "recounted from the stored results";
   // One credit a phone and one per ported date returned.
   EXPECT_EQ(results["result"]["credits_charged"], 10 + dates);
   EXPECT_EQ(Credits("live"), 1000 - 10 - dates);
@@ -196,6 +207,7 @@ TEST_F(LiveStatusTest, NotPortedIsNotApplicableAndSupplementaryCostsOneMore) {
     EXPECT_EQ(p["ported_date"], "not applicable") << p.dump();
     EXPECT_EQ(p["metadata"]["is_ported"], "no") << p.dump();
   }
+  EXPECT_TRUE(HasStatistics(results["result"], {"verified", "verified"}, 2));
   EXPECT_EQ(results["result"]["credits_charged"], 4);
   EXPECT_EQ(Credits("supp"), 996);
 }
@@ -224,11 +236,14 @@ TEST_F(FlakySourceTest, ThirtyPercentFailuresCompleteAndFailedLookupsAreFree) {
       {{"supplementary_live_status", {{"mobile", Json::array({"GBR"})}}}});
   int answered = 0;
   int unanswered = 0;
+  std::vector<std::string> confidences;
   for (const Json& p : results["result"]["phones"]) {
     if (p["confidence"] == "verified") ++answered;
     if (p["confidence"] == "unknown") ++unanswered;
+    confidences.push_back(p.value("confidence", "?"));
   }
   EXPECT_EQ(answered + unanswered, 300);
+  EXPECT_TRUE(HasStatistics(results["result"], confidences, 300));
   EXPECT_GT(answered, 0);
   EXPECT_GT(unanswered, 0) << "30% injected failures left no trace";
   EXPECT_EQ(results["result"]["credits_charged"], 300 + answered);
@@ -254,6 +269,8 @@ TEST_F(DeadSourceTest, BreakerOpensAndBatchCompletesOffline) {
   for (const Json& p : results["result"]["phones"]) {
     ASSERT_EQ(p["confidence"], "unknown") << p.dump();
   }
+  EXPECT_TRUE(HasStatistics(results["result"],
+                            std::vector<std::string>(2000, "unknown"), 2000));
   EXPECT_EQ(results["result"]["credits_charged"], 2000);
 }
 
@@ -276,6 +293,8 @@ TEST_F(RateLimitedSourceTest, TooManyRequestsAreRetriedAfterRetryAfter) {
   for (const Json& p : results["result"]["phones"]) {
     EXPECT_EQ(p["confidence"], "verified") << p.dump();
   }
+  EXPECT_TRUE(HasStatistics(results["result"],
+                            std::vector<std::string>(100, "verified"), 100));
   // The answers needed retries: the source did say 429.
   HttpResponse metrics = Call("GET", "/metrics", "");
   EXPECT_NE(metrics.body.find("phonebulk_lookup_retries_total"), std::string::npos);
@@ -318,6 +337,15 @@ TEST_F(SlowSourceTest, StopInterruptsPromptly) {
   EXPECT_EQ(later["result"]["records_processed"], processed);
   Json results = BatchResults(token, id).JsonBody();
   EXPECT_EQ(results["result"]["credits_charged"], processed);
+  // The processed phones in their live-status buckets, the rest unprocessed.
+  std::vector<std::string> confidences;
+  int unprocessed = 0;
+  for (const Json& p : results["result"]["phones"]) {
+    confidences.push_back(p.value("confidence", "?"));
+    unprocessed += confidences.back() == "unprocessed" ? 1 : 0;
+  }
+  EXPECT_EQ(unprocessed, 500 - processed);
+  EXPECT_TRUE(HasStatistics(results["result"], confidences, 500));
   EXPECT_EQ(Credits("slow"), 100000 - processed);
 }
 

@@ -63,6 +63,10 @@ PgDatabase::PgDatabase(const std::string& server_url) : server_url_(server_url) 
   url_ = WithDatabase(server_url_, name_);
 }
 
+std::string PgDatabase::RunSql(const std::string& sql) const {
+  return Exec(url_, sql);
+}
+
 void PgDatabase::SetReachable(bool reachable) {
   std::string error =
       Exec(server_url_, "ALTER DATABASE " + name_ + " ALLOW_CONNECTIONS " +

@@ -25,6 +25,10 @@ class PgDatabase {
   // postgresql://.../<the new database>
   const std::string& url() const { return url_; }
 
+  // Runs one statement on a connection of its own to this database; "" on
+  // success, else why not.
+  std::string RunSql(const std::string& sql) const;
+
   // An outage of this database alone (the server is shared by tests running
   // in parallel): with false, new connections are refused and the open
   // ones are closed by the server; with true, connections are let in again.
