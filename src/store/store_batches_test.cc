@@ -302,7 +302,7 @@ TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
 // stale worker keeps renewing.
 TEST_P(BatchesTest, StaleExtendLeaseAfterTakeoverLeavesTheNewClaimAlone) {
   const std::string id = Create(2, 2);
-  ASSERT_TRUE(store_->StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
+  ASSERT_TRUE(store_->batches().StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   auto second = Claim(kT0 + kLease);
@@ -320,14 +320,14 @@ TEST_P(BatchesTest, StaleExtendLeaseAfterTakeoverLeavesTheNewClaimAlone) {
   // The stale worker renews later than the new owner's lease would end.
   const absl::Time late = kT0 + kLease + absl::Seconds(30);
   ChunkClaim stale = *first;
-  absl::Status extended = store_->ExtendLease(stale, late, kLease);
+  absl::Status extended = store_->queue().ExtendLease(stale, late, kLease);
   EXPECT_EQ(extended.code(), absl::StatusCode::kAborted) << extended;
   EXPECT_TRUE(IsStaleClaim(extended)) << extended;
   EXPECT_EQ(stale.lease_until, first->lease_until) << "a refused claim moved";
   EXPECT_EQ(db_->QueryText(chunk_query), taken_over)
       << "the stale renewal changed the new owner's chunk";
   // The new owner still renews and commits.
-  ASSERT_TRUE(store_->ExtendLease(*second, late, kLease).ok());
+  ASSERT_TRUE(store_->queue().ExtendLease(*second, late, kLease).ok());
   EXPECT_EQ(second->lease_until, late + kLease);
   ASSERT_TRUE(Commit(*second, 2).ok());
   Batch b = Get(id);
