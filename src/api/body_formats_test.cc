@@ -8,6 +8,7 @@
 #include <msgpack.hpp>
 #include <pugixml.hpp>
 #include <string>
+#include <vector>
 
 namespace phonebulk::api {
 namespace {
@@ -46,11 +47,24 @@ TEST(BodyFormatsTest, XmlBecomesTheSameJson) {
   EXPECT_EQ(Xml("<request/>"), "{}");
 }
 
+// A body and a phrase the converter's answer to it must hold.
+struct Expected {
+  std::string body;
+  const char* has;
+};
+
+// Runs `convert` on each body; the answer (a refusal's sentence, or the
+// JSON) must hold the case's phrase.
+void ExpectAnswers(std::string (*convert)(std::string_view),
+                   const std::vector<Expected>& cases) {
+  for (const Expected& c : cases) {
+    std::string got = convert(c.body);
+    EXPECT_NE(got.find(c.has), std::string::npos) << c.body << " -> " << got;
+  }
+}
+
 TEST(BodyFormatsTest, BadXmlIsRefusedWithASentence) {
-  const struct {
-    std::string body;
-    const char* has;
-  } cases[] = {
+  const std::vector<Expected> cases = {
       {"", "empty"},
       {"<request><number>1</request>", "not well-formed XML"},
       {"<answer/>", "one <request> element"},
@@ -61,10 +75,7 @@ TEST(BodyFormatsTest, BadXmlIsRefusedWithASentence) {
       {std::string("<request><number>1\0</number></request>", 35), "NUL"},
       {"<request>" + std::string(20, 'a') + "</request>", "{}"},
   };
-  for (const auto& c : cases) {
-    std::string got = Xml(c.body);
-    EXPECT_NE(got.find(c.has), std::string::npos) << c.body << " -> " << got;
-  }
+  ExpectAnswers(Xml, cases);
   std::string deep;
   for (int i = 0; i < 20; ++i) deep += "<a>";
   for (int i = 0; i < 20; ++i) deep += "</a>";
@@ -95,10 +106,7 @@ TEST(BodyFormatsTest, MsgpackBecomesTheSameJson) {
 }
 
 TEST(BodyFormatsTest, BadMsgpackIsRefusedWithASentence) {
-  const struct {
-    std::string body;
-    const char* has;
-  } cases[] = {
+  const std::vector<Expected> cases = {
       {"", "empty"},
       {"\x81\xA6number", "ends in the middle"},
       {"\xC1", "not valid MessagePack"},
@@ -108,10 +116,7 @@ TEST(BodyFormatsTest, BadMsgpackIsRefusedWithASentence) {
       {"\x80\x80", "more than one value"},
       {"\xDD\xFF\xFF\xFF\xFF", "far larger"},
   };
-  for (const auto& c : cases) {
-    std::string got = FromMsgpack(c.body);
-    EXPECT_NE(got.find(c.has), std::string::npos) << got;
-  }
+  ExpectAnswers(FromMsgpack, cases);
   std::string deep(20, '\x91');
   deep += '\xC0';
   EXPECT_NE(FromMsgpack(deep).find("nested too deeply"), std::string::npos);

@@ -18,15 +18,9 @@
 namespace phonebulk::batch {
 namespace {
 
-class DomainServicesTest : public ::testing::Test {
+class DomainServicesTest : public store::testing::SqliteAcmeTest {
  protected:
-  void SetUp() override {
-    store_ = store::testing::OpenMigratedUrl("sqlite:" + file().string());
-    ASSERT_NE(store_, nullptr);
-    ASSERT_NO_FATAL_FAILURE(
-        store::testing::AddAccount(*store_, "acme", 10, &account_id_));
-  }
-  std::filesystem::path file() const { return dir_.path() / "db.sqlite"; }
+  DomainServicesTest() : SqliteAcmeTest(10) {}
 
   // Stores a token for "acme" and returns its hash.
   std::string AddToken(const std::string& secret) {
@@ -37,10 +31,6 @@ class DomainServicesTest : public ::testing::Test {
     EXPECT_TRUE(store_->accounts().InsertToken(token).ok());
     return token.hash_hex;
   }
-
-  store::testing::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  int64_t account_id_ = 0;
 };
 
 TEST_F(DomainServicesTest, IdentifyNamesTheTokenAndItsAccount) {

@@ -87,14 +87,11 @@ TEST(ResultCodecTest, RoundTrip) {
 }
 
 // Service + processor on a real SQLite file.
-class BatchFlowTest : public ::testing::Test {
+class BatchFlowTest : public store::testing::SqliteAcmeTest {
  protected:
-  void SetUp() override {
-    store_ = store::testing::OpenMigratedUrl(
-        "sqlite:" + (dir_.path() / "db.sqlite").string());
-    ASSERT_NE(store_, nullptr);
-    ASSERT_NO_FATAL_FAILURE(
-        store::testing::AddAccount(*store_, "acme", 1000, &account_id_));
+  BatchFlowTest() : SqliteAcmeTest(1000) {}
+
+  void SetUpOnStore() override {
     ServiceOptions options;
     options.chunk_size = 3;
     options.retention = absl::Hours(24 * 28);
@@ -121,13 +118,11 @@ class BatchFlowTest : public ::testing::Test {
     EXPECT_TRUE(view.ok()) << view.status();
     return view->batch.id;
   }
-  int64_t Credits() { return store_->accounts().GetAccount("acme")->credits; }
   // Runs `sql` on the database file from outside the store, as a hand-edit
   // or a damaged restore would change it.
   void Damage(const std::string& sql) {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_.path() / "db.sqlite").c_str(), &db),
-              SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(file().c_str(), &db), SQLITE_OK);
     char* error = nullptr;
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
               SQLITE_OK)
@@ -140,13 +135,10 @@ class BatchFlowTest : public ::testing::Test {
     }
   }
 
-  store::testing::TempDir dir_;
   FakeClock clock_;
   phone::Validator validator_{phone::Countries::Default()};
-  std::unique_ptr<store::Store> store_;
   std::unique_ptr<BatchService> service_;
   std::unique_ptr<Processor> processor_;
-  int64_t account_id_ = 0;
 };
 
 TEST_F(BatchFlowTest, CompletesAndChargesExactly) {

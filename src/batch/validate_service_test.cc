@@ -19,14 +19,11 @@ namespace {
 constexpr char kGbNumber[] = "+441206250380";
 constexpr char kGbE164[] = "441206250380";
 
-class ValidateServiceTest : public ::testing::Test {
+class ValidateServiceTest : public store::testing::SqliteAcmeTest {
  protected:
-  void SetUp() override {
-    store_ = store::testing::OpenMigratedUrl(
-        "sqlite:" + (dir_.path() / "db.sqlite").string());
-    ASSERT_NE(store_, nullptr);
-    ASSERT_NO_FATAL_FAILURE(
-        store::testing::AddAccount(*store_, "acme", 10, &account_id_));
+  ValidateServiceTest() : SqliteAcmeTest(10) {}
+
+  void SetUpOnStore() override {
     service_ =
         std::make_unique<ValidateService>(store_->cache(), store_->accounts(),
                                           Engine{validator_, nullptr}, clock_);
@@ -45,7 +42,6 @@ class ValidateServiceTest : public ::testing::Test {
   absl::StatusOr<ValidateAnswer> Validate(const ValidateRequest& request) {
     return service_->Validate(account_id_, request);
   }
-  int64_t Credits() { return store_->accounts().GetAccount("acme")->credits; }
 
   // Replaces the stored answer for `request` (whose number normalises to
   // `e164`) with one whose formatted number is `marker`, so a test can tell
@@ -62,12 +58,9 @@ class ValidateServiceTest : public ::testing::Test {
                     .ok());
   }
 
-  store::testing::TempDir dir_;
   FakeClock clock_;
   phone::Validator validator_{phone::Countries::Default()};
-  std::unique_ptr<store::Store> store_;
   std::unique_ptr<ValidateService> service_;
-  int64_t account_id_ = 0;
 };
 
 TEST_F(ValidateServiceTest, FreshAnswerIsChargedOneCredit) {

@@ -1,8 +1,6 @@
 // HttpLookupSource against the real simulator on a loopback port. Every
 // test bounds its own time: deadlines are short and each Lookup() is timed.
 
-#include "lookup/http_source.h"
-
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -15,6 +13,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "cli/lookup_sim.h"
+#include "lookup/http_source.h"
 #include "lookup/protocol.h"
 #include "lookup/simulator.h"
 
@@ -72,17 +71,16 @@ class SimServer {
   explicit SimServer(SimulatorOptions options, Override override = nullptr)
       : sim_(std::move(options)),
         override_(std::move(override)),
-        server_(
-            [this](const HttpRequest& req, const RequestContext&) {
-              int now = ++in_flight_;
-              int seen = max_in_flight_.load();
-              while (now > seen &&
-                     !max_in_flight_.compare_exchange_weak(seen, now)) {
-              }
-              HttpResponse res = Answer(req);
-              --in_flight_;
-              return res;
-            }) {}
+        server_([this](const HttpRequest& req, const RequestContext&) {
+          int now = ++in_flight_;
+          int seen = max_in_flight_.load();
+          while (now > seen &&
+                 !max_in_flight_.compare_exchange_weak(seen, now)) {
+          }
+          HttpResponse res = Answer(req);
+          --in_flight_;
+          return res;
+        }) {}
 
   std::string url() const { return server_.url(); }
   const LookupSimulator& sim() const { return sim_; }
@@ -126,6 +124,17 @@ std::unique_ptr<HttpLookupSource> MustCreate(const LookupOptions& o,
   auto source = HttpLookupSource::Create(o, std::move(hooks));
   EXPECT_TRUE(source.ok()) << source.status();
   return source.ok() ? std::move(*source) : nullptr;
+}
+
+// A source on `server` that splits a lookup into requests of `max_batch`
+// numbers and sends at most `concurrency` of them at once.
+std::unique_ptr<HttpLookupSource> MustCreateBatched(const SimServer& server,
+                                                    int max_batch,
+                                                    int concurrency) {
+  LookupOptions o = Client(server.url());
+  o.max_batch = max_batch;
+  o.concurrency = concurrency;
+  return MustCreate(o);
 }
 
 // Numbers covering every last, second-to-last and third-to-last digit.
@@ -214,8 +223,7 @@ TEST(HttpLookupSourceTest, TooManyRequestsHonoursRetryAfter) {
   absl::Mutex mu;
   std::vector<Steady::time_point> seen;
   SimServer server(
-      Sim(),
-      [&](const HttpRequest& req) -> std::optional<HttpResponse> {
+      Sim(), [&](const HttpRequest& req) -> std::optional<HttpResponse> {
         absl::MutexLock lock(&mu);
         seen.push_back(Steady::now());
         if (seen.size() > 1) return std::nullopt;
@@ -377,10 +385,7 @@ TEST(HttpLookupSourceTest, DeadlineAlreadyPassedSendsNothing) {
 
 TEST(HttpLookupSourceTest, SplitsIntoBatchesRunWithBoundedConcurrency) {
   SimServer server(Sim(0, absl::Milliseconds(50)));
-  LookupOptions o = Client(server.url());
-  o.max_batch = 100;
-  o.concurrency = 8;
-  auto source = MustCreate(o);
+  auto source = MustCreateBatched(server, 100, 8);
   std::vector<std::string> numbers = Numbers(1000);
   auto start = Steady::now();
   auto answers = source->Lookup(numbers, In(absl::Seconds(5)));
@@ -395,10 +400,7 @@ TEST(HttpLookupSourceTest, SplitsIntoBatchesRunWithBoundedConcurrency) {
 
 TEST(HttpLookupSourceTest, ConcurrentCallersShareTheWorkers) {
   SimServer server(Sim(0, absl::Milliseconds(20)));
-  LookupOptions o = Client(server.url());
-  o.max_batch = 10;
-  o.concurrency = 4;
-  auto source = MustCreate(o);
+  auto source = MustCreateBatched(server, 10, 4);
   std::vector<std::future<int>> callers;
   for (int c = 0; c < 6; ++c) {
     callers.push_back(std::async(std::launch::async, [&, c] {

@@ -82,6 +82,14 @@ class RawClient {
     return true;
   }
 
+  // Sends `request` and reads one response (see ReadResponse). A send that
+  // fails part-way is not an answer in itself: the server may have answered
+  // (413, 431) and closed before reading all of it.
+  std::optional<Response> Exchange(std::string_view request) {
+    Send(request);
+    return ReadResponse();
+  }
+
   // Reads one response (pipelined ones stay buffered). nullopt on timeout,
   // close or garbage.
   std::optional<Response> ReadResponse() {
@@ -216,13 +224,18 @@ class HttpServerTest : public ::testing::Test {
     }
   }
 
+  // Sends `request` on a fresh connection and reads one response (nullopt
+  // when none comes in time): for tests about a single exchange.
+  std::optional<Response> Fetch(std::string_view request) {
+    return RawClient(server_->port()).Exchange(request);
+  }
+
   // Sends `request` on a fresh connection; expects one response with
   // `status`, then the connection closed.
   void ExpectRejected(const std::string& request, int status) {
     RawClient client(server_->port());
     ASSERT_TRUE(client.connected());
-    client.Send(request);
-    auto response = client.ReadResponse();
+    auto response = client.Exchange(request);
     ASSERT_TRUE(response) << request;
     EXPECT_EQ(response->status, status) << request;
     EXPECT_EQ(Lower(response->Header("connection")), "close") << request;
@@ -237,17 +250,15 @@ TEST_F(HttpServerTest, GetAndPost) {
   StartServer();
   RawClient client(server_->port());
   ASSERT_TRUE(client.connected());
-  client.Send("GET /hello?x=1 HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto get = client.ReadResponse();
+  auto get = client.Exchange("GET /hello?x=1 HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(get);
   EXPECT_EQ(get->status, 200);
   EXPECT_EQ(get->body, "GET /hello?x=1 ");
   EXPECT_EQ(get->Header("x-remote-ip"), "127.0.0.1");
   EXPECT_EQ(get->Header("content-length"), std::to_string(get->body.size()));
 
-  client.Send(
+  auto post = client.Exchange(
       "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
-  auto post = client.ReadResponse();
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 200);
   EXPECT_EQ(post->body, "POST /p {\"a\":1}");
@@ -257,8 +268,7 @@ TEST_F(HttpServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   StartServer();
   RawClient client(server_->port());
   for (int i = 0; i < 2; ++i) {
-    client.Send("GET /k HTTP/1.1\r\nHost: t\r\n\r\n");
-    auto response = client.ReadResponse();
+    auto response = client.Exchange("GET /k HTTP/1.1\r\nHost: t\r\n\r\n");
     ASSERT_TRUE(response) << i;
     EXPECT_EQ(response->status, 200);
     EXPECT_NE(Lower(response->Header("connection")), "close");
@@ -271,8 +281,7 @@ TEST_F(HttpServerTest, ConnectionCloseAndHttp10Close) {
        {"GET /c HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
         "GET /c HTTP/1.0\r\n\r\n"}) {
     RawClient client(server_->port());
-    client.Send(request);
-    auto response = client.ReadResponse();
+    auto response = client.Exchange(request);
     ASSERT_TRUE(response) << request;
     EXPECT_EQ(response->status, 200);
     EXPECT_TRUE(client.WaitClosed(milliseconds(2000), nullptr)) << request;
@@ -280,8 +289,8 @@ TEST_F(HttpServerTest, ConnectionCloseAndHttp10Close) {
   // HTTP/1.0 with keep-alive stays open for a second request.
   RawClient client(server_->port());
   for (int i = 0; i < 2; ++i) {
-    client.Send("GET /c HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-    auto response = client.ReadResponse();
+    auto response =
+        client.Exchange("GET /c HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     ASSERT_TRUE(response) << i;
     EXPECT_EQ(Lower(response->Header("connection")), "keep-alive");
   }
@@ -303,11 +312,9 @@ TEST_F(HttpServerTest, PipelinedRequestsAnsweredInOrder) {
 
 TEST_F(HttpServerTest, ChunkedBodyAccepted) {
   StartServer();
-  RawClient client(server_->port());
-  client.Send(
+  auto response = Fetch(
       "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
       "3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n");
-  auto response = client.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "POST /c abcdefg");
@@ -331,10 +338,8 @@ TEST_F(HttpServerTest, ChunkedBodyOverCapIs413) {
 
 TEST_F(HttpServerTest, ErrorFactoryGetsPathWithoutQuery) {
   StartServer();
-  RawClient client(server_->port());
-  client.Send(
+  auto response = Fetch(
       "POST /big?q=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n");
-  auto response = client.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
   EXPECT_EQ(response->Header("x-target"), "/big");
@@ -437,17 +442,14 @@ TEST_F(HttpServerTest, MutatedRequestsNeverCrashOrHang) {
       request[random() % request.size()] = static_cast<char>(random() % 256);
     }
     RawClient client(server_->port());
-    client.Send(request);
     // Whatever the server makes of it (a response, 400, 408 after the
     // 200 ms timeouts, a silent close), it must end the exchange in time.
-    auto response = client.ReadResponse();
+    auto response = client.Exchange(request);
     if (!response || Lower(response->Header("connection")) == "close") {
       EXPECT_TRUE(client.WaitClosed(milliseconds(2000), nullptr)) << i;
     }
   }
-  RawClient client(server_->port());
-  client.Send("GET /still-alive HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto response = client.ReadResponse();
+  auto response = Fetch("GET /still-alive HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
 }
@@ -455,14 +457,12 @@ TEST_F(HttpServerTest, MutatedRequestsNeverCrashOrHang) {
 TEST_F(HttpServerTest, ExpectContinueGets100BeforeBody) {
   StartServer();
   RawClient client(server_->port());
-  client.Send(
+  auto interim = client.Exchange(
       "POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
       "Expect: 100-continue\r\n\r\n");
-  auto interim = client.ReadResponse();
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->status, 100);
-  client.Send("hello");
-  auto response = client.ReadResponse();
+  auto response = client.Exchange("hello");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "POST /e hello");
@@ -480,9 +480,7 @@ TEST_F(HttpServerTest, HandlerExceptionIs500) {
   StartServer([](const HttpRequest&, const RequestContext&) -> HttpResponse {
     throw std::runtime_error("boom");
   });
-  RawClient client(server_->port());
-  client.Send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto response = client.ReadResponse();
+  auto response = Fetch("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 500);
   EXPECT_EQ(response->Header("x-target"), "/x");
@@ -495,8 +493,7 @@ TEST_F(HttpServerTest, HandlerMayCloseTheConnection) {
     return response;
   });
   RawClient client(server_->port());
-  client.Send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto response = client.ReadResponse();
+  auto response = client.Exchange("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(response);
   EXPECT_EQ(Lower(response->Header("connection")), "close");
   EXPECT_TRUE(client.WaitClosed(milliseconds(2000), nullptr));
@@ -511,8 +508,8 @@ TEST_F(HttpServerTest, ConcurrentKeepAliveClients) {
       RawClient client(server_->port());
       for (int i = 0; i < 25; ++i) {
         std::string path = "/" + std::to_string(c) + "/" + std::to_string(i);
-        client.Send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n");
-        auto response = client.ReadResponse();
+        auto response =
+            client.Exchange("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n");
         if (response && response->body == "GET " + path + " ") ++ok;
       }
     });
@@ -532,8 +529,7 @@ TEST_F(HttpServerTest, ShutdownLetsInFlightRequestFinish) {
     return Echo(request, context);
   });
   RawClient idle(server_->port());
-  idle.Send("GET /idle HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto first = idle.ReadResponse();
+  auto first = idle.Exchange("GET /idle HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(first);
 
   RawClient busy(server_->port());

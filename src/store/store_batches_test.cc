@@ -15,25 +15,23 @@ namespace {
 const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 const absl::Duration kLease = absl::Minutes(1);
 
-class BatchesTest : public testing::StoreTest {
+class BatchesTest : public testing::AcmeStoreTest {
  protected:
+  BatchesTest() : AcmeStoreTest(100) {}
+
   void SetUp() override {
-    StoreTest::SetUp();
+    AcmeStoreTest::SetUp();
     if (SetUpStopped()) return;
-    ASSERT_NO_FATAL_FAILURE(AddAccount("acme", 100, &acme_));
     ASSERT_NO_FATAL_FAILURE(AddAccount("other", 0, &other_));
   }
 
   // Creates a batch of `n` phones ("p0", "p1", ...) in chunks of `chunk`.
   std::string Create(int n, int chunk, absl::Time submitted = kT0,
                      int64_t account = 0) {
-    Batch b;
-    b.id = absl::StrCat("batch-", ++created_);
-    b.account_id = account != 0 ? account : acme_;
+    Batch b = testing::NewBatch(absl::StrCat("batch-", ++created_),
+                                account != 0 ? account : acme_, n, submitted);
     b.reference_id = "ref";
     b.config_json = R"({"output_format":"E164"})";
-    b.records = n;
-    b.date_submitted = submitted;
     std::vector<PhoneInput> phones;
     for (int i = 0; i < n; ++i) {
       phones.push_back({absl::StrCat("p", i), i % 2 ? "USA" : ""});
@@ -43,9 +41,15 @@ class BatchesTest : public testing::StoreTest {
     return b.id;
   }
 
-  int64_t Credits() {
-    return store_->accounts().GetAccountById(acme_)->credits;
+  // Starts acme's batch `id` at `now`, reserving `reserve` credits, with no
+  // deadline: how most tests get a batch into the queue.
+  absl::Status Start(const std::string& id, int64_t reserve,
+                     absl::Time now = kT0) {
+    return store_->batches()
+        .StartBatch(acme_, id, now, reserve, std::nullopt)
+        .status();
   }
+
   Batch Get(const std::string& id) {
     return *store_->batches().GetBatch(acme_, id);
   }
@@ -71,7 +75,6 @@ class BatchesTest : public testing::StoreTest {
     return store_->queue().CommitChunk(claim, ResultsFor(claim), charge, now);
   }
 
-  int64_t acme_ = 0;
   int64_t other_ = 0;
   int created_ = 0;
 };
@@ -115,11 +118,7 @@ TEST_P(BatchesTest, DuplicateIdOrUnknownAccountIsRefused) {
 }
 
 TEST_P(BatchesTest, CreateAndReadTenThousandPhones) {
-  Batch b;
-  b.id = "big";
-  b.account_id = acme_;
-  b.records = 10'000;
-  b.date_submitted = kT0;
+  const Batch b = testing::NewBatch("big", acme_, 10'000, kT0);
   std::vector<PhoneInput> phones;
   for (int i = 0; i < b.records; ++i) {
     phones.push_back({absl::StrCat("4412062", 50000 + i), "GBR"});
@@ -235,36 +234,31 @@ TEST_P(BatchesTest, FullLifecycleSettlesExactly) {
 
 TEST_P(BatchesTest, InsufficientCreditsLeaveEverythingAsItWas) {
   const std::string id = Create(3, 2);
-  auto started =
-      store_->batches().StartBatch(acme_, id, kT0, 101, std::nullopt);
-  EXPECT_EQ(started.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(
-      started.status().message().find("needs 101 credits, balance is 100"),
-      std::string::npos)
-      << started.status();
+  const absl::Status started = Start(id, 101);
+  EXPECT_EQ(started.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(started.message().find("needs 101 credits, balance is 100"),
+            std::string::npos)
+      << started;
   EXPECT_EQ(Credits(), 100);
   EXPECT_EQ(Get(id).status, BatchStatus::kSubmitted);
   // The whole balance is enough.
-  EXPECT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 100, std::nullopt).ok());
+  EXPECT_TRUE(Start(id, 100).ok());
   EXPECT_EQ(Credits(), 0);
   EXPECT_FALSE(Get(id).deadline.has_value());
 }
 
 TEST_P(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
   const std::string id = Create(3, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
-  auto again = store_->batches().StartBatch(acme_, id, kT0, 3, std::nullopt);
-  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(again.status().message(), "batch is processing");
+  ASSERT_TRUE(Start(id, 3).ok());
+  const absl::Status again = Start(id, 3);
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again.message(), "batch is processing");
   EXPECT_EQ(Credits(), 97);  // reserved once
 }
 
 TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
   const std::string id = Create(2, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 10).ok());
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   // Still leased: nobody else gets it.
@@ -338,8 +332,7 @@ TEST_P(BatchesTest, StaleExtendLeaseAfterTakeoverLeavesTheNewClaimAlone) {
 
 TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   const std::string id = Create(6, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 12).ok());
   auto a = Claim(kT0);
   auto b = Claim(kT0);
   ASSERT_TRUE(a && b);
@@ -381,17 +374,12 @@ TEST_P(BatchesTest, StoppingASubmittedBatchReturnsNothing) {
   ASSERT_TRUE(stopped.ok());
   EXPECT_EQ(stopped->status, BatchStatus::kStopped);
   EXPECT_EQ(Credits(), 100);
-  EXPECT_EQ(store_->batches()
-                .StartBatch(acme_, id, kT0, 1, std::nullopt)
-                .status()
-                .message(),
-            "batch is stopped");
+  EXPECT_EQ(Start(id, 1).message(), "batch is stopped");
 }
 
 TEST_P(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
   const std::string id = Create(2, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 2).ok());
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   ASSERT_TRUE(store_->queue().ReleaseChunk(*first).ok());
@@ -408,20 +396,15 @@ TEST_P(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
 TEST_P(BatchesTest, ClaimsTakeTheOldestStartedBatchFirst) {
   const std::string later = Create(1, 1);
   const std::string earlier = Create(1, 1);
-  ASSERT_TRUE(
-      store_->batches()
-          .StartBatch(acme_, later, kT0 + absl::Seconds(5), 1, std::nullopt)
-          .ok());
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, earlier, kT0, 1, std::nullopt).ok());
+  ASSERT_TRUE(Start(later, 1, kT0 + absl::Seconds(5)).ok());
+  ASSERT_TRUE(Start(earlier, 1).ok());
   EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, earlier);
   EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, later);
 }
 
 TEST_P(BatchesTest, CommitMustCoverTheChunkExactly) {
   const std::string id = Create(3, 3);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 3, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 3).ok());
   auto claim = Claim(kT0);
   ASSERT_TRUE(claim.has_value());
   std::vector<ProcessedPhone> partial = {{0, "r0"}, {1, "r1"}};
@@ -440,9 +423,7 @@ TEST_P(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
   ASSERT_TRUE(store_->batches()
                   .StartBatch(acme_, id, kT0, 8, kT0 + absl::Minutes(5))
                   .ok());
-  ASSERT_TRUE(store_->batches()
-                  .StartBatch(acme_, no_deadline, kT0, 2, std::nullopt)
-                  .ok());
+  ASSERT_TRUE(Start(no_deadline, 2).ok());
   EXPECT_EQ(Credits(), 90);
   auto claim = Claim(kT0);
   ASSERT_TRUE(claim && claim->batch_id == id);
@@ -467,8 +448,7 @@ TEST_P(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
   // nobody could read it. It is now stopped, settled and purged.
   const std::string running = Create(2, 2, kT0);
   const int64_t before = Credits();
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, running, kT0, 2, std::nullopt).ok());
+  ASSERT_TRUE(Start(running, 2).ok());
   EXPECT_EQ(Credits(), before - 2);
   EXPECT_EQ(*store_->batches().PurgeBatchesSubmittedBefore(
                 kT0 + absl::Minutes(1), kT0 + absl::Minutes(2)),
@@ -493,8 +473,7 @@ TEST_P(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
 
 TEST_P(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
   const std::string id = Create(6, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 12, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 12).ok());
   EXPECT_EQ(Credits(), 88);
   auto done = Claim(kT0);
   auto poison = Claim(kT0);
@@ -521,8 +500,7 @@ TEST_P(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
 
 TEST_P(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
   const std::string id = Create(2, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 2, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 2).ok());
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   auto second = Claim(kT0 + kLease);  // the lease ran out: taken over
@@ -535,8 +513,7 @@ TEST_P(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
 
 TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
   const std::string id = Create(4, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 4, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 4).ok());
   // Damage the file as a hand-edit or a bad restore would.
   db_->QueryText("DELETE FROM phones WHERE idx = 1 AND batch_id = '" + id +
                  "'");
@@ -563,8 +540,7 @@ TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
 // claim, bad bucket) counts nothing, and a page reads only its own phones.
 TEST_P(BatchesTest, StatisticsAreCountedWhenAChunkCommits) {
   const std::string id = Create(5, 2);
-  ASSERT_TRUE(
-      store_->batches().StartBatch(acme_, id, kT0, 5, std::nullopt).ok());
+  ASSERT_TRUE(Start(id, 5).ok());
   EXPECT_TRUE(store_->batches().GetStatistics(id)->empty());
 
   auto first = Claim(kT0);

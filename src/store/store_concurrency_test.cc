@@ -34,14 +34,14 @@ class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
     ASSERT_TRUE(account.ok());
     account_ = account->id;
     ASSERT_TRUE(stores_[0]->accounts().AddCredits("acme", 10 * kPhones).ok());
-    Batch batch;
-    batch.id = "concurrent";
-    batch.account_id = account_;
-    batch.records = kPhones;
-    batch.date_submitted = kT0;
     std::vector<PhoneInput> phones(kPhones);
     for (int i = 0; i < kPhones; ++i) phones[i].number = absl::StrCat(i);
-    ASSERT_TRUE(stores_[0]->batches().CreateBatch(batch, phones, kChunk).ok());
+    ASSERT_TRUE(stores_[0]
+                    ->batches()
+                    .CreateBatch(
+                        testing::NewBatch("concurrent", account_, kPhones, kT0),
+                        phones, kChunk)
+                    .ok());
     ASSERT_TRUE(
         stores_[1]
             ->batches()

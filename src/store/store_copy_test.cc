@@ -43,15 +43,12 @@ class StoreCopyTest
   }
 
   std::string Create(int64_t account, int n, int chunk, std::string id) {
-    Batch b;
-    b.id = std::move(id);
-    b.account_id = account;
-    b.reference_id = "ref-" + b.id;
-    b.config_json = R"({"output_format":"E164"})";
-    b.records = n;
     // Distinct times: ListBatches orders by time, and ties by id would
     // follow each database's collation.
-    b.date_submitted = kT0 + absl::Seconds(++created_);
+    Batch b = testing::NewBatch(std::move(id), account, n,
+                                kT0 + absl::Seconds(++created_));
+    b.reference_id = "ref-" + b.id;
+    b.config_json = R"({"output_format":"E164"})";
     std::vector<PhoneInput> phones;
     for (int i = 0; i < n; ++i) {
       phones.push_back({absl::StrCat("+4412", i), i % 2 ? "GBR" : ""});
@@ -117,12 +114,9 @@ class StoreCopyTest
                     .ok());
 
     IdempotencyRecord idem{acme->id, "key-1", "hash", "b-idem", kT0};
-    Batch b;
-    b.id = "b-idem";
-    b.account_id = acme->id;
+    Batch b = testing::NewBatch("b-idem", acme->id, 1,
+                                kT0 + absl::Seconds(++created_));
     b.config_json = "{}";
-    b.records = 1;
-    b.date_submitted = kT0 + absl::Seconds(++created_);
     const PhoneInput phone{"+441206250380", ""};
     ASSERT_TRUE(from_->batches()
                     .CreateBatchIdempotent(b, {&phone, 1}, 10, idem, kT0)

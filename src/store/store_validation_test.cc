@@ -15,19 +15,9 @@ namespace {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
 
-class ValidationStoreTest : public testing::StoreTest {
+class ValidationStoreTest : public testing::AcmeStoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (SetUpStopped()) return;
-    ASSERT_NO_FATAL_FAILURE(AddAccount("acme", 3, &acme_));
-  }
-
-  int64_t Credits() {
-    return store_->accounts().GetAccountById(acme_)->credits;
-  }
-
-  int64_t acme_ = 0;
+  ValidationStoreTest() : AcmeStoreTest(3) {}
 };
 
 TEST_P(ValidationStoreTest, ChargeTakesCreditsAndReturnsTheBalance) {

@@ -199,6 +199,18 @@ inline void AddAccount(Store& store, const std::string& name, int64_t credits,
   }
 }
 
+// A batch `id` of `records` phones for `account`, submitted at `submitted`,
+// with every other field at its default: what CreateBatch needs and no more.
+inline Batch NewBatch(const std::string& id, int64_t account, int records,
+                      absl::Time submitted) {
+  Batch batch;
+  batch.id = id;
+  batch.account_id = account;
+  batch.records = records;
+  batch.date_submitted = submitted;
+  return batch;
+}
+
 // The fixture of the backend-neutral suites: store_ on a fresh, migrated
 // database of the parameter's backend; the test is skipped for PostgreSQL
 // without a test server. A subclass's SetUp calls this one first and returns
@@ -221,6 +233,60 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
 
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<Store> store_;
+};
+
+// StoreTest with the account "acme" (id acme_) holding the credits the
+// subclass passes in: most suites charge or reserve from one account.
+class AcmeStoreTest : public StoreTest {
+ protected:
+  explicit AcmeStoreTest(int64_t credits) : credits_(credits) {}
+
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (SetUpStopped()) return;
+    ASSERT_NO_FATAL_FAILURE(AddAccount("acme", credits_, &acme_));
+  }
+
+  // acme's balance now.
+  int64_t Credits() {
+    return store_->accounts().GetAccountById(acme_)->credits;
+  }
+
+  int64_t acme_ = 0;
+
+ private:
+  const int64_t credits_;
+};
+
+// The fixture of the domain tests above the store (batch/): store_ on a
+// migrated SQLite file, file(), in a fresh directory, holding the account
+// "acme" (id account_id_) with the credits the subclass passes in. A
+// subclass builds what it tests on the store in SetUpOnStore(), which runs
+// only once the store is ready, so no subclass has to check for that.
+class SqliteAcmeTest : public ::testing::Test {
+ protected:
+  explicit SqliteAcmeTest(int64_t credits) : credits_(credits) {}
+
+  void SetUp() final {
+    store_ = OpenMigratedUrl("sqlite:" + file().string());
+    ASSERT_NE(store_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(
+        AddAccount(*store_, "acme", credits_, &account_id_));
+    SetUpOnStore();
+  }
+  virtual void SetUpOnStore() {}
+
+  std::filesystem::path file() const { return dir_.path() / "db.sqlite"; }
+
+  // acme's balance now.
+  int64_t Credits() { return store_->accounts().GetAccount("acme")->credits; }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  int64_t account_id_ = 0;
+
+ private:
+  const int64_t credits_;
 };
 
 }  // namespace phonebulk::store::testing

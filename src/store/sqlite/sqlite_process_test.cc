@@ -65,13 +65,12 @@ TEST(ProcessTest, WorkersInTwoProcessesProcessEveryPhoneOnce) {
     ASSERT_NE(store, nullptr);
     account_id = store->accounts().EnsureAccount("acme", std::nullopt)->id;
     ASSERT_TRUE(store->accounts().AddCredits("acme", 2 * kPhones).ok());
-    Batch batch;
-    batch.id = "b";
-    batch.account_id = account_id;
-    batch.records = kPhones;
-    batch.date_submitted = kT0;
     std::vector<PhoneInput> phones(kPhones);
-    ASSERT_TRUE(store->batches().CreateBatch(batch, phones, 3).ok());
+    ASSERT_TRUE(
+        store->batches()
+            .CreateBatch(testing::NewBatch("b", account_id, kPhones, kT0),
+                         phones, 3)
+            .ok());
     ASSERT_TRUE(store->batches()
                     .StartBatch(account_id, "b", kT0, 2 * kPhones, std::nullopt)
                     .ok());
