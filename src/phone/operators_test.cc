@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "gtest/gtest.h"
+#include "phone/prefix_table_testing.h"
 
 namespace phonebulk::phone {
 namespace {
@@ -144,12 +145,7 @@ TEST(OperatorTableTest, RejectsMalformedText) {
       "Name\t23415\t1234567890123456\n",  // longer than E.164 allows
       "A\t\t44\nB\t\t44\n",               // one range, two operators
   };
-  for (const char* text : kBad) {
-    SCOPED_TRACE(text);
-    auto table = OperatorTable::Parse(text);
-    ASSERT_FALSE(table.ok());
-    EXPECT_EQ(table.status().code(), absl::StatusCode::kInvalidArgument);
-  }
+  ExpectParseRejectsEach<OperatorTable>(kBad);
   auto dup = OperatorTable::Parse("A\t\t44\nB\t\t44\n");
   EXPECT_NE(dup.status().message().find("line 2"), std::string_view::npos)
       << dup.status();

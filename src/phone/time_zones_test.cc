@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "phone/prefix_table_testing.h"
 
 namespace phonebulk::phone {
 namespace {
@@ -106,12 +107,7 @@ TEST(TimeZoneTableTest, RejectsMalformedText) {
       "Europe/London\t44 \n",                   // empty prefix
       "Europe/London\t44\nEurope/Paris\t44\n",  // one range, two answers
   };
-  for (const char* text : kBad) {
-    SCOPED_TRACE(text);
-    auto table = TimeZoneTable::Parse(text);
-    ASSERT_FALSE(table.ok());
-    EXPECT_EQ(table.status().code(), absl::StatusCode::kInvalidArgument);
-  }
+  ExpectParseRejectsEach<TimeZoneTable>(kBad);
 }
 
 }  // namespace
