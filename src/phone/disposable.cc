@@ -15,7 +15,6 @@
 #include <limits>
 #include <sstream>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -24,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/strings.h"
 #include "phone/countries.h"
+#include "phone/operator_country_map.h"
 #include "spdlog/spdlog.h"
 
 namespace phonebulk::embedded {
@@ -79,10 +79,9 @@ struct DisposableList::Impl {
   // Bit n set: some range has n digits. Contains() probes only those
   // lengths, at most 15 hash look-ups and usually one or two.
   uint32_t range_lengths = 0;
-  // Operator name -> the alpha-3 codes it is listed for (few per name).
-  std::unordered_map<std::string, std::vector<std::string>, CaseInsensitiveHash,
-                     CaseInsensitiveEq>
-      operators;
+  // Operators listed for a country: the value says nothing more.
+  struct Listed {};
+  OperatorCountryMap<Listed> operators;
   size_t operator_entries = 0;
 };
 
@@ -146,11 +145,8 @@ absl::StatusOr<std::unique_ptr<DisposableList>> DisposableList::Parse(
         name += ' ';
         name.append(words[i]);
       }
-      auto& codes = impl.operators[name];
-      bool dup = false;
-      for (const auto& code : codes) dup = dup || code == country->alpha3;
-      if (!dup) {
-        codes.push_back(country->alpha3);
+      // A repeated entry is harmless: listed once, counted once.
+      if (impl.operators.Add(name, country->alpha3, {})) {
         ++impl.operator_entries;
       }
     } else {
@@ -185,13 +181,7 @@ bool DisposableList::Contains(std::string_view e164_digits,
       return true;
     }
   }
-  if (operator_name.empty() || impl.operators.empty()) return false;
-  auto it = impl.operators.find(operator_name);
-  if (it == impl.operators.end()) return false;
-  for (const auto& code : it->second) {
-    if (EqualsIgnoreCase(code, country_alpha3)) return true;
-  }
-  return false;
+  return impl.operators.Find(country_alpha3, operator_name) != nullptr;
 }
 
 size_t DisposableList::size() const {

@@ -1,10 +1,7 @@
 #include "phone/email_gateways.h"
 
 #include <cctype>
-#include <functional>
 #include <string>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,17 +32,6 @@ bool IsDomain(std::string_view d) {
 }
 
 }  // namespace
-
-struct EmailGateways::Impl {
-  // Operator name -> (alpha-3, gateway) for each country that has an
-  // operator of that name. Countries per name are few, so a vector.
-  std::unordered_map<std::string, std::vector<std::pair<std::string, Gateway>>,
-                     CaseInsensitiveHash, CaseInsensitiveEq>
-      by_operator;
-};
-
-EmailGateways::EmailGateways() : impl_(std::make_unique<Impl>()) {}
-EmailGateways::~EmailGateways() = default;
 
 absl::StatusOr<std::unique_ptr<EmailGateways>> EmailGateways::Parse(
     std::string_view text) {
@@ -96,15 +82,11 @@ absl::StatusOr<std::unique_ptr<EmailGateways>> EmailGateways::Parse(
     }
     // Every row must say where it comes from; see docs/data.md.
     if (source.empty()) return error("source is empty");
-    auto& entries = gateways->impl_->by_operator[std::string(name)];
-    for (const auto& [code, unused] : entries) {
-      if (code == country->alpha3) {
-        return error("duplicate operator '" + std::string(name) + "' in " +
-                     country->alpha3);
-      }
+    if (!gateways->gateways_.Add(name, country->alpha3,
+                                 Gateway{std::string(sms), std::string(mms)})) {
+      return error("duplicate operator '" + std::string(name) + "' in " +
+                   country->alpha3);
     }
-    entries.emplace_back(country->alpha3,
-                         Gateway{std::string(sms), std::string(mms)});
   }
   if (!seen_header) {
     return absl::InvalidArgumentError("email gateways: no header row");
@@ -119,13 +101,7 @@ const EmailGateways& EmailGateways::BuiltIn() {
 
 const EmailGateways::Gateway* EmailGateways::Find(
     std::string_view country_alpha3, std::string_view operator_name) const {
-  if (operator_name.empty()) return nullptr;
-  auto it = impl_->by_operator.find(operator_name);
-  if (it == impl_->by_operator.end()) return nullptr;
-  for (const auto& [code, gateway] : it->second) {
-    if (EqualsIgnoreCase(code, country_alpha3)) return &gateway;
-  }
-  return nullptr;
+  return gateways_.Find(country_alpha3, operator_name);
 }
 
 }  // namespace phonebulk::phone

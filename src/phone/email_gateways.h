@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "phone/operator_country_map.h"
 
 namespace phonebulk::phone {
 
@@ -21,7 +22,6 @@ class EmailGateways {
   static const EmailGateways& BuiltIn();
   static absl::StatusOr<std::unique_ptr<EmailGateways>> Parse(
       std::string_view text);
-  ~EmailGateways();
 
   // The gateway of `operator_name` (as libphonenumber names it) in
   // `country_alpha3`; nullptr when none is published.
@@ -29,9 +29,9 @@ class EmailGateways {
                       std::string_view operator_name) const;
 
  private:
-  EmailGateways();
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  EmailGateways() = default;
+
+  OperatorCountryMap<Gateway> gateways_;
 };
 
 }  // namespace phonebulk::phone

@@ -7,14 +7,13 @@
 namespace phonebulk::phone {
 
 absl::Status ReadPrefixTable(
-    std::string_view text, std::string_view what, size_t expected_fields,
-    std::string_view field_names, PrefixIndex& index,
-    const std::function<absl::Status(std::span<const std::string_view> fields,
-                                     uint32_t value)>& on_record) {
+    std::string_view text, const PrefixTableFormat& format, PrefixIndex& index,
+    const std::function<absl::Status(std::span<const std::string_view> fields)>&
+        on_record) {
   size_t line_number = 0;
   uint32_t value = 0;
   auto line_error = [&](std::string_view message) {
-    return absl::InvalidArgumentError(std::string(what) + " line " +
+    return absl::InvalidArgumentError(std::string(format.what) + " line " +
                                       std::to_string(line_number) + ": " +
                                       std::string(message));
   };
@@ -22,11 +21,11 @@ absl::Status ReadPrefixTable(
     ++line_number;
     if (line.empty() || line.front() == '#') continue;
     const std::vector<std::string_view> fields = Split(line, '\t');
-    if (fields.size() != expected_fields) {
-      return line_error("expected " + std::string(field_names) + ", got " +
-                        std::to_string(fields.size()) + " field(s)");
+    if (fields.size() != format.fields) {
+      return line_error("expected " + std::string(format.field_names) +
+                        ", got " + std::to_string(fields.size()) + " field(s)");
     }
-    if (absl::Status s = on_record(fields, value); !s.ok()) {
+    if (absl::Status s = on_record(fields); !s.ok()) {
       return line_error(std::string(s.message()));
     }
     if (fields.back().empty()) return line_error("no prefixes");
@@ -38,7 +37,8 @@ absl::Status ReadPrefixTable(
     ++value;
   }
   if (index.size() == 0) {
-    return absl::InvalidArgumentError(std::string(what) + " has no prefixes");
+    return absl::InvalidArgumentError(std::string(format.what) +
+                                      " has no prefixes");
   }
   return absl::OkStatus();
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -270,42 +271,55 @@ class TempFile {
   std::string path_;
 };
 
-TEST(DisposableSourceTest, BuiltInStarterListOpens) {
+class DisposableSourceTest : public testing::Test {
+ protected:
+  // Writes `text` to file_ and opens a source on it that checks the file
+  // every `interval_seconds`; nullptr, and a failure, when it does not open.
+  std::unique_ptr<DisposableSource> OpenOnFile(const std::string& text,
+                                               double interval_seconds) {
+    file_.Write(text);
+    auto opened = DisposableSource::Open(file_.path(), interval_seconds);
+    EXPECT_TRUE(opened.ok()) << opened.status();
+    return opened.ok() ? *std::move(opened) : nullptr;
+  }
+
+  TempFile file_;
+};
+
+TEST_F(DisposableSourceTest, BuiltInStarterListOpens) {
   auto source = DisposableSource::Open("");
   ASSERT_TRUE(source.ok()) << source.status();
   EXPECT_FALSE((*source)->Contains("447000012345", "GBR", "Vodafone"));
   EXPECT_TRUE((*source)->Reload().ok());
 }
 
-TEST(DisposableSourceTest, OpenFailsOnMissingOrBrokenFile) {
+TEST_F(DisposableSourceTest, OpenFailsOnMissingOrBrokenFile) {
   auto missing = DisposableSource::Open("/nonexistent/phonebulk/list.txt");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
-  TempFile file;
-  file.Write("range 44x\n");
-  auto broken = DisposableSource::Open(file.path());
+  file_.Write("range 44x\n");
+  auto broken = DisposableSource::Open(file_.path());
   EXPECT_EQ(broken.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(broken.status().message()).find("line 1"),
             std::string::npos);
-  EXPECT_FALSE(DisposableSource::Open(file.path(), 0).ok());
-  EXPECT_FALSE(DisposableSource::Open(file.path(), -1).ok());
+  EXPECT_FALSE(DisposableSource::Open(file_.path(), 0).ok());
+  EXPECT_FALSE(DisposableSource::Open(file_.path(), -1).ok());
 }
 
-TEST(DisposableSourceTest, ReloadPicksUpChangesAndKeepsListOnError) {
-  TempFile file;
-  file.Write("# empty for now\n");
+TEST_F(DisposableSourceTest, ReloadPicksUpChangesAndKeepsListOnError) {
   // A long interval: only Reload() re-reads here.
-  auto opened = DisposableSource::Open(file.path(), 3600);
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  const DisposableSource& source = **opened;
+  std::unique_ptr<DisposableSource> opened =
+      OpenOnFile("# empty for now\n", 3600);
+  ASSERT_NE(opened, nullptr);
+  const DisposableSource& source = *opened;
   EXPECT_FALSE(source.Contains("447000012345", "GBR", ""));
 
-  file.Write("range 4470000\n");
+  file_.Write("range 4470000\n");
   EXPECT_FALSE(source.Contains("447000012345", "GBR", ""));  // not checked
   ASSERT_TRUE(source.Reload().ok());
   EXPECT_TRUE(source.Contains("447000012345", "GBR", ""));
 
   // A broken rewrite is reported and the previous list stays in force.
-  file.Write("range 4470000\nrange nope\n");
+  file_.Write("range 4470000\nrange nope\n");
   absl::Status status = source.Reload();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(status.message()).find("line 2"), std::string::npos);
@@ -314,23 +328,21 @@ TEST(DisposableSourceTest, ReloadPicksUpChangesAndKeepsListOnError) {
   EXPECT_EQ(source.Reload(), status);
 
   // A deleted file keeps the list too; it is re-read when it comes back.
-  std::remove(file.path().c_str());
+  std::remove(file_.path().c_str());
   EXPECT_EQ(source.Reload().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(source.Contains("447000012345", "GBR", ""));
-  file.Write("operator GBR Example Mobile\n");
+  file_.Write("operator GBR Example Mobile\n");
   ASSERT_TRUE(source.Reload().ok());
   EXPECT_FALSE(source.Contains("447000012345", "GBR", ""));
   EXPECT_TRUE(source.Contains("447000012345", "GBR", "example mobile"));
 }
 
-TEST(DisposableSourceTest, ContainsRechecksAfterTheInterval) {
-  TempFile file;
-  file.Write("");
-  auto opened = DisposableSource::Open(file.path(), 0.05);
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  const DisposableSource& source = **opened;
+TEST_F(DisposableSourceTest, ContainsRechecksAfterTheInterval) {
+  std::unique_ptr<DisposableSource> opened = OpenOnFile("", 0.05);
+  ASSERT_NE(opened, nullptr);
+  const DisposableSource& source = *opened;
   EXPECT_FALSE(source.Contains("15551234567", "USA", ""));
-  file.Write("range 1555\n");
+  file_.Write("range 1555\n");
   // No Reload(): lookups notice the change once the interval has passed.
   bool seen = false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -345,14 +357,12 @@ TEST(DisposableSourceTest, ContainsRechecksAfterTheInterval) {
 // broken version: every answer must come from one of the valid lists (a
 // number in both is always found), and nothing may crash or race (run this
 // under -DPHONEBULK_SANITIZE=ON too).
-TEST(DisposableSourceTest, ConcurrentContainsDuringReloads) {
-  TempFile file;
+TEST_F(DisposableSourceTest, ConcurrentContainsDuringReloads) {
   const std::string list_a = "range 1555\nrange 4470000\n";
   const std::string list_b = "range 1555\noperator USA Example Mobile\n";
-  file.Write(list_a);
-  auto opened = DisposableSource::Open(file.path(), 0.001);
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  const DisposableSource& source = **opened;
+  std::unique_ptr<DisposableSource> opened = OpenOnFile(list_a, 0.001);
+  ASSERT_NE(opened, nullptr);
+  const DisposableSource& source = *opened;
 
   std::atomic<bool> stop{false};
   std::atomic<int> wrong{0};
@@ -372,7 +382,7 @@ TEST(DisposableSourceTest, ConcurrentContainsDuringReloads) {
     });
   }
   for (int i = 0; i < 60; ++i) {
-    file.Write(i % 3 == 0 ? list_a : i % 3 == 1 ? list_b : "range bad\n");
+    file_.Write(i % 3 == 0 ? list_a : i % 3 == 1 ? list_b : "range bad\n");
     if (i % 2 == 0) source.Reload().IgnoreError();
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }

@@ -1,12 +1,15 @@
 #ifndef PHONEBULK_PHONE_OPERATORS_H_
 #define PHONEBULK_PHONE_OPERATORS_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "phone/embedded_table.h"
 
 namespace phonebulk::phone {
 
@@ -30,14 +33,20 @@ class OperatorTable {
 
   // Longest matching prefix of `e164_digits` (no '+'); nullopt when none.
   std::optional<OperatorInfo> Lookup(std::string_view e164_digits) const;
-  size_t size() const;
-
-  ~OperatorTable();
+  size_t size() const { return operators_.size(); }
 
  private:
-  OperatorTable();
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  struct Operator {
+    uint32_t name;       // index into names_
+    std::string mccmnc;  // 5 or 6 digits or empty; fits the SSO buffer
+  };
+
+  OperatorTable() = default;
+
+  // Each distinct name once: a name with several codes (one per country)
+  // sits on several lines of the text.
+  std::vector<std::string> names_;
+  PrefixTable<Operator> operators_;
 };
 
 }  // namespace phonebulk::phone

@@ -1,15 +1,10 @@
 #include "phone/operators.h"
 
-#include <chrono>
-#include <cstdio>
-#include <string>
-#include <vector>
+#include <optional>
+#include <string_view>
 
 #include "gtest/gtest.h"
-
-namespace phonebulk::embedded {
-extern const std::string_view kOperatorTable;
-}  // namespace phonebulk::embedded
+#include "phone/prefix_table_testing.h"
 
 namespace phonebulk::phone {
 namespace {
@@ -150,45 +145,10 @@ TEST(OperatorTableTest, RejectsMalformedText) {
       "Name\t23415\t1234567890123456\n",  // longer than E.164 allows
       "A\t\t44\nB\t\t44\n",               // one range, two operators
   };
-  for (const char* text : kBad) {
-    SCOPED_TRACE(text);
-    auto table = OperatorTable::Parse(text);
-    ASSERT_FALSE(table.ok());
-    EXPECT_EQ(table.status().code(), absl::StatusCode::kInvalidArgument);
-  }
+  ExpectParseRejectsEach<OperatorTable>(kBad);
   auto dup = OperatorTable::Parse("A\t\t44\nB\t\t44\n");
   EXPECT_NE(dup.status().message().find("line 2"), std::string_view::npos)
       << dup.status();
-}
-
-// Not a pass/fail check: prints the start-up and per-look-up cost so that
-// the figures in the report can be reproduced.
-TEST(OperatorTableTest, PrintsTimings) {
-  using Clock = std::chrono::steady_clock;
-  const auto parse_start = Clock::now();
-  auto parsed = OperatorTable::Parse(embedded::kOperatorTable);
-  const auto parse_end = Clock::now();
-  ASSERT_TRUE(parsed.ok());
-  std::vector<std::string> numbers;
-  for (const KnownOperator& k : kKnown) numbers.emplace_back(k.digits);
-  constexpr int kRounds = 20000;
-  size_t found = 0;
-  const auto lookup_start = Clock::now();
-  for (int i = 0; i < kRounds; ++i) {
-    for (const std::string& n : numbers) found += (*parsed)->Lookup(n) ? 1 : 0;
-  }
-  const auto lookup_end = Clock::now();
-  const double lookups = static_cast<double>(kRounds) * numbers.size();
-  std::printf(
-      "operators: %zu prefixes, %zu bytes of text, parse %.1f ms, "
-      "lookup %.0f ns/op (%zu found)\n",
-      (*parsed)->size(), embedded::kOperatorTable.size(),
-      std::chrono::duration<double, std::milli>(parse_end - parse_start)
-          .count(),
-      std::chrono::duration<double, std::nano>(lookup_end - lookup_start)
-              .count() /
-          lookups,
-      found);
 }
 
 }  // namespace

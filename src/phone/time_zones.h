@@ -5,8 +5,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "phone/embedded_table.h"
 
 namespace phonebulk::phone {
 
@@ -22,14 +24,14 @@ class TimeZoneTable {
   // IANA zone names for the longest matching prefix, e.g. {"Europe/London"};
   // empty when none matches.
   std::span<const std::string> Lookup(std::string_view e164_digits) const;
-  size_t size() const;
-
-  ~TimeZoneTable();
+  size_t size() const { return zone_lists_.size(); }
 
  private:
-  TimeZoneTable();
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  TimeZoneTable() = default;
+
+  // One record per distinct list of zones (a few hundred); prefixes point at
+  // them, so a list shared by thousands of prefixes is stored once.
+  PrefixTable<std::vector<std::string>> zone_lists_;
 };
 
 }  // namespace phonebulk::phone

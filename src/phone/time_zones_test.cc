@@ -1,16 +1,11 @@
 #include "phone/time_zones.h"
 
-#include <chrono>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-namespace phonebulk::embedded {
-extern const std::string_view kTimeZoneTable;
-}  // namespace phonebulk::embedded
+#include "phone/prefix_table_testing.h"
 
 namespace phonebulk::phone {
 namespace {
@@ -112,42 +107,7 @@ TEST(TimeZoneTableTest, RejectsMalformedText) {
       "Europe/London\t44 \n",                   // empty prefix
       "Europe/London\t44\nEurope/Paris\t44\n",  // one range, two answers
   };
-  for (const char* text : kBad) {
-    SCOPED_TRACE(text);
-    auto table = TimeZoneTable::Parse(text);
-    ASSERT_FALSE(table.ok());
-    EXPECT_EQ(table.status().code(), absl::StatusCode::kInvalidArgument);
-  }
-}
-
-// Not a pass/fail check: prints the start-up and per-look-up cost.
-TEST(TimeZoneTableTest, PrintsTimings) {
-  using Clock = std::chrono::steady_clock;
-  const auto parse_start = Clock::now();
-  auto parsed = TimeZoneTable::Parse(embedded::kTimeZoneTable);
-  const auto parse_end = Clock::now();
-  ASSERT_TRUE(parsed.ok());
-  const std::vector<std::string> numbers = {
-      "442071234567", "12125550123",   "447400123456",  "4930123456",
-      "819012345678", "2348031234567", "5511987654321", "80012345678"};
-  constexpr int kRounds = 50000;
-  size_t zones = 0;
-  const auto lookup_start = Clock::now();
-  for (int i = 0; i < kRounds; ++i) {
-    for (const std::string& n : numbers) zones += (*parsed)->Lookup(n).size();
-  }
-  const auto lookup_end = Clock::now();
-  const double lookups = static_cast<double>(kRounds) * numbers.size();
-  std::printf(
-      "time zones: %zu prefixes, %zu bytes of text, parse %.2f ms, "
-      "lookup %.0f ns/op (%zu zones)\n",
-      (*parsed)->size(), embedded::kTimeZoneTable.size(),
-      std::chrono::duration<double, std::milli>(parse_end - parse_start)
-          .count(),
-      std::chrono::duration<double, std::nano>(lookup_end - lookup_start)
-              .count() /
-          lookups,
-      zones);
+  ExpectParseRejectsEach<TimeZoneTable>(kBad);
 }
 
 }  // namespace
