@@ -10,9 +10,12 @@
 #   - `perf record` samples the node's threads (user and kernel stacks), and
 #   - /proc gives the CPU seconds of the node and of every PostgreSQL process
 #     (the postmaster with its reaped children, and its live backends).
+#   - PostgreSQL's pg_stat_statements and pg_stat_wal say which statements
+#     the database spent its time on and how long commits waited for fsync.
 # Prints, per backend: wall seconds, the CPU seconds of the node and of the
-# database and what share of the wall each is, CPU per number, then the
-# node's time by library (perf --sort dso) and its heaviest functions.
+# database and what share of the wall each is, CPU per number, the node's
+# time by library (perf --sort dso) and its heaviest functions; for
+# PostgreSQL also its heaviest statements and its WAL flushes.
 # Knobs: NUMBERS (100000), WORKERS (1), BUILD_DIR (build-bench), JOBS (2).
 set -euo pipefail
 
@@ -50,9 +53,12 @@ log "corpus: $NUMBERS rows"
   --out="$TMP/corpus" 2>/dev/null
 
 log "PostgreSQL cluster (fsync on)"
-SERVER_URL=$(PHONEBULK_PG_DURABLE=1 scripts/pg-test-cluster.sh start "$TMP/pg")
+SERVER_URL=$(PHONEBULK_PG_DURABLE=1 PHONEBULK_PG_EXTRA="-c \
+  shared_preload_libraries=pg_stat_statements -c track_wal_io_timing=on" \
+  scripts/pg-test-cluster.sh start "$TMP/pg")
 psql -q "$SERVER_URL" -c "CREATE DATABASE profile" >/dev/null
 PG_URL="${SERVER_URL%/*}/profile"
+psql -q "$PG_URL" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
 POSTMASTER=$(head -1 "$(cat "$TMP/pg/datadir")/pgdata/postmaster.pid")
 
 # CPU seconds (user + system) of one process; with "reaped", plus those of
@@ -90,6 +96,10 @@ profile() {
   token=$("$BIN" token create --db "$db" --account bench \
     --credits $((NUMBERS * 3)) --rate-limit 100000 | tail -n1)
   log "$name: $NUMBERS numbers, load $(cut -d' ' -f1 /proc/loadavg)"
+  if [[ $name != sqlite ]]; then
+    psql -qAt "$PG_URL" -c "SELECT pg_stat_statements_reset(), \
+      pg_stat_reset_shared('wal')" >/dev/null
+  fi
   perf record -q -F 499 -g -p "$NODE_PID" -o "$TMP/$name.perf" \
     >/dev/null 2>&1 &
   local perf_pid=$!
@@ -121,11 +131,21 @@ if has_pg == "1":
 EOF
   echo "node time by library:"
   perf report -i "$TMP/$name.perf" --stdio --no-children --sort dso \
-    2>/dev/null | grep -E '^ +[0-9]' | head -8
+    2>/dev/null | grep -E '^ +[0-9]' | head -8 || true  # head closes the pipe
   echo "node's heaviest functions (self):"
   perf report -i "$TMP/$name.perf" --stdio --no-children --sort dso,sym \
     -g none 2>/dev/null | grep -E '^ +[0-9]' | head -15 |
-    cut -c1-110
+    cut -c1-110 || true
+  [[ $name == sqlite ]] && return 0
+  echo "database's heaviest statements (ms in all, calls, ms a call):"
+  psql -qAt -F' | ' "$PG_URL" -c "SELECT round(total_exec_time)::bigint,
+      calls, round(mean_exec_time::numeric, 3),
+      left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database
+      WHERE datname = 'profile') ORDER BY total_exec_time DESC LIMIT 10"
+  echo "WAL (records, fsyncs, ms waiting for fsync):"
+  psql -qAt -F' | ' "$PG_URL" -c "SELECT wal_records, wal_sync,
+      round(wal_sync_time) FROM pg_stat_wal"
 }
 
 {

@@ -70,6 +70,9 @@ case "$cmd" in
     # does (PHONEBULK_PG_DURABLE=1 keeps fsync and synchronous commits).
     speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [[ "${PHONEBULK_PG_DURABLE:-0}" == 1 ]] && speed=""
+    # PHONEBULK_PG_EXTRA: more server settings, e.g. bench/pg_profile.sh's
+    # statement statistics.
+    speed="$speed ${PHONEBULK_PG_EXTRA:-}"
     for attempt in 1 2 3 4 5; do
       port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
       if "${run_as[@]}" "$bindir/pg_ctl" -D "$data/pgdata" -l "$data/server.log" -w -t 30 \
