@@ -376,6 +376,15 @@ std::string ServerTest::CreateBatchId(const std::string& token, const Json& body
   return j["result"]["batch_id"].get<std::string>();
 }
 
+void ServerTest::RunControlBatch(const std::string& token) {
+  std::string id =
+      CreateBatchId(token, PhonesBody({"2026290099"}, {{"country_iso", "USA"}}));
+  ASSERT_FALSE(id.empty());
+  HttpResponse start = StartBatch(token, id);
+  ASSERT_EQ(start.status, 200) << start.Evidence();
+  WaitForStatus(token, id, "completed", std::chrono::seconds(20));
+}
+
 Json ServerTest::WaitForStatus(const std::string& token, const std::string& id,
                                const std::string& status, milliseconds timeout) {
   Json last;

@@ -287,6 +287,15 @@ class ServerTest : public ::testing::Test {
                      const std::string& status,
                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+  // The control of a negative check on processing ("nothing was charged
+  // again", "nothing moved after the stop"): creates, starts and waits for
+  // the completion of a one-number batch of `token`'s account. Workers claim
+  // the chunks of the oldest started batch first and finish a chunk before
+  // they claim another, so when this batch is completed every chunk that
+  // was claimable before it has been processed or refused: what the check
+  // says did not happen had its chance to happen. Costs one credit.
+  void RunControlBatch(const std::string& token);
+
   // A body {"phones":[{"number":n}...]} with optional defaults.
   static Json PhonesBody(const std::vector<std::string>& numbers,
                          const Json& defaults = nullptr);

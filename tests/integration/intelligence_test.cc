@@ -283,7 +283,43 @@ class DisposableReloadTest : public IntelligenceTest {
     }
     ASSERT_EQ(std::rename(tmp.c_str(), ListPath().c_str()), 0) << ListPath();
   }
+
+  // How many server log lines contain `text` (each reload logs one).
+  int LogCount(std::string_view text) {
+    const std::string log = server().StderrText();
+    int n = 0;
+    for (size_t at = log.find(text); at != std::string::npos;
+         at = log.find(text, at + text.size())) {
+      ++n;
+    }
+    return n;
+  }
+
+  // Runs batches until the server has logged more than `seen` lines with
+  // `text` (it looks at the file at most every 2 s, and only during a
+  // lookup, so batches must keep running for it to look), then one batch
+  // more, answered by what that look decided. The log line is the proof
+  // that the file was read; no fixed wait stands in for it. Empty (a
+  // failure added) when it is not logged within 20 s.
+  Json RunBatchAfterReload(const Json& body, std::string_view text, int seen) {
+    const bool reread = WaitUntil(
+        [&] {
+          if (RunBatch(body, 2).empty()) return true;  // failure added
+          return LogCount(text) > seen;
+        },
+        20s, 0ms);
+    if (!reread) {
+      ADD_FAILURE() << "the server did not log '" << text << "' in 20 s";
+      return Json::array();
+    }
+    return RunBatch(body, 2);
+  }
 };
+
+// What the server logs when it (re)loads the list, and when it keeps the
+// old one because the new file is broken (src/phone/disposable.cc).
+constexpr std::string_view kListLoaded = ": loaded ";
+constexpr std::string_view kListKept = "keeping the previous list";
 
 TEST_F(DisposableReloadTest, ListIsReloadedWithoutRestart) {
   // 447400123456 is a Three UK mobile (pn 447400); 441206250380 is outside
@@ -295,10 +331,9 @@ TEST_F(DisposableReloadTest, ListIsReloadedWithoutRestart) {
   EXPECT_EQ(before[1].value("disposable_number", "?"), "unknown") << before;
 
   pid_t pid = server().pid();
+  int loaded = LogCount(kListLoaded);
   WriteList("# test list (docs/disposable.md format)\nrange 447400\n");
-  // The server checks the file at most every 2 s, during a lookup.
-  std::this_thread::sleep_for(2500ms);
-  Json after = RunBatch(body, 2);
+  Json after = RunBatchAfterReload(body, kListLoaded, loaded);
   ASSERT_FALSE(after.empty());
   EXPECT_EQ(after[0].value("disposable_number", "?"), "yes") << after;
   EXPECT_EQ(after[1].value("disposable_number", "?"), "unknown") << after;
@@ -306,16 +341,17 @@ TEST_F(DisposableReloadTest, ListIsReloadedWithoutRestart) {
   EXPECT_TRUE(server().running());
 
   // A broken rewrite keeps the list in force (docs/disposable.md).
+  // The control: the server logs that it read the broken file, so the
+  // number staying "yes" below is the rule at work, not a file not yet read.
   WriteList("range 44a\n");
-  std::this_thread::sleep_for(2500ms);
-  Json broken = RunBatch(body, 2);
+  Json broken = RunBatchAfterReload(body, kListKept, LogCount(kListKept));
   ASSERT_FALSE(broken.empty());
   EXPECT_EQ(broken[0].value("disposable_number", "?"), "yes") << broken;
 
   // Emptying the list again turns the number back to "unknown".
+  loaded = LogCount(kListLoaded);
   WriteList("\n");
-  std::this_thread::sleep_for(2500ms);
-  Json emptied = RunBatch(body, 2);
+  Json emptied = RunBatchAfterReload(body, kListLoaded, loaded);
   ASSERT_FALSE(emptied.empty());
   EXPECT_EQ(emptied[0].value("disposable_number", "?"), "unknown") << emptied;
 }
