@@ -118,6 +118,18 @@ absl::Status Statement::Run() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<int64_t> Statement::RunCountingChanges() {
+  if (absl::Status s = Run(); !s.ok()) return s;
+  return conn_->changes();
+}
+
+absl::Status Statement::StepToRow(absl::StatusCode code, const char* message) {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::Status(code, message);
+  return absl::OkStatus();
+}
+
 int64_t Statement::Int64(int col) const {
   return sqlite3_column_int64(stmt_, col);
 }

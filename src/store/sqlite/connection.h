@@ -8,7 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -53,6 +56,20 @@ class Statement {
   // Runs to completion (ignoring any rows), then resets the statement while
   // keeping its bindings, so a loop can rebind only what changes.
   absl::Status Run();
+  // Run(), then the number of rows it changed (an INSERT/UPDATE/DELETE).
+  absl::StatusOr<int64_t> RunCountingChanges();
+  // Steps to the first row, to be read with the column getters below; an
+  // error with `code` and `message` when there is none (a missing record is
+  // kNotFound, one that must exist is an invariant: kInternal).
+  absl::Status StepToRow(absl::StatusCode code, const char* message);
+  // The same, NotFound: the common case of one record looked up by key.
+  absl::Status StepToRow(const char* not_found_message) {
+    return StepToRow(absl::StatusCode::kNotFound, not_found_message);
+  }
+  // Calls `fn(*this)` on every remaining row; stops at the first error of a
+  // step or of `fn`, which may return void or absl::Status.
+  template <typename Fn>
+  absl::Status ForEachRow(Fn&& fn);
 
   // Columns are 0-based.
   int64_t Int64(int col) const;
@@ -71,6 +88,11 @@ class Statement {
   sqlite3_stmt* stmt_;  // owned by conn_'s cache
   int bind_rc_ = SQLITE_OK;
 };
+
+// Every remaining row of `stmt` read by `read`, which returns a T, or an
+// absl::StatusOr<T> when the row can be malformed (the first error wins).
+template <typename T, typename Read>
+absl::StatusOr<std::vector<T>> ReadRows(Statement& stmt, Read&& read);
 
 // One sqlite3 database handle with the service's PRAGMAs applied and a cache
 // of prepared statements (the store reuses a handful of statements, so
@@ -116,6 +138,47 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   bool saw_busy_ = false;
 };
+
+// ---- Templates ----
+
+template <typename Fn>
+absl::Status Statement::ForEachRow(Fn&& fn) {
+  while (true) {
+    absl::StatusOr<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    if constexpr (std::is_void_v<std::invoke_result_t<Fn&, Statement&>>) {
+      fn(*this);
+    } else {
+      if (absl::Status s = fn(*this); !s.ok()) return s;
+    }
+  }
+}
+
+namespace internal {
+template <typename T>
+struct IsStatusOr : std::false_type {};
+template <typename T>
+struct IsStatusOr<absl::StatusOr<T>> : std::true_type {};
+}  // namespace internal
+
+template <typename T, typename Read>
+absl::StatusOr<std::vector<T>> ReadRows(Statement& stmt, Read&& read) {
+  std::vector<T> out;
+  absl::Status s = stmt.ForEachRow([&](const Statement& row) -> absl::Status {
+    using Value = std::invoke_result_t<Read&, const Statement&>;
+    if constexpr (internal::IsStatusOr<Value>::value) {
+      Value value = read(row);
+      if (!value.ok()) return value.status();
+      out.push_back(*std::move(value));
+    } else {
+      out.push_back(read(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
 
 }  // namespace phonebulk::store::sqlite
 

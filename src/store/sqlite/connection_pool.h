@@ -3,7 +3,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -57,6 +60,13 @@ class ConnectionPool {
   absl::Status Run(TxnMode mode,
                    absl::FunctionRef<absl::Status(Connection&)> fn);
 
+  // Run() for a transaction that produces a value: `fn` returns an
+  // absl::StatusOr<T>, and the value of the attempt that committed is
+  // returned. A rerun starts from a fresh value, so nothing leaks from a
+  // rolled-back attempt.
+  template <typename Fn>
+  std::invoke_result_t<Fn&, Connection&> RunReturning(TxnMode mode, Fn&& fn);
+
  private:
   explicit ConnectionPool(PoolOptions options) : options_(std::move(options)) {}
 
@@ -67,6 +77,21 @@ class ConnectionPool {
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
 };
+
+template <typename Fn>
+std::invoke_result_t<Fn&, Connection&> ConnectionPool::RunReturning(
+    TxnMode mode, Fn&& fn) {
+  using Result = std::invoke_result_t<Fn&, Connection&>;
+  std::optional<typename Result::value_type> out;
+  absl::Status s = Run(mode, [&](Connection& conn) -> absl::Status {
+    Result value = fn(conn);
+    if (!value.ok()) return value.status();
+    out = *std::move(value);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return *std::move(out);
+}
 
 }  // namespace phonebulk::store::sqlite
 

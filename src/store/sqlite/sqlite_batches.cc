@@ -7,17 +7,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "store/backend_shared.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
 namespace {
-
-absl::Status NotSubmittedOrProcessing(const Batch& batch) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("batch is ", StatusName(batch.status)));
-}
 
 // Ends (and settles) every processing batch that `select` (one ?1 time
 // parameter, `at`) returns, as stopped with max_processing_time_reached;
@@ -29,11 +25,7 @@ absl::StatusOr<int> EndSelected(Connection& conn, const char* select,
   {
     PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(select));
     stmt.BindTime(1, at);
-    while (true) {
-      PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      ids.push_back(stmt.Text(0));
-    }
+    PB_ASSIGN_OR_RETURN(ids, ReadRows<std::string>(stmt, FirstColumnText));
   }
   for (const std::string& id : ids) {
     PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, id, std::nullopt));
@@ -91,11 +83,7 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
     settle.Bind(1, account_id).Bind(2, refund);
     PB_RETURN_IF_ERROR(settle.Run());
   }
-  Batch out = batch;
-  out.status = status;
-  out.reason = reason;
-  out.date_ended = now;
-  return out;
+  return EndedBatch(batch, status, reason, now);
 }
 
 absl::Status InsertBatch(Connection& conn, const Batch& batch,
@@ -104,9 +92,8 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
   {
     PB_ASSIGN_OR_RETURN(Statement account,
                         conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-    account.Bind(1, batch.account_id);
-    PB_ASSIGN_OR_RETURN(bool found, account.Step());
-    if (!found) return absl::NotFoundError("no such account");
+    PB_RETURN_IF_ERROR(
+        account.Bind(1, batch.account_id).StepToRow("no such account"));
   }
   PB_ASSIGN_OR_RETURN(
       Statement insert,
@@ -216,62 +203,39 @@ absl::StatusOr<IdempotencyRecord> SqliteBatches::CreateBatchIdempotent(
 
 absl::StatusOr<int> SqliteBatches::PurgeIdempotencyRecordsBefore(
     absl::Time cutoff) {
-  int out = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(
-            Statement purge,
-            conn.Prepare("DELETE FROM idempotency_keys WHERE created_us < ?1"));
-        purge.BindTime(1, cutoff);
-        PB_RETURN_IF_ERROR(purge.Run());
-        out = static_cast<int>(conn.changes());
-        return absl::OkStatus();
-      }));
-  return out;
+  return PurgeBefore(
+      *pool_, "DELETE FROM idempotency_keys WHERE created_us < ?1", cutoff);
 }
 
 absl::StatusOr<Batch> SqliteBatches::GetBatch(int64_t account_id,
                                               std::string_view batch_id) {
-  Batch out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id));
-        return absl::OkStatus();
-      }));
-  return out;
+  return pool_->RunReturning(TxnMode::kRead, [&](Connection& conn) {
+    return LoadBatch(conn, batch_id, account_id);
+  });
 }
 
 absl::StatusOr<std::vector<Batch>> SqliteBatches::ListBatches(
     int64_t account_id) {
-  std::vector<Batch> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out.clear();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn) -> absl::StatusOr<std::vector<Batch>> {
         PB_ASSIGN_OR_RETURN(
             Statement stmt,
             conn.Prepare(absl::StrCat("SELECT ", kBatchColumns,
                                       " FROM batches WHERE account_id = ?1 "
                                       "ORDER BY date_submitted_us DESC, id")));
         stmt.Bind(1, account_id);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-          if (!row) break;
-          PB_ASSIGN_OR_RETURN(Batch batch, ReadBatch(stmt));
-          out.push_back(std::move(batch));
-        }
-        return absl::OkStatus();
-      }));
-  return out;
+        return ReadRows<Batch>(stmt, ReadBatch);
+      });
 }
 
 absl::StatusOr<Batch> SqliteBatches::StartBatch(
     int64_t account_id, std::string_view batch_id, absl::Time now,
     int64_t reserve, std::optional<absl::Time> deadline) {
   if (reserve < 0) return absl::InvalidArgumentError("negative reserve");
-  Batch out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id));
+  return pool_->RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<Batch> {
+        PB_ASSIGN_OR_RETURN(Batch out, LoadBatch(conn, batch_id, account_id));
         if (out.status != BatchStatus::kSubmitted) {
           return NotSubmittedOrProcessing(out);
         }
@@ -288,9 +252,8 @@ absl::StatusOr<Batch> SqliteBatches::StartBatch(
               conn.Prepare("SELECT credits FROM accounts WHERE id = ?1"));
           balance.Bind(1, account_id);
           PB_ASSIGN_OR_RETURN(bool found, balance.Step());
-          return absl::ResourceExhaustedError(absl::StrCat(
-              "starting the batch needs ", reserve, " credits, balance is ",
-              found ? balance.Int64(0) : 0));
+          return ReserveExceedsBalanceError(reserve,
+                                            found ? balance.Int64(0) : 0);
         }
         PB_RETURN_IF_ERROR(take.Run());
 
@@ -312,28 +275,23 @@ absl::StatusOr<Batch> SqliteBatches::StartBatch(
         out.date_started = now;
         out.deadline = deadline;
         out.credits_reserved = reserve;
-        return absl::OkStatus();
-      }));
-  return out;
+        return out;
+      });
 }
 
 absl::StatusOr<Batch> SqliteBatches::StopBatch(int64_t account_id,
                                                std::string_view batch_id,
                                                absl::Time now,
                                                StopReason reason) {
-  Batch out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<Batch> {
         PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, batch_id, account_id));
         if (batch.status != BatchStatus::kSubmitted &&
             batch.status != BatchStatus::kProcessing) {
           return NotSubmittedOrProcessing(batch);
         }
-        PB_ASSIGN_OR_RETURN(
-            out, EndBatch(conn, batch, BatchStatus::kStopped, reason, now));
-        return absl::OkStatus();
-      }));
-  return out;
+        return EndBatch(conn, batch, BatchStatus::kStopped, reason, now);
+      });
 }
 
 absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhones(
@@ -343,12 +301,12 @@ absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhones(
 
 absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhonePage(
     std::string_view batch_id, int64_t offset, int64_t limit) {
-  std::vector<PhoneRecord> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out.clear();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn) -> absl::StatusOr<std::vector<PhoneRecord>> {
         PB_ASSIGN_OR_RETURN(Batch batch,
                             LoadBatch(conn, batch_id, std::nullopt));
+        std::vector<PhoneRecord> out;
         out.reserve(std::clamp<int64_t>(batch.records - offset, 0, limit));
         // idx runs 0..records-1, so a range on the primary key finds the
         // page without walking the phones before it.
@@ -358,65 +316,49 @@ absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhonePage(
                          "phones WHERE batch_id = ?1 AND idx >= ?2 ORDER BY "
                          "idx LIMIT ?3"));
         stmt.BindText(1, batch_id).Bind(2, offset).Bind(3, limit);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-          if (!row) break;
+        PB_RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) {
           PhoneRecord& rec = out.emplace_back();
-          rec.index = static_cast<int>(stmt.Int64(0));
-          rec.input.number = stmt.Text(1);
-          rec.input.country_iso = stmt.Text(2);
-          if (!stmt.IsNull(3)) rec.result_blob = stmt.Blob(3);
-        }
-        return absl::OkStatus();
-      }));
-  return out;
+          rec.index = static_cast<int>(row.Int64(0));
+          rec.input.number = row.Text(1);
+          rec.input.country_iso = row.Text(2);
+          if (!row.IsNull(3)) rec.result_blob = row.Blob(3);
+        }));
+        return out;
+      });
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteBatches::GetStatistics(
     std::string_view batch_id) {
-  std::vector<int64_t> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out.clear();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn) -> absl::StatusOr<std::vector<int64_t>> {
         PB_RETURN_IF_ERROR(LoadBatch(conn, batch_id, std::nullopt).status());
         PB_ASSIGN_OR_RETURN(
             Statement stmt,
             conn.Prepare("SELECT bucket, count FROM batch_statistics WHERE "
                          "batch_id = ?1 ORDER BY bucket"));
         stmt.BindText(1, batch_id);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-          if (!row) break;
-          const int64_t bucket = stmt.Int64(0);
-          if (bucket < 0 || bucket > kMaxStatisticsBucket) continue;
-          if (static_cast<int64_t>(out.size()) <= bucket)
-            out.resize(bucket + 1);
-          out[bucket] = stmt.Int64(1);
-        }
-        return absl::OkStatus();
-      }));
-  return out;
+        std::vector<int64_t> out;
+        PB_RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) {
+          SetStatisticsBucket(row.Int64(0), row.Int64(1), out);
+        }));
+        return out;
+      });
 }
 
 absl::StatusOr<int> SqliteBatches::StopExpiredBatches(absl::Time now) {
-  int stopped = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(stopped,
-                            EndSelected(conn,
-                                        "SELECT id FROM batches WHERE status = "
-                                        "'processing' AND deadline_us <= ?1",
-                                        now, now));
-        return absl::OkStatus();
-      }));
-  return stopped;
+  return pool_->RunReturning(TxnMode::kWrite, [&](Connection& conn) {
+    return EndSelected(conn,
+                       "SELECT id FROM batches WHERE status = "
+                       "'processing' AND deadline_us <= ?1",
+                       now, now);
+  });
 }
 
 absl::StatusOr<int> SqliteBatches::PurgeBatchesSubmittedBefore(
     absl::Time cutoff, absl::Time now) {
-  int purged = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<int> {
         // A batch still processing past retention can no longer be read by
         // its owner, so its work is ended and settled here, in the same
         // transaction that purges it: its reservation is released and only
@@ -441,41 +383,21 @@ absl::StatusOr<int> SqliteBatches::PurgeBatchesSubmittedBefore(
           stmt.BindTime(1, cutoff);
           PB_RETURN_IF_ERROR(stmt.Run());
         }
-        purged = static_cast<int>(conn.changes());
-        return absl::OkStatus();
-      }));
-  return purged;
+        return static_cast<int>(conn.changes());
+      });
 }
 
 absl::StatusOr<StoreStats> SqliteBatches::Stats() {
-  StoreStats out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out = StoreStats();
+  return pool_->RunReturning(
+      TxnMode::kRead, [&](Connection& conn) -> absl::StatusOr<StoreStats> {
+        StoreStats out;
         PB_ASSIGN_OR_RETURN(
             Statement by_status,
             conn.Prepare(
                 "SELECT status, COUNT(*) FROM batches GROUP BY status"));
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, by_status.Step());
-          if (!row) break;
-          const int64_t n = by_status.Int64(1);
-          switch (
-              ParseStatus(by_status.Text(0)).value_or(BatchStatus::kStopped)) {
-            case BatchStatus::kSubmitted:
-              out.batches_submitted = n;
-              break;
-            case BatchStatus::kProcessing:
-              out.batches_processing = n;
-              break;
-            case BatchStatus::kCompleted:
-              out.batches_completed = n;
-              break;
-            case BatchStatus::kStopped:
-              out.batches_stopped = n;
-              break;
-          }
-        }
+        PB_RETURN_IF_ERROR(by_status.ForEachRow([&](const Statement& row) {
+          CountBatchStatus(row.Text(0), row.Int64(1), out);
+        }));
         PB_ASSIGN_OR_RETURN(
             Statement open_chunks,
             conn.Prepare("SELECT COUNT(*) FROM batches b JOIN chunks c ON "
@@ -483,9 +405,8 @@ absl::StatusOr<StoreStats> SqliteBatches::Stats() {
                          "c.state <> 'done'"));
         PB_ASSIGN_OR_RETURN(bool row, open_chunks.Step());
         if (row) out.chunks_pending = open_chunks.Int64(0);
-        return absl::OkStatus();
-      }));
-  return out;
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::sqlite

@@ -6,12 +6,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "store/backend_shared.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
 
@@ -27,12 +28,6 @@ constexpr char kStagingPrefix[] = "porting_staging_";
 // (unused ones NULL, which IN never matches) so that one cached prepared
 // statement serves every chunk.
 constexpr int kLookupChunk = 256;
-
-bool IsE164Digits(std::string_view number) {
-  return !number.empty() && number.size() <= 15 &&
-         std::all_of(number.begin(), number.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::string UpsertSql(std::string_view table) {
   return absl::StrCat(
@@ -166,11 +161,8 @@ class SqlitePortingImporter : public PortingImporter {
             conn.Prepare("SELECT name FROM sqlite_schema WHERE type = 'table' "
                          "AND substr(name, 1, length(?1)) = ?1"));
         select.BindText(1, kStagingPrefix);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, select.Step());
-          if (!row) break;
-          stale.push_back(select.Text(0));
-        }
+        PB_ASSIGN_OR_RETURN(stale,
+                            ReadRows<std::string>(select, FirstColumnText));
       }
       for (const std::string& name : stale) {
         PB_RETURN_IF_ERROR(
@@ -214,12 +206,10 @@ SqlitePorting::BeginPortingImport(bool replace) {
             Statement select,
             conn.Prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' "
                          "AND name = ?1"));
-        select.BindText(1, kPortingTable);
-        PB_ASSIGN_OR_RETURN(bool row, select.Step());
-        if (!row) {
-          return absl::FailedPreconditionError(
-              "the database has no porting table; migrate it first");
-        }
+        PB_RETURN_IF_ERROR(select.BindText(1, kPortingTable)
+                               .StepToRow(absl::StatusCode::kFailedPrecondition,
+                                          "the database has no porting table; "
+                                          "migrate it first"));
         // "CREATE TABLE porting (...) WITHOUT ROWID", the name possibly
         // quoted after an earlier swap: keep everything from the '('.
         const std::string ddl = select.Text(0);
@@ -236,20 +226,13 @@ SqlitePorting::BeginPortingImport(bool replace) {
 
 absl::StatusOr<std::vector<std::optional<PortingRecord>>>
 SqlitePorting::LookupPorting(std::span<const std::string> numbers) {
-  // Each distinct valid number is asked once; its answer goes to every
-  // position that holds it.
-  std::unordered_map<std::string_view, std::vector<size_t>> positions;
-  std::vector<std::string_view> distinct;
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    if (!IsE164Digits(numbers[i])) continue;
-    auto [it, inserted] = positions.try_emplace(numbers[i]);
-    if (inserted) distinct.push_back(numbers[i]);
-    it->second.push_back(i);
-  }
-  std::vector<std::optional<PortingRecord>> out(numbers.size());
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        std::fill(out.begin(), out.end(), std::nullopt);  // a rerun starts over
+  const PortingLookupPlan plan(numbers);
+  const std::vector<std::string_view>& distinct = plan.distinct();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn)
+          -> absl::StatusOr<std::vector<std::optional<PortingRecord>>> {
+        std::vector<std::optional<PortingRecord>> out(numbers.size());
         for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
           PB_ASSIGN_OR_RETURN(Statement select, conn.Prepare(LookupSql()));
           for (int p = 0; p < kLookupChunk; ++p) {
@@ -260,22 +243,17 @@ SqlitePorting::LookupPorting(std::span<const std::string> numbers) {
               select.BindNull(p + 1);
             }
           }
-          while (true) {
-            PB_ASSIGN_OR_RETURN(bool row, select.Step());
-            if (!row) break;
+          PB_RETURN_IF_ERROR(select.ForEachRow([&](const Statement& row) {
             PortingRecord record;
-            record.number = select.Text(0);
-            record.operator_name = select.Text(1);
-            record.mccmnc = select.Text(2);
-            record.ported_date = select.OptionalTime(3);
-            auto it = positions.find(record.number);
-            if (it == positions.end()) continue;
-            for (size_t i : it->second) out[i] = record;
-          }
+            record.number = row.Text(0);
+            record.operator_name = row.Text(1);
+            record.mccmnc = row.Text(2);
+            record.ported_date = row.OptionalTime(3);
+            plan.Place(record, out);
+          }));
         }
-        return absl::OkStatus();
-      }));
-  return out;
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::sqlite

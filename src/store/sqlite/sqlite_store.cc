@@ -117,4 +117,15 @@ absl::Status SqliteStore::Ping() {
   return s;
 }
 
+absl::StatusOr<int> PurgeBefore(ConnectionPool& pool, const char* delete_sql,
+                                absl::Time cutoff) {
+  return pool.RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<int> {
+        PB_ASSIGN_OR_RETURN(Statement purge, conn.Prepare(delete_sql));
+        PB_ASSIGN_OR_RETURN(int64_t purged,
+                            purge.BindTime(1, cutoff).RunCountingChanges());
+        return static_cast<int>(purged);
+      });
+}
+
 }  // namespace phonebulk::store::sqlite
