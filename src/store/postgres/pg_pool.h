@@ -2,7 +2,10 @@
 #define PHONEBULK_STORE_POSTGRES_PG_POOL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -47,6 +50,13 @@ class ConnectionPool {
   // database).
   absl::Status Run(absl::FunctionRef<absl::Status(Connection&)> fn);
 
+  // Run() for a transaction that produces a value: `fn` returns an
+  // absl::StatusOr<T>, and the value of the attempt that committed is
+  // returned. A rerun starts from a fresh value, so nothing leaks from a
+  // rolled-back attempt.
+  template <typename Fn>
+  std::invoke_result_t<Fn&, Connection&> RunReturning(Fn&& fn);
+
  private:
   struct Lease {
     std::unique_ptr<Connection> conn;
@@ -62,6 +72,20 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + lent out
 };
+
+template <typename Fn>
+std::invoke_result_t<Fn&, Connection&> ConnectionPool::RunReturning(Fn&& fn) {
+  using Result = std::invoke_result_t<Fn&, Connection&>;
+  std::optional<typename Result::value_type> out;
+  absl::Status s = Run([&](Connection& conn) -> absl::Status {
+    Result value = fn(conn);
+    if (!value.ok()) return value.status();
+    out = *std::move(value);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return *std::move(out);
+}
 
 }  // namespace phonebulk::store::postgres
 

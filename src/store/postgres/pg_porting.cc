@@ -7,12 +7,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "store/backend_shared.h"
+#include "store/postgres/pg_rows.h"
 #include "store/postgres/postgres_store.h"
 #include "store/status_macros.h"
 
@@ -27,12 +28,6 @@ constexpr char kStagingPrefix[] = "porting_staging_";
 
 // Distinct numbers per lookup query (one array parameter each).
 constexpr int kLookupChunk = 2'000;
-
-bool IsE164Digits(std::string_view number) {
-  return !number.empty() && number.size() <= 15 &&
-         std::all_of(number.begin(), number.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // "{1,NULL,3}": a bigint[] literal of optional microsecond times.
 std::string TimeArrayLiteral(const std::vector<PortingRecord>& rows) {
@@ -162,8 +157,9 @@ class PgPortingImporter : public PortingImporter {
           conn.Query("SELECT tablename FROM pg_tables WHERE schemaname = "
                      "current_schema() AND starts_with(tablename, $1)",
                      Params().Text(kStagingPrefix)));
-      for (int i = 0; i < stale.rows(); ++i) {
-        const std::string name = stale.Text(i, 0);
+      PB_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                          ReadRows<std::string>(stale, FirstColumnText));
+      for (const std::string& name : names) {
         // Only names this code made: the prefix and hex digits.
         if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
             std::string::npos) {
@@ -217,47 +213,39 @@ PostgresPorting::BeginPortingImport(bool replace) {
 
 absl::StatusOr<std::vector<std::optional<PortingRecord>>>
 PostgresPorting::LookupPorting(std::span<const std::string> numbers) {
-  // Each distinct valid number is asked once; its answer goes to every
-  // position that holds it.
-  std::unordered_map<std::string_view, std::vector<size_t>> positions;
-  std::vector<std::string> distinct;
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    if (!IsE164Digits(numbers[i])) continue;
-    auto [it, inserted] = positions.try_emplace(numbers[i]);
-    if (inserted) distinct.push_back(numbers[i]);
-    it->second.push_back(i);
+  const PortingLookupPlan plan(numbers);
+  const std::vector<std::string_view>& distinct = plan.distinct();
+  if (distinct.empty()) {
+    return std::vector<std::optional<PortingRecord>>(numbers.size());
   }
-  std::vector<std::optional<PortingRecord>> out(numbers.size());
-  if (distinct.empty()) return out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    std::fill(out.begin(), out.end(), std::nullopt);  // a rerun starts over
-    // One snapshot for every chunk, so a replace finishing in between
-    // cannot answer half from each table.
-    PB_RETURN_IF_ERROR(conn.Exec(
-        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
-    for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
-      const size_t end = std::min(distinct.size(), start + kLookupChunk);
-      std::vector<std::string> chunk(distinct.begin() + start,
-                                     distinct.begin() + end);
-      PB_ASSIGN_OR_RETURN(
-          Result found,
-          conn.Query("SELECT number, operator_name, mccmnc, ported_date_us "
-                     "FROM porting WHERE number = ANY($1::text[])",
-                     Params().Text(ArrayLiteral(chunk))));
-      for (int i = 0; i < found.rows(); ++i) {
-        PortingRecord record;
-        record.number = found.Text(i, 0);
-        record.operator_name = found.Text(i, 1);
-        record.mccmnc = found.Text(i, 2);
-        record.ported_date = found.OptionalTime(i, 3);
-        auto it = positions.find(record.number);
-        if (it == positions.end()) continue;
-        for (size_t pos : it->second) out[pos] = record;
-      }
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn)
+          -> absl::StatusOr<std::vector<std::optional<PortingRecord>>> {
+        std::vector<std::optional<PortingRecord>> out(numbers.size());
+        // One snapshot for every chunk, so a replace finishing in between
+        // cannot answer half from each table.
+        PB_RETURN_IF_ERROR(conn.Exec(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+        for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
+          const size_t end = std::min(distinct.size(), start + kLookupChunk);
+          std::vector<std::string> chunk(distinct.begin() + start,
+                                         distinct.begin() + end);
+          PB_ASSIGN_OR_RETURN(
+              Result found,
+              conn.Query("SELECT number, operator_name, mccmnc, ported_date_us "
+                         "FROM porting WHERE number = ANY($1::text[])",
+                         Params().Text(ArrayLiteral(chunk))));
+          for (int i = 0; i < found.rows(); ++i) {
+            PortingRecord record;
+            record.number = found.Text(i, 0);
+            record.operator_name = found.Text(i, 1);
+            record.mccmnc = found.Text(i, 2);
+            record.ported_date = found.OptionalTime(i, 3);
+            plan.Place(record, out);
+          }
+        }
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::postgres
