@@ -2,7 +2,6 @@
 #define PHONEBULK_STORE_POSTGRES_PG_POOL_H_
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -14,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "store/postgres/pg_connection.h"
+#include "store/status_values.h"
 
 namespace phonebulk::store::postgres {
 
@@ -75,16 +75,7 @@ class ConnectionPool {
 
 template <typename Fn>
 std::invoke_result_t<Fn&, Connection&> ConnectionPool::RunReturning(Fn&& fn) {
-  using Result = std::invoke_result_t<Fn&, Connection&>;
-  std::optional<typename Result::value_type> out;
-  absl::Status s = Run([&](Connection& conn) -> absl::Status {
-    Result value = fn(conn);
-    if (!value.ok()) return value.status();
-    out = *std::move(value);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return *std::move(out);
+  return RunForValue<Connection>([&](auto&& body) { return Run(body); }, fn);
 }
 
 }  // namespace phonebulk::store::postgres

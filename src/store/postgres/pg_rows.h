@@ -6,13 +6,12 @@
 // are the SQLite store's (the two schemas hold the same values).
 
 #include <string>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "store/postgres/pg_connection.h"
 #include "store/records.h"
+#include "store/status_values.h"
 
 namespace phonebulk::store::postgres {
 
@@ -47,26 +46,12 @@ inline constexpr char kBatchColumns[] =
 // Internal when the row holds a status or reason this build does not know.
 absl::StatusOr<Batch> ReadBatch(const Result& res, int row);
 
-namespace internal {
-template <typename T>
-struct IsStatusOr : std::false_type {};
-template <typename T>
-struct IsStatusOr<absl::StatusOr<T>> : std::true_type {};
-}  // namespace internal
-
 template <typename T, typename Read>
 absl::StatusOr<std::vector<T>> ReadRows(const Result& res, Read&& read) {
   std::vector<T> out;
   out.reserve(res.rows());
   for (int i = 0; i < res.rows(); ++i) {
-    using Value = std::invoke_result_t<Read&, const Result&, int>;
-    if constexpr (internal::IsStatusOr<Value>::value) {
-      Value value = read(res, i);
-      if (!value.ok()) return value.status();
-      out.push_back(*std::move(value));
-    } else {
-      out.push_back(read(res, i));
-    }
+    if (absl::Status s = AppendValue(out, read(res, i)); !s.ok()) return s;
   }
   return out;
 }

@@ -118,11 +118,6 @@ absl::Status Statement::Run() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> Statement::RunCountingChanges() {
-  if (absl::Status s = Run(); !s.ok()) return s;
-  return conn_->changes();
-}
-
 absl::Status Statement::StepToRow(absl::StatusCode code, const char* message) {
   absl::StatusOr<bool> row = Step();
   if (!row.ok()) return row.status();

@@ -3,7 +3,6 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -16,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "store/sqlite/connection.h"
+#include "store/status_values.h"
 
 namespace phonebulk::store::sqlite {
 
@@ -81,16 +81,8 @@ class ConnectionPool {
 template <typename Fn>
 std::invoke_result_t<Fn&, Connection&> ConnectionPool::RunReturning(
     TxnMode mode, Fn&& fn) {
-  using Result = std::invoke_result_t<Fn&, Connection&>;
-  std::optional<typename Result::value_type> out;
-  absl::Status s = Run(mode, [&](Connection& conn) -> absl::Status {
-    Result value = fn(conn);
-    if (!value.ok()) return value.status();
-    out = *std::move(value);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return *std::move(out);
+  return RunForValue<Connection>([&](auto&& body) { return Run(mode, body); },
+                                 fn);
 }
 
 }  // namespace phonebulk::store::sqlite

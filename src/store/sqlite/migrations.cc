@@ -31,13 +31,11 @@ absl::Status ApplyMigrations(Connection& conn,
   PB_ASSIGN_OR_RETURN(const std::set<int64_t> applied, AppliedMigrations(conn));
   return RunPendingMigrations(
       migrations, applied, [&](const char* sql) { return conn.Exec(sql); },
-      [&](const Migration& m) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(
-            Statement record,
-            conn.Prepare("INSERT INTO schema_migrations (version, name, "
-                         "applied_us) VALUES (?1, ?2, ?3)"));
-        record.Bind(1, m.version).BindText(2, m.name).BindTime(3, now);
-        return record.Run();
+      [&](const Migration& m) {
+        return conn.Run(
+            "INSERT INTO schema_migrations (version, name, "
+            "applied_us) VALUES (?1, ?2, ?3)",
+            m.version, m.name, now);
       });
 }
 

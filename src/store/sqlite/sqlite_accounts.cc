@@ -67,23 +67,17 @@ absl::StatusOr<Account> SqliteAccounts::EnsureAccount(
   const absl::Time now = options_.clock->Now();
   return pool_->RunReturning(
       TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<Account> {
-        PB_ASSIGN_OR_RETURN(
-            Statement insert,
-            conn.Prepare(
-                "INSERT INTO accounts (name, credits, "
-                "rate_limit_per_minute, created_us) VALUES (?1, 0, ?2, "
-                "?3) ON CONFLICT (name) DO NOTHING"));
-        insert.BindText(1, name)
-            .Bind(2, rate_limit.value_or(kDefaultRateLimit))
-            .BindTime(3, now);
-        PB_RETURN_IF_ERROR(insert.Run());
+        PB_RETURN_IF_ERROR(
+            conn.Run("INSERT INTO accounts (name, credits, "
+                     "rate_limit_per_minute, created_us) VALUES (?1, 0, ?2, "
+                     "?3) ON CONFLICT (name) DO NOTHING",
+                     name, rate_limit.value_or(kDefaultRateLimit), now));
         if (rate_limit) {
-          PB_ASSIGN_OR_RETURN(Statement update,
-                              conn.Prepare("UPDATE accounts SET "
-                                           "rate_limit_per_minute = ?2 WHERE "
-                                           "name = ?1"));
-          update.BindText(1, name).Bind(2, *rate_limit);
-          PB_RETURN_IF_ERROR(update.Run());
+          PB_RETURN_IF_ERROR(
+              conn.Run("UPDATE accounts SET "
+                       "rate_limit_per_minute = ?2 WHERE "
+                       "name = ?1",
+                       name, *rate_limit));
         }
         return AccountByName(conn, name);
       });
@@ -119,13 +113,10 @@ absl::StatusOr<Account> SqliteAccounts::AddCredits(std::string_view name,
         PB_ASSIGN_OR_RETURN(Account out, AccountByName(conn, name));
         PB_ASSIGN_OR_RETURN(const int64_t balance,
                             AddToBalance(out.credits, delta));
-        PB_ASSIGN_OR_RETURN(
-            Statement update,
-            conn.Prepare(
-                "UPDATE accounts SET credits = credits + ?2 WHERE id = "
-                "?1"));
-        update.Bind(1, out.id).Bind(2, delta);
-        PB_RETURN_IF_ERROR(update.Run());
+        PB_RETURN_IF_ERROR(
+            conn.Run("UPDATE accounts SET credits = credits + ?2 WHERE id = "
+                     "?1",
+                     out.id, delta));
         out.credits = balance;
         return out;
       });
@@ -143,22 +134,16 @@ absl::StatusOr<Token> SqliteAccounts::InsertToken(const Token& token) {
         // Checked here rather than left to the foreign key so that the caller
         // gets NotFound, not a generic constraint error.
         PB_RETURN_IF_ERROR(AccountById(conn, token.account_id).status());
-        PB_ASSIGN_OR_RETURN(
-            Statement insert,
-            conn.Prepare(
+        if (absl::Status s = conn.Run(
                 "INSERT INTO tokens (account_id, hash_hex, "
                 "display_prefix, products, disabled, allow_ips, "
                 "allow_domains, created_us) VALUES (?1, ?2, ?3, ?4, ?5, "
-                "?6, ?7, ?8)"));
-        insert.Bind(1, token.account_id)
-            .BindText(2, token.hash_hex)
-            .BindText(3, token.display_prefix)
-            .Bind(4, token.products)
-            .Bind(5, token.disabled ? 1 : 0)
-            .BindText(6, JoinLines(token.allow_ips))
-            .BindText(7, JoinLines(token.allow_domains))
-            .BindTime(8, now);
-        if (absl::Status s = insert.Run(); !s.ok()) {
+                "?6, ?7, ?8)",
+                token.account_id, token.hash_hex, token.display_prefix,
+                token.products, token.disabled ? 1 : 0,
+                JoinLines(token.allow_ips), JoinLines(token.allow_domains),
+                now);
+            !s.ok()) {
           if (absl::IsAlreadyExists(s)) {
             return absl::AlreadyExistsError("a token with this hash exists");
           }
@@ -200,11 +185,8 @@ absl::Status SqliteAccounts::SetTokenDisabled(std::string_view hash_or_prefix,
       return absl::FailedPreconditionError(
           "the prefix matches more than one token; give the full hash");
     }
-    PB_ASSIGN_OR_RETURN(
-        Statement update,
-        conn.Prepare("UPDATE tokens SET disabled = ?2 WHERE id = ?1"));
-    update.Bind(1, ids.front()).Bind(2, disabled ? 1 : 0);
-    return update.Run();
+    return conn.Run("UPDATE tokens SET disabled = ?2 WHERE id = ?1",
+                    ids.front(), disabled ? 1 : 0);
   });
 }
 
@@ -230,13 +212,11 @@ absl::StatusOr<int64_t> SqliteAccounts::ChargeCredits(int64_t account_id,
         // The balance check is part of the update, so two concurrent calls
         // can never both spend the last credit; BEGIN IMMEDIATE (kWrite)
         // makes the read of the new balance below part of the same snapshot.
-        PB_ASSIGN_OR_RETURN(
-            Statement update,
-            conn.Prepare("UPDATE accounts SET credits = credits - ?2 "
-                         "WHERE id = ?1 AND credits >= ?2"));
-        update.Bind(1, account_id).Bind(2, amount);
-        PB_ASSIGN_OR_RETURN(const int64_t changed, update.RunCountingChanges());
-        const bool charged = changed == 1;
+        PB_RETURN_IF_ERROR(
+            conn.Run("UPDATE accounts SET credits = credits - ?2 "
+                     "WHERE id = ?1 AND credits >= ?2",
+                     account_id, amount));
+        const bool charged = conn.changes() == 1;
         PB_ASSIGN_OR_RETURN(
             Statement select,
             conn.Prepare("SELECT credits FROM accounts WHERE id = ?1"));

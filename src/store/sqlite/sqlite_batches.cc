@@ -76,12 +76,9 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
   PB_RETURN_IF_ERROR(end.Run());  // finish the statement before the next one
 
   if (refund != 0) {
-    PB_ASSIGN_OR_RETURN(
-        Statement settle,
-        conn.Prepare("UPDATE accounts SET credits = credits + ?2 WHERE id = "
-                     "?1"));
-    settle.Bind(1, account_id).Bind(2, refund);
-    PB_RETURN_IF_ERROR(settle.Run());
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE accounts SET credits = credits + ?2 WHERE id = ?1",
+                 account_id, refund));
   }
   return EndedBatch(batch, status, reason, now);
 }
@@ -95,18 +92,13 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
     PB_RETURN_IF_ERROR(
         account.Bind(1, batch.account_id).StepToRow("no such account"));
   }
-  PB_ASSIGN_OR_RETURN(
-      Statement insert,
-      conn.Prepare("INSERT INTO batches (id, account_id, reference_id, "
+  if (absl::Status s =
+          conn.Run("INSERT INTO batches (id, account_id, reference_id, "
                    "config_json, status, records, date_submitted_us) "
-                   "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?6)"));
-  insert.BindText(1, batch.id)
-      .Bind(2, batch.account_id)
-      .BindText(3, batch.reference_id)
-      .BindText(4, batch.config_json)
-      .Bind(5, records)
-      .BindTime(6, batch.date_submitted);
-  if (absl::Status s = insert.Run(); !s.ok()) {
+                   "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?6)",
+                   batch.id, batch.account_id, batch.reference_id,
+                   batch.config_json, records, batch.date_submitted);
+      !s.ok()) {
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError("a batch with this id exists");
     }
@@ -184,17 +176,12 @@ absl::StatusOr<IdempotencyRecord> SqliteBatches::CreateBatchIdempotent(
         }
         PB_RETURN_IF_ERROR(InsertBatch(conn, batch, phones, chunk_size));
         // An expired row of the same key is replaced: its 24 hours are over.
-        PB_ASSIGN_OR_RETURN(
-            Statement insert,
-            conn.Prepare("INSERT OR REPLACE INTO idempotency_keys (account_id, "
-                         "idem_key, request_hash, batch_id, created_us) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)"));
-        insert.Bind(1, record.account_id)
-            .BindText(2, record.key)
-            .BindText(3, record.request_hash)
-            .BindText(4, record.batch_id)
-            .BindTime(5, record.created);
-        PB_RETURN_IF_ERROR(insert.Run());
+        PB_RETURN_IF_ERROR(
+            conn.Run("INSERT OR REPLACE INTO idempotency_keys (account_id, "
+                     "idem_key, request_hash, batch_id, created_us) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+                     record.account_id, record.key, record.request_hash,
+                     record.batch_id, record.created));
         out = record;
         return absl::OkStatus();
       }));
@@ -257,17 +244,12 @@ absl::StatusOr<Batch> SqliteBatches::StartBatch(
         }
         PB_RETURN_IF_ERROR(take.Run());
 
-        PB_ASSIGN_OR_RETURN(
-            Statement start,
-            conn.Prepare("UPDATE batches SET status = 'processing', "
-                         "date_started_us = ?2, deadline_us = ?3, "
-                         "credits_reserved = ?4 WHERE id = ?1 AND status = "
-                         "'submitted'"));
-        start.BindText(1, out.id)
-            .BindTime(2, now)
-            .BindOptionalTime(3, deadline)
-            .Bind(4, reserve);
-        PB_RETURN_IF_ERROR(start.Run());
+        PB_RETURN_IF_ERROR(
+            conn.Run("UPDATE batches SET status = 'processing', "
+                     "date_started_us = ?2, deadline_us = ?3, "
+                     "credits_reserved = ?4 WHERE id = ?1 AND status = "
+                     "'submitted'",
+                     out.id, now, deadline, reserve));
         if (conn.changes() != 1) {
           return absl::AbortedError("batch changed concurrently");
         }
@@ -379,9 +361,7 @@ absl::StatusOr<int> SqliteBatches::PurgeBatchesSubmittedBefore(
               "WHERE purged = 0 AND date_submitted_us < ?1)",
               "UPDATE batches SET purged = 1 WHERE purged = 0 AND "
               "date_submitted_us < ?1"}) {
-          PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
-          stmt.BindTime(1, cutoff);
-          PB_RETURN_IF_ERROR(stmt.Run());
+          PB_RETURN_IF_ERROR(conn.Run(sql, cutoff));
         }
         return static_cast<int>(conn.changes());
       });

@@ -30,14 +30,12 @@ absl::Status SqliteCache::PutCachedResult(std::string_view key,
                                           std::string_view blob,
                                           absl::Time now) {
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        Statement upsert,
-        conn.Prepare("INSERT INTO validation_cache (key_hash, result_blob, "
-                     "created_us) VALUES (?1, ?2, ?3) ON CONFLICT (key_hash) "
-                     "DO UPDATE SET result_blob = excluded.result_blob, "
-                     "created_us = excluded.created_us"));
-    upsert.BindText(1, key).BindBlob(2, blob).BindTime(3, now);
-    return upsert.Run();
+    return conn.Run(
+        "INSERT INTO validation_cache (key_hash, result_blob, "
+        "created_us) VALUES (?1, ?2, ?3) ON CONFLICT (key_hash) "
+        "DO UPDATE SET result_blob = excluded.result_blob, "
+        "created_us = excluded.created_us",
+        key, BlobParam{blob}, now);
   });
 }
 

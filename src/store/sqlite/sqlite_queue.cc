@@ -146,22 +146,18 @@ absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
       PB_RETURN_IF_ERROR(write.Run());
     }
 
-    PB_ASSIGN_OR_RETURN(
-        Statement done,
-        conn.Prepare("UPDATE chunks SET state = 'done', lease_until_us = NULL "
-                     "WHERE batch_id = ?1 AND chunk_index = ?2"));
-    done.BindText(1, claim.batch_id).Bind(2, claim.chunk_index);
-    PB_RETURN_IF_ERROR(done.Run());
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE chunks SET state = 'done', lease_until_us = NULL "
+                 "WHERE batch_id = ?1 AND chunk_index = ?2",
+                 claim.batch_id, claim.chunk_index));
 
     PB_RETURN_IF_ERROR(AddStatistics(conn, claim.batch_id, results));
 
-    PB_ASSIGN_OR_RETURN(
-        Statement progress,
-        conn.Prepare("UPDATE batches SET records_processed = "
-                     "records_processed + ?2, credits_charged = "
-                     "credits_charged + ?3 WHERE id = ?1"));
-    progress.BindText(1, claim.batch_id).Bind(2, count).Bind(3, charge);
-    PB_RETURN_IF_ERROR(progress.Run());
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE batches SET records_processed = "
+                 "records_processed + ?2, credits_charged = "
+                 "credits_charged + ?3 WHERE id = ?1",
+                 claim.batch_id, count, charge));
 
     PB_ASSIGN_OR_RETURN(
         Statement open,
@@ -211,18 +207,12 @@ absl::Status SqliteQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
   const absl::Time lease_until = now + lease;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(
-            Statement extend,
-            conn.Prepare("UPDATE chunks SET lease_until_us = ?4 WHERE "
-                         "batch_id = ?1 AND chunk_index = ?2 AND attempt = ?3 "
-                         "AND state = 'claimed'"));
-        extend.BindText(1, claim.batch_id)
-            .Bind(2, claim.chunk_index)
-            .Bind(3, claim.attempt)
-            .BindTime(4, lease_until);
-        PB_ASSIGN_OR_RETURN(const int64_t extended,
-                            extend.RunCountingChanges());
-        if (extended == 0) {
+        PB_RETURN_IF_ERROR(conn.Run(
+            "UPDATE chunks SET lease_until_us = ?4 WHERE "
+            "batch_id = ?1 AND chunk_index = ?2 AND attempt = ?3 "
+            "AND state = 'claimed'",
+            claim.batch_id, claim.chunk_index, claim.attempt, lease_until));
+        if (conn.changes() == 0) {
           return StaleClaimError();
         }
         return absl::OkStatus();
@@ -233,16 +223,12 @@ absl::Status SqliteQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
 
 absl::Status SqliteQueue::ReleaseChunk(const ChunkClaim& claim) {
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        Statement release,
-        conn.Prepare("UPDATE chunks SET state = 'pending', lease_until_us = "
-                     "NULL WHERE batch_id = ?1 AND chunk_index = ?2 AND "
-                     "attempt = ?3 AND state = 'claimed'"));
-    release.BindText(1, claim.batch_id)
-        .Bind(2, claim.chunk_index)
-        .Bind(3, claim.attempt);
-    PB_ASSIGN_OR_RETURN(const int64_t released, release.RunCountingChanges());
-    if (released == 0) {
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE chunks SET state = 'pending', lease_until_us = "
+                 "NULL WHERE batch_id = ?1 AND chunk_index = ?2 AND "
+                 "attempt = ?3 AND state = 'claimed'",
+                 claim.batch_id, claim.chunk_index, claim.attempt));
+    if (conn.changes() == 0) {
       return StaleClaimError();
     }
     return absl::OkStatus();
