@@ -42,6 +42,23 @@ absl::Status ChargeExceedsBalanceError(int64_t balance, int64_t amount) {
                    amount == 1 ? " is" : " are", " needed"));
 }
 
+absl::Status CheckNewBatch(const Batch& batch, int chunk_size) {
+  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
+  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
+  return absl::OkStatus();
+}
+
+absl::Status CheckNewIdempotentBatch(const Batch& batch, int chunk_size,
+                                     const IdempotencyRecord& record) {
+  if (absl::Status s = CheckNewBatch(batch, chunk_size); !s.ok()) return s;
+  if (record.key.empty()) return absl::InvalidArgumentError("empty key");
+  if (record.batch_id != batch.id || record.account_id != batch.account_id) {
+    return absl::InvalidArgumentError(
+        "the idempotency record does not describe the batch");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NotSubmittedOrProcessing(const Batch& batch) {
   return absl::FailedPreconditionError(absl::StrCat(
       "batch is ", BatchStatusName(batch.status).data()));  // NUL-terminated
@@ -124,6 +141,39 @@ void PortingLookupPlan::Place(
   auto it = positions_.find(record.number);
   if (it == positions_.end()) return;
   for (size_t i : it->second) out[i] = record;
+}
+
+BufferedPortingImporter::BufferedPortingImporter(bool replace)
+    : replace_(replace) {
+  pending_.reserve(kPortingImportBatchRows);
+}
+
+absl::Status BufferedPortingImporter::Add(const PortingRecord& record) {
+  if (!status_.ok()) return status_;
+  if (finished_) {
+    return absl::FailedPreconditionError("the import has finished");
+  }
+  if (!IsE164Digits(record.number)) {
+    return absl::InvalidArgumentError("the number is not E.164 digits");
+  }
+  pending_.push_back(record);
+  ++added_;
+  if (pending_.size() >= static_cast<size_t>(kPortingImportBatchRows)) {
+    status_ = Flush();
+  }
+  return status_;
+}
+
+absl::StatusOr<int64_t> BufferedPortingImporter::Finish() {
+  if (!status_.ok()) return status_;
+  if (finished_) {
+    return absl::FailedPreconditionError("the import has finished");
+  }
+  status_ = Flush();
+  if (status_.ok() && replace_) status_ = Swap();
+  if (!status_.ok()) return status_;
+  finished_ = true;
+  return added_;
 }
 
 std::string JoinNames(std::span<const std::string_view> names) {

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "store/copy_rows.h"
+#include "store/porting_store.h"
 #include "store/records.h"
 
 namespace phonebulk::store {
@@ -37,6 +38,14 @@ absl::StatusOr<int64_t> AddToBalance(int64_t credits, int64_t delta);
 absl::Status ChargeExceedsBalanceError(int64_t balance, int64_t amount);
 
 // ---- Batches ----
+
+// The argument checks of CreateBatch (InvalidArgument).
+absl::Status CheckNewBatch(const Batch& batch, int chunk_size);
+
+// The argument checks of CreateBatchIdempotent: CheckNewBatch's, a key, and
+// a record that describes the batch (InvalidArgument).
+absl::Status CheckNewIdempotentBatch(const Batch& batch, int chunk_size,
+                                     const IdempotencyRecord& record);
 
 // FailedPrecondition naming the status that forbids the transition.
 absl::Status NotSubmittedOrProcessing(const Batch& batch);
@@ -89,6 +98,36 @@ class PortingLookupPlan {
  private:
   std::unordered_map<std::string_view, std::vector<size_t>> positions_;
   std::vector<std::string_view> distinct_;
+};
+
+// What both stores' porting importers do around their SQL: rows are
+// checked and buffered, written by the backend's Flush() every
+// kPortingImportBatchRows rows and at Finish(), and a replace import ends
+// with the backend's Swap(). The first storage error ends the import.
+class BufferedPortingImporter : public PortingImporter {
+ public:
+  absl::Status Add(const PortingRecord& record) final;
+  absl::StatusOr<int64_t> Finish() final;
+
+ protected:
+  explicit BufferedPortingImporter(bool replace);
+
+  // Writes the rows of pending() and clears it.
+  virtual absl::Status Flush() = 0;
+  // Replaces the porting table by the staging table (replace imports).
+  virtual absl::Status Swap() = 0;
+
+  bool replace() const { return replace_; }
+  bool finished() const { return finished_; }
+  // At most kPortingImportBatchRows rows, in the order added.
+  std::vector<PortingRecord>& pending() { return pending_; }
+
+ private:
+  const bool replace_;
+  std::vector<PortingRecord> pending_;
+  int64_t added_ = 0;
+  absl::Status status_;  // the first storage error; ends the import
+  bool finished_ = false;
 };
 
 // ---- Copy ----

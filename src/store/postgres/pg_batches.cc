@@ -144,8 +144,7 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
 absl::Status PostgresBatches::CreateBatch(const Batch& batch,
                                           std::span<const PhoneInput> phones,
                                           int chunk_size) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
+  PB_RETURN_IF_ERROR(CheckNewBatch(batch, chunk_size));
   return pool_->Run([&](Connection& conn) {
     return InsertBatch(conn, batch, phones, chunk_size);
   });
@@ -154,13 +153,7 @@ absl::Status PostgresBatches::CreateBatch(const Batch& batch,
 absl::StatusOr<IdempotencyRecord> PostgresBatches::CreateBatchIdempotent(
     const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
     const IdempotencyRecord& record, absl::Time not_before) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
-  if (record.key.empty()) return absl::InvalidArgumentError("empty key");
-  if (record.batch_id != batch.id || record.account_id != batch.account_id) {
-    return absl::InvalidArgumentError(
-        "the idempotency record does not describe the batch");
-  }
+  PB_RETURN_IF_ERROR(CheckNewIdempotentBatch(batch, chunk_size, record));
   IdempotencyRecord out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     // Two nodes receiving the same key at once: the account row lock makes

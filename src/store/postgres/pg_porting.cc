@@ -52,10 +52,11 @@ absl::StatusOr<bool> TableExists(Connection& conn, std::string_view name) {
 // Writes the rows given to Add() through `pool`, straight to the porting
 // table (merge) or to `table_`, a staging copy that Finish() renames over
 // the porting table (replace).
-class PgPortingImporter : public PortingImporter {
+class PgPortingImporter final : public BufferedPortingImporter {
  public:
   PgPortingImporter(ConnectionPool* pool, std::string table, bool replace)
-      : pool_(pool),
+      : BufferedPortingImporter(replace),
+        pool_(pool),
         table_(std::move(table)),
         upsert_sql_(absl::StrCat(
             "INSERT INTO ", table_,
@@ -63,67 +64,37 @@ class PgPortingImporter : public PortingImporter {
             "unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ON "
             "CONFLICT (number) DO UPDATE SET operator_name = "
             "excluded.operator_name, mccmnc = excluded.mccmnc, "
-            "ported_date_us = excluded.ported_date_us")),
-        replace_(replace) {
-    pending_.reserve(kPortingImportBatchRows);
-  }
+            "ported_date_us = excluded.ported_date_us")) {}
 
   ~PgPortingImporter() override {
-    if (!replace_ || finished_) return;
+    if (!replace() || finished()) return;
     // Best effort: a staging table left behind is never read, and the next
     // replace import to finish drops it.
     const std::string drop = absl::StrCat("DROP TABLE IF EXISTS ", table_);
     pool_->Run([&](Connection& conn) { return conn.Exec(drop); }).IgnoreError();
   }
 
-  absl::Status Add(const PortingRecord& record) override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    if (!IsE164Digits(record.number)) {
-      return absl::InvalidArgumentError("the number is not E.164 digits");
-    }
-    pending_.push_back(record);
-    ++added_;
-    if (pending_.size() >= static_cast<size_t>(kPortingImportBatchRows)) {
-      status_ = Flush();
-    }
-    return status_;
-  }
-
-  absl::StatusOr<int64_t> Finish() override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    status_ = Flush();
-    if (status_.ok() && replace_) status_ = Swap();
-    if (!status_.ok()) return status_;
-    finished_ = true;
-    return added_;
-  }
-
  private:
-  // Writes and clears pending_ in one transaction, one statement.
-  absl::Status Flush() {
-    if (pending_.empty()) return absl::OkStatus();
+  // Writes and clears pending() in one transaction, one statement.
+  absl::Status Flush() override {
+    std::vector<PortingRecord>& buffered = pending();
+    if (buffered.empty()) return absl::OkStatus();
     // One INSERT ... ON CONFLICT may not touch a row twice: keep the last
     // row of each number (stable_sort keeps file order among duplicates).
-    std::stable_sort(pending_.begin(), pending_.end(),
+    std::stable_sort(buffered.begin(), buffered.end(),
                      [](const PortingRecord& a, const PortingRecord& b) {
                        return a.number < b.number;
                      });
     std::vector<PortingRecord> rows;
-    rows.reserve(pending_.size());
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      if (i + 1 < pending_.size() &&
-          pending_[i + 1].number == pending_[i].number) {
+    rows.reserve(buffered.size());
+    for (size_t i = 0; i < buffered.size(); ++i) {
+      if (i + 1 < buffered.size() &&
+          buffered[i + 1].number == buffered[i].number) {
         continue;
       }
-      rows.push_back(std::move(pending_[i]));
+      rows.push_back(std::move(buffered[i]));
     }
-    pending_.clear();
+    buffered.clear();
     std::vector<std::string> numbers, operators, networks;
     for (const PortingRecord& r : rows) {
       numbers.push_back(r.number);
@@ -136,7 +107,7 @@ class PgPortingImporter : public PortingImporter {
                               .Text(ArrayLiteral(networks))
                               .Text(TimeArrayLiteral(rows));
     return pool_->Run([&](Connection& conn) -> absl::Status {
-      if (replace_) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
+      if (replace()) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
       return conn.Query(upsert_sql_, params).status();
     });
   }
@@ -144,7 +115,7 @@ class PgPortingImporter : public PortingImporter {
   // Replaces the porting table by the staging table in one transaction:
   // DROP takes the table's exclusive lock, so a lookup sees the old table
   // or, after the commit, the new one whole.
-  absl::Status Swap() {
+  absl::Status Swap() override {
     return pool_->Run([&](Connection& conn) -> absl::Status {
       PB_RETURN_IF_ERROR(CheckStagingTable(conn));
       PB_RETURN_IF_ERROR(conn.Exec(absl::StrCat("DROP TABLE ", kPortingTable)));
@@ -182,11 +153,6 @@ class PgPortingImporter : public PortingImporter {
   ConnectionPool* const pool_;  // the store's; outlives the importer
   const std::string table_;
   const std::string upsert_sql_;
-  const bool replace_;
-  std::vector<PortingRecord> pending_;  // at most kPortingImportBatchRows
-  int64_t added_ = 0;
-  absl::Status status_;  // the first storage error; ends the import
-  bool finished_ = false;
 };
 
 }  // namespace

@@ -136,8 +136,7 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
 absl::Status SqliteBatches::CreateBatch(const Batch& batch,
                                         std::span<const PhoneInput> phones,
                                         int chunk_size) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
+  PB_RETURN_IF_ERROR(CheckNewBatch(batch, chunk_size));
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) {
     return InsertBatch(conn, batch, phones, chunk_size);
   });
@@ -146,13 +145,7 @@ absl::Status SqliteBatches::CreateBatch(const Batch& batch,
 absl::StatusOr<IdempotencyRecord> SqliteBatches::CreateBatchIdempotent(
     const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
     const IdempotencyRecord& record, absl::Time not_before) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
-  if (record.key.empty()) return absl::InvalidArgumentError("empty key");
-  if (record.batch_id != batch.id || record.account_id != batch.account_id) {
-    return absl::InvalidArgumentError(
-        "the idempotency record does not describe the batch");
-  }
+  PB_RETURN_IF_ERROR(CheckNewIdempotentBatch(batch, chunk_size, record));
   IdempotencyRecord out;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {

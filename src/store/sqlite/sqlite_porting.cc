@@ -63,18 +63,16 @@ absl::StatusOr<bool> TableExists(Connection& conn, std::string_view name) {
 // Writes the rows given to Add() through `pool`. In merge mode they go
 // straight to the porting table; in replace mode to `table_`, a staging copy
 // made by BeginPortingImport, which Finish() renames over the porting table.
-class SqlitePortingImporter : public PortingImporter {
+class SqlitePortingImporter final : public BufferedPortingImporter {
  public:
   SqlitePortingImporter(ConnectionPool* pool, std::string table, bool replace)
-      : pool_(pool),
+      : BufferedPortingImporter(replace),
+        pool_(pool),
         table_(std::move(table)),
-        upsert_sql_(UpsertSql(table_)),
-        replace_(replace) {
-    pending_.reserve(kPortingImportBatchRows);
-  }
+        upsert_sql_(UpsertSql(table_)) {}
 
   ~SqlitePortingImporter() override {
-    if (!replace_ || finished_) return;
+    if (!replace() || finished()) return;
     // Best effort: a staging table left behind (a crash gets here never) is
     // never read, and the next replace import to finish drops it.
     const std::string drop = absl::StrCat("DROP TABLE IF EXISTS ", table_);
@@ -84,50 +82,23 @@ class SqlitePortingImporter : public PortingImporter {
         .IgnoreError();
   }
 
-  absl::Status Add(const PortingRecord& record) override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    if (!IsE164Digits(record.number)) {
-      return absl::InvalidArgumentError("the number is not E.164 digits");
-    }
-    pending_.push_back(record);
-    ++added_;
-    if (pending_.size() >= static_cast<size_t>(kPortingImportBatchRows)) {
-      status_ = Flush();
-    }
-    return status_;
-  }
-
-  absl::StatusOr<int64_t> Finish() override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    status_ = Flush();
-    if (status_.ok() && replace_) status_ = Swap();
-    if (!status_.ok()) return status_;
-    finished_ = true;
-    return added_;
-  }
-
  private:
-  // Writes and clears pending_ in one transaction.
-  absl::Status Flush() {
-    if (pending_.empty()) return absl::OkStatus();
+  // Writes and clears pending() in one transaction.
+  absl::Status Flush() override {
+    std::vector<PortingRecord>& buffered = pending();
+    if (buffered.empty()) return absl::OkStatus();
     // Key order keeps consecutive inserts on the same b-tree pages, which
     // matters once the table outgrows the page cache. stable_sort keeps
     // duplicates in file order, so the last row for a number still wins.
-    std::stable_sort(pending_.begin(), pending_.end(),
+    std::stable_sort(buffered.begin(), buffered.end(),
                      [](const PortingRecord& a, const PortingRecord& b) {
                        return a.number < b.number;
                      });
     absl::Status status =
         pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-          if (replace_) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
+          if (replace()) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
           PB_ASSIGN_OR_RETURN(Statement upsert, conn.Prepare(upsert_sql_));
-          for (const PortingRecord& r : pending_) {
+          for (const PortingRecord& r : buffered) {
             upsert.BindText(1, r.number)
                 .BindText(2, r.operator_name)
                 .BindText(3, r.mccmnc)
@@ -136,14 +107,14 @@ class SqlitePortingImporter : public PortingImporter {
           }
           return absl::OkStatus();
         });
-    pending_.clear();
+    buffered.clear();
     return status;
   }
 
   // Replaces the porting table by the staging table in one transaction:
   // readers in WAL mode keep their snapshot of the old table until they end
   // their transaction, and later ones see the new table whole.
-  absl::Status Swap() {
+  absl::Status Swap() override {
     return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
       PB_RETURN_IF_ERROR(CheckStagingTable(conn));
       PB_RETURN_IF_ERROR(
@@ -183,11 +154,6 @@ class SqlitePortingImporter : public PortingImporter {
   ConnectionPool* const pool_;  // the store's; outlives the importer
   const std::string table_;
   const std::string upsert_sql_;
-  const bool replace_;
-  std::vector<PortingRecord> pending_;  // at most kPortingImportBatchRows
-  int64_t added_ = 0;
-  absl::Status status_;  // the first storage error; ends the import
-  bool finished_ = false;
 };
 
 }  // namespace
