@@ -12,6 +12,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace phonebulk::store {
@@ -61,6 +62,9 @@ absl::Status ApplyMigrations(Connection& conn,
                              std::span<const Migration> migrations,
                              absl::Time now);
 
+// The versions schema_migrations lists, which must exist.
+absl::StatusOr<std::set<int64_t>> AppliedMigrations(Connection& conn);
+
 }  // namespace sqlite
 
 namespace postgres {
@@ -75,6 +79,9 @@ std::span<const Migration> EmbeddedMigrations();
 absl::Status ApplyMigrations(Connection& conn,
                              std::span<const Migration> migrations,
                              absl::Time now);
+
+// As sqlite::AppliedMigrations.
+absl::StatusOr<std::set<int64_t>> AppliedMigrations(Connection& conn);
 
 }  // namespace postgres
 }  // namespace phonebulk::store

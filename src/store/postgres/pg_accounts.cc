@@ -2,9 +2,9 @@
 // request counts.
 
 #include <cstdint>
-#include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "store/backend_shared.h"
 #include "store/migrations.h"
 #include "store/postgres/pg_rows.h"
 #include "store/postgres/postgres_store.h"
@@ -19,11 +19,10 @@ constexpr int kDefaultRateLimit = 150;
 
 absl::StatusOr<Account> SelectAccount(Connection& conn, const char* where,
                                       const Params& params) {
-  PB_ASSIGN_OR_RETURN(Result res,
-                      conn.Query(absl::StrCat("SELECT ", kAccountColumns,
-                                              " FROM accounts WHERE ", where),
-                                 params));
-  if (res.rows() == 0) return absl::NotFoundError("no such account");
+  PB_ASSIGN_OR_RETURN(
+      Result res, conn.QueryRow(absl::StrCat("SELECT ", kAccountColumns,
+                                             " FROM accounts WHERE ", where),
+                                params, "no such account"));
   return ReadAccount(res, 0);
 }
 
@@ -40,23 +39,10 @@ absl::StatusOr<Account> AccountById(Connection& conn, int64_t id) {
 absl::StatusOr<Token> TokenWhere(Connection& conn, const char* where,
                                  const Params& params) {
   PB_ASSIGN_OR_RETURN(
-      Result res, conn.Query(absl::StrCat("SELECT ", kTokenColumns, " FROM ",
-                                          kTokenFrom, " WHERE ", where),
-                             params));
-  if (res.rows() == 0) return absl::NotFoundError("no such token");
+      Result res, conn.QueryRow(absl::StrCat("SELECT ", kTokenColumns, " FROM ",
+                                             kTokenFrom, " WHERE ", where),
+                                params, "no such token"));
   return ReadToken(res, 0);
-}
-
-// Newlines separate stored list items, so an item must not contain one.
-absl::Status CheckListItems(const std::vector<std::string>& items,
-                            const char* what) {
-  for (const std::string& item : items) {
-    if (item.empty() || item.find('\n') != std::string::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(what, " entries must be non-empty single lines"));
-    }
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -68,8 +54,7 @@ absl::StatusOr<Account> PostgresAccounts::EnsureAccount(
     return absl::InvalidArgumentError("rate limit must be positive");
   }
   const absl::Time now = options_.clock->Now();
-  Account out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<Account> {
     PB_RETURN_IF_ERROR(
         conn.Query("INSERT INTO accounts (name, credits, "
                    "rate_limit_per_minute, created_us) VALUES ($1, 0, $2, $3) "
@@ -86,73 +71,47 @@ absl::StatusOr<Account> PostgresAccounts::EnsureAccount(
                      Params().Text(name).Int(*rate_limit))
               .status());
     }
-    PB_ASSIGN_OR_RETURN(out, AccountByName(conn, name));
-    return absl::OkStatus();
-  }));
-  return out;
+    return AccountByName(conn, name);
+  });
 }
 
 absl::StatusOr<Account> PostgresAccounts::GetAccount(std::string_view name) {
-  Account out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(out, AccountByName(conn, name));
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn) { return AccountByName(conn, name); });
 }
 
 absl::StatusOr<Account> PostgresAccounts::GetAccountById(int64_t id) {
-  Account out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(out, AccountById(conn, id));
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn) { return AccountById(conn, id); });
 }
 
 absl::StatusOr<std::vector<Account>> PostgresAccounts::ListAccounts() {
-  std::vector<Account> out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out.clear();
-    // COLLATE "C": byte order, as SQLite sorts, whatever the database locale.
-    PB_ASSIGN_OR_RETURN(Result res,
-                        conn.Query(absl::StrCat("SELECT ", kAccountColumns,
+  return pool_->RunReturning(
+      [&](Connection& conn) -> absl::StatusOr<std::vector<Account>> {
+        // COLLATE "C": byte order, as SQLite sorts, whatever the database
+        // locale.
+        PB_ASSIGN_OR_RETURN(
+            Result res, conn.Query(absl::StrCat("SELECT ", kAccountColumns,
                                                 " FROM accounts ORDER BY name "
                                                 "COLLATE \"C\"")));
-    for (int i = 0; i < res.rows(); ++i) out.push_back(ReadAccount(res, i));
-    return absl::OkStatus();
-  }));
-  return out;
+        return ReadRows<Account>(res, ReadAccount);
+      });
 }
 
 absl::StatusOr<Account> PostgresAccounts::AddCredits(std::string_view name,
                                                      int64_t delta) {
-  Account out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<Account> {
     // Locked so the floor check and the update see the same balance.
-    PB_ASSIGN_OR_RETURN(out, AccountByName(conn, name, /*lock=*/true));
-    // Checked arithmetic: at INT64_MAX a wrapped sum would read as a
-    // negative balance (and BIGINT would overflow in the UPDATE).
-    int64_t balance = 0;
-    if (__builtin_add_overflow(out.credits, delta, &balance)) {
-      return absl::OutOfRangeError(absl::StrCat(
-          "cannot add ", delta, " credits: the balance is ", out.credits,
-          " and may not exceed ", std::numeric_limits<int64_t>::max()));
-    }
-    if (balance < 0) {
-      // 0 - delta as unsigned: also right for INT64_MIN.
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot take ", uint64_t{0} - static_cast<uint64_t>(delta),
-          " credits: the balance is ", out.credits));
-    }
+    PB_ASSIGN_OR_RETURN(Account out, AccountByName(conn, name, /*lock=*/true));
+    PB_ASSIGN_OR_RETURN(const int64_t balance,
+                        AddToBalance(out.credits, delta));
     PB_RETURN_IF_ERROR(
         conn.Query("UPDATE accounts SET credits = credits + $2 WHERE id = $1",
                    Params().Int(out.id).Int(delta))
             .status());
     out.credits = balance;
-    return absl::OkStatus();
-  }));
-  return out;
+    return out;
+  });
 }
 
 absl::StatusOr<Token> PostgresAccounts::InsertToken(const Token& token) {
@@ -162,8 +121,7 @@ absl::StatusOr<Token> PostgresAccounts::InsertToken(const Token& token) {
   PB_RETURN_IF_ERROR(CheckListItems(token.allow_ips, "allow_ips"));
   PB_RETURN_IF_ERROR(CheckListItems(token.allow_domains, "allow_domains"));
   const absl::Time now = options_.clock->Now();
-  Token out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<Token> {
     PB_RETURN_IF_ERROR(AccountById(conn, token.account_id).status());
     absl::StatusOr<Result> inserted = conn.Query(
         "INSERT INTO tokens (account_id, hash_hex, display_prefix, products, "
@@ -184,22 +142,15 @@ absl::StatusOr<Token> PostgresAccounts::InsertToken(const Token& token) {
       }
       return inserted.status();
     }
-    PB_ASSIGN_OR_RETURN(out, TokenWhere(conn, "t.id = $1",
-                                        Params().Int(inserted->Int64(0, 0))));
-    return absl::OkStatus();
-  }));
-  return out;
+    return TokenWhere(conn, "t.id = $1", Params().Int(inserted->Int64(0, 0)));
+  });
 }
 
 absl::StatusOr<Token> PostgresAccounts::FindTokenByHash(
     std::string_view hash_hex) {
-  Token out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        out, TokenWhere(conn, "t.hash_hex = $1", Params().Text(hash_hex)));
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning([&](Connection& conn) {
+    return TokenWhere(conn, "t.hash_hex = $1", Params().Text(hash_hex));
+  });
 }
 
 absl::Status PostgresAccounts::SetTokenDisabled(std::string_view hash_or_prefix,
@@ -227,16 +178,13 @@ absl::Status PostgresAccounts::SetTokenDisabled(std::string_view hash_or_prefix,
 }
 
 absl::StatusOr<std::vector<Token>> PostgresAccounts::ListTokens() {
-  std::vector<Token> out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out.clear();
-    PB_ASSIGN_OR_RETURN(
-        Result res, conn.Query(absl::StrCat("SELECT ", kTokenColumns, " FROM ",
+  return pool_->RunReturning(
+      [&](Connection& conn) -> absl::StatusOr<std::vector<Token>> {
+        PB_ASSIGN_OR_RETURN(Result res, conn.Query(absl::StrCat(
+                                            "SELECT ", kTokenColumns, " FROM ",
                                             kTokenFrom, " ORDER BY t.id")));
-    for (int i = 0; i < res.rows(); ++i) out.push_back(ReadToken(res, i));
-    return absl::OkStatus();
-  }));
-  return out;
+        return ReadRows<Token>(res, ReadToken);
+      });
 }
 
 absl::StatusOr<int64_t> PostgresAccounts::ChargeCredits(int64_t account_id,
@@ -244,8 +192,7 @@ absl::StatusOr<int64_t> PostgresAccounts::ChargeCredits(int64_t account_id,
   if (amount <= 0) {
     return absl::InvalidArgumentError("a charge must be at least one credit");
   }
-  int64_t balance = 0;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<int64_t> {
     // The balance check is part of the update (which locks the row), so two
     // nodes can never both spend the last credit.
     PB_ASSIGN_OR_RETURN(
@@ -253,20 +200,13 @@ absl::StatusOr<int64_t> PostgresAccounts::ChargeCredits(int64_t account_id,
         conn.Query("UPDATE accounts SET credits = credits - $2 WHERE id = $1 "
                    "AND credits >= $2 RETURNING credits",
                    Params().Int(account_id).Int(amount)));
-    if (charged.rows() == 1) {
-      balance = charged.Int64(0, 0);
-      return absl::OkStatus();
-    }
-    PB_ASSIGN_OR_RETURN(Result current,
-                        conn.Query("SELECT credits FROM accounts WHERE id = $1",
-                                   Params().Int(account_id)));
-    if (current.rows() == 0) return absl::NotFoundError("no such account");
-    balance = current.Int64(0, 0);
-    return absl::ResourceExhaustedError(
-        absl::StrCat("the balance is ", balance, " credits and ", amount,
-                     amount == 1 ? " is" : " are", " needed"));
-  }));
-  return balance;
+    if (charged.rows() == 1) return charged.Int64(0, 0);
+    PB_ASSIGN_OR_RETURN(
+        Result current,
+        conn.QueryRow("SELECT credits FROM accounts WHERE id = $1",
+                      Params().Int(account_id), "no such account"));
+    return ChargeExceedsBalanceError(current.Int64(0, 0), amount);
+  });
 }
 
 absl::StatusOr<RateCount> PostgresAccounts::CountRequest(int64_t account_id,
@@ -274,34 +214,30 @@ absl::StatusOr<RateCount> PostgresAccounts::CountRequest(int64_t account_id,
                                                          int limit) {
   if (limit <= 0) return absl::InvalidArgumentError("limit must be positive");
   const int64_t minute = absl::ToUnixSeconds(now) / 60;
-  RateCount out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    // The row lock of the upsert orders the nodes' requests of one account,
-    // so the minute admits exactly `limit` of them however many nodes ask.
-    PB_ASSIGN_OR_RETURN(
-        Result counted,
-        conn.Query("INSERT INTO rate_windows (account_id, minute, used) "
-                   "VALUES ($1, $2, 1) ON CONFLICT (account_id, minute) DO "
-                   "UPDATE SET used = rate_windows.used + 1 WHERE "
-                   "rate_windows.used < $3 RETURNING used",
-                   Params().Int(account_id).Int(minute).Int(limit)));
-    if (counted.rows() == 0) {
-      out = RateCount{false, limit};
-      return absl::OkStatus();
-    }
-    out = RateCount{true, static_cast<int>(counted.Int64(0, 0))};
-    if (out.used == 1) {
-      // The account's first request of a minute clears its old minutes, so
-      // the table holds a few rows per active account.
-      PB_RETURN_IF_ERROR(
-          conn.Query("DELETE FROM rate_windows WHERE account_id = $1 AND "
-                     "minute < $2",
-                     Params().Int(account_id).Int(minute - 1))
-              .status());
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn) -> absl::StatusOr<RateCount> {
+        // The row lock of the upsert orders the nodes' requests of one account,
+        // so the minute admits exactly `limit` of them however many nodes ask.
+        PB_ASSIGN_OR_RETURN(
+            Result counted,
+            conn.Query("INSERT INTO rate_windows (account_id, minute, used) "
+                       "VALUES ($1, $2, 1) ON CONFLICT (account_id, minute) DO "
+                       "UPDATE SET used = rate_windows.used + 1 WHERE "
+                       "rate_windows.used < $3 RETURNING used",
+                       Params().Int(account_id).Int(minute).Int(limit)));
+        if (counted.rows() == 0) return RateCount{false, limit};
+        const RateCount out{true, static_cast<int>(counted.Int64(0, 0))};
+        if (out.used == 1) {
+          // The account's first request of a minute clears its old minutes, so
+          // the table holds a few rows per active account.
+          PB_RETURN_IF_ERROR(
+              conn.Query("DELETE FROM rate_windows WHERE account_id = $1 AND "
+                         "minute < $2",
+                         Params().Int(account_id).Int(minute - 1))
+                  .status());
+        }
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::postgres

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "store/backend_shared.h"
 #include "store/postgres/pg_rows.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/rows.h"
@@ -14,18 +15,12 @@
 namespace phonebulk::store::postgres {
 namespace {
 
-using sqlite::ParseStatus;
 using sqlite::ReasonName;
 using sqlite::StatusName;
 
 // Phones per INSERT of CreateBatch: one round trip each, arrays of a few
 // hundred kilobytes.
 constexpr int kInsertChunk = 5'000;
-
-absl::Status NotSubmittedOrProcessing(const Batch& batch) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("batch is ", StatusName(batch.status)));
-}
 
 // Ends (and settles) every processing batch that `select` (one $1 parameter)
 // returns; each is locked before it is ended.
@@ -87,20 +82,16 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
                    Params().Int(end.Int64(0, 0)).Int(refund))
             .status());
   }
-  Batch out = batch;
-  out.status = status;
-  out.reason = reason;
-  out.date_ended = now;
-  return out;
+  return EndedBatch(batch, status, reason, now);
 }
 
 absl::Status InsertBatch(Connection& conn, const Batch& batch,
                          std::span<const PhoneInput> phones, int chunk_size) {
   const int records = static_cast<int>(phones.size());
-  PB_ASSIGN_OR_RETURN(Result account,
-                      conn.Query("SELECT 1 FROM accounts WHERE id = $1",
-                                 Params().Int(batch.account_id)));
-  if (account.rows() == 0) return absl::NotFoundError("no such account");
+  PB_RETURN_IF_ERROR(conn.QueryRow("SELECT 1 FROM accounts WHERE id = $1",
+                                   Params().Int(batch.account_id),
+                                   "no such account")
+                         .status());
   absl::StatusOr<Result> inserted = conn.Query(
       "INSERT INTO batches (id, account_id, reference_id, config_json, "
       "status, records, date_submitted_us) VALUES ($1, $2, $3, $4, "
@@ -153,8 +144,7 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
 absl::Status PostgresBatches::CreateBatch(const Batch& batch,
                                           std::span<const PhoneInput> phones,
                                           int chunk_size) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
+  PB_RETURN_IF_ERROR(CheckNewBatch(batch, chunk_size));
   return pool_->Run([&](Connection& conn) {
     return InsertBatch(conn, batch, phones, chunk_size);
   });
@@ -163,13 +153,7 @@ absl::Status PostgresBatches::CreateBatch(const Batch& batch,
 absl::StatusOr<IdempotencyRecord> PostgresBatches::CreateBatchIdempotent(
     const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
     const IdempotencyRecord& record, absl::Time not_before) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
-  if (record.key.empty()) return absl::InvalidArgumentError("empty key");
-  if (record.batch_id != batch.id || record.account_id != batch.account_id) {
-    return absl::InvalidArgumentError(
-        "the idempotency record does not describe the batch");
-  }
+  PB_RETURN_IF_ERROR(CheckNewIdempotentBatch(batch, chunk_size, record));
   IdempotencyRecord out;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     // Two nodes receiving the same key at once: the account row lock makes
@@ -216,55 +200,38 @@ absl::StatusOr<IdempotencyRecord> PostgresBatches::CreateBatchIdempotent(
 
 absl::StatusOr<int> PostgresBatches::PurgeIdempotencyRecordsBefore(
     absl::Time cutoff) {
-  int out = 0;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        Result purged,
-        conn.Query("DELETE FROM idempotency_keys WHERE created_us < $1",
-                   Params().Time(cutoff)));
-    out = static_cast<int>(purged.affected());
-    return absl::OkStatus();
-  }));
-  return out;
+  return PurgeBefore(
+      *pool_, "DELETE FROM idempotency_keys WHERE created_us < $1", cutoff);
 }
 
 absl::StatusOr<Batch> PostgresBatches::GetBatch(int64_t account_id,
                                                 std::string_view batch_id) {
-  Batch out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id, false));
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning([&](Connection& conn) {
+    return LoadBatch(conn, batch_id, account_id, false);
+  });
 }
 
 absl::StatusOr<std::vector<Batch>> PostgresBatches::ListBatches(
     int64_t account_id) {
-  std::vector<Batch> out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out.clear();
-    PB_ASSIGN_OR_RETURN(
-        Result res,
-        conn.Query(absl::StrCat("SELECT ", kBatchColumns,
-                                " FROM batches WHERE account_id = $1 ORDER BY "
-                                "date_submitted_us DESC, id COLLATE \"C\""),
-                   Params().Int(account_id)));
-    for (int i = 0; i < res.rows(); ++i) {
-      PB_ASSIGN_OR_RETURN(Batch batch, ReadBatch(res, i));
-      out.push_back(std::move(batch));
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn) -> absl::StatusOr<std::vector<Batch>> {
+        PB_ASSIGN_OR_RETURN(
+            Result res,
+            conn.Query(
+                absl::StrCat("SELECT ", kBatchColumns,
+                             " FROM batches WHERE account_id = $1 ORDER BY "
+                             "date_submitted_us DESC, id COLLATE \"C\""),
+                Params().Int(account_id)));
+        return ReadRows<Batch>(res, ReadBatch);
+      });
 }
 
 absl::StatusOr<Batch> PostgresBatches::StartBatch(
     int64_t account_id, std::string_view batch_id, absl::Time now,
     int64_t reserve, std::optional<absl::Time> deadline) {
   if (reserve < 0) return absl::InvalidArgumentError("negative reserve");
-  Batch out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id, true));
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<Batch> {
+    PB_ASSIGN_OR_RETURN(Batch out, LoadBatch(conn, batch_id, account_id, true));
     if (out.status != BatchStatus::kSubmitted) {
       return NotSubmittedOrProcessing(out);
     }
@@ -278,47 +245,42 @@ absl::StatusOr<Batch> PostgresBatches::StartBatch(
                           conn.Query("SELECT credits FROM accounts WHERE id = "
                                      "$1",
                                      Params().Int(account_id)));
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "starting the batch needs ", reserve, " credits, balance is ",
-          balance.rows() > 0 ? balance.Int64(0, 0) : 0));
+      return ReserveExceedsBalanceError(
+          reserve, balance.rows() > 0 ? balance.Int64(0, 0) : 0);
     }
     PB_ASSIGN_OR_RETURN(
-        Result start,
-        conn.Query("UPDATE batches SET status = 'processing', "
-                   "date_started_us = $2, deadline_us = $3, "
-                   "credits_reserved = $4 WHERE id = $1 AND status = "
-                   "'submitted'",
-                   Params().Text(out.id).Time(now).OptionalTime(deadline).Int(
-                       reserve)));
-    if (start.affected() != 1) {
+        const int64_t started,
+        conn.QueryAffected(
+            "UPDATE batches SET status = 'processing', "
+            "date_started_us = $2, deadline_us = $3, "
+            "credits_reserved = $4 WHERE id = $1 AND status = "
+            "'submitted'",
+            Params().Text(out.id).Time(now).OptionalTime(deadline).Int(
+                reserve)));
+    if (started != 1) {
       return absl::AbortedError("batch changed concurrently");
     }
     out.status = BatchStatus::kProcessing;
     out.date_started = now;
     out.deadline = deadline;
     out.credits_reserved = reserve;
-    return absl::OkStatus();
-  }));
-  return out;
+    return out;
+  });
 }
 
 absl::StatusOr<Batch> PostgresBatches::StopBatch(int64_t account_id,
                                                  std::string_view batch_id,
                                                  absl::Time now,
                                                  StopReason reason) {
-  Batch out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<Batch> {
     PB_ASSIGN_OR_RETURN(Batch batch,
                         LoadBatch(conn, batch_id, account_id, true));
     if (batch.status != BatchStatus::kSubmitted &&
         batch.status != BatchStatus::kProcessing) {
       return NotSubmittedOrProcessing(batch);
     }
-    PB_ASSIGN_OR_RETURN(
-        out, EndBatch(conn, batch, BatchStatus::kStopped, reason, now));
-    return absl::OkStatus();
-  }));
-  return out;
+    return EndBatch(conn, batch, BatchStatus::kStopped, reason, now);
+  });
 }
 
 absl::StatusOr<std::vector<PhoneRecord>> PostgresBatches::GetPhones(
@@ -328,9 +290,8 @@ absl::StatusOr<std::vector<PhoneRecord>> PostgresBatches::GetPhones(
 
 absl::StatusOr<std::vector<PhoneRecord>> PostgresBatches::GetPhonePage(
     std::string_view batch_id, int64_t offset, int64_t limit) {
-  std::vector<PhoneRecord> out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out.clear();
+  return pool_->RunReturning([&](Connection& conn)
+                                 -> absl::StatusOr<std::vector<PhoneRecord>> {
     // REPEATABLE READ would be one snapshot for both statements; here the
     // batch row only proves existence, and the phones are one statement.
     PB_RETURN_IF_ERROR(LoadBatch(conn, batch_id, std::nullopt, false).status());
@@ -341,58 +302,48 @@ absl::StatusOr<std::vector<PhoneRecord>> PostgresBatches::GetPhonePage(
         conn.Query("SELECT idx, number, country_iso, result_blob FROM phones "
                    "WHERE batch_id = $1 AND idx >= $2 ORDER BY idx LIMIT $3",
                    Params().Text(batch_id).Int(offset).Int(limit)));
-    out.reserve(res.rows());
-    for (int i = 0; i < res.rows(); ++i) {
-      PhoneRecord& rec = out.emplace_back();
-      rec.index = static_cast<int>(res.Int64(i, 0));
-      rec.input.number = res.Text(i, 1);
-      rec.input.country_iso = res.Text(i, 2);
-      if (!res.IsNull(i, 3)) rec.result_blob = res.Bytes(i, 3);
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+    return ReadRows<PhoneRecord>(res, [](const Result& page, int i) {
+      PhoneRecord rec;
+      rec.index = static_cast<int>(page.Int64(i, 0));
+      rec.input.number = page.Text(i, 1);
+      rec.input.country_iso = page.Text(i, 2);
+      if (!page.IsNull(i, 3)) rec.result_blob = page.Bytes(i, 3);
+      return rec;
+    });
+  });
 }
 
 absl::StatusOr<std::vector<int64_t>> PostgresBatches::GetStatistics(
     std::string_view batch_id) {
-  std::vector<int64_t> out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out.clear();
-    PB_RETURN_IF_ERROR(LoadBatch(conn, batch_id, std::nullopt, false).status());
-    PB_ASSIGN_OR_RETURN(
-        Result res,
-        conn.Query("SELECT bucket, count FROM batch_statistics WHERE "
-                   "batch_id = $1 ORDER BY bucket",
-                   Params().Text(batch_id)));
-    for (int i = 0; i < res.rows(); ++i) {
-      const int64_t bucket = res.Int64(i, 0);
-      if (bucket < 0 || bucket > kMaxStatisticsBucket) continue;
-      if (static_cast<int64_t>(out.size()) <= bucket) out.resize(bucket + 1);
-      out[bucket] = res.Int64(i, 1);
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn) -> absl::StatusOr<std::vector<int64_t>> {
+        PB_RETURN_IF_ERROR(
+            LoadBatch(conn, batch_id, std::nullopt, false).status());
+        PB_ASSIGN_OR_RETURN(
+            Result res,
+            conn.Query("SELECT bucket, count FROM batch_statistics WHERE "
+                       "batch_id = $1 ORDER BY bucket",
+                       Params().Text(batch_id)));
+        std::vector<int64_t> out;
+        for (int i = 0; i < res.rows(); ++i) {
+          SetStatisticsBucket(res.Int64(i, 0), res.Int64(i, 1), out);
+        }
+        return out;
+      });
 }
 
 absl::StatusOr<int> PostgresBatches::StopExpiredBatches(absl::Time now) {
-  int stopped = 0;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        stopped, EndSelected(conn,
-                             "SELECT id FROM batches WHERE status = "
-                             "'processing' AND deadline_us <= $1 ORDER BY id",
-                             Params().Time(now), now));
-    return absl::OkStatus();
-  }));
-  return stopped;
+  return pool_->RunReturning([&](Connection& conn) {
+    return EndSelected(conn,
+                       "SELECT id FROM batches WHERE status = "
+                       "'processing' AND deadline_us <= $1 ORDER BY id",
+                       Params().Time(now), now);
+  });
 }
 
 absl::StatusOr<int> PostgresBatches::PurgeBatchesSubmittedBefore(
     absl::Time cutoff, absl::Time now) {
-  int purged = 0;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<int> {
     // As in the SQLite store: a batch still processing past retention is
     // ended and settled in the transaction that purges it.
     PB_RETURN_IF_ERROR(EndSelected(conn,
@@ -407,8 +358,8 @@ absl::StatusOr<int> PostgresBatches::PurgeBatchesSubmittedBefore(
         Result ids, conn.Query("SELECT id FROM batches WHERE NOT purged AND "
                                "date_submitted_us < $1 ORDER BY id FOR UPDATE",
                                Params().Time(cutoff)));
-    std::vector<std::string> list;
-    for (int i = 0; i < ids.rows(); ++i) list.push_back(ids.Text(i, 0));
+    PB_ASSIGN_OR_RETURN(const std::vector<std::string> list,
+                        ReadRows<std::string>(ids, FirstColumnText));
     const Params ids_param = Params().Text(ArrayLiteral(list));
     for (const char* sql :
          {"DELETE FROM phones WHERE batch_id = ANY($1::text[])",
@@ -416,50 +367,33 @@ absl::StatusOr<int> PostgresBatches::PurgeBatchesSubmittedBefore(
       PB_RETURN_IF_ERROR(conn.Query(sql, ids_param).status());
     }
     PB_ASSIGN_OR_RETURN(
-        Result marked,
-        conn.Query(
+        const int64_t marked,
+        conn.QueryAffected(
             "UPDATE batches SET purged = TRUE WHERE id = ANY($1::text[])",
             ids_param));
-    purged = static_cast<int>(marked.affected());
-    return absl::OkStatus();
-  }));
-  return purged;
+    return static_cast<int>(marked);
+  });
 }
 
 absl::StatusOr<StoreStats> PostgresBatches::Stats() {
-  StoreStats out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out = StoreStats();
-    PB_ASSIGN_OR_RETURN(
-        Result by_status,
-        conn.Query("SELECT status, COUNT(*) FROM batches GROUP BY status"));
-    for (int i = 0; i < by_status.rows(); ++i) {
-      const int64_t n = by_status.Int64(i, 1);
-      switch (
-          ParseStatus(by_status.Text(i, 0)).value_or(BatchStatus::kStopped)) {
-        case BatchStatus::kSubmitted:
-          out.batches_submitted = n;
-          break;
-        case BatchStatus::kProcessing:
-          out.batches_processing = n;
-          break;
-        case BatchStatus::kCompleted:
-          out.batches_completed = n;
-          break;
-        case BatchStatus::kStopped:
-          out.batches_stopped = n;
-          break;
-      }
-    }
-    PB_ASSIGN_OR_RETURN(
-        Result open_chunks,
-        conn.Query("SELECT COUNT(*) FROM batches b JOIN chunks c ON "
-                   "c.batch_id = b.id WHERE b.status = 'processing' AND "
-                   "c.state <> 'done'"));
-    if (open_chunks.rows() > 0) out.chunks_pending = open_chunks.Int64(0, 0);
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn) -> absl::StatusOr<StoreStats> {
+        StoreStats out;
+        PB_ASSIGN_OR_RETURN(
+            Result by_status,
+            conn.Query("SELECT status, COUNT(*) FROM batches GROUP BY status"));
+        for (int i = 0; i < by_status.rows(); ++i) {
+          CountBatchStatus(by_status.Text(i, 0), by_status.Int64(i, 1), out);
+        }
+        PB_ASSIGN_OR_RETURN(
+            Result open_chunks,
+            conn.Query("SELECT COUNT(*) FROM batches b JOIN chunks c ON "
+                       "c.batch_id = b.id WHERE b.status = 'processing' AND "
+                       "c.state <> 'done'"));
+        if (open_chunks.rows() > 0)
+          out.chunks_pending = open_chunks.Int64(0, 0);
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::postgres

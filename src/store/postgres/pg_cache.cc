@@ -12,18 +12,17 @@ namespace phonebulk::store::postgres {
 
 absl::StatusOr<std::optional<std::string>> PostgresCache::GetCachedResult(
     std::string_view key, absl::Time not_before) {
-  std::optional<std::string> out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out.reset();
-    PB_ASSIGN_OR_RETURN(
-        Result found,
-        conn.Query("SELECT result_blob FROM validation_cache WHERE key_hash = "
-                   "$1 AND created_us >= $2",
-                   Params().Text(key).Time(not_before)));
-    if (found.rows() > 0) out = found.Bytes(0, 0);
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn) -> absl::StatusOr<std::optional<std::string>> {
+        PB_ASSIGN_OR_RETURN(
+            Result found,
+            conn.Query(
+                "SELECT result_blob FROM validation_cache WHERE key_hash = "
+                "$1 AND created_us >= $2",
+                Params().Text(key).Time(not_before)));
+        if (found.rows() == 0) return std::nullopt;
+        return found.Bytes(0, 0);
+      });
 }
 
 absl::Status PostgresCache::PutCachedResult(std::string_view key,
@@ -42,16 +41,8 @@ absl::Status PostgresCache::PutCachedResult(std::string_view key,
 }
 
 absl::StatusOr<int> PostgresCache::PurgeCachedResultsBefore(absl::Time cutoff) {
-  int purged = 0;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        Result deleted,
-        conn.Query("DELETE FROM validation_cache WHERE created_us < $1",
-                   Params().Time(cutoff)));
-    purged = static_cast<int>(deleted.affected());
-    return absl::OkStatus();
-  }));
-  return purged;
+  return PurgeBefore(
+      *pool_, "DELETE FROM validation_cache WHERE created_us < $1", cutoff);
 }
 
 }  // namespace phonebulk::store::postgres

@@ -206,6 +206,22 @@ absl::StatusOr<Result> Connection::Query(const std::string& sql,
   return Result(res);
 }
 
+absl::StatusOr<Result> Connection::QueryRow(const std::string& sql,
+                                            const Params& params,
+                                            absl::StatusCode code,
+                                            const char* message) {
+  absl::StatusOr<Result> res = Query(sql, params);
+  if (res.ok() && res->rows() == 0) return absl::Status(code, message);
+  return res;
+}
+
+absl::StatusOr<int64_t> Connection::QueryAffected(const std::string& sql,
+                                                  const Params& params) {
+  absl::StatusOr<Result> res = Query(sql, params);
+  if (!res.ok()) return res.status();
+  return res->affected();
+}
+
 absl::Status Connection::Exec(const std::string& sql) {
   PGresult* res = PQexec(conn_, sql.c_str());
   if (res == nullptr || (PQresultStatus(res) != PGRES_TUPLES_OK &&

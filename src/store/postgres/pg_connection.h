@@ -88,6 +88,20 @@ class Connection {
   // Runs one parameterised statement (prepared on first use).
   absl::StatusOr<Result> Query(const std::string& sql,
                                const Params& params = Params());
+  // Query() for a statement that must return a row: an error with `code`
+  // and `message` when it returns none (a missing record is kNotFound, one
+  // that must exist is an invariant: kInternal).
+  absl::StatusOr<Result> QueryRow(const std::string& sql, const Params& params,
+                                  absl::StatusCode code, const char* message);
+  // The same, NotFound: the common case of one record looked up by key.
+  absl::StatusOr<Result> QueryRow(const std::string& sql, const Params& params,
+                                  const char* not_found_message) {
+    return QueryRow(sql, params, absl::StatusCode::kNotFound,
+                    not_found_message);
+  }
+  // Query() for an INSERT/UPDATE/DELETE: the number of rows it wrote.
+  absl::StatusOr<int64_t> QueryAffected(const std::string& sql,
+                                        const Params& params);
   // Runs `sql` without parameters; it may hold several statements (DDL).
   absl::Status Exec(const std::string& sql);
 

@@ -11,7 +11,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "store/backend_shared.h"
 #include "store/migrations.h"
+#include "store/postgres/pg_rows.h"
 #include "store/postgres/postgres_store.h"
 #include "store/status_macros.h"
 
@@ -20,23 +22,6 @@ namespace {
 
 constexpr int kRowsPerPage = 2000;
 constexpr char kHex[] = "0123456789abcdef";
-
-// Debian's absl::string_view is not std::string_view: names are joined
-// and concatenated as std::string.
-std::string Join(std::span<const std::string_view> items) {
-  std::string out;
-  for (std::string_view item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
-std::string ColumnList(const CopyTable& table) {
-  std::vector<std::string_view> names;
-  for (const CopyColumn& c : table.columns) names.push_back(c.name);
-  return Join(names);
-}
 
 const char* SqlType(CopyType type) {
   switch (type) {
@@ -59,9 +44,7 @@ absl::StatusOr<std::vector<std::string>> TableColumns(Connection& conn,
       conn.Query("SELECT column_name FROM information_schema.columns WHERE "
                  "table_schema = current_schema() AND table_name = $1",
                  Params().Text(table)));
-  std::vector<std::string> out;
-  for (int i = 0; i < res.rows(); ++i) out.push_back(res.Text(i, 0));
-  return out;
+  return ReadRows<std::string>(res, FirstColumnText);
 }
 
 // As in sqlite_copy.cc: rows move between databases of this build's schema.
@@ -73,10 +56,7 @@ absl::Status CheckSchemaIsCurrent(Connection& conn) {
     return absl::FailedPreconditionError(
         "the database was never migrated; it is not a phonebulk database");
   }
-  PB_ASSIGN_OR_RETURN(Result rows,
-                      conn.Query("SELECT version FROM schema_migrations"));
-  std::set<int64_t> applied;
-  for (int i = 0; i < rows.rows(); ++i) applied.insert(rows.Int64(i, 0));
+  PB_ASSIGN_OR_RETURN(const std::set<int64_t> applied, AppliedMigrations(conn));
   return store::CheckSchemaIsCurrent(EmbeddedMigrations(), applied);
 }
 
@@ -88,8 +68,8 @@ void AppendElement(std::string& out, const CopyValue& value, CopyType type) {
     return;
   }
   if (const auto* v = std::get_if<int64_t>(&value)) {
-    absl::StrAppend(&out, type == CopyType::kBool ? (*v ? "t" : "f")
-                                                  : absl::StrCat(*v));
+    absl::StrAppend(
+        &out, type == CopyType::kBool ? (*v ? "t" : "f") : absl::StrCat(*v));
     return;
   }
   const std::string& s = std::get<std::string>(value);
@@ -151,11 +131,11 @@ absl::Status PgTableReader::Scan(
     for (size_t i = 0; i < table.columns.size(); ++i) {
       if (table.columns[i].name != key) continue;
       key_cols.push_back(static_cast<int>(i));
-      key_params.push_back(absl::StrCat("$", key_cols.size(), "::",
-                                        SqlType(table.columns[i].type)));
+      key_params.push_back(absl::StrCat("$", key_cols.size(),
+                                        "::", SqlType(table.columns[i].type)));
     }
   }
-  const std::string order = Join(table.key);
+  const std::string order = JoinNames(table.key);
   const std::string select = absl::StrCat("SELECT ", ColumnList(table),
                                           " FROM ", std::string(table.name));
   const std::string first =
@@ -208,8 +188,8 @@ class PgTableWriter : public TableWriter {
     std::vector<std::string> arrays;
     Params params;
     for (size_t c = 0; c < table.columns.size(); ++c) {
-      arrays.push_back(absl::StrCat("$", c + 1, "::",
-                                    SqlType(table.columns[c].type), "[]"));
+      arrays.push_back(
+          absl::StrCat("$", c + 1, "::", SqlType(table.columns[c].type), "[]"));
       std::string literal = "{";
       for (size_t r = 0; r < rows.size(); ++r) {
         if (r > 0) literal += ',';
@@ -254,7 +234,7 @@ absl::Status PostgresStore::WriteAllTables(
     std::vector<std::string_view> names;
     for (const CopyTable& t : tables) names.push_back(t.name);
     PB_RETURN_IF_ERROR(conn.Exec(
-        absl::StrCat("LOCK TABLE ", Join(names), " IN EXCLUSIVE MODE")));
+        absl::StrCat("LOCK TABLE ", JoinNames(names), " IN EXCLUSIVE MODE")));
     PgTableWriter writer(conn);
     PB_RETURN_IF_ERROR(fn(writer));
     // The ids were inserted as they were, bypassing the sequences: the

@@ -1,8 +1,9 @@
-#include "store/migrations.h"
-
 #include <set>
+#include <vector>
 
+#include "store/migrations.h"
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_rows.h"
 #include "store/status_macros.h"
 
 namespace phonebulk::store::postgres {
@@ -12,6 +13,14 @@ namespace {
 constexpr int64_t kMigrationLockKey = 0x70626d67;
 
 }  // namespace
+
+absl::StatusOr<std::set<int64_t>> AppliedMigrations(Connection& conn) {
+  PB_ASSIGN_OR_RETURN(Result rows,
+                      conn.Query("SELECT version FROM schema_migrations"));
+  PB_ASSIGN_OR_RETURN(std::vector<int64_t> versions,
+                      ReadRows<int64_t>(rows, FirstColumnInt64));
+  return std::set<int64_t>(versions.begin(), versions.end());
+}
 
 absl::Status ApplyMigrations(Connection& conn,
                              std::span<const Migration> migrations,
@@ -27,17 +36,15 @@ absl::Status ApplyMigrations(Connection& conn,
                 " name TEXT NOT NULL,"
                 " applied_us BIGINT NOT NULL)"));
 
-  std::set<int64_t> applied;
-  PB_ASSIGN_OR_RETURN(Result rows,
-                      conn.Query("SELECT version FROM schema_migrations"));
-  for (int i = 0; i < rows.rows(); ++i) applied.insert(rows.Int64(i, 0));
+  PB_ASSIGN_OR_RETURN(const std::set<int64_t> applied, AppliedMigrations(conn));
   return RunPendingMigrations(
       migrations, applied, [&](const char* sql) { return conn.Exec(sql); },
       [&](const Migration& m) {
         return conn
-            .Query("INSERT INTO schema_migrations (version, name, applied_us) "
-                   "VALUES ($1, $2, $3)",
-                   Params().Int(m.version).Text(m.name).Time(now))
+            .Query(
+                "INSERT INTO schema_migrations (version, name, applied_us) "
+                "VALUES ($1, $2, $3)",
+                Params().Int(m.version).Text(m.name).Time(now))
             .status();
       });
 }

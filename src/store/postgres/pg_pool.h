@@ -3,6 +3,8 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -11,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "store/postgres/pg_connection.h"
+#include "store/status_values.h"
 
 namespace phonebulk::store::postgres {
 
@@ -47,6 +50,13 @@ class ConnectionPool {
   // database).
   absl::Status Run(absl::FunctionRef<absl::Status(Connection&)> fn);
 
+  // Run() for a transaction that produces a value: `fn` returns an
+  // absl::StatusOr<T>, and the value of the attempt that committed is
+  // returned. A rerun starts from a fresh value, so nothing leaks from a
+  // rolled-back attempt.
+  template <typename Fn>
+  std::invoke_result_t<Fn&, Connection&> RunReturning(Fn&& fn);
+
  private:
   struct Lease {
     std::unique_ptr<Connection> conn;
@@ -62,6 +72,11 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + lent out
 };
+
+template <typename Fn>
+std::invoke_result_t<Fn&, Connection&> ConnectionPool::RunReturning(Fn&& fn) {
+  return RunForValue<Connection>([&](auto&& body) { return Run(body); }, fn);
+}
 
 }  // namespace phonebulk::store::postgres
 

@@ -7,12 +7,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "store/backend_shared.h"
+#include "store/postgres/pg_rows.h"
 #include "store/postgres/postgres_store.h"
 #include "store/status_macros.h"
 
@@ -27,12 +28,6 @@ constexpr char kStagingPrefix[] = "porting_staging_";
 
 // Distinct numbers per lookup query (one array parameter each).
 constexpr int kLookupChunk = 2'000;
-
-bool IsE164Digits(std::string_view number) {
-  return !number.empty() && number.size() <= 15 &&
-         std::all_of(number.begin(), number.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // "{1,NULL,3}": a bigint[] literal of optional microsecond times.
 std::string TimeArrayLiteral(const std::vector<PortingRecord>& rows) {
@@ -57,10 +52,11 @@ absl::StatusOr<bool> TableExists(Connection& conn, std::string_view name) {
 // Writes the rows given to Add() through `pool`, straight to the porting
 // table (merge) or to `table_`, a staging copy that Finish() renames over
 // the porting table (replace).
-class PgPortingImporter : public PortingImporter {
+class PgPortingImporter final : public BufferedPortingImporter {
  public:
   PgPortingImporter(ConnectionPool* pool, std::string table, bool replace)
-      : pool_(pool),
+      : BufferedPortingImporter(replace),
+        pool_(pool),
         table_(std::move(table)),
         upsert_sql_(absl::StrCat(
             "INSERT INTO ", table_,
@@ -68,67 +64,37 @@ class PgPortingImporter : public PortingImporter {
             "unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ON "
             "CONFLICT (number) DO UPDATE SET operator_name = "
             "excluded.operator_name, mccmnc = excluded.mccmnc, "
-            "ported_date_us = excluded.ported_date_us")),
-        replace_(replace) {
-    pending_.reserve(kPortingImportBatchRows);
-  }
+            "ported_date_us = excluded.ported_date_us")) {}
 
   ~PgPortingImporter() override {
-    if (!replace_ || finished_) return;
+    if (!replace() || finished()) return;
     // Best effort: a staging table left behind is never read, and the next
     // replace import to finish drops it.
     const std::string drop = absl::StrCat("DROP TABLE IF EXISTS ", table_);
     pool_->Run([&](Connection& conn) { return conn.Exec(drop); }).IgnoreError();
   }
 
-  absl::Status Add(const PortingRecord& record) override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    if (!IsE164Digits(record.number)) {
-      return absl::InvalidArgumentError("the number is not E.164 digits");
-    }
-    pending_.push_back(record);
-    ++added_;
-    if (pending_.size() >= static_cast<size_t>(kPortingImportBatchRows)) {
-      status_ = Flush();
-    }
-    return status_;
-  }
-
-  absl::StatusOr<int64_t> Finish() override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    status_ = Flush();
-    if (status_.ok() && replace_) status_ = Swap();
-    if (!status_.ok()) return status_;
-    finished_ = true;
-    return added_;
-  }
-
  private:
-  // Writes and clears pending_ in one transaction, one statement.
-  absl::Status Flush() {
-    if (pending_.empty()) return absl::OkStatus();
+  // Writes and clears pending() in one transaction, one statement.
+  absl::Status Flush() override {
+    std::vector<PortingRecord>& buffered = pending();
+    if (buffered.empty()) return absl::OkStatus();
     // One INSERT ... ON CONFLICT may not touch a row twice: keep the last
     // row of each number (stable_sort keeps file order among duplicates).
-    std::stable_sort(pending_.begin(), pending_.end(),
+    std::stable_sort(buffered.begin(), buffered.end(),
                      [](const PortingRecord& a, const PortingRecord& b) {
                        return a.number < b.number;
                      });
     std::vector<PortingRecord> rows;
-    rows.reserve(pending_.size());
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      if (i + 1 < pending_.size() &&
-          pending_[i + 1].number == pending_[i].number) {
+    rows.reserve(buffered.size());
+    for (size_t i = 0; i < buffered.size(); ++i) {
+      if (i + 1 < buffered.size() &&
+          buffered[i + 1].number == buffered[i].number) {
         continue;
       }
-      rows.push_back(std::move(pending_[i]));
+      rows.push_back(std::move(buffered[i]));
     }
-    pending_.clear();
+    buffered.clear();
     std::vector<std::string> numbers, operators, networks;
     for (const PortingRecord& r : rows) {
       numbers.push_back(r.number);
@@ -141,7 +107,7 @@ class PgPortingImporter : public PortingImporter {
                               .Text(ArrayLiteral(networks))
                               .Text(TimeArrayLiteral(rows));
     return pool_->Run([&](Connection& conn) -> absl::Status {
-      if (replace_) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
+      if (replace()) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
       return conn.Query(upsert_sql_, params).status();
     });
   }
@@ -149,7 +115,7 @@ class PgPortingImporter : public PortingImporter {
   // Replaces the porting table by the staging table in one transaction:
   // DROP takes the table's exclusive lock, so a lookup sees the old table
   // or, after the commit, the new one whole.
-  absl::Status Swap() {
+  absl::Status Swap() override {
     return pool_->Run([&](Connection& conn) -> absl::Status {
       PB_RETURN_IF_ERROR(CheckStagingTable(conn));
       PB_RETURN_IF_ERROR(conn.Exec(absl::StrCat("DROP TABLE ", kPortingTable)));
@@ -162,8 +128,9 @@ class PgPortingImporter : public PortingImporter {
           conn.Query("SELECT tablename FROM pg_tables WHERE schemaname = "
                      "current_schema() AND starts_with(tablename, $1)",
                      Params().Text(kStagingPrefix)));
-      for (int i = 0; i < stale.rows(); ++i) {
-        const std::string name = stale.Text(i, 0);
+      PB_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                          ReadRows<std::string>(stale, FirstColumnText));
+      for (const std::string& name : names) {
         // Only names this code made: the prefix and hex digits.
         if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
             std::string::npos) {
@@ -186,11 +153,6 @@ class PgPortingImporter : public PortingImporter {
   ConnectionPool* const pool_;  // the store's; outlives the importer
   const std::string table_;
   const std::string upsert_sql_;
-  const bool replace_;
-  std::vector<PortingRecord> pending_;  // at most kPortingImportBatchRows
-  int64_t added_ = 0;
-  absl::Status status_;  // the first storage error; ends the import
-  bool finished_ = false;
 };
 
 }  // namespace
@@ -217,47 +179,39 @@ PostgresPorting::BeginPortingImport(bool replace) {
 
 absl::StatusOr<std::vector<std::optional<PortingRecord>>>
 PostgresPorting::LookupPorting(std::span<const std::string> numbers) {
-  // Each distinct valid number is asked once; its answer goes to every
-  // position that holds it.
-  std::unordered_map<std::string_view, std::vector<size_t>> positions;
-  std::vector<std::string> distinct;
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    if (!IsE164Digits(numbers[i])) continue;
-    auto [it, inserted] = positions.try_emplace(numbers[i]);
-    if (inserted) distinct.push_back(numbers[i]);
-    it->second.push_back(i);
+  const PortingLookupPlan plan(numbers);
+  const std::vector<std::string_view>& distinct = plan.distinct();
+  if (distinct.empty()) {
+    return std::vector<std::optional<PortingRecord>>(numbers.size());
   }
-  std::vector<std::optional<PortingRecord>> out(numbers.size());
-  if (distinct.empty()) return out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    std::fill(out.begin(), out.end(), std::nullopt);  // a rerun starts over
-    // One snapshot for every chunk, so a replace finishing in between
-    // cannot answer half from each table.
-    PB_RETURN_IF_ERROR(conn.Exec(
-        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
-    for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
-      const size_t end = std::min(distinct.size(), start + kLookupChunk);
-      std::vector<std::string> chunk(distinct.begin() + start,
-                                     distinct.begin() + end);
-      PB_ASSIGN_OR_RETURN(
-          Result found,
-          conn.Query("SELECT number, operator_name, mccmnc, ported_date_us "
-                     "FROM porting WHERE number = ANY($1::text[])",
-                     Params().Text(ArrayLiteral(chunk))));
-      for (int i = 0; i < found.rows(); ++i) {
-        PortingRecord record;
-        record.number = found.Text(i, 0);
-        record.operator_name = found.Text(i, 1);
-        record.mccmnc = found.Text(i, 2);
-        record.ported_date = found.OptionalTime(i, 3);
-        auto it = positions.find(record.number);
-        if (it == positions.end()) continue;
-        for (size_t pos : it->second) out[pos] = record;
-      }
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+  return pool_->RunReturning(
+      [&](Connection& conn)
+          -> absl::StatusOr<std::vector<std::optional<PortingRecord>>> {
+        std::vector<std::optional<PortingRecord>> out(numbers.size());
+        // One snapshot for every chunk, so a replace finishing in between
+        // cannot answer half from each table.
+        PB_RETURN_IF_ERROR(conn.Exec(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+        for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
+          const size_t end = std::min(distinct.size(), start + kLookupChunk);
+          std::vector<std::string> chunk(distinct.begin() + start,
+                                         distinct.begin() + end);
+          PB_ASSIGN_OR_RETURN(
+              Result found,
+              conn.Query("SELECT number, operator_name, mccmnc, ported_date_us "
+                         "FROM porting WHERE number = ANY($1::text[])",
+                         Params().Text(ArrayLiteral(chunk))));
+          for (int i = 0; i < found.rows(); ++i) {
+            PortingRecord record;
+            record.number = found.Text(i, 0);
+            record.operator_name = found.Text(i, 1);
+            record.mccmnc = found.Text(i, 2);
+            record.ported_date = found.OptionalTime(i, 3);
+            plan.Place(record, out);
+          }
+        }
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::postgres

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "store/backend_shared.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/rows.h"
 #include "store/status_macros.h"
@@ -17,12 +18,10 @@ namespace {
 absl::Status LoadClaimedChunk(Connection& conn, int count, ChunkClaim& c) {
   PB_ASSIGN_OR_RETURN(
       Result batch,
-      conn.Query("SELECT account_id, config_json, deadline_us FROM batches "
-                 "WHERE id = $1",
-                 Params().Text(c.batch_id)));
-  if (batch.rows() == 0) {
-    return absl::InternalError("claimed chunk has no batch");
-  }
+      conn.QueryRow("SELECT account_id, config_json, deadline_us FROM batches "
+                    "WHERE id = $1",
+                    Params().Text(c.batch_id), absl::StatusCode::kInternal,
+                    "claimed chunk has no batch"));
   c.account_id = batch.Int64(0, 0);
   c.config_json = batch.Text(0, 1);
   c.deadline = batch.OptionalTime(0, 2);
@@ -46,26 +45,6 @@ absl::Status LoadClaimedChunk(Connection& conn, int count, ChunkClaim& c) {
   c.phones.reserve(count);
   for (int i = 0; i < count; ++i) {
     c.phones.push_back(PhoneInput{phones.Text(i, 0), phones.Text(i, 1)});
-  }
-  return absl::OkStatus();
-}
-
-// Every phone of the chunk exactly once: anything else would leave a hole
-// in the results or count a phone twice.
-absl::Status CheckCoversChunk(std::span<const ProcessedPhone> results,
-                              int first, int count) {
-  if (static_cast<int>(results.size()) != count) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the chunk has ", count, " phones, got ", results.size(), " results"));
-  }
-  std::vector<bool> seen(count, false);
-  for (const ProcessedPhone& r : results) {
-    const int offset = r.index - first;
-    if (offset < 0 || offset >= count || seen[offset]) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("result index ", r.index, " is not in the chunk"));
-    }
-    seen[offset] = true;
   }
   return absl::OkStatus();
 }
@@ -105,9 +84,8 @@ absl::StatusOr<std::optional<ChunkClaim>> PostgresQueue::ClaimChunk(
     return absl::InvalidArgumentError("lease must be positive");
   }
   const absl::Time lease_until = now + lease;
-  std::optional<ChunkClaim> out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
-    out.reset();
+  return pool_->RunReturning([&](Connection& conn)
+                                 -> absl::StatusOr<std::optional<ChunkClaim>> {
     // A pending chunk, or a claimed one whose lease expired (its worker died
     // or stalled: the rescue). SKIP LOCKED: a chunk another node is claiming
     // or committing right now is passed over instead of waited for, so N
@@ -127,7 +105,7 @@ absl::StatusOr<std::optional<ChunkClaim>> PostgresQueue::ClaimChunk(
             "RETURNING chunks.batch_id, chunks.chunk_index, chunks.attempt, "
             "chunks.first_index, chunks.count",
             Params().Time(now).Time(lease_until)));
-    if (claim.rows() == 0) return absl::OkStatus();
+    if (claim.rows() == 0) return std::nullopt;
     ChunkClaim c;
     c.batch_id = claim.Text(0, 0);
     c.chunk_index = static_cast<int>(claim.Int64(0, 1));
@@ -136,10 +114,8 @@ absl::StatusOr<std::optional<ChunkClaim>> PostgresQueue::ClaimChunk(
     c.lease_until = lease_until;
     PB_RETURN_IF_ERROR(
         LoadClaimedChunk(conn, static_cast<int>(claim.Int64(0, 4)), c));
-    out = std::move(c);
-    return absl::OkStatus();
-  }));
-  return out;
+    return c;
+  });
 }
 
 absl::Status PostgresQueue::CommitChunk(const ChunkClaim& claim,
@@ -220,8 +196,7 @@ absl::Status PostgresQueue::CommitChunk(const ChunkClaim& claim,
 
 absl::StatusOr<Batch> PostgresQueue::FailChunkBatch(const ChunkClaim& claim,
                                                     absl::Time now) {
-  Batch out;
-  PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn) -> absl::StatusOr<Batch> {
     // The batch row, then the chunk: the lock order of CommitChunk.
     absl::StatusOr<Batch> batch =
         LoadBatch(conn, claim.batch_id, std::nullopt, /*lock=*/true);
@@ -243,11 +218,9 @@ absl::StatusOr<Batch> PostgresQueue::FailChunkBatch(const ChunkClaim& claim,
                                              sqlite::StatusName(batch->status),
                                              "; the claim is void"));
     }
-    PB_ASSIGN_OR_RETURN(out, EndBatch(conn, *batch, BatchStatus::kStopped,
-                                      StopReason::kProcessingFailed, now));
-    return absl::OkStatus();
-  }));
-  return out;
+    return EndBatch(conn, *batch, BatchStatus::kStopped,
+                    StopReason::kProcessingFailed, now);
+  });
 }
 
 absl::Status PostgresQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
@@ -255,16 +228,17 @@ absl::Status PostgresQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
   const absl::Time lease_until = now + lease;
   PB_RETURN_IF_ERROR(pool_->Run([&](Connection& conn) -> absl::Status {
     PB_ASSIGN_OR_RETURN(
-        Result extend,
-        conn.Query("UPDATE chunks SET lease_until_us = $4 WHERE batch_id = $1 "
-                   "AND chunk_index = $2 AND attempt = $3 AND state = "
-                   "'claimed'",
-                   Params()
-                       .Text(claim.batch_id)
-                       .Int(claim.chunk_index)
-                       .Int(claim.attempt)
-                       .Time(lease_until)));
-    if (extend.affected() == 0) return StaleClaimError();
+        const int64_t extended,
+        conn.QueryAffected(
+            "UPDATE chunks SET lease_until_us = $4 WHERE batch_id = $1 "
+            "AND chunk_index = $2 AND attempt = $3 AND state = "
+            "'claimed'",
+            Params()
+                .Text(claim.batch_id)
+                .Int(claim.chunk_index)
+                .Int(claim.attempt)
+                .Time(lease_until)));
+    if (extended == 0) return StaleClaimError();
     return absl::OkStatus();
   }));
   claim.lease_until = lease_until;
@@ -274,15 +248,16 @@ absl::Status PostgresQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
 absl::Status PostgresQueue::ReleaseChunk(const ChunkClaim& claim) {
   return pool_->Run([&](Connection& conn) -> absl::Status {
     PB_ASSIGN_OR_RETURN(
-        Result release,
-        conn.Query("UPDATE chunks SET state = 'pending', lease_until_us = "
-                   "NULL WHERE batch_id = $1 AND chunk_index = $2 AND "
-                   "attempt = $3 AND state = 'claimed'",
-                   Params()
-                       .Text(claim.batch_id)
-                       .Int(claim.chunk_index)
-                       .Int(claim.attempt)));
-    if (release.affected() == 0) return StaleClaimError();
+        const int64_t released,
+        conn.QueryAffected(
+            "UPDATE chunks SET state = 'pending', lease_until_us = "
+            "NULL WHERE batch_id = $1 AND chunk_index = $2 AND "
+            "attempt = $3 AND state = 'claimed'",
+            Params()
+                .Text(claim.batch_id)
+                .Int(claim.chunk_index)
+                .Int(claim.attempt)));
+    if (released == 0) return StaleClaimError();
     return absl::OkStatus();
   });
 }

@@ -57,4 +57,13 @@ absl::Status PostgresStore::Ping() {
   });
 }
 
+absl::StatusOr<int> PurgeBefore(ConnectionPool& pool, const char* delete_sql,
+                                absl::Time cutoff) {
+  return pool.RunReturning([&](Connection& conn) -> absl::StatusOr<int> {
+    PB_ASSIGN_OR_RETURN(int64_t purged,
+                        conn.QueryAffected(delete_sql, Params().Time(cutoff)));
+    return static_cast<int>(purged);
+  });
+}
+
 }  // namespace phonebulk::store::postgres

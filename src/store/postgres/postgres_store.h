@@ -192,6 +192,11 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
                                BatchStatus status, StopReason reason,
                                absl::Time now);
 
+// Runs `delete_sql` (one $1 time parameter, `cutoff`) in a transaction of
+// its own and returns how many rows it deleted: the retention purges.
+absl::StatusOr<int> PurgeBefore(ConnectionPool& pool, const char* delete_sql,
+                                absl::Time cutoff);
+
 }  // namespace phonebulk::store::postgres
 
 #endif  // PHONEBULK_STORE_POSTGRES_POSTGRES_STORE_H_

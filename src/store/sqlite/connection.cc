@@ -118,6 +118,13 @@ absl::Status Statement::Run() {
   return absl::OkStatus();
 }
 
+absl::Status Statement::StepToRow(absl::StatusCode code, const char* message) {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::Status(code, message);
+  return absl::OkStatus();
+}
+
 int64_t Statement::Int64(int col) const {
   return sqlite3_column_int64(stmt_, col);
 }

@@ -4,6 +4,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -13,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "store/sqlite/connection.h"
+#include "store/status_values.h"
 
 namespace phonebulk::store::sqlite {
 
@@ -57,6 +60,13 @@ class ConnectionPool {
   absl::Status Run(TxnMode mode,
                    absl::FunctionRef<absl::Status(Connection&)> fn);
 
+  // Run() for a transaction that produces a value: `fn` returns an
+  // absl::StatusOr<T>, and the value of the attempt that committed is
+  // returned. A rerun starts from a fresh value, so nothing leaks from a
+  // rolled-back attempt.
+  template <typename Fn>
+  std::invoke_result_t<Fn&, Connection&> RunReturning(TxnMode mode, Fn&& fn);
+
  private:
   explicit ConnectionPool(PoolOptions options) : options_(std::move(options)) {}
 
@@ -67,6 +77,13 @@ class ConnectionPool {
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
 };
+
+template <typename Fn>
+std::invoke_result_t<Fn&, Connection&> ConnectionPool::RunReturning(
+    TxnMode mode, Fn&& fn) {
+  return RunForValue<Connection>([&](auto&& body) { return Run(mode, body); },
+                                 fn);
+}
 
 }  // namespace phonebulk::store::sqlite
 

@@ -1,11 +1,21 @@
 #include "store/migrations.h"
 
 #include <set>
+#include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/rows.h"
 #include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
+
+absl::StatusOr<std::set<int64_t>> AppliedMigrations(Connection& conn) {
+  PB_ASSIGN_OR_RETURN(Statement select,
+                      conn.Prepare("SELECT version FROM schema_migrations"));
+  PB_ASSIGN_OR_RETURN(std::vector<int64_t> versions,
+                      ReadRows<int64_t>(select, FirstColumnInt64));
+  return std::set<int64_t>(versions.begin(), versions.end());
+}
 
 absl::Status ApplyMigrations(Connection& conn,
                              std::span<const Migration> migrations,
@@ -18,25 +28,14 @@ absl::Status ApplyMigrations(Connection& conn,
                 " name TEXT NOT NULL,"
                 " applied_us INTEGER NOT NULL)"));
 
-  std::set<int64_t> applied;
-  {
-    PB_ASSIGN_OR_RETURN(Statement select,
-                        conn.Prepare("SELECT version FROM schema_migrations"));
-    while (true) {
-      PB_ASSIGN_OR_RETURN(bool row, select.Step());
-      if (!row) break;
-      applied.insert(select.Int64(0));
-    }
-  }
+  PB_ASSIGN_OR_RETURN(const std::set<int64_t> applied, AppliedMigrations(conn));
   return RunPendingMigrations(
       migrations, applied, [&](const char* sql) { return conn.Exec(sql); },
-      [&](const Migration& m) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(
-            Statement record,
-            conn.Prepare("INSERT INTO schema_migrations (version, name, "
-                         "applied_us) VALUES (?1, ?2, ?3)"));
-        record.Bind(1, m.version).BindText(2, m.name).BindTime(3, now);
-        return record.Run();
+      [&](const Migration& m) {
+        return conn.Run(
+            "INSERT INTO schema_migrations (version, name, "
+            "applied_us) VALUES (?1, ?2, ?3)",
+            m.version, m.name, now);
       });
 }
 

@@ -24,6 +24,10 @@ std::optional<StopReason> ParseReason(std::string_view name);
 std::string JoinLines(const std::vector<std::string>& items);
 std::vector<std::string> SplitLines(std::string_view text);
 
+// Readers of the first column, for ReadRows over one-column selects.
+inline std::string FirstColumnText(const Statement& row) { return row.Text(0); }
+inline int64_t FirstColumnInt64(const Statement& row) { return row.Int64(0); }
+
 // Column lists to select, and readers for rows selected with them.
 inline constexpr char kAccountColumns[] =
     "id, name, credits, rate_limit_per_minute, created_us";

@@ -7,17 +7,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "store/backend_shared.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
 namespace {
-
-absl::Status NotSubmittedOrProcessing(const Batch& batch) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("batch is ", StatusName(batch.status)));
-}
 
 // Ends (and settles) every processing batch that `select` (one ?1 time
 // parameter, `at`) returns, as stopped with max_processing_time_reached;
@@ -29,11 +25,7 @@ absl::StatusOr<int> EndSelected(Connection& conn, const char* select,
   {
     PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(select));
     stmt.BindTime(1, at);
-    while (true) {
-      PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      ids.push_back(stmt.Text(0));
-    }
+    PB_ASSIGN_OR_RETURN(ids, ReadRows<std::string>(stmt, FirstColumnText));
   }
   for (const std::string& id : ids) {
     PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, id, std::nullopt));
@@ -84,18 +76,11 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
   PB_RETURN_IF_ERROR(end.Run());  // finish the statement before the next one
 
   if (refund != 0) {
-    PB_ASSIGN_OR_RETURN(
-        Statement settle,
-        conn.Prepare("UPDATE accounts SET credits = credits + ?2 WHERE id = "
-                     "?1"));
-    settle.Bind(1, account_id).Bind(2, refund);
-    PB_RETURN_IF_ERROR(settle.Run());
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE accounts SET credits = credits + ?2 WHERE id = ?1",
+                 account_id, refund));
   }
-  Batch out = batch;
-  out.status = status;
-  out.reason = reason;
-  out.date_ended = now;
-  return out;
+  return EndedBatch(batch, status, reason, now);
 }
 
 absl::Status InsertBatch(Connection& conn, const Batch& batch,
@@ -104,22 +89,16 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
   {
     PB_ASSIGN_OR_RETURN(Statement account,
                         conn.Prepare("SELECT 1 FROM accounts WHERE id = ?1"));
-    account.Bind(1, batch.account_id);
-    PB_ASSIGN_OR_RETURN(bool found, account.Step());
-    if (!found) return absl::NotFoundError("no such account");
+    PB_RETURN_IF_ERROR(
+        account.Bind(1, batch.account_id).StepToRow("no such account"));
   }
-  PB_ASSIGN_OR_RETURN(
-      Statement insert,
-      conn.Prepare("INSERT INTO batches (id, account_id, reference_id, "
+  if (absl::Status s =
+          conn.Run("INSERT INTO batches (id, account_id, reference_id, "
                    "config_json, status, records, date_submitted_us) "
-                   "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?6)"));
-  insert.BindText(1, batch.id)
-      .Bind(2, batch.account_id)
-      .BindText(3, batch.reference_id)
-      .BindText(4, batch.config_json)
-      .Bind(5, records)
-      .BindTime(6, batch.date_submitted);
-  if (absl::Status s = insert.Run(); !s.ok()) {
+                   "VALUES (?1, ?2, ?3, ?4, 'submitted', ?5, ?6)",
+                   batch.id, batch.account_id, batch.reference_id,
+                   batch.config_json, records, batch.date_submitted);
+      !s.ok()) {
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError("a batch with this id exists");
     }
@@ -157,8 +136,7 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
 absl::Status SqliteBatches::CreateBatch(const Batch& batch,
                                         std::span<const PhoneInput> phones,
                                         int chunk_size) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
+  PB_RETURN_IF_ERROR(CheckNewBatch(batch, chunk_size));
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) {
     return InsertBatch(conn, batch, phones, chunk_size);
   });
@@ -167,13 +145,7 @@ absl::Status SqliteBatches::CreateBatch(const Batch& batch,
 absl::StatusOr<IdempotencyRecord> SqliteBatches::CreateBatchIdempotent(
     const Batch& batch, std::span<const PhoneInput> phones, int chunk_size,
     const IdempotencyRecord& record, absl::Time not_before) {
-  if (chunk_size < 1) return absl::InvalidArgumentError("chunk_size < 1");
-  if (batch.id.empty()) return absl::InvalidArgumentError("empty batch id");
-  if (record.key.empty()) return absl::InvalidArgumentError("empty key");
-  if (record.batch_id != batch.id || record.account_id != batch.account_id) {
-    return absl::InvalidArgumentError(
-        "the idempotency record does not describe the batch");
-  }
+  PB_RETURN_IF_ERROR(CheckNewIdempotentBatch(batch, chunk_size, record));
   IdempotencyRecord out;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
@@ -197,17 +169,12 @@ absl::StatusOr<IdempotencyRecord> SqliteBatches::CreateBatchIdempotent(
         }
         PB_RETURN_IF_ERROR(InsertBatch(conn, batch, phones, chunk_size));
         // An expired row of the same key is replaced: its 24 hours are over.
-        PB_ASSIGN_OR_RETURN(
-            Statement insert,
-            conn.Prepare("INSERT OR REPLACE INTO idempotency_keys (account_id, "
-                         "idem_key, request_hash, batch_id, created_us) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)"));
-        insert.Bind(1, record.account_id)
-            .BindText(2, record.key)
-            .BindText(3, record.request_hash)
-            .BindText(4, record.batch_id)
-            .BindTime(5, record.created);
-        PB_RETURN_IF_ERROR(insert.Run());
+        PB_RETURN_IF_ERROR(
+            conn.Run("INSERT OR REPLACE INTO idempotency_keys (account_id, "
+                     "idem_key, request_hash, batch_id, created_us) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+                     record.account_id, record.key, record.request_hash,
+                     record.batch_id, record.created));
         out = record;
         return absl::OkStatus();
       }));
@@ -216,62 +183,39 @@ absl::StatusOr<IdempotencyRecord> SqliteBatches::CreateBatchIdempotent(
 
 absl::StatusOr<int> SqliteBatches::PurgeIdempotencyRecordsBefore(
     absl::Time cutoff) {
-  int out = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(
-            Statement purge,
-            conn.Prepare("DELETE FROM idempotency_keys WHERE created_us < ?1"));
-        purge.BindTime(1, cutoff);
-        PB_RETURN_IF_ERROR(purge.Run());
-        out = static_cast<int>(conn.changes());
-        return absl::OkStatus();
-      }));
-  return out;
+  return PurgeBefore(
+      *pool_, "DELETE FROM idempotency_keys WHERE created_us < ?1", cutoff);
 }
 
 absl::StatusOr<Batch> SqliteBatches::GetBatch(int64_t account_id,
                                               std::string_view batch_id) {
-  Batch out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id));
-        return absl::OkStatus();
-      }));
-  return out;
+  return pool_->RunReturning(TxnMode::kRead, [&](Connection& conn) {
+    return LoadBatch(conn, batch_id, account_id);
+  });
 }
 
 absl::StatusOr<std::vector<Batch>> SqliteBatches::ListBatches(
     int64_t account_id) {
-  std::vector<Batch> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out.clear();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn) -> absl::StatusOr<std::vector<Batch>> {
         PB_ASSIGN_OR_RETURN(
             Statement stmt,
             conn.Prepare(absl::StrCat("SELECT ", kBatchColumns,
                                       " FROM batches WHERE account_id = ?1 "
                                       "ORDER BY date_submitted_us DESC, id")));
         stmt.Bind(1, account_id);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-          if (!row) break;
-          PB_ASSIGN_OR_RETURN(Batch batch, ReadBatch(stmt));
-          out.push_back(std::move(batch));
-        }
-        return absl::OkStatus();
-      }));
-  return out;
+        return ReadRows<Batch>(stmt, ReadBatch);
+      });
 }
 
 absl::StatusOr<Batch> SqliteBatches::StartBatch(
     int64_t account_id, std::string_view batch_id, absl::Time now,
     int64_t reserve, std::optional<absl::Time> deadline) {
   if (reserve < 0) return absl::InvalidArgumentError("negative reserve");
-  Batch out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(out, LoadBatch(conn, batch_id, account_id));
+  return pool_->RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<Batch> {
+        PB_ASSIGN_OR_RETURN(Batch out, LoadBatch(conn, batch_id, account_id));
         if (out.status != BatchStatus::kSubmitted) {
           return NotSubmittedOrProcessing(out);
         }
@@ -288,23 +232,17 @@ absl::StatusOr<Batch> SqliteBatches::StartBatch(
               conn.Prepare("SELECT credits FROM accounts WHERE id = ?1"));
           balance.Bind(1, account_id);
           PB_ASSIGN_OR_RETURN(bool found, balance.Step());
-          return absl::ResourceExhaustedError(absl::StrCat(
-              "starting the batch needs ", reserve, " credits, balance is ",
-              found ? balance.Int64(0) : 0));
+          return ReserveExceedsBalanceError(reserve,
+                                            found ? balance.Int64(0) : 0);
         }
         PB_RETURN_IF_ERROR(take.Run());
 
-        PB_ASSIGN_OR_RETURN(
-            Statement start,
-            conn.Prepare("UPDATE batches SET status = 'processing', "
-                         "date_started_us = ?2, deadline_us = ?3, "
-                         "credits_reserved = ?4 WHERE id = ?1 AND status = "
-                         "'submitted'"));
-        start.BindText(1, out.id)
-            .BindTime(2, now)
-            .BindOptionalTime(3, deadline)
-            .Bind(4, reserve);
-        PB_RETURN_IF_ERROR(start.Run());
+        PB_RETURN_IF_ERROR(
+            conn.Run("UPDATE batches SET status = 'processing', "
+                     "date_started_us = ?2, deadline_us = ?3, "
+                     "credits_reserved = ?4 WHERE id = ?1 AND status = "
+                     "'submitted'",
+                     out.id, now, deadline, reserve));
         if (conn.changes() != 1) {
           return absl::AbortedError("batch changed concurrently");
         }
@@ -312,28 +250,23 @@ absl::StatusOr<Batch> SqliteBatches::StartBatch(
         out.date_started = now;
         out.deadline = deadline;
         out.credits_reserved = reserve;
-        return absl::OkStatus();
-      }));
-  return out;
+        return out;
+      });
 }
 
 absl::StatusOr<Batch> SqliteBatches::StopBatch(int64_t account_id,
                                                std::string_view batch_id,
                                                absl::Time now,
                                                StopReason reason) {
-  Batch out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<Batch> {
         PB_ASSIGN_OR_RETURN(Batch batch, LoadBatch(conn, batch_id, account_id));
         if (batch.status != BatchStatus::kSubmitted &&
             batch.status != BatchStatus::kProcessing) {
           return NotSubmittedOrProcessing(batch);
         }
-        PB_ASSIGN_OR_RETURN(
-            out, EndBatch(conn, batch, BatchStatus::kStopped, reason, now));
-        return absl::OkStatus();
-      }));
-  return out;
+        return EndBatch(conn, batch, BatchStatus::kStopped, reason, now);
+      });
 }
 
 absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhones(
@@ -343,12 +276,12 @@ absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhones(
 
 absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhonePage(
     std::string_view batch_id, int64_t offset, int64_t limit) {
-  std::vector<PhoneRecord> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out.clear();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn) -> absl::StatusOr<std::vector<PhoneRecord>> {
         PB_ASSIGN_OR_RETURN(Batch batch,
                             LoadBatch(conn, batch_id, std::nullopt));
+        std::vector<PhoneRecord> out;
         out.reserve(std::clamp<int64_t>(batch.records - offset, 0, limit));
         // idx runs 0..records-1, so a range on the primary key finds the
         // page without walking the phones before it.
@@ -358,65 +291,49 @@ absl::StatusOr<std::vector<PhoneRecord>> SqliteBatches::GetPhonePage(
                          "phones WHERE batch_id = ?1 AND idx >= ?2 ORDER BY "
                          "idx LIMIT ?3"));
         stmt.BindText(1, batch_id).Bind(2, offset).Bind(3, limit);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-          if (!row) break;
+        PB_RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) {
           PhoneRecord& rec = out.emplace_back();
-          rec.index = static_cast<int>(stmt.Int64(0));
-          rec.input.number = stmt.Text(1);
-          rec.input.country_iso = stmt.Text(2);
-          if (!stmt.IsNull(3)) rec.result_blob = stmt.Blob(3);
-        }
-        return absl::OkStatus();
-      }));
-  return out;
+          rec.index = static_cast<int>(row.Int64(0));
+          rec.input.number = row.Text(1);
+          rec.input.country_iso = row.Text(2);
+          if (!row.IsNull(3)) rec.result_blob = row.Blob(3);
+        }));
+        return out;
+      });
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteBatches::GetStatistics(
     std::string_view batch_id) {
-  std::vector<int64_t> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out.clear();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn) -> absl::StatusOr<std::vector<int64_t>> {
         PB_RETURN_IF_ERROR(LoadBatch(conn, batch_id, std::nullopt).status());
         PB_ASSIGN_OR_RETURN(
             Statement stmt,
             conn.Prepare("SELECT bucket, count FROM batch_statistics WHERE "
                          "batch_id = ?1 ORDER BY bucket"));
         stmt.BindText(1, batch_id);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-          if (!row) break;
-          const int64_t bucket = stmt.Int64(0);
-          if (bucket < 0 || bucket > kMaxStatisticsBucket) continue;
-          if (static_cast<int64_t>(out.size()) <= bucket)
-            out.resize(bucket + 1);
-          out[bucket] = stmt.Int64(1);
-        }
-        return absl::OkStatus();
-      }));
-  return out;
+        std::vector<int64_t> out;
+        PB_RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) {
+          SetStatisticsBucket(row.Int64(0), row.Int64(1), out);
+        }));
+        return out;
+      });
 }
 
 absl::StatusOr<int> SqliteBatches::StopExpiredBatches(absl::Time now) {
-  int stopped = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(stopped,
-                            EndSelected(conn,
-                                        "SELECT id FROM batches WHERE status = "
-                                        "'processing' AND deadline_us <= ?1",
-                                        now, now));
-        return absl::OkStatus();
-      }));
-  return stopped;
+  return pool_->RunReturning(TxnMode::kWrite, [&](Connection& conn) {
+    return EndSelected(conn,
+                       "SELECT id FROM batches WHERE status = "
+                       "'processing' AND deadline_us <= ?1",
+                       now, now);
+  });
 }
 
 absl::StatusOr<int> SqliteBatches::PurgeBatchesSubmittedBefore(
     absl::Time cutoff, absl::Time now) {
-  int purged = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<int> {
         // A batch still processing past retention can no longer be read by
         // its owner, so its work is ended and settled here, in the same
         // transaction that purges it: its reservation is released and only
@@ -437,45 +354,23 @@ absl::StatusOr<int> SqliteBatches::PurgeBatchesSubmittedBefore(
               "WHERE purged = 0 AND date_submitted_us < ?1)",
               "UPDATE batches SET purged = 1 WHERE purged = 0 AND "
               "date_submitted_us < ?1"}) {
-          PB_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
-          stmt.BindTime(1, cutoff);
-          PB_RETURN_IF_ERROR(stmt.Run());
+          PB_RETURN_IF_ERROR(conn.Run(sql, cutoff));
         }
-        purged = static_cast<int>(conn.changes());
-        return absl::OkStatus();
-      }));
-  return purged;
+        return static_cast<int>(conn.changes());
+      });
 }
 
 absl::StatusOr<StoreStats> SqliteBatches::Stats() {
-  StoreStats out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out = StoreStats();
+  return pool_->RunReturning(
+      TxnMode::kRead, [&](Connection& conn) -> absl::StatusOr<StoreStats> {
+        StoreStats out;
         PB_ASSIGN_OR_RETURN(
             Statement by_status,
             conn.Prepare(
                 "SELECT status, COUNT(*) FROM batches GROUP BY status"));
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, by_status.Step());
-          if (!row) break;
-          const int64_t n = by_status.Int64(1);
-          switch (
-              ParseStatus(by_status.Text(0)).value_or(BatchStatus::kStopped)) {
-            case BatchStatus::kSubmitted:
-              out.batches_submitted = n;
-              break;
-            case BatchStatus::kProcessing:
-              out.batches_processing = n;
-              break;
-            case BatchStatus::kCompleted:
-              out.batches_completed = n;
-              break;
-            case BatchStatus::kStopped:
-              out.batches_stopped = n;
-              break;
-          }
-        }
+        PB_RETURN_IF_ERROR(by_status.ForEachRow([&](const Statement& row) {
+          CountBatchStatus(row.Text(0), row.Int64(1), out);
+        }));
         PB_ASSIGN_OR_RETURN(
             Statement open_chunks,
             conn.Prepare("SELECT COUNT(*) FROM batches b JOIN chunks c ON "
@@ -483,9 +378,8 @@ absl::StatusOr<StoreStats> SqliteBatches::Stats() {
                          "c.state <> 'done'"));
         PB_ASSIGN_OR_RETURN(bool row, open_chunks.Step());
         if (row) out.chunks_pending = open_chunks.Int64(0);
-        return absl::OkStatus();
-      }));
-  return out;
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::sqlite

@@ -12,50 +12,36 @@ namespace phonebulk::store::sqlite {
 
 absl::StatusOr<std::optional<std::string>> SqliteCache::GetCachedResult(
     std::string_view key, absl::Time not_before) {
-  std::optional<std::string> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        out.reset();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn) -> absl::StatusOr<std::optional<std::string>> {
         PB_ASSIGN_OR_RETURN(
             Statement select,
             conn.Prepare("SELECT result_blob FROM validation_cache "
                          "WHERE key_hash = ?1 AND created_us >= ?2"));
         select.BindText(1, key).BindTime(2, not_before);
         PB_ASSIGN_OR_RETURN(bool row, select.Step());
-        if (row) out = select.Blob(0);
-        return absl::OkStatus();
-      }));
-  return out;
+        if (!row) return std::nullopt;
+        return select.Blob(0);
+      });
 }
 
 absl::Status SqliteCache::PutCachedResult(std::string_view key,
                                           std::string_view blob,
                                           absl::Time now) {
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        Statement upsert,
-        conn.Prepare("INSERT INTO validation_cache (key_hash, result_blob, "
-                     "created_us) VALUES (?1, ?2, ?3) ON CONFLICT (key_hash) "
-                     "DO UPDATE SET result_blob = excluded.result_blob, "
-                     "created_us = excluded.created_us"));
-    upsert.BindText(1, key).BindBlob(2, blob).BindTime(3, now);
-    return upsert.Run();
+    return conn.Run(
+        "INSERT INTO validation_cache (key_hash, result_blob, "
+        "created_us) VALUES (?1, ?2, ?3) ON CONFLICT (key_hash) "
+        "DO UPDATE SET result_blob = excluded.result_blob, "
+        "created_us = excluded.created_us",
+        key, BlobParam{blob}, now);
   });
 }
 
 absl::StatusOr<int> SqliteCache::PurgeCachedResultsBefore(absl::Time cutoff) {
-  int purged = 0;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(
-            Statement purge,
-            conn.Prepare("DELETE FROM validation_cache WHERE created_us < ?1"));
-        purge.BindTime(1, cutoff);
-        PB_RETURN_IF_ERROR(purge.Run());
-        purged = static_cast<int>(conn.changes());
-        return absl::OkStatus();
-      }));
-  return purged;
+  return PurgeBefore(
+      *pool_, "DELETE FROM validation_cache WHERE created_us < ?1", cutoff);
 }
 
 }  // namespace phonebulk::store::sqlite

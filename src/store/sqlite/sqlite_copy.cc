@@ -8,42 +8,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "store/backend_shared.h"
 #include "store/migrations.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
 
 namespace phonebulk::store::sqlite {
 namespace {
 
-// Debian's absl::string_view is not std::string_view: names are joined
-// and concatenated as std::string.
-std::string Join(std::span<const std::string_view> items) {
-  std::string out;
-  for (std::string_view item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
-  }
-  return out;
-}
-
-std::string ColumnList(const CopyTable& table) {
-  std::vector<std::string_view> names;
-  for (const CopyColumn& c : table.columns) names.push_back(c.name);
-  return Join(names);
-}
-
 absl::StatusOr<std::vector<std::string>> TableColumns(Connection& conn,
                                                       std::string_view table) {
   PB_ASSIGN_OR_RETURN(Statement stmt,
                       conn.Prepare("SELECT name FROM pragma_table_info(?1)"));
   stmt.BindText(1, table);
-  std::vector<std::string> out;
-  while (true) {
-    PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(stmt.Text(0));
-  }
-  return out;
+  return ReadRows<std::string>(stmt, FirstColumnText);
 }
 
 // The copy moves rows between databases of this build's schema only: an
@@ -56,14 +35,7 @@ absl::Status CheckSchemaIsCurrent(Connection& conn) {
     return absl::FailedPreconditionError(
         "the database was never migrated; it is not a phonebulk database");
   }
-  std::set<int64_t> applied;
-  PB_ASSIGN_OR_RETURN(Statement stmt,
-                      conn.Prepare("SELECT version FROM schema_migrations"));
-  while (true) {
-    PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    applied.insert(stmt.Int64(0));
-  }
+  PB_ASSIGN_OR_RETURN(const std::set<int64_t> applied, AppliedMigrations(conn));
   return store::CheckSchemaIsCurrent(EmbeddedMigrations(), applied);
 }
 
@@ -83,34 +55,32 @@ class SqliteTableReader : public TableReader {
         Statement stmt,
         conn_.Prepare(absl::StrCat("SELECT ", ColumnList(table), " FROM ",
                                    std::string(table.name), " ORDER BY ",
-                                   Join(table.key))));
+                                   JoinNames(table.key))));
     CopyRow row(table.columns.size());
-    while (true) {
-      PB_ASSIGN_OR_RETURN(bool more, stmt.Step());
-      if (!more) return absl::OkStatus();
+    return stmt.ForEachRow([&](const Statement& current) {
       for (size_t i = 0; i < table.columns.size(); ++i) {
         const int col = static_cast<int>(i);
-        if (stmt.IsNull(col)) {
+        if (current.IsNull(col)) {
           row[i] = std::monostate();
           continue;
         }
         switch (table.columns[i].type) {
           case CopyType::kInt:
-            row[i] = stmt.Int64(col);
+            row[i] = current.Int64(col);
             break;
           case CopyType::kBool:
-            row[i] = int64_t{stmt.Int64(col) != 0};
+            row[i] = int64_t{current.Int64(col) != 0};
             break;
           case CopyType::kText:
-            row[i] = stmt.Text(col);
+            row[i] = current.Text(col);
             break;
           case CopyType::kBytes:
-            row[i] = stmt.Blob(col);
+            row[i] = current.Blob(col);
             break;
         }
       }
-      PB_RETURN_IF_ERROR(fn(row));
-    }
+      return fn(row);
+    });
   }
 
  private:
@@ -127,10 +97,9 @@ class SqliteTableWriter : public TableWriter {
   }
 
   absl::StatusOr<int64_t> CountRows(std::string_view table) override {
-    PB_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn_.Prepare(
-            absl::StrCat("SELECT COUNT(*) FROM ", std::string(table))));
+    PB_ASSIGN_OR_RETURN(Statement stmt,
+                        conn_.Prepare(absl::StrCat("SELECT COUNT(*) FROM ",
+                                                   std::string(table))));
     PB_ASSIGN_OR_RETURN(bool row, stmt.Step());
     return row ? stmt.Int64(0) : 0;
   }

@@ -6,12 +6,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "store/backend_shared.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
 
@@ -27,12 +28,6 @@ constexpr char kStagingPrefix[] = "porting_staging_";
 // (unused ones NULL, which IN never matches) so that one cached prepared
 // statement serves every chunk.
 constexpr int kLookupChunk = 256;
-
-bool IsE164Digits(std::string_view number) {
-  return !number.empty() && number.size() <= 15 &&
-         std::all_of(number.begin(), number.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::string UpsertSql(std::string_view table) {
   return absl::StrCat(
@@ -68,18 +63,16 @@ absl::StatusOr<bool> TableExists(Connection& conn, std::string_view name) {
 // Writes the rows given to Add() through `pool`. In merge mode they go
 // straight to the porting table; in replace mode to `table_`, a staging copy
 // made by BeginPortingImport, which Finish() renames over the porting table.
-class SqlitePortingImporter : public PortingImporter {
+class SqlitePortingImporter final : public BufferedPortingImporter {
  public:
   SqlitePortingImporter(ConnectionPool* pool, std::string table, bool replace)
-      : pool_(pool),
+      : BufferedPortingImporter(replace),
+        pool_(pool),
         table_(std::move(table)),
-        upsert_sql_(UpsertSql(table_)),
-        replace_(replace) {
-    pending_.reserve(kPortingImportBatchRows);
-  }
+        upsert_sql_(UpsertSql(table_)) {}
 
   ~SqlitePortingImporter() override {
-    if (!replace_ || finished_) return;
+    if (!replace() || finished()) return;
     // Best effort: a staging table left behind (a crash gets here never) is
     // never read, and the next replace import to finish drops it.
     const std::string drop = absl::StrCat("DROP TABLE IF EXISTS ", table_);
@@ -89,50 +82,23 @@ class SqlitePortingImporter : public PortingImporter {
         .IgnoreError();
   }
 
-  absl::Status Add(const PortingRecord& record) override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    if (!IsE164Digits(record.number)) {
-      return absl::InvalidArgumentError("the number is not E.164 digits");
-    }
-    pending_.push_back(record);
-    ++added_;
-    if (pending_.size() >= static_cast<size_t>(kPortingImportBatchRows)) {
-      status_ = Flush();
-    }
-    return status_;
-  }
-
-  absl::StatusOr<int64_t> Finish() override {
-    if (!status_.ok()) return status_;
-    if (finished_) {
-      return absl::FailedPreconditionError("the import has finished");
-    }
-    status_ = Flush();
-    if (status_.ok() && replace_) status_ = Swap();
-    if (!status_.ok()) return status_;
-    finished_ = true;
-    return added_;
-  }
-
  private:
-  // Writes and clears pending_ in one transaction.
-  absl::Status Flush() {
-    if (pending_.empty()) return absl::OkStatus();
+  // Writes and clears pending() in one transaction.
+  absl::Status Flush() override {
+    std::vector<PortingRecord>& buffered = pending();
+    if (buffered.empty()) return absl::OkStatus();
     // Key order keeps consecutive inserts on the same b-tree pages, which
     // matters once the table outgrows the page cache. stable_sort keeps
     // duplicates in file order, so the last row for a number still wins.
-    std::stable_sort(pending_.begin(), pending_.end(),
+    std::stable_sort(buffered.begin(), buffered.end(),
                      [](const PortingRecord& a, const PortingRecord& b) {
                        return a.number < b.number;
                      });
     absl::Status status =
         pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-          if (replace_) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
+          if (replace()) PB_RETURN_IF_ERROR(CheckStagingTable(conn));
           PB_ASSIGN_OR_RETURN(Statement upsert, conn.Prepare(upsert_sql_));
-          for (const PortingRecord& r : pending_) {
+          for (const PortingRecord& r : buffered) {
             upsert.BindText(1, r.number)
                 .BindText(2, r.operator_name)
                 .BindText(3, r.mccmnc)
@@ -141,14 +107,14 @@ class SqlitePortingImporter : public PortingImporter {
           }
           return absl::OkStatus();
         });
-    pending_.clear();
+    buffered.clear();
     return status;
   }
 
   // Replaces the porting table by the staging table in one transaction:
   // readers in WAL mode keep their snapshot of the old table until they end
   // their transaction, and later ones see the new table whole.
-  absl::Status Swap() {
+  absl::Status Swap() override {
     return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
       PB_RETURN_IF_ERROR(CheckStagingTable(conn));
       PB_RETURN_IF_ERROR(
@@ -166,11 +132,8 @@ class SqlitePortingImporter : public PortingImporter {
             conn.Prepare("SELECT name FROM sqlite_schema WHERE type = 'table' "
                          "AND substr(name, 1, length(?1)) = ?1"));
         select.BindText(1, kStagingPrefix);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool row, select.Step());
-          if (!row) break;
-          stale.push_back(select.Text(0));
-        }
+        PB_ASSIGN_OR_RETURN(stale,
+                            ReadRows<std::string>(select, FirstColumnText));
       }
       for (const std::string& name : stale) {
         PB_RETURN_IF_ERROR(
@@ -191,11 +154,6 @@ class SqlitePortingImporter : public PortingImporter {
   ConnectionPool* const pool_;  // the store's; outlives the importer
   const std::string table_;
   const std::string upsert_sql_;
-  const bool replace_;
-  std::vector<PortingRecord> pending_;  // at most kPortingImportBatchRows
-  int64_t added_ = 0;
-  absl::Status status_;  // the first storage error; ends the import
-  bool finished_ = false;
 };
 
 }  // namespace
@@ -214,12 +172,10 @@ SqlitePorting::BeginPortingImport(bool replace) {
             Statement select,
             conn.Prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' "
                          "AND name = ?1"));
-        select.BindText(1, kPortingTable);
-        PB_ASSIGN_OR_RETURN(bool row, select.Step());
-        if (!row) {
-          return absl::FailedPreconditionError(
-              "the database has no porting table; migrate it first");
-        }
+        PB_RETURN_IF_ERROR(select.BindText(1, kPortingTable)
+                               .StepToRow(absl::StatusCode::kFailedPrecondition,
+                                          "the database has no porting table; "
+                                          "migrate it first"));
         // "CREATE TABLE porting (...) WITHOUT ROWID", the name possibly
         // quoted after an earlier swap: keep everything from the '('.
         const std::string ddl = select.Text(0);
@@ -236,20 +192,13 @@ SqlitePorting::BeginPortingImport(bool replace) {
 
 absl::StatusOr<std::vector<std::optional<PortingRecord>>>
 SqlitePorting::LookupPorting(std::span<const std::string> numbers) {
-  // Each distinct valid number is asked once; its answer goes to every
-  // position that holds it.
-  std::unordered_map<std::string_view, std::vector<size_t>> positions;
-  std::vector<std::string_view> distinct;
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    if (!IsE164Digits(numbers[i])) continue;
-    auto [it, inserted] = positions.try_emplace(numbers[i]);
-    if (inserted) distinct.push_back(numbers[i]);
-    it->second.push_back(i);
-  }
-  std::vector<std::optional<PortingRecord>> out(numbers.size());
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
-        std::fill(out.begin(), out.end(), std::nullopt);  // a rerun starts over
+  const PortingLookupPlan plan(numbers);
+  const std::vector<std::string_view>& distinct = plan.distinct();
+  return pool_->RunReturning(
+      TxnMode::kRead,
+      [&](Connection& conn)
+          -> absl::StatusOr<std::vector<std::optional<PortingRecord>>> {
+        std::vector<std::optional<PortingRecord>> out(numbers.size());
         for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
           PB_ASSIGN_OR_RETURN(Statement select, conn.Prepare(LookupSql()));
           for (int p = 0; p < kLookupChunk; ++p) {
@@ -260,22 +209,17 @@ SqlitePorting::LookupPorting(std::span<const std::string> numbers) {
               select.BindNull(p + 1);
             }
           }
-          while (true) {
-            PB_ASSIGN_OR_RETURN(bool row, select.Step());
-            if (!row) break;
+          PB_RETURN_IF_ERROR(select.ForEachRow([&](const Statement& row) {
             PortingRecord record;
-            record.number = select.Text(0);
-            record.operator_name = select.Text(1);
-            record.mccmnc = select.Text(2);
-            record.ported_date = select.OptionalTime(3);
-            auto it = positions.find(record.number);
-            if (it == positions.end()) continue;
-            for (size_t i : it->second) out[i] = record;
-          }
+            record.number = row.Text(0);
+            record.operator_name = row.Text(1);
+            record.mccmnc = row.Text(2);
+            record.ported_date = row.OptionalTime(3);
+            plan.Place(record, out);
+          }));
         }
-        return absl::OkStatus();
-      }));
-  return out;
+        return out;
+      });
 }
 
 }  // namespace phonebulk::store::sqlite

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "store/backend_shared.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
@@ -40,10 +41,9 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteQueue::ClaimChunk(
     return absl::InvalidArgumentError("lease must be positive");
   }
   const absl::Time lease_until = now + lease;
-  std::optional<ChunkClaim> out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        out.reset();
+  return pool_->RunReturning(
+      TxnMode::kWrite,
+      [&](Connection& conn) -> absl::StatusOr<std::optional<ChunkClaim>> {
         // Walks processing batches oldest started first (partial index
         // batches_processing_by_start) and their open chunks (partial index
         // chunks_open); the `state <> 'done'` term lets the planner use it.
@@ -61,7 +61,7 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteQueue::ClaimChunk(
                 "count"));
         claim.BindTime(1, now).BindTime(2, lease_until);
         PB_ASSIGN_OR_RETURN(bool row, claim.Step());
-        if (!row) return absl::OkStatus();
+        if (!row) return std::nullopt;
         ChunkClaim c;
         c.batch_id = claim.Text(0);
         c.chunk_index = static_cast<int>(claim.Int64(1));
@@ -75,9 +75,9 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteQueue::ClaimChunk(
             Statement batch,
             conn.Prepare("SELECT account_id, config_json, deadline_us FROM "
                          "batches WHERE id = ?1"));
-        batch.BindText(1, c.batch_id);
-        PB_ASSIGN_OR_RETURN(bool found, batch.Step());
-        if (!found) return absl::InternalError("claimed chunk has no batch");
+        PB_RETURN_IF_ERROR(batch.BindText(1, c.batch_id)
+                               .StepToRow(absl::StatusCode::kInternal,
+                                          "claimed chunk has no batch"));
         c.account_id = batch.Int64(0);
         c.config_json = batch.Text(1);
         if (!batch.IsNull(2)) c.deadline = batch.Time(2);
@@ -91,11 +91,9 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteQueue::ClaimChunk(
             .Bind(2, c.first_index)
             .Bind(3, c.first_index + count);
         c.phones.reserve(count);
-        while (true) {
-          PB_ASSIGN_OR_RETURN(bool more, phones.Step());
-          if (!more) break;
-          c.phones.push_back(PhoneInput{phones.Text(0), phones.Text(1)});
-        }
+        PB_RETURN_IF_ERROR(phones.ForEachRow([&](const Statement& row) {
+          c.phones.push_back(PhoneInput{row.Text(0), row.Text(1)});
+        }));
         if (static_cast<int>(c.phones.size()) != count) {
           // Still a claim (its attempt counted), so the processor can give
           // up on it; an error here would roll the claim back and block the
@@ -105,10 +103,8 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteQueue::ClaimChunk(
                            " of its ", count, " phones stored");
           c.phones.clear();
         }
-        out = std::move(c);
-        return absl::OkStatus();
-      }));
-  return out;
+        return c;
+      });
 }
 
 absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
@@ -125,9 +121,10 @@ absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
                      "b.status FROM chunks c JOIN batches b ON b.id = "
                      "c.batch_id WHERE c.batch_id = ?1 AND c.chunk_index = "
                      "?2"));
-    check.BindText(1, claim.batch_id).Bind(2, claim.chunk_index);
-    PB_ASSIGN_OR_RETURN(bool row, check.Step());
-    if (!row) return absl::AbortedError("the chunk no longer exists");
+    PB_RETURN_IF_ERROR(check.BindText(1, claim.batch_id)
+                           .Bind(2, claim.chunk_index)
+                           .StepToRow(absl::StatusCode::kAborted,
+                                      "the chunk no longer exists"));
     if (check.Text(0) != "claimed" || check.Int64(1) != claim.attempt) {
       return StaleClaimError();
     }
@@ -137,22 +134,7 @@ absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
     }
     const int first = static_cast<int>(check.Int64(2));
     const int count = static_cast<int>(check.Int64(3));
-    // Every phone of the chunk exactly once: anything else would leave a
-    // hole in the results or count a phone twice.
-    if (static_cast<int>(results.size()) != count) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("the chunk has ", count, " phones, got ", results.size(),
-                       " results"));
-    }
-    std::vector<bool> seen(count, false);
-    for (const ProcessedPhone& r : results) {
-      const int offset = r.index - first;
-      if (offset < 0 || offset >= count || seen[offset]) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("result index ", r.index, " is not in the chunk"));
-      }
-      seen[offset] = true;
-    }
+    PB_RETURN_IF_ERROR(CheckCoversChunk(results, first, count));
 
     PB_ASSIGN_OR_RETURN(
         Statement write,
@@ -164,22 +146,18 @@ absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
       PB_RETURN_IF_ERROR(write.Run());
     }
 
-    PB_ASSIGN_OR_RETURN(
-        Statement done,
-        conn.Prepare("UPDATE chunks SET state = 'done', lease_until_us = NULL "
-                     "WHERE batch_id = ?1 AND chunk_index = ?2"));
-    done.BindText(1, claim.batch_id).Bind(2, claim.chunk_index);
-    PB_RETURN_IF_ERROR(done.Run());
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE chunks SET state = 'done', lease_until_us = NULL "
+                 "WHERE batch_id = ?1 AND chunk_index = ?2",
+                 claim.batch_id, claim.chunk_index));
 
     PB_RETURN_IF_ERROR(AddStatistics(conn, claim.batch_id, results));
 
-    PB_ASSIGN_OR_RETURN(
-        Statement progress,
-        conn.Prepare("UPDATE batches SET records_processed = "
-                     "records_processed + ?2, credits_charged = "
-                     "credits_charged + ?3 WHERE id = ?1"));
-    progress.BindText(1, claim.batch_id).Bind(2, count).Bind(3, charge);
-    PB_RETURN_IF_ERROR(progress.Run());
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE batches SET records_processed = "
+                 "records_processed + ?2, credits_charged = "
+                 "credits_charged + ?3 WHERE id = ?1",
+                 claim.batch_id, count, charge));
 
     PB_ASSIGN_OR_RETURN(
         Statement open,
@@ -200,9 +178,8 @@ absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
 
 absl::StatusOr<Batch> SqliteQueue::FailChunkBatch(const ChunkClaim& claim,
                                                   absl::Time now) {
-  Batch out;
-  PB_RETURN_IF_ERROR(
-      pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning(
+      TxnMode::kWrite, [&](Connection& conn) -> absl::StatusOr<Batch> {
         PB_ASSIGN_OR_RETURN(
             Statement check,
             conn.Prepare("SELECT state, attempt FROM chunks WHERE batch_id = "
@@ -220,11 +197,9 @@ absl::StatusOr<Batch> SqliteQueue::FailChunkBatch(const ChunkClaim& claim,
           return absl::AbortedError(absl::StrCat(
               "batch is ", StatusName(batch.status), "; the claim is void"));
         }
-        PB_ASSIGN_OR_RETURN(out, EndBatch(conn, batch, BatchStatus::kStopped,
-                                          StopReason::kProcessingFailed, now));
-        return absl::OkStatus();
-      }));
-  return out;
+        return EndBatch(conn, batch, BatchStatus::kStopped,
+                        StopReason::kProcessingFailed, now);
+      });
 }
 
 absl::Status SqliteQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
@@ -232,16 +207,11 @@ absl::Status SqliteQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
   const absl::Time lease_until = now + lease;
   PB_RETURN_IF_ERROR(
       pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-        PB_ASSIGN_OR_RETURN(
-            Statement extend,
-            conn.Prepare("UPDATE chunks SET lease_until_us = ?4 WHERE "
-                         "batch_id = ?1 AND chunk_index = ?2 AND attempt = ?3 "
-                         "AND state = 'claimed'"));
-        extend.BindText(1, claim.batch_id)
-            .Bind(2, claim.chunk_index)
-            .Bind(3, claim.attempt)
-            .BindTime(4, lease_until);
-        PB_RETURN_IF_ERROR(extend.Run());
+        PB_RETURN_IF_ERROR(conn.Run(
+            "UPDATE chunks SET lease_until_us = ?4 WHERE "
+            "batch_id = ?1 AND chunk_index = ?2 AND attempt = ?3 "
+            "AND state = 'claimed'",
+            claim.batch_id, claim.chunk_index, claim.attempt, lease_until));
         if (conn.changes() == 0) {
           return StaleClaimError();
         }
@@ -253,15 +223,11 @@ absl::Status SqliteQueue::ExtendLease(ChunkClaim& claim, absl::Time now,
 
 absl::Status SqliteQueue::ReleaseChunk(const ChunkClaim& claim) {
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-    PB_ASSIGN_OR_RETURN(
-        Statement release,
-        conn.Prepare("UPDATE chunks SET state = 'pending', lease_until_us = "
-                     "NULL WHERE batch_id = ?1 AND chunk_index = ?2 AND "
-                     "attempt = ?3 AND state = 'claimed'"));
-    release.BindText(1, claim.batch_id)
-        .Bind(2, claim.chunk_index)
-        .Bind(3, claim.attempt);
-    PB_RETURN_IF_ERROR(release.Run());
+    PB_RETURN_IF_ERROR(
+        conn.Run("UPDATE chunks SET state = 'pending', lease_until_us = "
+                 "NULL WHERE batch_id = ?1 AND chunk_index = ?2 AND "
+                 "attempt = ?3 AND state = 'claimed'",
+                 claim.batch_id, claim.chunk_index, claim.attempt));
     if (conn.changes() == 0) {
       return StaleClaimError();
     }

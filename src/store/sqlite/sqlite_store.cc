@@ -100,13 +100,10 @@ absl::Status SqliteStore::Ping() {
                          "AND name = 'storage_probe'"));
         PB_ASSIGN_OR_RETURN(bool migrated, has_table.Step());
         if (!migrated) return absl::OkStatus();
-        PB_ASSIGN_OR_RETURN(
-            Statement probe,
-            conn.Prepare("INSERT INTO storage_probe (id, at_us) VALUES (1, ?1) "
-                         "ON CONFLICT (id) DO UPDATE SET at_us = "
-                         "excluded.at_us"));
-        probe.BindTime(1, now);
-        return probe.Run();
+        return conn.Run(
+            "INSERT INTO storage_probe (id, at_us) VALUES (1, ?1) "
+            "ON CONFLICT (id) DO UPDATE SET at_us = excluded.at_us",
+            now);
       });
   if (!s.ok() && !IsStorageLost(s)) {
     // Whatever broke (full disk, read-only file, I/O error), the storage
@@ -115,6 +112,15 @@ absl::Status SqliteStore::Ping() {
         absl::StrCat("the database cannot take a write: ", s.message()));
   }
   return s;
+}
+
+absl::StatusOr<int> PurgeBefore(ConnectionPool& pool, const char* delete_sql,
+                                absl::Time cutoff) {
+  return pool.RunReturning(TxnMode::kWrite,
+                           [&](Connection& conn) -> absl::StatusOr<int> {
+                             PB_RETURN_IF_ERROR(conn.Run(delete_sql, cutoff));
+                             return static_cast<int>(conn.changes());
+                           });
 }
 
 }  // namespace phonebulk::store::sqlite
