@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace phonebulk::cli {
@@ -26,6 +27,34 @@ void AddBatchesCommands(CLI::App& app, int* exit_code);
 // `store copy --from URL --to URL`: a whole store into a new, empty one
 // (cli/store_copy.cc).
 void AddStoreCommands(CLI::App& app, int* exit_code);
+
+// Names the environment variable that sets an option when its flag is
+// absent.
+struct Env {
+  std::string name;
+};
+
+// Adds option `name` into `*value`, its default shown in --help, checked by
+// `check` when given (CLI::Range, CLI::PositiveNumber, ...). The tuning
+// options of serve, lookup-sim and submit all have this shape; one call each
+// keeps any of them from losing its check or shown default.
+template <typename T>
+CLI::Option* AddTunableOption(CLI::App* cmd, const std::string& name, T* value,
+                              const std::string& help,
+                              std::optional<CLI::Validator> check = {}) {
+  CLI::Option* option = cmd->add_option(name, *value, help);
+  if (check.has_value()) option->check(*std::move(check));
+  return option->capture_default_str();
+}
+
+// The same, also set by the environment variable `env` (serve's options).
+template <typename T>
+CLI::Option* AddTunableOption(CLI::App* cmd, const std::string& name, T* value,
+                              const std::string& help, const Env& env,
+                              std::optional<CLI::Validator> check = {}) {
+  return AddTunableOption(cmd, name, value, help, std::move(check))
+      ->envname(env.name);
+}
 
 // Splits a --listen value, "HOST:PORT" or "[V6]:PORT" (port 0: any free
 // port). When it is neither, tells stderr so and returns false: the commands
