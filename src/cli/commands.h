@@ -62,6 +62,12 @@ CLI::Option* AddTunableOption(CLI::App* cmd, const std::string& name, T* value,
 bool ParseListenFlag(const std::string& listen, std::string* host,
                      uint16_t* port);
 
+// Prints "<who> listening on http://HOST:PORT" on stdout and flushes it:
+// tests and scripts wait for this exact line before sending requests.
+// Returns HOST as that URL writes it (an IPv6 address in brackets).
+std::string AnnounceListening(const char* who, const std::string& host,
+                              unsigned port);
+
 // Sends spdlog's default logger to stderr in key=value form with UTC times.
 void SetUpLogging(bool verbose);
 

@@ -92,12 +92,7 @@ int RunLookupSim(const LookupSimFlags& f) {
     return 1;
   }
   shutdown.Start([&server](int) { server.Shutdown(); });
-  std::string shown_host =
-      host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  // Tests and scripts wait for this exact line before sending requests.
-  std::printf("lookup-sim listening on http://%s:%u\n", shown_host.c_str(),
-              server.port());
-  std::fflush(stdout);
+  AnnounceListening("lookup-sim", host, server.port());
 
   server.Run(f.threads);
   lookup::LookupSimulator::Counters c = simulator.counters();

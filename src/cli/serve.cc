@@ -81,6 +81,15 @@ bool ParseListenFlag(const std::string& listen, std::string* host,
   return false;
 }
 
+std::string AnnounceListening(const char* who, const std::string& host,
+                              unsigned port) {
+  std::string shown_host =
+      host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::printf("%s listening on http://%s:%u\n", who, shown_host.c_str(), port);
+  std::fflush(stdout);
+  return shown_host;
+}
+
 namespace {
 
 int Serve(const ServeFlags& f) {
@@ -235,11 +244,7 @@ int Serve(const ServeFlags& f) {
     server.Shutdown();
   });
 
-  std::string shown_host =
-      host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::printf("phonebulk listening on http://%s:%u\n", shown_host.c_str(),
-              server.port());
-  std::fflush(stdout);
+  std::string shown_host = AnnounceListening("phonebulk", host, server.port());
   spdlog::info("event=listening address={}:{} db={} workers={}", shown_host,
                server.port(), f.db, f.workers);
 
