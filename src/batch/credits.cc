@@ -1,5 +1,7 @@
 #include "batch/credits.h"
 
+#include <string>
+
 namespace phonebulk::batch {
 
 int64_t WorstCaseCharge(const BatchConfig& config, int64_t records) {
@@ -22,6 +24,16 @@ int64_t ChargeForPhone(const phone::PhoneResult& result,
   }
   if (supplementary_lookup_made) ++charge;
   return charge;
+}
+
+absl::Status NotEnoughCredits(std::string_view for_what,
+                              const absl::Status& store_status,
+                              std::string_view then) {
+  std::string message = "not enough credits ";
+  message.append(for_what).append(": ");
+  message.append(store_status.message().data(), store_status.message().size());
+  message.append("; add credits with 'phonebulk account credit'").append(then);
+  return absl::ResourceExhaustedError(message);
 }
 
 }  // namespace phonebulk::batch

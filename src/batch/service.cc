@@ -146,10 +146,8 @@ absl::StatusOr<BatchView> BatchService::Start(int64_t account_id,
   auto started =
       batches_.StartBatch(account_id, batch_id, now, reserve, deadline);
   if (absl::IsResourceExhausted(started.status())) {
-    return absl::ResourceExhaustedError(
-        "not enough credits to start this batch: " +
-        std::string(started.status().message()) +
-        "; add credits with 'phonebulk account credit' and start it again");
+    return NotEnoughCredits("to start this batch", started.status(),
+                            " and start it again");
   }
   if (!started.ok()) return started.status();
   return ToView(*std::move(started));

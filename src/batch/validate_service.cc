@@ -111,10 +111,7 @@ absl::StatusOr<ValidateAnswer> ValidateService::Validate(
   }
   auto balance = accounts_.ChargeCredits(account_id, answer.credits_charged);
   if (absl::IsResourceExhausted(balance.status())) {
-    return absl::ResourceExhaustedError(
-        "not enough credits for this call: " +
-        std::string(balance.status().message()) +
-        "; add credits with 'phonebulk account credit'");
+    return NotEnoughCredits("for this call", balance.status());
   }
   if (!balance.ok()) return balance.status();
 

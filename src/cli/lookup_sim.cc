@@ -34,7 +34,8 @@ http::HttpResponse ServeSimulator(lookup::LookupSimulator& simulator,
   http::HttpResponse res{static_cast<beast_http::status>(reply.status),
                          request.version()};
   res.set(beast_http::field::content_type, "application/json");
-  if (!reply.header_name.empty()) res.set(reply.header_name, reply.header_value);
+  if (!reply.header_name.empty())
+    res.set(reply.header_name, reply.header_value);
   res.body() = std::move(reply.body);
   return res;
 }
@@ -91,12 +92,7 @@ int RunLookupSim(const LookupSimFlags& f) {
     return 1;
   }
   shutdown.Start([&server](int) { server.Shutdown(); });
-  std::string shown_host =
-      host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  // Tests and scripts wait for this exact line before sending requests.
-  std::printf("lookup-sim listening on http://%s:%u\n", shown_host.c_str(),
-              server.port());
-  std::fflush(stdout);
+  AnnounceListening("lookup-sim", host, server.port());
 
   server.Run(f.threads);
   lookup::LookupSimulator::Counters c = simulator.counters();
@@ -117,37 +113,28 @@ void AddLookupSimCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "lookup-sim",
       "Run a simulated live-status lookup provider (docs/lookup-protocol.md)");
-  cmd->add_option("--listen", flags->listen,
-                  "HOST:PORT to listen on (port 0: any free)")
-      ->capture_default_str();
-  cmd->add_option("--latency-ms", flags->latency_ms,
-                  "Delay before every answer")
-      ->check(CLI::Range(0, 600'000))
-      ->capture_default_str();
-  cmd->add_option("--error-rate", flags->error_rate,
-                  "Share of requests answered 503")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  cmd->add_option("--rate-429", flags->rate_429,
-                  "Share of requests answered 429 with Retry-After: 1")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  cmd->add_option("--malformed-rate", flags->malformed_rate,
-                  "Share of requests answered 200 with a malformed body")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+  AddTunableOption(cmd, "--listen", &flags->listen,
+                   "HOST:PORT to listen on (port 0: any free)");
+  AddTunableOption(cmd, "--latency-ms", &flags->latency_ms,
+                   "Delay before every answer", CLI::Range(0, 600'000));
+  AddTunableOption(cmd, "--error-rate", &flags->error_rate,
+                   "Share of requests answered 503", CLI::Range(0.0, 1.0));
+  AddTunableOption(cmd, "--rate-429", &flags->rate_429,
+                   "Share of requests answered 429 with Retry-After: 1",
+                   CLI::Range(0.0, 1.0));
+  AddTunableOption(cmd, "--malformed-rate", &flags->malformed_rate,
+                   "Share of requests answered 200 with a malformed body",
+                   CLI::Range(0.0, 1.0));
   cmd->add_option("--key", flags->key,
                   "Required Bearer key (401 otherwise); empty: no check");
-  cmd->add_option("--seed", flags->seed, "Seed of the fault injection RNG")
-      ->capture_default_str();
-  cmd->add_option("--threads", flags->threads,
-                  "I/O threads (each sleeps through --latency-ms)")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  cmd->add_option("--max-numbers", flags->max_numbers,
-                  "Most numbers accepted in one request (400 above)")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
+  AddTunableOption(cmd, "--seed", &flags->seed,
+                   "Seed of the fault injection RNG");
+  AddTunableOption(cmd, "--threads", &flags->threads,
+                   "I/O threads (each sleeps through --latency-ms)",
+                   CLI::Range(1, 256));
+  AddTunableOption(cmd, "--max-numbers", &flags->max_numbers,
+                   "Most numbers accepted in one request (400 above)",
+                   CLI::Range(1, 100000));
   cmd->callback([flags, exit_code] { *exit_code = RunLookupSim(*flags); });
 }
 

@@ -81,6 +81,15 @@ bool ParseListenFlag(const std::string& listen, std::string* host,
   return false;
 }
 
+std::string AnnounceListening(const char* who, const std::string& host,
+                              unsigned port) {
+  std::string shown_host =
+      host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::printf("%s listening on http://%s:%u\n", who, shown_host.c_str(), port);
+  std::fflush(stdout);
+  return shown_host;
+}
+
 namespace {
 
 int Serve(const ServeFlags& f) {
@@ -235,11 +244,7 @@ int Serve(const ServeFlags& f) {
     server.Shutdown();
   });
 
-  std::string shown_host =
-      host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::printf("phonebulk listening on http://%s:%u\n", shown_host.c_str(),
-              server.port());
-  std::fflush(stdout);
+  std::string shown_host = AnnounceListening("phonebulk", host, server.port());
   spdlog::info("event=listening address={}:{} db={} workers={}", shown_host,
                server.port(), f.db, f.workers);
 
@@ -264,74 +269,51 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ServeFlags>();
   CLI::App* cmd =
       app.add_subcommand("serve", "Run the HTTP API and the batch workers");
-  cmd->add_option("--listen", flags->listen,
-                  "HOST:PORT to listen on (port 0: any free)")
-      ->envname("PHONEBULK_LISTEN")
-      ->capture_default_str();
-  cmd->add_option("--db", flags->db,
-                  "Database URL, e.g. sqlite:var/phonebulk.db")
-      ->envname("PHONEBULK_DB")
-      ->capture_default_str();
-  cmd->add_option("--workers", flags->workers,
-                  "Worker threads processing chunks")
-      ->envname("PHONEBULK_WORKERS")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  cmd->add_option("--io-threads", flags->io_threads, "HTTP I/O threads")
-      ->envname("PHONEBULK_IO_THREADS")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  cmd->add_option("--chunk-size", flags->chunk_size, "Phones per chunk of work")
-      ->envname("PHONEBULK_CHUNK_SIZE")
-      ->check(CLI::Range(1, 10000))
-      ->capture_default_str();
-  cmd->add_option("--lease-seconds", flags->lease_seconds,
-                  "How long a claimed chunk stays with its worker")
-      ->envname("PHONEBULK_LEASE_SECONDS")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  cmd->add_option("--retention-seconds", flags->retention_seconds,
-                  "How long batches are kept (default 28 days)")
-      ->envname("PHONEBULK_RETENTION_SECONDS")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--purge-interval-seconds", flags->purge_interval_seconds,
-                  "How often expired batches are purged")
-      ->envname("PHONEBULK_PURGE_INTERVAL_SECONDS")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--max-body-bytes", flags->max_body_bytes,
-                  "Request body cap (413 above)")
-      ->envname("PHONEBULK_MAX_BODY_BYTES")
-      ->capture_default_str();
-  cmd->add_option("--max-unread-bytes", flags->max_unread_bytes,
-                  "Bytes of large answers (over 64 KiB each) held for clients "
-                  "that have not read them yet, over all connections (503 "
-                  "above)")
-      ->envname("PHONEBULK_MAX_UNREAD_BYTES")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--header-timeout-ms", flags->header_timeout_ms,
-                  "Time allowed to send request headers (408 after)")
-      ->envname("PHONEBULK_HEADER_TIMEOUT_MS")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--body-timeout-ms", flags->body_timeout_ms,
-                  "Time allowed to send a request body (408 after)")
-      ->envname("PHONEBULK_BODY_TIMEOUT_MS")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--default-rate-limit", flags->default_rate_limit,
-                  "Requests a minute shown to callers without a known account")
-      ->envname("PHONEBULK_DEFAULT_RATE_LIMIT")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--chunk-delay-ms", flags->chunk_delay_ms,
-                  "Sleep per chunk and per real-time validation (tests and "
-                  "demos only)")
-      ->envname("PHONEBULK_CHUNK_DELAY_MS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  AddTunableOption(cmd, "--listen", &flags->listen,
+                   "HOST:PORT to listen on (port 0: any free)",
+                   Env{"PHONEBULK_LISTEN"});
+  AddTunableOption(cmd, "--db", &flags->db,
+                   "Database URL, e.g. sqlite:var/phonebulk.db",
+                   Env{"PHONEBULK_DB"});
+  AddTunableOption(cmd, "--workers", &flags->workers,
+                   "Worker threads processing chunks", Env{"PHONEBULK_WORKERS"},
+                   CLI::Range(1, 256));
+  AddTunableOption(cmd, "--io-threads", &flags->io_threads, "HTTP I/O threads",
+                   Env{"PHONEBULK_IO_THREADS"}, CLI::Range(1, 256));
+  AddTunableOption(cmd, "--chunk-size", &flags->chunk_size,
+                   "Phones per chunk of work", Env{"PHONEBULK_CHUNK_SIZE"},
+                   CLI::Range(1, 10000));
+  AddTunableOption(cmd, "--lease-seconds", &flags->lease_seconds,
+                   "How long a claimed chunk stays with its worker",
+                   Env{"PHONEBULK_LEASE_SECONDS"}, CLI::Range(1, 3600));
+  AddTunableOption(cmd, "--retention-seconds", &flags->retention_seconds,
+                   "How long batches are kept (default 28 days)",
+                   Env{"PHONEBULK_RETENTION_SECONDS"}, CLI::PositiveNumber);
+  AddTunableOption(
+      cmd, "--purge-interval-seconds", &flags->purge_interval_seconds,
+      "How often expired batches are purged",
+      Env{"PHONEBULK_PURGE_INTERVAL_SECONDS"}, CLI::PositiveNumber);
+  AddTunableOption(cmd, "--max-body-bytes", &flags->max_body_bytes,
+                   "Request body cap (413 above)",
+                   Env{"PHONEBULK_MAX_BODY_BYTES"});
+  AddTunableOption(
+      cmd, "--max-unread-bytes", &flags->max_unread_bytes,
+      "Bytes of large answers (over 64 KiB each) held for clients that have "
+      "not read them yet, over all connections (503 above)",
+      Env{"PHONEBULK_MAX_UNREAD_BYTES"}, CLI::PositiveNumber);
+  AddTunableOption(cmd, "--header-timeout-ms", &flags->header_timeout_ms,
+                   "Time allowed to send request headers (408 after)",
+                   Env{"PHONEBULK_HEADER_TIMEOUT_MS"}, CLI::PositiveNumber);
+  AddTunableOption(cmd, "--body-timeout-ms", &flags->body_timeout_ms,
+                   "Time allowed to send a request body (408 after)",
+                   Env{"PHONEBULK_BODY_TIMEOUT_MS"}, CLI::PositiveNumber);
+  AddTunableOption(cmd, "--default-rate-limit", &flags->default_rate_limit,
+                   "Requests a minute shown to callers without a known account",
+                   Env{"PHONEBULK_DEFAULT_RATE_LIMIT"}, CLI::PositiveNumber);
+  AddTunableOption(
+      cmd, "--chunk-delay-ms", &flags->chunk_delay_ms,
+      "Sleep per chunk and per real-time validation (tests and demos only)",
+      Env{"PHONEBULK_CHUNK_DELAY_MS"}, CLI::NonNegativeNumber);
   cmd->add_option("--disposable-file", flags->disposable_file,
                   "Disposable-number list (docs/disposable.md); re-read when "
                   "it changes. Default: the built-in starter list")
@@ -343,30 +325,25 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--lookup-key", flags->lookup.key,
                   "Bearer key for the source")
       ->envname("PHONEBULK_LOOKUP_KEY");
-  cmd->add_option("--lookup-concurrency", flags->lookup.concurrency,
-                  "Requests to the source in flight at once")
-      ->envname("PHONEBULK_LOOKUP_CONCURRENCY")
-      ->capture_default_str();
-  cmd->add_option("--lookup-max-batch", flags->lookup.max_batch,
-                  "Numbers per request to the source")
-      ->envname("PHONEBULK_LOOKUP_MAX_BATCH")
-      ->capture_default_str();
-  cmd->add_option("--lookup-timeout-ms", flags->lookup.timeout_ms,
-                  "Timeout of one request to the source")
-      ->envname("PHONEBULK_LOOKUP_TIMEOUT_MS")
-      ->capture_default_str();
-  cmd->add_option("--lookup-rps", flags->lookup.rps,
-                  "Requests per second to the source; 0: unlimited")
-      ->envname("PHONEBULK_LOOKUP_RPS")
-      ->capture_default_str();
-  cmd->add_option("--lookup-retries", flags->lookup.retries,
-                  "Retries of a failed request (429, 5xx, network)")
-      ->envname("PHONEBULK_LOOKUP_RETRIES")
-      ->capture_default_str();
-  cmd->add_option("--lookup-breaker-failures", flags->lookup.breaker_failures,
-                  "Consecutive failed requests that open the circuit breaker")
-      ->envname("PHONEBULK_LOOKUP_BREAKER_FAILURES")
-      ->capture_default_str();
+  AddTunableOption(cmd, "--lookup-concurrency", &flags->lookup.concurrency,
+                   "Requests to the source in flight at once",
+                   Env{"PHONEBULK_LOOKUP_CONCURRENCY"});
+  AddTunableOption(cmd, "--lookup-max-batch", &flags->lookup.max_batch,
+                   "Numbers per request to the source",
+                   Env{"PHONEBULK_LOOKUP_MAX_BATCH"});
+  AddTunableOption(cmd, "--lookup-timeout-ms", &flags->lookup.timeout_ms,
+                   "Timeout of one request to the source",
+                   Env{"PHONEBULK_LOOKUP_TIMEOUT_MS"});
+  AddTunableOption(cmd, "--lookup-rps", &flags->lookup.rps,
+                   "Requests per second to the source; 0: unlimited",
+                   Env{"PHONEBULK_LOOKUP_RPS"});
+  AddTunableOption(cmd, "--lookup-retries", &flags->lookup.retries,
+                   "Retries of a failed request (429, 5xx, network)",
+                   Env{"PHONEBULK_LOOKUP_RETRIES"});
+  AddTunableOption(cmd, "--lookup-breaker-failures",
+                   &flags->lookup.breaker_failures,
+                   "Consecutive failed requests that open the circuit breaker",
+                   Env{"PHONEBULK_LOOKUP_BREAKER_FAILURES"});
   cmd->add_flag("--create", flags->create,
                 "Create the database when it does not exist (otherwise a "
                 "missing database is an error)")

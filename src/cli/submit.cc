@@ -94,16 +94,14 @@ void AddSubmitCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--out", o.output, "Output CSV (default FILE.validated.csv)");
   cmd->add_option("--state", o.state_path,
                   "Resume state file (default OUT.state)");
-  cmd->add_option("--concurrency", o.concurrency, "Batches in flight")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+  AddTunableOption(cmd, "--concurrency", &o.concurrency, "Batches in flight",
+                   CLI::Range(1, 64));
   cmd->add_option("--delimiter", flags->delimiter,
                   "Field delimiter of input and output (\\t for tab)")
       ->capture_default_str();
-  cmd->add_option("--batch-size", o.batch_size,
-                  "Numbers per batch (the API allows up to 10000)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 10000));
+  AddTunableOption(cmd, "--batch-size", &o.batch_size,
+                   "Numbers per batch (the API allows up to 10000)",
+                   CLI::Range(1, 10000));
   cmd->add_option("--progress-seconds", flags->progress_seconds,
                   "Seconds between progress lines when stderr is not a "
                   "terminal (0: none)")

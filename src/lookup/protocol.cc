@@ -40,6 +40,27 @@ absl::Status Malformed(std::string_view what) {
   return absl::InvalidArgumentError(std::string(what));
 }
 
+// Parses `body` into `*doc` and finds its array member `key`: the envelope
+// of both directions, {"numbers": [...]} asked and {"results": [...]}
+// answered. `what` names the document when it is not an object.
+absl::StatusOr<const rapidjson::Value*> ParseEnvelope(
+    std::string_view body, const char* what, const char* key,
+    rapidjson::Document* doc) {
+  doc->Parse<kParseFlags>(body.data(), body.size());
+  if (doc->HasParseError()) {
+    return Malformed(std::string("invalid JSON: ") +
+                     rapidjson::GetParseError_En(doc->GetParseError()));
+  }
+  if (!doc->IsObject()) {
+    return Malformed(std::string(what) + " is not a JSON object");
+  }
+  auto it = doc->FindMember(key);
+  if (it == doc->MemberEnd() || !it->value.IsArray()) {
+    return Malformed("\"" + std::string(key) + "\" is not an array");
+  }
+  return &it->value;
+}
+
 // Reads optional string field `key` of `obj` into `out`. Missing or null:
 // leaves `out` empty.
 absl::Status OptionalString(const rapidjson::Value& obj, std::string_view key,
@@ -126,17 +147,9 @@ std::string EncodeLookupRequest(std::span<const std::string> numbers) {
 absl::StatusOr<std::vector<std::string>> ParseLookupRequest(
     std::string_view body, size_t max_numbers) {
   rapidjson::Document doc;
-  doc.Parse<kParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return Malformed(std::string("invalid JSON: ") +
-                     rapidjson::GetParseError_En(doc.GetParseError()));
-  }
-  if (!doc.IsObject()) return Malformed("the body is not a JSON object");
-  auto it = doc.FindMember("numbers");
-  if (it == doc.MemberEnd() || !it->value.IsArray()) {
-    return Malformed("\"numbers\" is not an array");
-  }
-  const auto& array = it->value.GetArray();
+  auto numbers_value = ParseEnvelope(body, "the body", "numbers", &doc);
+  if (!numbers_value.ok()) return numbers_value.status();
+  const auto& array = (*numbers_value)->GetArray();
   if (array.Empty()) return Malformed("\"numbers\" is empty");
   if (array.Size() > max_numbers) {
     return Malformed("more than " + std::to_string(max_numbers) + " numbers");
@@ -180,16 +193,8 @@ std::string EncodeLookupResults(std::span<const LookupAnswer> answers) {
 absl::StatusOr<std::vector<std::optional<LookupAnswer>>> ParseLookupResults(
     std::string_view body, std::span<const std::string> asked) {
   rapidjson::Document doc;
-  doc.Parse<kParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return Malformed(std::string("invalid JSON: ") +
-                     rapidjson::GetParseError_En(doc.GetParseError()));
-  }
-  if (!doc.IsObject()) return Malformed("the answer is not a JSON object");
-  auto it = doc.FindMember("results");
-  if (it == doc.MemberEnd() || !it->value.IsArray()) {
-    return Malformed("\"results\" is not an array");
-  }
+  auto results = ParseEnvelope(body, "the answer", "results", &doc);
+  if (!results.ok()) return results.status();
   // A number may be asked twice (callers dedupe, but this stays correct if
   // one does not): every index asking it gets the answer.
   std::unordered_multimap<std::string_view, size_t> index;
@@ -197,7 +202,7 @@ absl::StatusOr<std::vector<std::optional<LookupAnswer>>> ParseLookupResults(
   for (size_t i = 0; i < asked.size(); ++i) index.emplace(asked[i], i);
 
   std::vector<std::optional<LookupAnswer>> out(asked.size());
-  for (const auto& v : it->value.GetArray()) {
+  for (const auto& v : (*results)->GetArray()) {
     absl::StatusOr<LookupAnswer> answer = ParseResult(v);
     if (!answer.ok()) return answer.status();
     auto [begin, end] = index.equal_range(answer->number);
