@@ -12,6 +12,7 @@
 #include "batch/result_codec.h"
 #include "batch/service.h"
 #include "batch/validate_request.h"
+#include "common/name_table.h"
 
 namespace phonebulk::batch {
 
@@ -127,14 +128,18 @@ bool Processor::RunOnce() {
   return true;
 }
 
+namespace {
+
+constexpr auto kPoisonCauseNames = MakeNameTable<PoisonCause>({
+    {PoisonCause::kUnreadableConfig, "unreadable_config"},
+    {PoisonCause::kCorruptChunk, "corrupt_chunk"},
+});
+
+}  // namespace
+
 const char* PoisonCauseName(PoisonCause cause) {
-  switch (cause) {
-    case PoisonCause::kUnreadableConfig:
-      return "unreadable_config";
-    case PoisonCause::kCorruptChunk:
-      return "corrupt_chunk";
-  }
-  return "unknown";
+  // The names are string literals, so data() is NUL-terminated.
+  return kPoisonCauseNames.NameOf(cause, "unknown").data();
 }
 
 void Processor::OnPoisonChunk(const model::ChunkClaim& claim, PoisonCause cause,

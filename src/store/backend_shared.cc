@@ -1,6 +1,7 @@
 #include "store/backend_shared.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -79,20 +80,15 @@ Batch EndedBatch(const Batch& batch, BatchStatus status, StopReason reason,
 }
 
 void CountBatchStatus(std::string_view status, int64_t count, StoreStats& out) {
-  switch (ParseBatchStatus(status).value_or(BatchStatus::kStopped)) {
-    case BatchStatus::kSubmitted:
-      out.batches_submitted = count;
-      break;
-    case BatchStatus::kProcessing:
-      out.batches_processing = count;
-      break;
-    case BatchStatus::kCompleted:
-      out.batches_completed = count;
-      break;
-    case BatchStatus::kStopped:
-      out.batches_stopped = count;
-      break;
-  }
+  // StoreStats' counter of each BatchStatus, in the enum's order.
+  constexpr int64_t StoreStats::*kCounterOf[] = {
+      &StoreStats::batches_submitted, &StoreStats::batches_processing,
+      &StoreStats::batches_completed, &StoreStats::batches_stopped};
+  static_assert(std::size(kCounterOf) ==
+                static_cast<size_t>(BatchStatus::kStopped) + 1);
+  const BatchStatus parsed =
+      ParseBatchStatus(status).value_or(BatchStatus::kStopped);
+  out.*kCounterOf[static_cast<size_t>(parsed)] = count;
 }
 
 void SetStatisticsBucket(int64_t bucket, int64_t count,

@@ -89,9 +89,12 @@ void AppendElement(std::string& out, const CopyValue& value, CopyType type) {
   out += '"';
 }
 
-class PgTableReader : public TableReader {
+// Both sides of a copy on one connection: the reader runs inside a read
+// transaction, the writer inside the write transaction of WriteAllTables.
+// One class, as both ask the database for a table's columns the same way.
+class PgTables final : public TableReader, public TableWriter {
  public:
-  explicit PgTableReader(Connection& conn) : conn_(conn) {}
+  explicit PgTables(Connection& conn) : conn_(conn) {}
 
   absl::StatusOr<std::vector<std::string>> ColumnNames(
       std::string_view table) override {
@@ -101,6 +104,10 @@ class PgTableReader : public TableReader {
   absl::Status Scan(
       const CopyTable& table,
       absl::FunctionRef<absl::Status(const CopyRow&)> fn) override;
+
+  absl::StatusOr<int64_t> CountRows(std::string_view table) override;
+  absl::Status Insert(const CopyTable& table,
+                      std::span<const CopyRow> rows) override;
 
  private:
   CopyValue Value(const Result& res, int row, int col, CopyType type) const {
@@ -122,7 +129,7 @@ class PgTableReader : public TableReader {
 };
 
 // Keyset paging: each page starts after the previous page's last key.
-absl::Status PgTableReader::Scan(
+absl::Status PgTables::Scan(
     const CopyTable& table,
     absl::FunctionRef<absl::Status(const CopyRow&)> fn) {
   std::vector<int> key_cols;
@@ -166,49 +173,36 @@ absl::Status PgTableReader::Scan(
   }
 }
 
-class PgTableWriter : public TableWriter {
- public:
-  explicit PgTableWriter(Connection& conn) : conn_(conn) {}
+absl::StatusOr<int64_t> PgTables::CountRows(std::string_view table) {
+  PB_ASSIGN_OR_RETURN(
+      Result res,
+      conn_.Query(absl::StrCat("SELECT COUNT(*) FROM ", std::string(table))));
+  return res.Int64(0, 0);
+}
 
-  absl::StatusOr<std::vector<std::string>> ColumnNames(
-      std::string_view table) override {
-    return TableColumns(conn_, table);
-  }
-
-  absl::StatusOr<int64_t> CountRows(std::string_view table) override {
-    PB_ASSIGN_OR_RETURN(
-        Result res,
-        conn_.Query(absl::StrCat("SELECT COUNT(*) FROM ", std::string(table))));
-    return res.Int64(0, 0);
-  }
-
-  absl::Status Insert(const CopyTable& table,
-                      std::span<const CopyRow> rows) override {
-    if (rows.empty()) return absl::OkStatus();
-    std::vector<std::string> arrays;
-    Params params;
-    for (size_t c = 0; c < table.columns.size(); ++c) {
-      arrays.push_back(
-          absl::StrCat("$", c + 1, "::", SqlType(table.columns[c].type), "[]"));
-      std::string literal = "{";
-      for (size_t r = 0; r < rows.size(); ++r) {
-        if (r > 0) literal += ',';
-        AppendElement(literal, rows[r][c], table.columns[c].type);
-      }
-      literal += '}';
-      params.Text(literal);
+absl::Status PgTables::Insert(const CopyTable& table,
+                              std::span<const CopyRow> rows) {
+  if (rows.empty()) return absl::OkStatus();
+  std::vector<std::string> arrays;
+  Params params;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    arrays.push_back(
+        absl::StrCat("$", c + 1, "::", SqlType(table.columns[c].type), "[]"));
+    std::string literal = "{";
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (r > 0) literal += ',';
+      AppendElement(literal, rows[r][c], table.columns[c].type);
     }
-    return conn_
-        .Query(absl::StrCat("INSERT INTO ", std::string(table.name), " (",
-                            ColumnList(table), ") SELECT * FROM unnest(",
-                            absl::StrJoin(arrays, ", "), ")"),
-               params)
-        .status();
+    literal += '}';
+    params.Text(literal);
   }
-
- private:
-  Connection& conn_;
-};
+  return conn_
+      .Query(absl::StrCat("INSERT INTO ", std::string(table.name), " (",
+                          ColumnList(table), ") SELECT * FROM unnest(",
+                          absl::StrJoin(arrays, ", "), ")"),
+             params)
+      .status();
+}
 
 }  // namespace
 
@@ -219,7 +213,7 @@ absl::Status PostgresStore::ReadAllTables(
     PB_RETURN_IF_ERROR(conn.Exec(
         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
     PB_RETURN_IF_ERROR(CheckSchemaIsCurrent(conn));
-    PgTableReader reader(conn);
+    PgTables reader(conn);
     return fn(reader);
   });
 }
@@ -235,7 +229,7 @@ absl::Status PostgresStore::WriteAllTables(
     for (const CopyTable& t : tables) names.push_back(t.name);
     PB_RETURN_IF_ERROR(conn.Exec(
         absl::StrCat("LOCK TABLE ", JoinNames(names), " IN EXCLUSIVE MODE")));
-    PgTableWriter writer(conn);
+    PgTables writer(conn);
     PB_RETURN_IF_ERROR(fn(writer));
     // The ids were inserted as they were, bypassing the sequences: the
     // next account or token must get max(id) + 1, not 1.

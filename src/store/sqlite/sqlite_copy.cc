@@ -39,9 +39,12 @@ absl::Status CheckSchemaIsCurrent(Connection& conn) {
   return store::CheckSchemaIsCurrent(EmbeddedMigrations(), applied);
 }
 
-class SqliteTableReader : public TableReader {
+// Both sides of a copy on one connection: the reader runs inside a read
+// transaction, the writer inside the write transaction of WriteAllTables.
+// One class, as both ask the database for a table's columns the same way.
+class SqliteTables final : public TableReader, public TableWriter {
  public:
-  explicit SqliteTableReader(Connection& conn) : conn_(conn) {}
+  explicit SqliteTables(Connection& conn) : conn_(conn) {}
 
   absl::StatusOr<std::vector<std::string>> ColumnNames(
       std::string_view table) override {
@@ -81,19 +84,6 @@ class SqliteTableReader : public TableReader {
       }
       return fn(row);
     });
-  }
-
- private:
-  Connection& conn_;
-};
-
-class SqliteTableWriter : public TableWriter {
- public:
-  explicit SqliteTableWriter(Connection& conn) : conn_(conn) {}
-
-  absl::StatusOr<std::vector<std::string>> ColumnNames(
-      std::string_view table) override {
-    return TableColumns(conn_, table);
   }
 
   absl::StatusOr<int64_t> CountRows(std::string_view table) override {
@@ -145,7 +135,7 @@ absl::Status SqliteStore::ReadAllTables(
     absl::FunctionRef<absl::Status(TableReader&)> fn) {
   return pool_->Run(TxnMode::kRead, [&](Connection& conn) -> absl::Status {
     PB_RETURN_IF_ERROR(CheckSchemaIsCurrent(conn));
-    SqliteTableReader reader(conn);
+    SqliteTables reader(conn);
     return fn(reader);
   });
 }
@@ -156,7 +146,7 @@ absl::Status SqliteStore::WriteAllTables(
     absl::FunctionRef<absl::Status(TableWriter&)> fn) {
   return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
     PB_RETURN_IF_ERROR(CheckSchemaIsCurrent(conn));
-    SqliteTableWriter writer(conn);
+    SqliteTables writer(conn);
     return fn(writer);
   });
 }
