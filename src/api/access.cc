@@ -117,15 +117,18 @@ bool IsValidAllowDomain(std::string_view pattern, std::string* why) {
   std::string_view name = pattern;
   if (name.starts_with("*.")) name.remove_prefix(2);
   if (name.empty() || name == "*") {
-    return refuse("a bare '*' would admit every site; name a domain such as "
-                  "acme.example or *.acme.example");
+    return refuse(
+        "a bare '*' would admit every site; name a domain such as "
+        "acme.example or *.acme.example");
   }
   if (name.find("://") != std::string_view::npos ||
       name.find_first_of("/:?#@") != std::string_view::npos) {
-    return refuse("give a host name only, without scheme, port or path "
-                  "(acme.example, not https://acme.example/)");
+    return refuse(
+        "give a host name only, without scheme, port or path "
+        "(acme.example, not https://acme.example/)");
   }
-  if (name.size() > 253) return refuse("a host name has at most 253 characters");
+  if (name.size() > 253)
+    return refuse("a host name has at most 253 characters");
   bool all_numeric = true;
   for (std::string_view label : Split(name, '.')) {
     if (label.empty() || label.size() > 63) {
@@ -136,14 +139,16 @@ bool IsValidAllowDomain(std::string_view pattern, std::string* why) {
     }
     for (char c : label) {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
-        return refuse("only letters, digits, '-' and '.' may appear in a host "
-                      "name (with an optional leading '*.')");
+        return refuse(
+            "only letters, digits, '-' and '.' may appear in a host "
+            "name (with an optional leading '*.')");
       }
       if (!std::isdigit(static_cast<unsigned char>(c))) all_numeric = false;
     }
   }
   if (all_numeric) {
-    return refuse("an IP address is not a domain; use --allow-ip for addresses");
+    return refuse(
+        "an IP address is not a domain; use --allow-ip for addresses");
   }
   return true;
 }
@@ -212,16 +217,16 @@ RateLimiter::Decision RateLimiter::Admit(int64_t account_id, int limit,
   return d;
 }
 
-RateLimiter::Decision RateLimiter::FromCount(int limit, int used,
-                                             bool admitted, absl::Time now) {
+RateLimiter::Decision RateLimiter::FromCount(int limit, int used, bool admitted,
+                                             absl::Time now) {
   Decision d;
   d.limit = limit;
   d.reset_epoch_seconds = (absl::ToUnixSeconds(now) / 60 + 1) * 60;
   d.allowed = admitted;
   d.remaining = admitted ? std::max(0, limit - used) : 0;
   if (!admitted) {
-    d.retry_after_seconds = static_cast<int>(std::max<int64_t>(
-        1, d.reset_epoch_seconds - absl::ToUnixSeconds(now)));
+    d.retry_after_seconds = static_cast<int>(
+        std::max<int64_t>(1, d.reset_epoch_seconds - absl::ToUnixSeconds(now)));
   }
   return d;
 }
@@ -232,6 +237,42 @@ RateLimiter::Decision RateLimiter::Unmetered(int limit, absl::Time now) {
   d.remaining = limit;
   d.reset_epoch_seconds = (absl::ToUnixSeconds(now) / 60 + 1) * 60;
   return d;
+}
+
+std::optional<std::string> TokenRefusal(const store::Token& token,
+                                        store::Product product,
+                                        std::string_view product_name,
+                                        std::string_view remote_ip,
+                                        std::string_view source) {
+  if (token.disabled) return "the token is disabled";
+  if ((token.products & product) == 0) {
+    return "the token is not scoped to the " + std::string(product_name) +
+           " product";
+  }
+  if (!token.allow_ips.empty() &&
+      std::none_of(
+          token.allow_ips.begin(), token.allow_ips.end(),
+          [&](const std::string& cidr) { return IpInCidr(remote_ip, cidr); })) {
+    return "calls from " + std::string(remote_ip) +
+           " are not on the token's IP allow-list";
+  }
+  if (token.allow_domains.empty()) return std::nullopt;
+  const std::string host = HostOfUrl(source);
+  if (std::any_of(token.allow_domains.begin(), token.allow_domains.end(),
+                  [&](const std::string& domain) {
+                    return HostMatchesDomain(host, domain);
+                  })) {
+    return std::nullopt;
+  }
+  if (source.empty()) {
+    return "the token only accepts calls whose Origin or Referer is on its "
+           "domain allow-list, and none was sent";
+  }
+  if (host.empty()) {
+    return "the Origin or Referer '" + SafeText(source, 128) +
+           "' is not an http(s) URL with a plain host name";
+  }
+  return "the domain '" + host + "' is not on the token's domain allow-list";
 }
 
 }  // namespace phonebulk::api

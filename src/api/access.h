@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "store/records.h"
 
 namespace phonebulk::api {
 
@@ -42,6 +43,19 @@ bool IsValidAllowDomain(std::string_view pattern, std::string* why);
 // "acme.example" admits acme.example and its subdomains;
 // "*.acme.example" admits only the subdomains.
 bool HostMatchesDomain(std::string_view host, std::string_view domain);
+
+// Why `token` may not make a call of `product` (named `product_name` in
+// the answer) from `remote_ip` with Origin or Referer `source` (empty when
+// neither was sent), or nullopt when it may: the token is disabled, not
+// scoped to the product, the address is not on its IP allow-list, or the
+// source's host is not on its domain allow-list (an empty list admits any).
+// The words are the 403's detail. Checked in this order, after the token
+// is known and the rate limit has counted the call.
+std::optional<std::string> TokenRefusal(const store::Token& token,
+                                        store::Product product,
+                                        std::string_view product_name,
+                                        std::string_view remote_ip,
+                                        std::string_view source);
 
 // Slows down token guessing: per client address, answers to unknown tokens
 // are counted in one-minute windows; past `per_minute` of them the address
@@ -96,8 +110,7 @@ class RateLimiter {
   // The decision for a count kept elsewhere (Store::CountRequest): `used`
   // requests counted in the minute of `now`, this one refused unless
   // `admitted`.
-  static Decision FromCount(int limit, int used, bool admitted,
-                            absl::Time now);
+  static Decision FromCount(int limit, int used, bool admitted, absl::Time now);
 
  private:
   struct Window {

@@ -371,43 +371,12 @@ std::optional<HttpResponse> Api::Authenticate(RequestScope& scope,
     return res;
   }
 
-  const store::Token& t = *scope.token;
-  if (t.disabled) return ErrorAnswer(scope, 403, "the token is disabled");
-  if ((t.products & product) == 0) {
-    return ErrorAnswer(scope, 403,
-                       "the token is not scoped to the " +
-                           std::string(ProductName(product)) + " product");
-  }
-  if (!t.allow_ips.empty()) {
-    bool allowed = false;
-    for (const std::string& cidr : t.allow_ips) {
-      allowed = allowed || IpInCidr(scope.ctx.remote_ip, cidr);
-    }
-    if (!allowed) {
-      return ErrorAnswer(scope, 403,
-                         "calls from " + scope.ctx.remote_ip +
-                             " are not on the token's IP allow-list");
-    }
-  }
-  if (!t.allow_domains.empty()) {
-    std::string_view source = req[http::field::origin];
-    if (source.empty()) source = req[http::field::referer];
-    std::string host = HostOfUrl(source);
-    bool allowed = false;
-    for (const std::string& domain : t.allow_domains) {
-      allowed = allowed || HostMatchesDomain(host, domain);
-    }
-    if (!allowed) {
-      return ErrorAnswer(
-          scope, 403,
-          source.empty()
-              ? "the token only accepts calls whose Origin or Referer is on "
-                "its domain allow-list, and none was sent"
-          : host.empty() ? "the Origin or Referer '" + SafeText(source, 128) +
-                               "' is not an http(s) URL with a plain host name"
-                         : "the domain '" + host +
-                               "' is not on the token's domain allow-list");
-    }
+  std::string_view source = req[http::field::origin];
+  if (source.empty()) source = req[http::field::referer];
+  if (std::optional<std::string> refused =
+          TokenRefusal(*scope.token, product, ProductName(product),
+                       scope.ctx.remote_ip, source)) {
+    return ErrorAnswer(scope, 403, *refused);
   }
   return std::nullopt;
 }

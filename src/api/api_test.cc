@@ -73,6 +73,51 @@ TEST(DomainTest, AllowListEntriesAreHostNames) {
   }
 }
 
+// The token rules a call must pass after the token is known (also asserted
+// through the real server in tests/integration/access_test.cc).
+TEST(TokenRefusalTest, ScopesAndAllowLists) {
+  store::Token t;
+  t.products = store::kProductPhoneBulk;
+  auto refusal = [&](store::Product product, std::string_view ip,
+                     std::string_view source) {
+    return TokenRefusal(
+        t, product,
+        product == store::kProductPhoneBulk ? "phone-bulk" : "phone-validate",
+        ip, source);
+  };
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "10.0.0.1", ""), std::nullopt);
+  EXPECT_EQ(refusal(store::kProductPhoneValidate, "10.0.0.1", ""),
+            "the token is not scoped to the phone-validate product");
+
+  t.allow_ips = {"192.168.0.0/16", "10.1.2.3"};
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "192.168.7.9", ""), std::nullopt);
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "10.1.2.3", ""), std::nullopt);
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "10.1.2.4", ""),
+            "calls from 10.1.2.4 are not on the token's IP allow-list");
+
+  t.allow_ips.clear();
+  t.allow_domains = {"acme.example"};
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "10.0.0.1",
+                    "https://app.acme.example/form"),
+            std::nullopt);
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "10.0.0.1", ""),
+            "the token only accepts calls whose Origin or Referer is on its "
+            "domain allow-list, and none was sent");
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "10.0.0.1", "ftp://acme.example"),
+            "the Origin or Referer 'ftp://acme.example' is not an http(s) URL "
+            "with a plain host name");
+  EXPECT_EQ(refusal(store::kProductPhoneBulk, "10.0.0.1",
+                    "https://acme.example.evil.test/"),
+            "the domain 'acme.example.evil.test' is not on the token's domain "
+            "allow-list");
+
+  // Disabled wins over everything else.
+  t.disabled = true;
+  EXPECT_EQ(
+      refusal(store::kProductPhoneBulk, "10.0.0.1", "https://acme.example/"),
+      "the token is disabled");
+}
+
 TEST(RateLimiterTest, CountsPerAccountPerMinute) {
   RateLimiter limiter;
   absl::Time t = absl::FromUnixSeconds(6000);  // start of a minute
