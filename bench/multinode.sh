@@ -22,35 +22,13 @@ WORKERS=${WORKERS:-1}
 NODES=${NODES:-"1 2 3"}
 JOBS=${JOBS:-2}
 mkdir -p "$OUT"
-log() { printf '== %s\n' "$*" >&2; }
-
-if [[ ! -f $BUILD_DIR/build.ninja ]]; then
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DPHONEBULK_TESTS=OFF >"$OUT/cmake.log"
-fi
-log "building (-j$JOBS)"
-cmake --build "$BUILD_DIR" -j"$JOBS" \
-  --target phonebulk phonebulk_corpus ceiling_benchmark >"$OUT/build.log" ||
-  { tail -30 "$OUT/build.log"; exit 1; }
-BIN=$ROOT/$BUILD_DIR/phonebulk
-
 TMP=$(mktemp -d /tmp/phonebulk-multinode.XXXXXX)
-PIDS=()
-stop_nodes() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-cleanup() {
-  stop_nodes
-  scripts/pg-test-cluster.sh stop "$TMP/pg" >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+trap bench_cleanup EXIT
 
-log "corpus: $NUMBERS rows"
-"$ROOT/$BUILD_DIR/bench/phonebulk_corpus" --seed=1 --count="$NUMBERS" \
-  --out="$OUT/multinode_corpus" 2>/dev/null
+bench_build phonebulk phonebulk_corpus ceiling_benchmark
+bench_corpus "$NUMBERS" "$OUT/multinode_corpus"
 
 log "the bare libphonenumber loop (same corpus)"
 "$ROOT/$BUILD_DIR/bench/ceiling_benchmark" \
@@ -62,29 +40,13 @@ log "the bare libphonenumber loop (same corpus)"
 log "PostgreSQL cluster (fsync on)"
 SERVER_URL=$(PHONEBULK_PG_DURABLE=1 scripts/pg-test-cluster.sh start "$TMP/pg")
 
-# start_node DB LOG -> prints the node's URL
-start_node() {
-  local db=$1 log=$2 out
-  out=$(mktemp "$TMP/out.XXXXXX")
-  "$BIN" serve --create --listen 127.0.0.1:0 --db "$db" --workers "$WORKERS" \
-    >"$out" 2>"$log" &
-  PIDS+=($!)
-  for _ in $(seq 200); do
-    local url
-    url=$(sed -n 's/^phonebulk listening on //p' "$out")
-    if [[ -n $url ]]; then echo "$url"; return 0; fi
-    sleep 0.1
-  done
-  cat "$log" >&2
-  return 1
-}
-
 # run NAME DB NODES: e2e over NODES fresh nodes on DB, JSON in OUT/mn_NAME.json
 run() {
   local name=$1 db=$2 n=$3 urls=() token
   "$BIN" migrate --db "$db" >/dev/null 2>&1 || true
   for i in $(seq "$n"); do
-    urls+=(--url "$(start_node "$db" "$TMP/$name.$i.log")")
+    start_node "$db" "$TMP/$name.$i.log"
+    urls+=(--url "$NODE_URL")
   done
   token=$("$BIN" token create --db "$db" --account bench \
     --credits $((NUMBERS * 3)) --rate-limit 100000 | tail -n1)

@@ -27,30 +27,14 @@ NUMBERS=${NUMBERS:-100000}
 WORKERS=${WORKERS:-1}
 JOBS=${JOBS:-2}
 mkdir -p "$OUT"
-log() { printf '== %s\n' "$*" >&2; }
 command -v perf >/dev/null || { echo "needs perf (Debian linux-perf)" >&2; exit 1; }
-
-if [[ ! -f $BUILD_DIR/build.ninja ]]; then
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DPHONEBULK_TESTS=OFF >"$OUT/cmake.log"
-fi
-log "building (-j$JOBS)"
-cmake --build "$BUILD_DIR" -j"$JOBS" --target phonebulk phonebulk_corpus \
-  >"$OUT/build.log" || { tail -30 "$OUT/build.log"; exit 1; }
-BIN=$ROOT/$BUILD_DIR/phonebulk
-
 TMP=$(mktemp -d /tmp/phonebulk-pgprof.XXXXXX)
-NODE_PID=
-cleanup() {
-  [[ -n $NODE_PID ]] && kill -TERM "$NODE_PID" 2>/dev/null || true
-  scripts/pg-test-cluster.sh stop "$TMP/pg" >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+trap bench_cleanup EXIT
 
-log "corpus: $NUMBERS rows"
-"$ROOT/$BUILD_DIR/bench/phonebulk_corpus" --seed=1 --count="$NUMBERS" \
-  --out="$TMP/corpus" 2>/dev/null
+bench_build phonebulk phonebulk_corpus
+bench_corpus "$NUMBERS" "$TMP/corpus"
 
 log "PostgreSQL cluster (fsync on)"
 SERVER_URL=$(PHONEBULK_PG_DURABLE=1 PHONEBULK_PG_EXTRA="-c \
@@ -81,18 +65,10 @@ pg_cpu() {
 
 # profile NAME DB: one node on DB under perf while e2e.py runs.
 profile() {
-  local name=$1 db=$2 out token url pg0 pg1 node1 t0 t1
-  out=$(mktemp "$TMP/out.XXXXXX")
+  local name=$1 db=$2 token url pg0 pg1 node1 t0 t1
   "$BIN" migrate --db "$db" >/dev/null 2>&1 || true
-  "$BIN" serve --create --listen 127.0.0.1:0 --db "$db" --workers "$WORKERS" \
-    >"$out" 2>"$TMP/$name.log" &
-  NODE_PID=$!
-  for _ in $(seq 200); do
-    url=$(sed -n 's/^phonebulk listening on //p' "$out")
-    [[ -n $url ]] && break
-    sleep 0.1
-  done
-  [[ -n $url ]] || { cat "$TMP/$name.log" >&2; return 1; }
+  start_node "$db" "$TMP/$name.log"
+  url=$NODE_URL
   token=$("$BIN" token create --db "$db" --account bench \
     --credits $((NUMBERS * 3)) --rate-limit 100000 | tail -n1)
   log "$name: $NUMBERS numbers, load $(cut -d' ' -f1 /proc/loadavg)"
@@ -114,8 +90,7 @@ profile() {
   node1=$(cpu_of "$NODE_PID")
   pg1=$(pg_cpu)
   kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
-  kill -TERM "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true
-  NODE_PID=
+  stop_nodes
   python3 - "$name" "$NUMBERS" "$t0" "$t1" "$node0" "$node1" "$pg0" "$pg1" \
     "$([[ $name == sqlite ]] && echo 0 || echo 1)" <<'EOF'
 import sys
