@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/body_formats.h"
+#include "api/cors.h"
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "api/query.h"
@@ -178,6 +179,7 @@ HttpResponse Api::Finish(RequestScope& scope, HttpResponse response) {
   response.set("X-Rate-Limit-Reset",
                std::to_string(scope.rate.reset_epoch_seconds));
   response.set(http::field::cache_control, "no-store");
+  AllowBrowserRead(scope, response);
   response.keep_alive(scope.request.keep_alive());
   response.prepare_payload();
   absl::Duration latency = absl::Now() - scope.started;
@@ -213,6 +215,9 @@ HttpResponse Api::Dispatch(RequestScope& scope) {
   }
   scope.route = std::string(match.pattern);
   if (match.route == nullptr) {
+    if (scope.request.method() == verb::options) {
+      return Options(scope, match.allow);
+    }
     HttpResponse res = ErrorAnswer(
         scope, 405,
         "this path only answers " + match.allow +
@@ -248,6 +253,45 @@ HttpResponse Api::Dispatch(RequestScope& scope) {
     return ErrorAnswer(scope, 415, kNotJson);
   }
   return route.handler(scope);
+}
+
+HttpResponse Api::Options(RequestScope& scope, const std::string& allow) {
+  const HttpRequest& req = scope.request;
+  std::string_view origin = req[http::field::origin];
+  std::string_view method = req[http::field::access_control_request_method];
+  HttpResponse res{http::status::no_content, 11};
+  if (!IsPreflight(origin, method)) {
+    // A plain OPTIONS asks what the path answers (RFC 9110 section 9.3.7).
+    res.set(http::field::allow, allow + ", OPTIONS");
+    return res;
+  }
+  absl::StatusOr<std::vector<std::string>> domains = accounts_.BrowserDomains();
+  if (!domains.ok()) return StatusAnswer(scope, domains.status());
+  if (std::string refusal = PreflightRefusal(origin, method, allow, *domains);
+      !refusal.empty()) {
+    // No CORS header: the browser blocks the call, whatever the body says.
+    return ErrorAnswer(scope, 403, refusal);
+  }
+  res.set(http::field::access_control_allow_origin, origin);
+  res.set(http::field::access_control_allow_methods, allow);
+  res.set(http::field::access_control_allow_headers, kCorsAllowedHeaders);
+  res.set(http::field::access_control_max_age,
+          std::to_string(kCorsMaxAgeSeconds));
+  res.set(http::field::vary, "Origin");
+  return res;
+}
+
+void Api::AllowBrowserRead(const RequestScope& scope,
+                           HttpResponse& response) const {
+  if (!scope.token.has_value() || scope.token->allow_domains.empty()) return;
+  std::string_view origin = scope.request[http::field::origin];
+  if (origin.empty() ||
+      !OriginOnAllowList(origin, scope.token->allow_domains)) {
+    return;
+  }
+  response.set(http::field::access_control_allow_origin, origin);
+  response.set(http::field::access_control_expose_headers, kCorsExposedHeaders);
+  response.set(http::field::vary, "Origin");
 }
 
 std::optional<HttpResponse> Api::CheckHeaders(RequestScope& scope,

@@ -97,6 +97,13 @@ class Api {
  private:
   HttpResponse Dispatch(RequestScope& scope);
   HttpResponse Finish(RequestScope& scope, HttpResponse response);
+  // OPTIONS on a path the table knows: a CORS preflight (cors.h) when it
+  // is one, otherwise 204 with the path's Allow.
+  HttpResponse Options(RequestScope& scope, const std::string& allow);
+  // Lets the page that made the call read the answer, when the caller's
+  // token has a domain allow-list that admits the request's Origin.
+  void AllowBrowserRead(const RequestScope& scope,
+                        HttpResponse& response) const;
   // Header rules shared by every product route; an error response when the
   // request must be refused. `answers` is what the route can answer, which
   // decides the Accept rule.

@@ -2,6 +2,8 @@
 // Results are results_handler.cc. Routing, header rules and the caller's
 // token happen in api.cc before any of these run.
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 #include "api/json_views.h"
 #include "batch/create_request.h"
 #include "common/crypto.h"
+#include "common/strings.h"
 
 namespace phonebulk::api {
 namespace {
@@ -37,6 +40,21 @@ HttpResponse BatchAnswer(const RequestScope& scope,
   if (!view.ok()) return StatusAnswer(scope, view.status());
   return JsonAnswer(full_status ? BatchStatusJson(*view, scope.add_metadata)
                                 : BatchAckJson(*view));
+}
+
+// One event of a batch's life in the log, with who asked (account, client
+// address, Reference-Id) and where the batch stands. The completion, which
+// no request causes, is logged by the processor (event=batch_completed).
+void LogBatchEvent(const RequestScope& scope, std::string_view event,
+                   const batch::BatchView& view) {
+  const model::Batch& b = view.batch;
+  spdlog::info(
+      "event={} batch_id={} status={} records={} records_processed={} "
+      "credits_reserved={} credits_charged={} account=\"{}\" client={} "
+      "reference_id=\"{}\"",
+      event, b.id, model::BatchStatusName(b.status), b.records,
+      b.records_processed, b.credits_reserved, b.credits_charged,
+      SafeText(scope.account->name), scope.ctx.remote_ip, scope.reference_id);
 }
 
 }  // namespace
@@ -72,12 +90,15 @@ HttpResponse HandleCreateBatch(RequestScope& scope) {
     if (!outcome->replayed && hooks.after_create_stored) {
       hooks.after_create_stored();
     }
+    if (!outcome->replayed)
+      LogBatchEvent(scope, "batch_created", outcome->view);
     HttpResponse res = JsonAnswer(BatchAckJson(outcome->view));
     if (outcome->replayed) res.set("Idempotent-Replayed", "true");
     return res;
   }
   auto view = batches.Create(scope.account->id, *std::move(parsed));
   if (!view.ok()) return StatusAnswer(scope, view.status());
+  LogBatchEvent(scope, "batch_created", *view);
   if (hooks.after_create_stored) hooks.after_create_stored();
   return JsonAnswer(BatchAckJson(*view));
 }
@@ -100,13 +121,14 @@ HttpResponse HandleStartBatch(RequestScope& scope) {
   if (view.ok() && scope.services.hooks.batch_started) {
     scope.services.hooks.batch_started();
   }
+  if (view.ok()) LogBatchEvent(scope, "batch_started", *view);
   return BatchAnswer(scope, view, /*full_status=*/false);
 }
 
 HttpResponse HandleStopBatch(RequestScope& scope) {
-  return BatchAnswer(
-      scope, scope.services.batches.Stop(scope.account->id, scope.batch_id),
-      /*full_status=*/false);
+  auto view = scope.services.batches.Stop(scope.account->id, scope.batch_id);
+  if (view.ok()) LogBatchEvent(scope, "batch_stopped", *view);
+  return BatchAnswer(scope, view, /*full_status=*/false);
 }
 
 }  // namespace phonebulk::api

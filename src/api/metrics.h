@@ -39,6 +39,11 @@ struct MetricsSnapshot {
   int64_t lookup_retries = 0;
   int64_t lookup_breaker_opens = 0;
   bool lookup_breaker_open = false;
+  // Webhook deliveries by this process, and the outbox (all nodes).
+  int64_t webhooks_delivered = 0;
+  int64_t webhooks_retried = 0;
+  int64_t webhooks_failed = 0;
+  int64_t webhooks_pending = 0;
 };
 
 // The fixed `route` label of every request that matched no route: label
@@ -68,13 +73,43 @@ class HttpMetrics {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
+  // One route's latencies; buckets are not cumulative here (Render sums).
+  struct Histogram {
+    std::array<int64_t, kBuckets.size()> buckets{};
+    int64_t count = 0;
+    double sum = 0;
+  };
+
   absl::Mutex mu_;
   std::map<std::pair<std::string, unsigned>, int64_t> requests_
       ABSL_GUARDED_BY(mu_);
-  std::array<int64_t, kBuckets.size()> bucket_counts_ ABSL_GUARDED_BY(mu_){};
-  int64_t latency_count_ ABSL_GUARDED_BY(mu_) = 0;
-  double latency_sum_ ABSL_GUARDED_BY(mu_) = 0;
+  // Per route (a bounded set: see Record).
+  std::map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
 };
+
+// What the kernel says of this process, for the standard process_* series
+// (the names the Prometheus client libraries use, so dashboards for them
+// work unchanged). Fields stay -1 where /proc could not be read.
+struct ProcessStats {
+  double cpu_seconds = -1;      // user + system
+  int64_t resident_bytes = -1;  // RSS
+  int64_t virtual_bytes = -1;
+  int64_t open_fds = -1;
+  int64_t max_fds = -1;            // the soft RLIMIT_NOFILE
+  double start_time_seconds = -1;  // since the Unix epoch
+};
+
+// Reads ProcessStats of the calling process from /proc/self and getrlimit.
+ProcessStats ReadProcessStats();
+
+// The process_* series of `stats` in the Prometheus text format, each with
+// HELP and TYPE; a field still -1 is left out.
+std::string RenderProcessMetrics(const ProcessStats& stats);
+
+// The start time, in seconds since boot, from a /proc/PID/stat line (field
+// 22, after the command name, which may itself hold spaces and ')'), in
+// clock ticks; -1 when the line is malformed. Pure; exposed for its test.
+int64_t StartTicksOfStatLine(std::string_view stat_line);
 
 // Caps the log lines of one kind (requests nobody is accountable for:
 // unmatched routes, missing or unknown tokens) at `per_second`, so junk

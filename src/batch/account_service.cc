@@ -1,5 +1,7 @@
 #include "batch/account_service.h"
 
+#include <utility>
+
 #include "common/crypto.h"
 
 namespace phonebulk::batch {
@@ -25,6 +27,20 @@ absl::StatusOr<std::optional<store::RateCount>> AccountService::CountRequest(
   if (absl::IsUnimplemented(shared.status())) return std::nullopt;
   if (!shared.ok()) return shared.status();
   return *shared;
+}
+
+absl::StatusOr<std::vector<std::string>> AccountService::BrowserDomains()
+    const {
+  absl::StatusOr<std::vector<store::Token>> tokens = accounts_.ListTokens();
+  if (!tokens.ok()) return tokens.status();
+  std::vector<std::string> domains;
+  for (store::Token& token : *tokens) {
+    if (token.disabled) continue;
+    for (std::string& domain : token.allow_domains) {
+      domains.push_back(std::move(domain));
+    }
+  }
+  return domains;
 }
 
 }  // namespace phonebulk::batch

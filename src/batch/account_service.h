@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -44,6 +46,13 @@ class AccountService {
   // counts in memory; the store's codes otherwise.
   absl::StatusOr<std::optional<store::RateCount>> CountRequest(
       int64_t account_id, absl::Time now, int limit) const;
+
+  // Every entry of the domain allow-lists of the enabled tokens, in no
+  // particular order (duplicates kept): the sites whose pages may be told,
+  // by a CORS preflight, that they may call the API. Reads every token: a
+  // preflight is rare (browsers reuse its answer for minutes) and must see a
+  // token created a moment ago. The store's codes on failure.
+  absl::StatusOr<std::vector<std::string>> BrowserDomains() const;
 
  private:
   store::AccountStore& accounts_;

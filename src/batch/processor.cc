@@ -22,6 +22,27 @@ Processor::Processor(store::Store& store, Engine engine, const Clock& clock,
 
 Processor::~Processor() { Stop(); }
 
+namespace {
+
+// The last event of a batch's life in the log (created, started and
+// stopped are logged by the API with the request's Reference-Id): counts,
+// credits and how long it took from start to end.
+void LogCompleted(const model::Batch& batch) {
+  const double seconds =
+      batch.date_started && batch.date_ended
+          ? absl::ToDoubleSeconds(*batch.date_ended - *batch.date_started)
+          : 0.0;
+  spdlog::info(
+      "event=batch_completed batch_id={} account_id={} records={} "
+      "records_processed={} credits_reserved={} credits_charged={} "
+      "duration_s={:.3f} batch_reference_id=\"{}\"",
+      batch.id, batch.account_id, batch.records, batch.records_processed,
+      batch.credits_reserved, batch.credits_charged, seconds,
+      batch.reference_id);
+}
+
+}  // namespace
+
 void Processor::Start() {
   for (int i = 0; i < options_.workers; ++i) {
     threads_.emplace_back([this] { WorkerLoop(); });
@@ -108,11 +129,13 @@ bool Processor::RunOnce() {
   }
   if (!KeepLease(claim)) return true;
 
-  absl::Status s =
+  absl::StatusOr<std::optional<model::Batch>> ended =
       store_.queue().CommitChunk(claim, processed, charge, clock_.Now());
+  const absl::Status s = ended.status();
   if (s.ok()) {
     counters_.numbers_processed += static_cast<int64_t>(processed.size());
     ++counters_.chunks_committed;
+    if (ended->has_value()) LogCompleted(**ended);
   } else if (absl::IsAborted(s)) {
     // The batch was stopped or the lease taken over: the work is dropped and
     // nothing was charged.

@@ -374,6 +374,11 @@ std::unique_ptr<store::Store> OpenStoreForCli(const std::string& db_url) {
   return Open(db_url);
 }
 
+int RunOnStoreForCli(const std::string& db_url,
+                     const std::function<int(store::Store&)>& run) {
+  return RunOnStore(db_url, run);
+}
+
 // `migrate`: what every node also does at start, as a step of its own (a
 // deployment migrates once before a rolling restart; see
 // docs/operations.md). Migrations take an advisory lock on PostgreSQL, so

@@ -1,6 +1,7 @@
 #ifndef PHONEBULK_CLI_ADMIN_H_
 #define PHONEBULK_CLI_ADMIN_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ void AddDbFlags(CLI::App* cmd, std::string* db);
 // Opens and migrates the store at `db_url` for a CLI command; on failure
 // prints why on stderr and returns null (the caller exits 1).
 std::unique_ptr<store::Store> OpenStoreForCli(const std::string& db_url);
+
+// The exit code of a command on the store at `db_url`: 1 when it cannot be
+// opened (the reason is printed), else what `run` returns.
+int RunOnStoreForCli(const std::string& db_url,
+                     const std::function<int(store::Store&)>& run);
 
 }  // namespace phonebulk::cli
 

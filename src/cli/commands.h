@@ -27,6 +27,8 @@ void AddBatchesCommands(CLI::App& app, int* exit_code);
 // `store copy --from URL --to URL`: a whole store into a new, empty one
 // (cli/store_copy.cc).
 void AddStoreCommands(CLI::App& app, int* exit_code);
+// `webhook add|list|remove` (webhooks.cc).
+void AddWebhookCommands(CLI::App& app, int* exit_code);
 
 // Names the environment variable that sets an option when its flag is
 // absent.

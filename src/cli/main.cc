@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   phonebulk::cli::AddSubmitCommand(app, &exit_code);
   phonebulk::cli::AddBatchesCommands(app, &exit_code);
   phonebulk::cli::AddStoreCommands(app, &exit_code);
+  phonebulk::cli::AddWebhookCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

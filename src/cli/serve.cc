@@ -28,6 +28,7 @@
 #include "phone/enricher.h"
 #include "phone/validator.h"
 #include "store/store.h"
+#include "webhook/dispatcher.h"
 
 namespace phonebulk::cli {
 namespace {
@@ -47,6 +48,8 @@ struct ServeFlags {
   int body_timeout_ms = 30'000;
   int default_rate_limit = 150;
   int chunk_delay_ms = 0;
+  bool webhook_allow_private = false;
+  int64_t webhook_retry_base_ms = 5000;
   std::string disposable_file;
   lookup::LookupOptions lookup;
   bool demo = false;
@@ -160,6 +163,11 @@ int Serve(const ServeFlags& f) {
   batch::ValidateService validate((*store)->cache(), (*store)->accounts(),
                                   engine, clock);
   batch::AccountService accounts((*store)->accounts());
+  webhook::DispatcherOptions webhook_options;
+  webhook_options.allow_private = f.webhook_allow_private;
+  webhook_options.retry_base = absl::Milliseconds(f.webhook_retry_base_ms);
+  webhook::Dispatcher webhooks((*store)->webhooks(), (*store)->batches(),
+                               clock, webhook_options);
 
   api::HttpMetrics metrics;
   http::HttpServer* server_ptr = nullptr;
@@ -194,6 +202,12 @@ int Serve(const ServeFlags& f) {
     if (server_ptr != nullptr) snap.http_in_flight = server_ptr->in_flight();
     if (server_ptr != nullptr) {
       snap.http_response_bytes_pending = server_ptr->pending_response_bytes();
+    }
+    snap.webhooks_delivered = webhooks.counters().delivered.load();
+    snap.webhooks_retried = webhooks.counters().retried.load();
+    snap.webhooks_failed = webhooks.counters().failed.load();
+    if (auto counts = (*store)->webhooks().CountDeliveries(); counts.ok()) {
+      snap.webhooks_pending = counts->pending;
     }
     if (live_source != nullptr) {
       lookup::LookupStats ls = live_source->stats();
@@ -238,6 +252,7 @@ int Serve(const ServeFlags& f) {
     return 1;
   }
   processor.Start();
+  webhooks.Start();
   shutdown.Start([&](int sig) {
     spdlog::info("event=shutdown signal={}", sig);
     api.SetDraining(true);
@@ -251,6 +266,7 @@ int Serve(const ServeFlags& f) {
   server.Run(f.io_threads);
   // Requests are done; finish or hand back the chunks being worked on.
   processor.Stop();
+  webhooks.Stop();
   spdlog::info("event=stopped");
   return 0;
 }
@@ -314,6 +330,16 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       cmd, "--chunk-delay-ms", &flags->chunk_delay_ms,
       "Sleep per chunk and per real-time validation (tests and demos only)",
       Env{"PHONEBULK_CHUNK_DELAY_MS"}, CLI::NonNegativeNumber);
+  cmd->add_flag("--webhook-allow-private", flags->webhook_allow_private,
+                "Deliver webhooks to loopback and private addresses too "
+                "(receivers on this server's own network)")
+      ->envname("PHONEBULK_WEBHOOK_ALLOW_PRIVATE");
+  AddTunableOption(cmd, "--webhook-retry-base-ms",
+                   &flags->webhook_retry_base_ms,
+                   "Wait before a failed webhook delivery is retried; doubled "
+                   "on each failure, at most an hour, for a day",
+                   Env{"PHONEBULK_WEBHOOK_RETRY_BASE_MS"},
+                   CLI::Range(int64_t{1}, int64_t{3'600'000}));
   cmd->add_option("--disposable-file", flags->disposable_file,
                   "Disposable-number list (docs/disposable.md); re-read when "
                   "it changes. Default: the built-in starter list")

@@ -60,6 +60,32 @@ TEST(CryptoTest, UuidsAreV4AndDistinct) {
   EXPECT_TRUE(IsUuid("123E4567-E89B-12D3-A456-426614174000"));
 }
 
+// RFC 4231 test case 2 and RFC 4648 section 10 vectors.
+TEST(CryptoTest, HmacAndBase64KnownVectors) {
+  EXPECT_EQ(Base64Encode(HmacSha256("Jefe", "what do ya want for nothing?")),
+            Base64Encode(std::string(
+                "\x5b\xdc\xc1\x46\xbf\x60\x75\x4e\x6a\x04\x24\x26\x08\x95"
+                "\x75\xc7\x5a\x00\x3f\x08\x9d\x27\x39\x83\x9d\xec\x58\xb9"
+                "\x64\xec\x38\x43",
+                32)));
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+      {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(Base64Encode(plain), encoded);
+    std::string decoded;
+    ASSERT_TRUE(Base64Decode(encoded, &decoded)) << encoded;
+    EXPECT_EQ(decoded, plain);
+  }
+  std::string out;
+  for (const char* bad : {"Zg=", "Z===", "Zm9v\n", "Zm=v", "Zm9v!A==", "=Zm9"}) {
+    EXPECT_FALSE(Base64Decode(bad, &out)) << bad;
+  }
+  EXPECT_EQ(RandomBytes(24).size(), 24u);
+  EXPECT_NE(RandomBytes(24), RandomBytes(24));
+}
+
 TEST(CryptoTest, ConstantTimeEquals) {
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));

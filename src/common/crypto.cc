@@ -2,11 +2,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
 #include <cctype>
 #include <stdexcept>
+#include <utility>
 
 namespace phonebulk {
 namespace {
@@ -43,6 +45,55 @@ std::string RandomHex(size_t n) {
   std::string bytes(n, '\0');
   FillRandom(reinterpret_cast<unsigned char*>(bytes.data()), n);
   return ToHex(reinterpret_cast<const unsigned char*>(bytes.data()), n);
+}
+
+std::string RandomBytes(size_t n) {
+  std::string bytes(n, '\0');
+  FillRandom(reinterpret_cast<unsigned char*>(bytes.data()), n);
+  return bytes;
+}
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+       mac.data(), &len);
+  return std::string(reinterpret_cast<const char*>(mac.data()), len);
+}
+
+std::string Base64Encode(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(data.data()),
+                      static_cast<int>(data.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+bool Base64Decode(std::string_view text, std::string* out) {
+  if (text.size() % 4 != 0) return false;
+  // '=' only as the last one or two characters ("xx==" or "xxx=").
+  size_t padding = 0;
+  if (!text.empty() && text.back() == '=') ++padding;
+  if (padding == 1 && text.size() >= 2 && text[text.size() - 2] == '=') {
+    ++padding;
+  }
+  for (size_t i = 0; i + padding < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (!std::isalnum(c) && c != '+' && c != '/') return false;
+  }
+  std::string bytes(text.size() / 4 * 3 + 1, '\0');
+  // EVP_DecodeBlock keeps the bytes of the padding: remove them after.
+  const int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                      reinterpret_cast<const unsigned char*>(text.data()),
+                      static_cast<int>(text.size()));
+  if (n < 0) return false;
+  bytes.resize(static_cast<size_t>(n) - padding);
+  *out = std::move(bytes);
+  return true;
 }
 
 std::string NewUuidV4() {

@@ -18,6 +18,18 @@ std::string NewUuidV4();
 // True when `text` is a canonical UUID (8-4-4-4-12 hex digits, any case).
 bool IsUuid(std::string_view text);
 
+// `n` bytes from OpenSSL's CSPRNG.
+std::string RandomBytes(size_t n);
+
+// HMAC-SHA256 of `data` under `key` (raw 32 bytes).
+std::string HmacSha256(std::string_view key, std::string_view data);
+
+// Standard base64 (RFC 4648 section 4, with '=' padding).
+std::string Base64Encode(std::string_view data);
+// The bytes of standard base64 `text` (padding required, no whitespace);
+// false when `text` is not such base64.
+bool Base64Decode(std::string_view text, std::string* out);
+
 // Compares two strings in time that depends only on their lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -40,6 +40,13 @@ std::string_view BatchStatusName(BatchStatus status) {
   return kBatchStatusNames.NameOf(status, "unknown");
 }
 
+std::string_view BatchEndEventType(BatchStatus status, StopReason reason) {
+  if (status == BatchStatus::kCompleted) return "batch.completed";
+  if (status != BatchStatus::kStopped) return "";
+  return reason == StopReason::kProcessingFailed ? "batch.failed"
+                                                 : "batch.stopped";
+}
+
 std::string_view StopReasonName(StopReason reason) {
   return kStopReasonNames.NameOf(reason, "");
 }

@@ -40,6 +40,11 @@ std::string_view StopReasonName(StopReason reason);
 std::optional<BatchStatus> ParseBatchStatus(std::string_view name);
 std::optional<StopReason> ParseStopReason(std::string_view name);
 
+// The webhook event a batch's end raises: "batch.completed", "batch.failed"
+// (stopped with reason processing_failed) or "batch.stopped" (any other
+// stop). "" for a batch that has not ended.
+std::string_view BatchEndEventType(BatchStatus status, StopReason reason);
+
 struct Batch {
   std::string id;  // UUIDv4
   int64_t account_id = 0;

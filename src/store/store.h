@@ -19,6 +19,7 @@
 #include "store/porting_store.h"
 #include "store/records.h"
 #include "store/validation_cache.h"
+#include "store/webhook_store.h"
 #include "store/work_queue.h"
 
 namespace phonebulk::store {
@@ -41,6 +42,7 @@ class Store {
   virtual WorkQueue& queue() = 0;
   virtual PortingStore& porting() = 0;
   virtual ValidationCache& cache() = 0;
+  virtual WebhookStore& webhooks() = 0;
 
   // Applies pending schema migrations. Idempotent.
   virtual absl::Status Migrate() = 0;

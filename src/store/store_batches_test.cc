@@ -72,7 +72,9 @@ class BatchesTest : public testing::AcmeStoreTest {
 
   absl::Status Commit(const ChunkClaim& claim, int64_t charge,
                       absl::Time now = kT0) {
-    return store_->queue().CommitChunk(claim, ResultsFor(claim), charge, now);
+    return store_->queue()
+        .CommitChunk(claim, ResultsFor(claim), charge, now)
+        .status();
   }
 
   int64_t other_ = 0;
@@ -198,10 +200,21 @@ TEST_P(BatchesTest, FullLifecycleSettlesExactly) {
     EXPECT_EQ(claim->phones[0].number, absl::StrCat("p", claim->first_index));
     firsts.push_back(claim->first_index);
     const int64_t charge = 2 * static_cast<int64_t>(claim->phones.size());
-    ASSERT_TRUE(Commit(*claim, charge, kT0 + absl::Minutes(1)).ok());
+    auto ended = store_->queue().CommitChunk(*claim, ResultsFor(*claim),
+                                             charge, kT0 + absl::Minutes(1));
+    ASSERT_TRUE(ended.ok()) << ended.status();
     charged += charge;
     if (i < 2) {
       EXPECT_EQ(Get(id).status, BatchStatus::kProcessing);
+      EXPECT_FALSE(ended->has_value()) << "only the last commit ends it";
+    } else {
+      // The last commit hands back the batch as it ended, for the events
+      // (logs) that follow a completion.
+      ASSERT_TRUE(ended->has_value());
+      EXPECT_EQ((*ended)->id, id);
+      EXPECT_EQ((*ended)->status, BatchStatus::kCompleted);
+      EXPECT_EQ((*ended)->credits_charged, charged);
+      EXPECT_EQ((*ended)->records_processed, 5);
     }
   }
   EXPECT_EQ(firsts, (std::vector<int>{0, 2, 4}));
@@ -408,10 +421,10 @@ TEST_P(BatchesTest, CommitMustCoverTheChunkExactly) {
   auto claim = Claim(kT0);
   ASSERT_TRUE(claim.has_value());
   std::vector<ProcessedPhone> partial = {{0, "r0"}, {1, "r1"}};
-  EXPECT_EQ(store_->queue().CommitChunk(*claim, partial, 2, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*claim, partial, 2, kT0).status().code(),
             absl::StatusCode::kInvalidArgument);
   std::vector<ProcessedPhone> twice = {{0, "r0"}, {1, "r1"}, {1, "r1"}};
-  EXPECT_EQ(store_->queue().CommitChunk(*claim, twice, 3, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*claim, twice, 3, kT0).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Get(id).records_processed, 0);
   EXPECT_TRUE(Commit(*claim, 3).ok());
@@ -547,7 +560,7 @@ TEST_P(BatchesTest, StatisticsAreCountedWhenAChunkCommits) {
   ASSERT_TRUE(first.has_value());
   std::vector<ProcessedPhone> bad = ResultsFor(*first);
   bad[1].statistics_bucket = kMaxStatisticsBucket + 1;
-  EXPECT_EQ(store_->queue().CommitChunk(*first, bad, 2, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*first, bad, 2, kT0).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(store_->batches().GetStatistics(id)->empty());
 
@@ -556,7 +569,7 @@ TEST_P(BatchesTest, StatisticsAreCountedWhenAChunkCommits) {
   results[1].statistics_bucket = 1;
   ASSERT_TRUE(store_->queue().CommitChunk(*first, results, 2, kT0).ok());
   // The same claim again is stale and adds nothing.
-  EXPECT_EQ(store_->queue().CommitChunk(*first, results, 2, kT0).code(),
+  EXPECT_EQ(store_->queue().CommitChunk(*first, results, 2, kT0).status().code(),
             absl::StatusCode::kAborted);
   EXPECT_EQ(*store_->batches().GetStatistics(id),
             (std::vector<int64_t>{0, 1, 0, 1}));

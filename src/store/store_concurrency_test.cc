@@ -89,8 +89,11 @@ class ConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
               EXPECT_EQ(c.phones[i].number, absl::StrCat(index));
               results.push_back({index, absl::StrCat("r", index)});
             }
-            absl::Status s_commit = s->queue().CommitChunk(
-                c, results, static_cast<int64_t>(results.size()), at);
+            absl::Status s_commit =
+                s->queue()
+                    .CommitChunk(c, results,
+                                 static_cast<int64_t>(results.size()), at)
+                    .status();
             if (s_commit.ok()) {
               absl::MutexLock lock(&mu);
               for (const auto& r : results) ++committed[r.index];

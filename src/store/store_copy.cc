@@ -31,40 +31,38 @@ constexpr CopyColumn kAccounts[] = {{"id", T::kInt},
                                     {"rate_limit_per_minute", T::kInt},
                                     {"created_us", T::kInt}};
 constexpr CopyColumn kTokens[] = {
-    {"id", T::kInt},          {"account_id", T::kInt},
-    {"hash_hex", T::kText},   {"display_prefix", T::kText},
-    {"products", T::kInt},    {"disabled", T::kBool},
-    {"allow_ips", T::kText},  {"allow_domains", T::kText},
+    {"id", T::kInt},         {"account_id", T::kInt},
+    {"hash_hex", T::kText},  {"display_prefix", T::kText},
+    {"products", T::kInt},   {"disabled", T::kBool},
+    {"allow_ips", T::kText}, {"allow_domains", T::kText},
     {"created_us", T::kInt}};
-constexpr CopyColumn kBatches[] = {
-    {"id", T::kText},
-    {"account_id", T::kInt},
-    {"reference_id", T::kText},
-    {"config_json", T::kText},
-    {"status", T::kText},
-    {"reason", T::kText},
-    {"records", T::kInt},
-    {"records_processed", T::kInt},
-    {"date_submitted_us", T::kInt},
-    {"date_started_us", T::kInt},
-    {"date_ended_us", T::kInt},
-    {"deadline_us", T::kInt},
-    {"credits_reserved", T::kInt},
-    {"credits_charged", T::kInt},
-    {"purged", T::kBool}};
+constexpr CopyColumn kBatches[] = {{"id", T::kText},
+                                   {"account_id", T::kInt},
+                                   {"reference_id", T::kText},
+                                   {"config_json", T::kText},
+                                   {"status", T::kText},
+                                   {"reason", T::kText},
+                                   {"records", T::kInt},
+                                   {"records_processed", T::kInt},
+                                   {"date_submitted_us", T::kInt},
+                                   {"date_started_us", T::kInt},
+                                   {"date_ended_us", T::kInt},
+                                   {"deadline_us", T::kInt},
+                                   {"credits_reserved", T::kInt},
+                                   {"credits_charged", T::kInt},
+                                   {"purged", T::kBool}};
 constexpr CopyColumn kPhones[] = {{"batch_id", T::kText},
                                   {"idx", T::kInt},
                                   {"number", T::kText},
                                   {"country_iso", T::kText},
                                   {"result_blob", T::kBytes}};
 constexpr CopyColumn kChunks[] = {
-    {"batch_id", T::kText}, {"chunk_index", T::kInt},
-    {"first_index", T::kInt}, {"count", T::kInt},
-    {"state", T::kText},    {"attempt", T::kInt},
+    {"batch_id", T::kText},     {"chunk_index", T::kInt},
+    {"first_index", T::kInt},   {"count", T::kInt},
+    {"state", T::kText},        {"attempt", T::kInt},
     {"lease_until_us", T::kInt}};
-constexpr CopyColumn kStatistics[] = {{"batch_id", T::kText},
-                                     {"bucket", T::kInt},
-                                     {"count", T::kInt}};
+constexpr CopyColumn kStatistics[] = {
+    {"batch_id", T::kText}, {"bucket", T::kInt}, {"count", T::kInt}};
 constexpr CopyColumn kIdempotency[] = {{"account_id", T::kInt},
                                        {"idem_key", T::kText},
                                        {"request_hash", T::kText},
@@ -77,6 +75,22 @@ constexpr CopyColumn kPorting[] = {{"number", T::kText},
 constexpr CopyColumn kCache[] = {{"key_hash", T::kText},
                                  {"result_blob", T::kBytes},
                                  {"created_us", T::kInt}};
+constexpr CopyColumn kWebhooks[] = {{"id", T::kInt},
+                                    {"account_id", T::kInt},
+                                    {"url", T::kText},
+                                    {"secret", T::kText},
+                                    {"created_us", T::kInt}};
+constexpr CopyColumn kDeliveries[] = {{"id", T::kInt},
+                                      {"message_id", T::kText},
+                                      {"webhook_id", T::kInt},
+                                      {"event_type", T::kText},
+                                      {"batch_id", T::kText},
+                                      {"state", T::kText},
+                                      {"attempts", T::kInt},
+                                      {"created_us", T::kInt},
+                                      {"next_attempt_us", T::kInt},
+                                      {"ended_us", T::kInt},
+                                      {"last_error", T::kText}};
 
 constexpr std::string_view kById[] = {"id"};
 constexpr std::string_view kPhoneKey[] = {"batch_id", "idx"};
@@ -88,7 +102,7 @@ constexpr std::string_view kByKeyHash[] = {"key_hash"};
 
 constexpr std::string_view kCacheTable = "validation_cache";
 
-const std::array<CopyTable, 9> kTables = {{
+const std::array<CopyTable, 11> kTables = {{
     {"accounts", kAccounts, kById, "id"},
     {"tokens", kTokens, kById, "id"},
     {"batches", kBatches, kById, ""},
@@ -98,6 +112,8 @@ const std::array<CopyTable, 9> kTables = {{
     {"idempotency_keys", kIdempotency, kIdempotencyKey, ""},
     {"porting", kPorting, kByNumber, ""},
     {kCacheTable, kCache, kByKeyHash, ""},
+    {"webhooks", kWebhooks, kById, "id"},
+    {"webhook_deliveries", kDeliveries, kById, "id"},
 }};
 
 int ColumnIndex(const CopyTable& table, std::string_view name) {
@@ -182,11 +198,11 @@ absl::Status Copier::CheckTarget(std::span<const CopyTable> tables) {
     }
   }
   if (holding.empty()) return absl::OkStatus();
-  absl::Status refused = absl::FailedPreconditionError(absl::StrCat(
-      "the target database already holds data (rows: ",
-      absl::StrJoin(holding, ", "),
-      "); copy into a new, empty database so nothing is mixed or "
-      "overwritten"));
+  absl::Status refused = absl::FailedPreconditionError(
+      absl::StrCat("the target database already holds data (rows: ",
+                   absl::StrJoin(holding, ", "),
+                   "); copy into a new, empty database so nothing is mixed or "
+                   "overwritten"));
   refused.SetPayload(kTargetNotEmptyPayload, absl::Cord("1"));
   return refused;
 }

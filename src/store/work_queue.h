@@ -37,7 +37,9 @@ class WorkQueue {
   // the phones to records_processed and `charge` to credits_charged, and when
   // the batch has no chunk left marks it completed and settles its
   // reservation. Aborted when the claim is stale; nothing is written then.
-  virtual absl::Status CommitChunk(const ChunkClaim& claim,
+  // Returns the batch as it ended when this commit completed it (exactly
+  // one commit of a batch does, on any number of nodes), nullopt otherwise.
+  virtual absl::StatusOr<std::optional<Batch>> CommitChunk(const ChunkClaim& claim,
                                    std::span<const ProcessedPhone> results,
                                    int64_t charge, absl::Time now) = 0;
   // Pushes the claim's lease to now+lease while the claim is still current

@@ -112,6 +112,86 @@ TEST_F(AccessTest, DomainAllowList) {
   }
 }
 
+// --------------------------------------------------------------- browsers
+
+// A CORS preflight from an origin on some enabled token's domain list gets
+// the CORS headers; any other origin gets a 403 without them, so the
+// browser blocks the call. A token created while the server runs counts at
+// once, a disabled one no longer does.
+TEST_F(AccessTest, PreflightIsAnsweredForAllowedOriginsOnly) {
+  auto preflight = [&](const std::string& origin) {
+    return Send({"OPTIONS", kBatches,
+                 {{"Origin", origin},
+                  {"Access-Control-Request-Method", "POST"},
+                  {"Access-Control-Request-Headers", "auth-token,content-type"}}});
+  };
+  const std::string site = "https://app.acme.example";
+  HttpResponse before = preflight(site);
+  EXPECT_TRUE(IsErrorResponse(before, 403, kBatches)) << "no token names acme.example yet";
+  EXPECT_FALSE(before.HasHeader("Access-Control-Allow-Origin")) << before.Evidence();
+
+  const std::string token = CreateToken("web", 1000, {"--allow-domain", "acme.example"});
+  HttpResponse ok = preflight(site);
+  ASSERT_EQ(ok.status, 204) << ok.Evidence();
+  EXPECT_EQ(ok.Header("Access-Control-Allow-Origin").value_or(""), site) << ok.Evidence();
+  EXPECT_EQ(ok.Header("Access-Control-Allow-Methods").value_or(""), "GET, POST");
+  const std::string allowed = ok.Header("Access-Control-Allow-Headers").value_or("");
+  EXPECT_NE(allowed.find("Auth-Token"), std::string::npos) << allowed;
+  EXPECT_NE(allowed.find("Content-Type"), std::string::npos) << allowed;
+  EXPECT_EQ(ok.Header("Vary").value_or(""), "Origin");
+  EXPECT_TRUE(ok.HasHeader("Access-Control-Max-Age"));
+
+  for (const char* other : {"https://evil.example", "https://acme.example.evil.example",
+                            "null"}) {
+    HttpResponse r = preflight(other);
+    EXPECT_TRUE(IsErrorResponse(r, 403, kBatches)) << other;
+    EXPECT_FALSE(r.HasHeader("Access-Control-Allow-Origin")) << r.Evidence();
+  }
+  // A method the path does not answer is refused for an allowed origin too.
+  HttpResponse del = Send({"OPTIONS", kBatches,
+                           {{"Origin", site}, {"Access-Control-Request-Method", "DELETE"}}});
+  EXPECT_TRUE(IsErrorResponse(del, 403, kBatches)) << del.Evidence();
+
+  CommandResult off = RunCli({"token", "disable", "--db", db(), token});
+  ASSERT_EQ(off.exit_code, 0) << off.Evidence();
+  EXPECT_EQ(preflight(site).status, 403) << "a disabled token admits no site";
+}
+
+// OPTIONS that is not a preflight says what the path answers, instead of
+// the 405 every other unknown method gets.
+TEST_F(AccessTest, PlainOptionsListsTheMethods) {
+  HttpResponse r = Send({"OPTIONS", kBatches, {}});
+  EXPECT_EQ(r.status, 204) << r.Evidence();
+  EXPECT_EQ(r.Header("Allow").value_or(""), "GET, POST, OPTIONS") << r.Evidence();
+  HttpResponse put = Send({"PUT", kBatches, {}});
+  EXPECT_TRUE(IsErrorResponse(put, 405, kBatches)) << put.Evidence();
+}
+
+// The answer to a real call from an allowed page is readable by that page
+// (Access-Control-Allow-Origin and the exposed headers), errors included;
+// a token without a domain list never gets CORS headers.
+TEST_F(AccessTest, AllowedPagesMayReadAnswers) {
+  const std::string site = "https://app.acme.example";
+  const std::string web = CreateToken("web", 1000, {"--allow-domain", "acme.example"});
+  HttpResponse list = ListBatches(web, {{"Origin", site}});
+  ASSERT_EQ(list.status, 200) << list.Evidence();
+  EXPECT_EQ(list.Header("Access-Control-Allow-Origin").value_or(""), site);
+  const std::string exposed = list.Header("Access-Control-Expose-Headers").value_or("");
+  EXPECT_NE(exposed.find("X-Rate-Limit-Remaining"), std::string::npos) << exposed;
+  EXPECT_NE(exposed.find("Reference-Id"), std::string::npos) << exposed;
+
+  HttpResponse not_found = Send({"GET", BatchPath("3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b"),
+                                 {{"Auth-Token", web}, {"Origin", site}}});
+  EXPECT_TRUE(IsErrorResponse(not_found, 404, BatchPath("3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b")));
+  EXPECT_EQ(not_found.Header("Access-Control-Allow-Origin").value_or(""), site)
+      << "a page must be able to read why its call failed";
+
+  const std::string secret = CreateToken("server-side", 1000);
+  HttpResponse plain = ListBatches(secret, {{"Origin", site}});
+  ASSERT_EQ(plain.status, 200) << plain.Evidence();
+  EXPECT_FALSE(plain.HasHeader("Access-Control-Allow-Origin")) << plain.Evidence();
+}
+
 // ---------------------------------------------------------------- isolation
 
 TEST_F(AccessTest, AnotherAccountsBatchIs404AndNotListed) {

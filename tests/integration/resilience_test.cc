@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -431,6 +432,74 @@ TEST_F(OpsTest, MetricsExposeTheDocumentedSeries) {
   EXPECT_NE(FindSample(samples, "phonebulk_queue_depth_chunks"), nullptr) << dump;
   // Route labels are templates, not raw paths: no batch id in the metrics.
   EXPECT_EQ(m.find(id), std::string::npos) << "a batch id leaked into a label";
+  // Latency by route: the create route has its own histogram.
+  const Sample* create_count = FindSample(samples, "phonebulk_http_request_duration_seconds_count",
+                                          {{"route", kBatches}});
+  ASSERT_NE(create_count, nullptr) << "no latency histogram for " << kBatches << dump;
+  EXPECT_GE(create_count->value, 1.0);
+  // The process series dashboards expect.
+  for (const char* name : {"process_cpu_seconds_total", "process_resident_memory_bytes",
+                           "process_open_fds", "process_max_fds", "process_start_time_seconds"}) {
+    const Sample* sample = FindSample(samples, name);
+    ASSERT_NE(sample, nullptr) << name << dump;
+    EXPECT_GT(sample->value, 0.0) << name;
+  }
+  // Every series is declared with a HELP and a TYPE.
+  std::set<std::string> helped, typed;
+  std::istringstream lines(m);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch what;
+    if (std::regex_match(line, what, std::regex(R"(# HELP (\S+) \S.*)"))) helped.insert(what[1]);
+    if (std::regex_match(line, what, std::regex(R"(# TYPE (\S+) \S+)"))) typed.insert(what[1]);
+  }
+  EXPECT_GE(typed.size(), 20u) << dump;
+  for (const Sample& sample : samples) {
+    std::string family = std::regex_replace(sample.name, std::regex("_(bucket|sum|count)$"), "");
+    if (!typed.count(family)) family = sample.name;
+    EXPECT_TRUE(typed.count(family)) << sample.name << " has no TYPE";
+    EXPECT_TRUE(helped.count(family)) << sample.name << " has no HELP";
+  }
+}
+
+// Each step of a batch's life is one log line with its counts; those the
+// caller causes carry its Reference-Id and address.
+TEST_F(OpsTest, BatchLifecycleIsLogged) {
+  std::string token = CreateToken("ops", 100);
+  HttpResponse created = CreateBatch(token, PhonesBody(UsNumbers(3), Usa()),
+                                     {{"Reference-Id", "life-1"}});
+  ASSERT_EQ(created.status, 200) << created.Evidence();
+  const std::string id = created.JsonBody()["result"].value("batch_id", "");
+  ASSERT_EQ(StartBatch(token, id, {{"Reference-Id", "life-2"}}).status, 200);
+  WaitForStatus(token, id, "completed", 20s);
+  const std::string other = CreateBatchId(token, PhonesBody(UsNumbers(2), Usa()));
+  ASSERT_EQ(StopBatch(token, other).status, 200);
+
+  auto log_line = [&](const std::string& event, const std::string& batch) {
+    std::string text = server_->StdoutText() + server_->StderrText();
+    std::smatch line;
+    std::regex_search(text, line,
+                      std::regex("[^\n]*event=" + event + " batch_id=" + batch + "[^\n]*"));
+    return line.empty() ? std::string() : line.str();
+  };
+  // The completion is logged by a worker after its commit, maybe just after
+  // the status already reads completed.
+  ASSERT_TRUE(WaitUntil([&] { return !log_line("batch_completed", id).empty(); }, 10s))
+      << server_->StdoutText();
+  const std::string create_line = log_line("batch_created", id);
+  EXPECT_NE(create_line.find("records=3"), std::string::npos) << create_line;
+  EXPECT_NE(create_line.find("reference_id=\"life-1\""), std::string::npos) << create_line;
+  EXPECT_NE(create_line.find("client=127.0.0.1"), std::string::npos) << create_line;
+  EXPECT_NE(create_line.find("account=\"ops\""), std::string::npos) << create_line;
+  const std::string start_line = log_line("batch_started", id);
+  EXPECT_NE(start_line.find("credits_reserved=3"), std::string::npos) << start_line;
+  EXPECT_NE(start_line.find("reference_id=\"life-2\""), std::string::npos) << start_line;
+  const std::string done_line = log_line("batch_completed", id);
+  EXPECT_NE(done_line.find("records_processed=3 "), std::string::npos) << done_line;
+  EXPECT_NE(done_line.find("credits_charged=3 "), std::string::npos) << done_line;
+  EXPECT_NE(done_line.find("duration_s="), std::string::npos) << done_line;
+  const std::string stop_line = log_line("batch_stopped", other);
+  EXPECT_NE(stop_line.find("status=stopped"), std::string::npos) << stop_line;
+  EXPECT_EQ(log_line("batch_completed", other), "") << "a stopped batch never completes";
 }
 
 }  // namespace

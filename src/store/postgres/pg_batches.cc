@@ -82,7 +82,9 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
                    Params().Int(end.Int64(0, 0)).Int(refund))
             .status());
   }
-  return EndedBatch(batch, status, reason, now);
+  Batch ended = EndedBatch(batch, status, reason, now);
+  PB_RETURN_IF_ERROR(InsertWebhookDeliveries(conn, ended));
+  return ended;
 }
 
 absl::Status InsertBatch(Connection& conn, const Batch& batch,

@@ -118,11 +118,12 @@ absl::StatusOr<std::optional<ChunkClaim>> PostgresQueue::ClaimChunk(
   });
 }
 
-absl::Status PostgresQueue::CommitChunk(const ChunkClaim& claim,
-                                        std::span<const ProcessedPhone> results,
-                                        int64_t charge, absl::Time now) {
+absl::StatusOr<std::optional<Batch>> PostgresQueue::CommitChunk(
+    const ChunkClaim& claim, std::span<const ProcessedPhone> results,
+    int64_t charge, absl::Time now) {
   if (charge < 0) return absl::InvalidArgumentError("negative charge");
-  return pool_->Run([&](Connection& conn) -> absl::Status {
+  return pool_->RunReturning([&](Connection& conn)
+                                 -> absl::StatusOr<std::optional<Batch>> {
     // The batch row first (the store's lock order), then the chunk: commits
     // of one batch run one after the other, so exactly one of them sees no
     // chunk left and completes the batch; a stop or a takeover of this
@@ -184,13 +185,15 @@ absl::Status PostgresQueue::CommitChunk(const ChunkClaim& claim,
         conn.Query("SELECT EXISTS (SELECT 1 FROM chunks WHERE batch_id = $1 "
                    "AND state <> 'done')",
                    Params().Text(claim.batch_id)));
-    if (open.Bool(0, 0)) return absl::OkStatus();
+    if (open.Bool(0, 0)) return std::nullopt;
 
     // That was the last chunk: complete and settle in this transaction.
     PB_ASSIGN_OR_RETURN(Batch done,
                         LoadBatch(conn, claim.batch_id, std::nullopt, false));
-    return EndBatch(conn, done, BatchStatus::kCompleted, StopReason::kNone, now)
-        .status();
+    PB_ASSIGN_OR_RETURN(
+        Batch ended,
+        EndBatch(conn, done, BatchStatus::kCompleted, StopReason::kNone, now));
+    return ended;
   });
 }
 

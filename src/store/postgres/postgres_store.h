@@ -98,9 +98,9 @@ class PostgresQueue final : public PostgresRole<WorkQueue> {
 
   absl::StatusOr<std::optional<ChunkClaim>> ClaimChunk(
       absl::Time now, absl::Duration lease) override;
-  absl::Status CommitChunk(const ChunkClaim& claim,
-                           std::span<const ProcessedPhone> results,
-                           int64_t charge, absl::Time now) override;
+  absl::StatusOr<std::optional<Batch>> CommitChunk(
+      const ChunkClaim& claim, std::span<const ProcessedPhone> results,
+      int64_t charge, absl::Time now) override;
   absl::Status ExtendLease(ChunkClaim& claim, absl::Time now,
                            absl::Duration lease) override;
   absl::Status ReleaseChunk(const ChunkClaim& claim) override;
@@ -129,6 +129,24 @@ class PostgresCache final : public PostgresRole<ValidationCache> {
   absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) override;
 };
 
+class PostgresWebhooks final : public PostgresRole<WebhookStore> {
+ public:
+  using PostgresRole::PostgresRole;
+
+  absl::StatusOr<Webhook> AddWebhook(int64_t account_id, std::string_view url,
+                                     std::string_view secret,
+                                     absl::Time now) override;
+  absl::StatusOr<std::vector<Webhook>> ListWebhooks(
+      std::optional<int64_t> account_id) override;
+  absl::Status RemoveWebhook(int64_t account_id, int64_t id) override;
+  absl::StatusOr<std::optional<WebhookDelivery>> ClaimDelivery(
+      absl::Time now, absl::Duration lease) override;
+  absl::Status FinishDelivery(const WebhookDelivery& delivery,
+                              DeliveryOutcome outcome, absl::Time retry_at,
+                              std::string_view error, absl::Time now) override;
+  absl::StatusOr<WebhookCounts> CountDeliveries() override;
+};
+
 // Store on one PostgreSQL database, shared by any number of nodes.
 // Thread-safe: each call borrows a pooled connection and runs as one READ
 // COMMITTED transaction. Exactly-once transitions lock the rows they decide
@@ -149,6 +167,7 @@ class PostgresStore final : public Store {
   WorkQueue& queue() override { return queue_; }
   PortingStore& porting() override { return porting_; }
   ValidationCache& cache() override { return cache_; }
+  WebhookStore& webhooks() override { return webhooks_; }
 
   absl::Status Migrate() override;
   absl::Status Ping() override;
@@ -169,6 +188,7 @@ class PostgresStore final : public Store {
   PostgresQueue queue_{pool_.get(), options_};
   PostgresPorting porting_{pool_.get(), options_};
   PostgresCache cache_{pool_.get(), options_};
+  PostgresWebhooks webhooks_{pool_.get(), options_};
 };
 
 // Helpers shared by the store's .cc files; each runs inside the caller's
@@ -187,10 +207,15 @@ absl::StatusOr<Batch> LoadBatch(Connection& conn, std::string_view batch_id,
 // Ends `batch` (status submitted or processing) as `status` at `now` and
 // gives its account back credits_reserved - credits_charged. Conditional on
 // the status still being submitted/processing, so a batch is settled exactly
-// once; callers hold the batch row lock. Returns the updated batch.
+// once; callers hold the batch row lock. Writes the end's webhook
+// deliveries (InsertWebhookDeliveries). Returns the updated batch.
 absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
                                BatchStatus status, StopReason reason,
                                absl::Time now);
+
+// Inserts the outbox rows of `ended` (a batch EndBatch just ended): one
+// delivery of its end event to each webhook of its account (pg_webhooks.cc).
+absl::Status InsertWebhookDeliveries(Connection& conn, const Batch& ended);
 
 // Runs `delete_sql` (one $1 time parameter, `cutoff`) in a transaction of
 // its own and returns how many rows it deleted: the retention purges.

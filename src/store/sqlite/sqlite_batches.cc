@@ -80,7 +80,9 @@ absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
         conn.Run("UPDATE accounts SET credits = credits + ?2 WHERE id = ?1",
                  account_id, refund));
   }
-  return EndedBatch(batch, status, reason, now);
+  Batch ended = EndedBatch(batch, status, reason, now);
+  PB_RETURN_IF_ERROR(InsertWebhookDeliveries(conn, ended));
+  return ended;
 }
 
 absl::Status InsertBatch(Connection& conn, const Batch& batch,

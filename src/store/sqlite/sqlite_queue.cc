@@ -107,73 +107,78 @@ absl::StatusOr<std::optional<ChunkClaim>> SqliteQueue::ClaimChunk(
       });
 }
 
-absl::Status SqliteQueue::CommitChunk(const ChunkClaim& claim,
-                                      std::span<const ProcessedPhone> results,
-                                      int64_t charge, absl::Time now) {
+absl::StatusOr<std::optional<Batch>> SqliteQueue::CommitChunk(
+    const ChunkClaim& claim, std::span<const ProcessedPhone> results,
+    int64_t charge, absl::Time now) {
   if (charge < 0) return absl::InvalidArgumentError("negative charge");
-  return pool_->Run(TxnMode::kWrite, [&](Connection& conn) -> absl::Status {
-    // The write lock is held from BEGIN IMMEDIATE on, so this check and the
-    // writes below cannot interleave with a takeover, a stop or another
-    // commit of the same chunk.
-    PB_ASSIGN_OR_RETURN(
-        Statement check,
-        conn.Prepare("SELECT c.state, c.attempt, c.first_index, c.count, "
-                     "b.status FROM chunks c JOIN batches b ON b.id = "
-                     "c.batch_id WHERE c.batch_id = ?1 AND c.chunk_index = "
-                     "?2"));
-    PB_RETURN_IF_ERROR(check.BindText(1, claim.batch_id)
-                           .Bind(2, claim.chunk_index)
-                           .StepToRow(absl::StatusCode::kAborted,
-                                      "the chunk no longer exists"));
-    if (check.Text(0) != "claimed" || check.Int64(1) != claim.attempt) {
-      return StaleClaimError();
-    }
-    if (check.Text(4) != "processing") {
-      return absl::AbortedError(
-          absl::StrCat("batch is ", check.Text(4), "; the claim is void"));
-    }
-    const int first = static_cast<int>(check.Int64(2));
-    const int count = static_cast<int>(check.Int64(3));
-    PB_RETURN_IF_ERROR(CheckCoversChunk(results, first, count));
+  return pool_->RunReturning(
+      TxnMode::kWrite,
+      [&](Connection& conn) -> absl::StatusOr<std::optional<Batch>> {
+        // The write lock is held from BEGIN IMMEDIATE on, so this check and the
+        // writes below cannot interleave with a takeover, a stop or another
+        // commit of the same chunk.
+        PB_ASSIGN_OR_RETURN(
+            Statement check,
+            conn.Prepare("SELECT c.state, c.attempt, c.first_index, c.count, "
+                         "b.status FROM chunks c JOIN batches b ON b.id = "
+                         "c.batch_id WHERE c.batch_id = ?1 AND c.chunk_index = "
+                         "?2"));
+        PB_RETURN_IF_ERROR(check.BindText(1, claim.batch_id)
+                               .Bind(2, claim.chunk_index)
+                               .StepToRow(absl::StatusCode::kAborted,
+                                          "the chunk no longer exists"));
+        if (check.Text(0) != "claimed" || check.Int64(1) != claim.attempt) {
+          return StaleClaimError();
+        }
+        if (check.Text(4) != "processing") {
+          return absl::AbortedError(
+              absl::StrCat("batch is ", check.Text(4), "; the claim is void"));
+        }
+        const int first = static_cast<int>(check.Int64(2));
+        const int count = static_cast<int>(check.Int64(3));
+        PB_RETURN_IF_ERROR(CheckCoversChunk(results, first, count));
 
-    PB_ASSIGN_OR_RETURN(
-        Statement write,
-        conn.Prepare("UPDATE phones SET result_blob = ?3 WHERE batch_id = ?1 "
-                     "AND idx = ?2"));
-    write.BindText(1, claim.batch_id);
-    for (const ProcessedPhone& r : results) {
-      write.Bind(2, r.index).BindBlob(3, r.result_blob);
-      PB_RETURN_IF_ERROR(write.Run());
-    }
+        PB_ASSIGN_OR_RETURN(
+            Statement write,
+            conn.Prepare(
+                "UPDATE phones SET result_blob = ?3 WHERE batch_id = ?1 "
+                "AND idx = ?2"));
+        write.BindText(1, claim.batch_id);
+        for (const ProcessedPhone& r : results) {
+          write.Bind(2, r.index).BindBlob(3, r.result_blob);
+          PB_RETURN_IF_ERROR(write.Run());
+        }
 
-    PB_RETURN_IF_ERROR(
-        conn.Run("UPDATE chunks SET state = 'done', lease_until_us = NULL "
-                 "WHERE batch_id = ?1 AND chunk_index = ?2",
-                 claim.batch_id, claim.chunk_index));
+        PB_RETURN_IF_ERROR(
+            conn.Run("UPDATE chunks SET state = 'done', lease_until_us = NULL "
+                     "WHERE batch_id = ?1 AND chunk_index = ?2",
+                     claim.batch_id, claim.chunk_index));
 
-    PB_RETURN_IF_ERROR(AddStatistics(conn, claim.batch_id, results));
+        PB_RETURN_IF_ERROR(AddStatistics(conn, claim.batch_id, results));
 
-    PB_RETURN_IF_ERROR(
-        conn.Run("UPDATE batches SET records_processed = "
-                 "records_processed + ?2, credits_charged = "
-                 "credits_charged + ?3 WHERE id = ?1",
-                 claim.batch_id, count, charge));
+        PB_RETURN_IF_ERROR(
+            conn.Run("UPDATE batches SET records_processed = "
+                     "records_processed + ?2, credits_charged = "
+                     "credits_charged + ?3 WHERE id = ?1",
+                     claim.batch_id, count, charge));
 
-    PB_ASSIGN_OR_RETURN(
-        Statement open,
-        conn.Prepare("SELECT EXISTS (SELECT 1 FROM chunks WHERE batch_id = ?1 "
-                     "AND state <> 'done')"));
-    open.BindText(1, claim.batch_id);
-    PB_ASSIGN_OR_RETURN(bool has_row, open.Step());
-    if (has_row && open.Int64(0) != 0) return absl::OkStatus();
+        PB_ASSIGN_OR_RETURN(
+            Statement open,
+            conn.Prepare(
+                "SELECT EXISTS (SELECT 1 FROM chunks WHERE batch_id = ?1 "
+                "AND state <> 'done')"));
+        open.BindText(1, claim.batch_id);
+        PB_ASSIGN_OR_RETURN(bool has_row, open.Step());
+        if (has_row && open.Int64(0) != 0) return std::nullopt;
 
-    // That was the last chunk: complete and settle in this transaction.
-    PB_ASSIGN_OR_RETURN(Batch batch,
-                        LoadBatch(conn, claim.batch_id, std::nullopt));
-    return EndBatch(conn, batch, BatchStatus::kCompleted, StopReason::kNone,
-                    now)
-        .status();
-  });
+        // That was the last chunk: complete and settle in this transaction.
+        PB_ASSIGN_OR_RETURN(Batch batch,
+                            LoadBatch(conn, claim.batch_id, std::nullopt));
+        PB_ASSIGN_OR_RETURN(Batch ended,
+                            EndBatch(conn, batch, BatchStatus::kCompleted,
+                                     StopReason::kNone, now));
+        return ended;
+      });
 }
 
 absl::StatusOr<Batch> SqliteQueue::FailChunkBatch(const ChunkClaim& claim,

@@ -105,9 +105,9 @@ class SqliteQueue final : public SqliteRole<WorkQueue> {
 
   absl::StatusOr<std::optional<ChunkClaim>> ClaimChunk(
       absl::Time now, absl::Duration lease) override;
-  absl::Status CommitChunk(const ChunkClaim& claim,
-                           std::span<const ProcessedPhone> results,
-                           int64_t charge, absl::Time now) override;
+  absl::StatusOr<std::optional<Batch>> CommitChunk(
+      const ChunkClaim& claim, std::span<const ProcessedPhone> results,
+      int64_t charge, absl::Time now) override;
   absl::Status ExtendLease(ChunkClaim& claim, absl::Time now,
                            absl::Duration lease) override;
   absl::Status ReleaseChunk(const ChunkClaim& claim) override;
@@ -136,6 +136,24 @@ class SqliteCache final : public SqliteRole<ValidationCache> {
   absl::StatusOr<int> PurgeCachedResultsBefore(absl::Time cutoff) override;
 };
 
+class SqliteWebhooks final : public SqliteRole<WebhookStore> {
+ public:
+  using SqliteRole::SqliteRole;
+
+  absl::StatusOr<Webhook> AddWebhook(int64_t account_id, std::string_view url,
+                                     std::string_view secret,
+                                     absl::Time now) override;
+  absl::StatusOr<std::vector<Webhook>> ListWebhooks(
+      std::optional<int64_t> account_id) override;
+  absl::Status RemoveWebhook(int64_t account_id, int64_t id) override;
+  absl::StatusOr<std::optional<WebhookDelivery>> ClaimDelivery(
+      absl::Time now, absl::Duration lease) override;
+  absl::Status FinishDelivery(const WebhookDelivery& delivery,
+                              DeliveryOutcome outcome, absl::Time retry_at,
+                              std::string_view error, absl::Time now) override;
+  absl::StatusOr<WebhookCounts> CountDeliveries() override;
+};
+
 // Store on one SQLite file (WAL mode). Thread-safe: each call borrows a
 // connection from a pool and runs as one transaction; writes use BEGIN
 // IMMEDIATE and are retried on BUSY, so many threads and processes can share
@@ -152,6 +170,7 @@ class SqliteStore final : public Store {
   WorkQueue& queue() override { return queue_; }
   PortingStore& porting() override { return porting_; }
   ValidationCache& cache() override { return cache_; }
+  WebhookStore& webhooks() override { return webhooks_; }
 
   absl::Status Migrate() override;
   absl::Status Ping() override;
@@ -173,6 +192,7 @@ class SqliteStore final : public Store {
   SqliteQueue queue_{pool_.get(), options_};
   SqlitePorting porting_{pool_.get(), options_};
   SqliteCache cache_{pool_.get(), options_};
+  SqliteWebhooks webhooks_{pool_.get(), options_};
 };
 
 // Helpers shared by the store's .cc files; each runs inside the caller's
@@ -188,10 +208,16 @@ absl::Status InsertBatch(Connection& conn, const Batch& batch,
 // Ends `batch` (status submitted or processing) as `status` at `now` and
 // gives its account back credits_reserved - credits_charged. The update is
 // conditional on the status still being submitted/processing, so a batch is
-// settled exactly once even if two callers race. Returns the updated batch.
+// settled exactly once even if two callers race. Writes the end's webhook
+// deliveries (InsertWebhookDeliveries). Returns the updated batch.
 absl::StatusOr<Batch> EndBatch(Connection& conn, const Batch& batch,
                                BatchStatus status, StopReason reason,
                                absl::Time now);
+
+// Inserts the outbox rows of `ended` (a batch EndBatch just ended): one
+// delivery of its end event to each webhook of its account
+// (sqlite_webhooks.cc).
+absl::Status InsertWebhookDeliveries(Connection& conn, const Batch& ended);
 
 // Runs `delete_sql` (one ?1 time parameter, `cutoff`) in a write transaction
 // of its own and returns how many rows it deleted: the retention purges.
