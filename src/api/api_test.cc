@@ -170,14 +170,15 @@ TEST(ErrorsTest, BodyShapeAndNoInternalsLeak) {
 // as the title and a section of the error page to link to (422 and 501
 // were once "Error" with a link to no section).
 TEST(ErrorsTest, EveryErrorStatusHasItsTitleAndSection) {
-  for (unsigned status : {400u, 401u, 403u, 404u, 405u, 406u, 408u, 413u,
-                          415u, 422u, 429u, 431u, 500u, 501u, 503u}) {
+  for (unsigned status : {400u, 401u, 403u, 404u, 405u, 406u, 408u, 413u, 415u,
+                          422u, 429u, 431u, 500u, 501u, 503u}) {
     SCOPED_TRACE(status);
     auto body = nlohmann::json::parse(ErrorBody(status, "d", "/p"));
     std::string title = body["error"]["title"];
     EXPECT_NE(title, "Error");
-    EXPECT_NE(ErrorDocsPage().find("## " + std::to_string(status) + " " + title),
-              std::string::npos);
+    EXPECT_NE(
+        ErrorDocsPage().find("## " + std::to_string(status) + " " + title),
+        std::string::npos);
     std::string type = body["error"]["type"];
     std::string anchor = type.substr(type.find('#') + 1);
     EXPECT_NE(ErrorDocsPage().find("id=\"" + anchor + "\""), std::string::npos);

@@ -88,9 +88,8 @@ class OpenApiTestBase : public ServerTest {
         // are kept (the validator checks only JSON bodies).
         {"body", IsTextual(type) ? r.body : ""},
         {"request_content_type", request_type},
-        {"request_body", request_type.rfind("application/json", 0) == 0
-                             ? req.body
-                             : ""},
+        {"request_body",
+         request_type.rfind("application/json", 0) == 0 ? req.body : ""},
     });
   }
 
@@ -145,8 +144,8 @@ class OpenApiTestBase : public ServerTest {
               0)
         << "the validator's npm packages are missing: run scripts/"
            "install-deps.sh (npm ci --prefix tests/openapi)";
-    const std::string command = "node '" + validator + "' '" + doc_path +
-                                "' '" + ex_path + "' 2>&1";
+    const std::string command =
+        "node '" + validator + "' '" + doc_path + "' '" + ex_path + "' 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr) << command;
     std::string out;
@@ -156,7 +155,8 @@ class OpenApiTestBase : public ServerTest {
     ASSERT_TRUE(WIFEXITED(status)) << out;
     EXPECT_EQ(WEXITSTATUS(status), 0) << command << "\n" << out;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(validated (\d+) responses)")))
+    ASSERT_TRUE(
+        std::regex_search(out, m, std::regex(R"(validated (\d+) responses)")))
         << out;
     const size_t validated = std::stoul(m[1]);
     EXPECT_EQ(validated, exchanges_.size()) << out;
@@ -174,7 +174,7 @@ class OpenApiTestBase : public ServerTest {
 class OpenApiTest : public OpenApiTestBase {
  protected:
   std::vector<std::string> ServerArgs() const override {
-    return {"--workers", "1", "--max-body-bytes", "16384",
+    return {"--workers",           "1",   "--max-body-bytes", "16384",
             "--header-timeout-ms", "1000"};
   }
 };
@@ -187,8 +187,8 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
   const std::string bulk_only =
       CreateToken("openapi-bulk", 1000, {"--products", "phone-bulk"});
   const std::string broke = CreateToken("openapi-broke", 0);
-  const std::string limited =
-      CreateTokenWithDefaultLimit("openapi-limited", 1000, {"--rate-limit", "2"});
+  const std::string limited = CreateTokenWithDefaultLimit(
+      "openapi-limited", 1000, {"--rate-limit", "2"});
   const std::string disabled = CreateToken("openapi-disabled");
   ASSERT_EQ(RunCli({"token", "disable", "--db", db(), disabled}).exit_code, 0);
 
@@ -199,41 +199,45 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
   Do("/healthz", "GET", "/healthz", {{"Reference-Id", "probe-1"}});
 
   // ---- bulk: create (every defaults field, both token headers, a replay)
-  const Json full = {
-      {"defaults",
-       {{"output_format", "NATIONAL"},
-        {"country_iso", "gbr"},
-        {"get_ported_date", true},
-        {"supplementary_live_status", {{"mobile", {"USA"}}, {"landline", {"GBR"}}}},
-        {"batch_reference_id", "crm-export-2025-09"},
-        {"max_processing_time", "PT25M"}}},
-      {"phones",
-       {{{"number", "01206 250380"}},
-        {{"number", "2026298914"}, {"country_iso", "USA"}},
-        {{"number", "+447400123456"}},
-        {{"number", "not a number"}},
-        {{"number", ""}}}}};
-  HttpResponse created =
-      Do(kBatches, "POST", kBatches,
-         AuthJson(token, {{"Idempotency-Key", "order-1"}, {"Reference-Id", "r 1"}}),
-         full.dump());
+  const Json full = {{"defaults",
+                      {{"output_format", "NATIONAL"},
+                       {"country_iso", "gbr"},
+                       {"get_ported_date", true},
+                       {"supplementary_live_status",
+                        {{"mobile", {"USA"}}, {"landline", {"GBR"}}}},
+                       {"batch_reference_id", "crm-export-2025-09"},
+                       {"max_processing_time", "PT25M"}}},
+                     {"phones",
+                      {{{"number", "01206 250380"}},
+                       {{"number", "2026298914"}, {"country_iso", "USA"}},
+                       {{"number", "+447400123456"}},
+                       {{"number", "not a number"}},
+                       {{"number", ""}}}}};
+  HttpResponse created = Do(kBatches, "POST", kBatches,
+                            AuthJson(token, {{"Idempotency-Key", "order-1"},
+                                             {"Reference-Id", "r 1"}}),
+                            full.dump());
   ASSERT_EQ(created.status, 200) << created.Evidence();
   const std::string id = created.JsonBody()["result"].value("batch_id", "");
-  HttpResponse replay = Do(kBatches, "POST", kBatches,
-                           AuthJson(token, {{"Idempotency-Key", "order-1"}}), full.dump());
-  EXPECT_EQ(replay.Header("Idempotent-Replayed").value_or(""), "true") << replay.Evidence();
+  HttpResponse replay =
+      Do(kBatches, "POST", kBatches,
+         AuthJson(token, {{"Idempotency-Key", "order-1"}}), full.dump());
+  EXPECT_EQ(replay.Header("Idempotent-Replayed").value_or(""), "true")
+      << replay.Evidence();
   for (const Headers& h : {Headers{{"x-app-key", token}},
                            Headers{{"Authorization", "Bearer " + token}}}) {
     Headers with_type = h;
     with_type.emplace_back("Content-Type", "application/json; charset=utf-8");
-    EXPECT_EQ(Do(kBatches, "POST", kBatches, with_type,
-                 PhonesBody({"441206250380"}, {{"output_format", "INTERNATIONAL"}}).dump())
-                  .status,
-              200);
+    EXPECT_EQ(
+        Do(kBatches, "POST", kBatches, with_type,
+           PhonesBody({"441206250380"}, {{"output_format", "INTERNATIONAL"}})
+               .dump())
+            .status,
+        200);
   }
-  const std::string plain =
-      CreateBatchId(token, PhonesBody({"2026298914", "2026298915"},
-                                      {{"country_iso", "USA"}, {"output_format", "GBR"}}));
+  const std::string plain = CreateBatchId(
+      token, PhonesBody({"2026298914", "2026298915"},
+                        {{"country_iso", "USA"}, {"output_format", "GBR"}}));
   ASSERT_FALSE(plain.empty());
 
   // ---- status, results and list while submitted
@@ -241,65 +245,82 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
   Do(kBatch, "GET", batch, Auth(token));
   Do(kBatch, "GET", batch, Auth(token, {{"Add-Metadata", "TRUE"}}));
   Do(kResults, "GET", batch + "/results", Auth(token));
-  Do(kResults, "GET", batch + "/results", Auth(token, {{"Accept", "text/csv"}}));
+  Do(kResults, "GET", batch + "/results",
+     Auth(token, {{"Accept", "text/csv"}}));
   Do(kBatches, "GET", kBatches, Auth(token, {{"Accept", "application/*"}}));
 
   // ---- start, then everything about a completed batch
   EXPECT_EQ(Do(kStart, "POST", batch + "/start", Auth(token)).status, 200);
-  EXPECT_EQ(Do(kStart, "POST", BatchPath(plain) + "/start", Auth(token)).status, 200);
-  ASSERT_EQ(WaitForStatus(token, id, "completed")["result"].value("status", ""), "completed");
-  ASSERT_EQ(WaitForStatus(token, plain, "completed")["result"].value("status", ""),
+  EXPECT_EQ(Do(kStart, "POST", BatchPath(plain) + "/start", Auth(token)).status,
+            200);
+  ASSERT_EQ(WaitForStatus(token, id, "completed")["result"].value("status", ""),
             "completed");
+  ASSERT_EQ(
+      WaitForStatus(token, plain, "completed")["result"].value("status", ""),
+      "completed");
   Do(kBatch, "GET", batch, Auth(token, {{"Add-Metadata", "true"}}));
   Do(kBatch, "GET", BatchPath(plain), Auth(token, {{"Add-Metadata", "true"}}));
   Do(kBatches, "GET", kBatches, Auth(token));
   for (const std::string& query :
        {std::string(""), std::string("?include=location,time_zones"),
-        std::string("?offset=0&limit=2&include=time_zones"), std::string("?offset=4&limit=2"),
-        std::string("?offset=99")}) {
+        std::string("?offset=0&limit=2&include=time_zones"),
+        std::string("?offset=4&limit=2"), std::string("?offset=99")}) {
     for (const char* metadata : {"false", "true"}) {
       HttpResponse r = Do(kResults, "GET", batch + "/results" + query,
                           Auth(token, {{"Add-Metadata", metadata}}));
       EXPECT_EQ(r.status, 200) << r.Evidence();
     }
   }
-  EXPECT_TRUE(Do(kResults, "GET", batch + "/results?offset=0&limit=2",
-                 Auth(token))
-                  .HasHeader("Link"));
+  EXPECT_TRUE(
+      Do(kResults, "GET", batch + "/results?offset=0&limit=2", Auth(token))
+          .HasHeader("Link"));
   Do(kResults, "GET", BatchPath(plain) + "/results", Auth(token));
   Do(kResults, "GET", batch + "/results?limit=3",
-     Auth(token, {{"Accept", "text/csv, application/json"}, {"Add-Metadata", "true"}}));
+     Auth(token, {{"Accept", "text/csv, application/json"},
+                  {"Add-Metadata", "true"}}));
 
   // ---- the real-time endpoint in its three formats and at both paths
   const Json one = {{"number", "+44 7400 123456"}};
-  const Json every = {{"number", "01206 250380"}, {"country_iso", "GBR"},
-                      {"output_format", "PLUS_E164"}, {"get_ported_date", true},
+  const Json every = {{"number", "01206 250380"},
+                      {"country_iso", "GBR"},
+                      {"output_format", "PLUS_E164"},
+                      {"get_ported_date", true},
                       {"get_disposable_number", true},
-                      {"supplementary_live_status", {{"mobile", {"GBR"}}, {"landline", Json::array()}}},
+                      {"supplementary_live_status",
+                       {{"mobile", {"GBR"}}, {"landline", Json::array()}}},
                       {"cache_value_days", 0}};
   for (const char* path : {kValidate, kValidation}) {
     EXPECT_EQ(Do(path, "POST", path, AuthJson(token), one.dump()).status, 200);
     Do(path, "POST", std::string(path) + "?include=location,time_zones",
-       AuthJson(token, {{"Add-Metadata", "true"}, {"Timeout-Seconds", "15"}}), every.dump());
+       AuthJson(token, {{"Add-Metadata", "true"}, {"Timeout-Seconds", "15"}}),
+       every.dump());
   }
-  Do(kValidate, "POST", kValidate, AuthJson(token), Json{{"number", "not a number"}}.dump());
+  Do(kValidate, "POST", kValidate, AuthJson(token),
+     Json{{"number", "not a number"}}.dump());
   Do(kValidate, "POST", kValidate, AuthJson(token, {{"Add-Metadata", "true"}}),
-     Json{{"number", "2026298914"}, {"country_iso", "USA"}, {"get_ported_date", true}}.dump());
+     Json{{"number", "2026298914"},
+          {"country_iso", "USA"},
+          {"get_ported_date", true}}
+         .dump());
   Do(kValidate, "POST", kValidate,
-     Auth(token, {{"Content-Type", "application/xml"}, {"Accept", "application/xml"}}),
-     "<request><number>2026298914</number><country_iso>USA</country_iso></request>");
+     Auth(token,
+          {{"Content-Type", "application/xml"}, {"Accept", "application/xml"}}),
+     "<request><number>2026298914</number><country_iso>USA</country_iso></"
+     "request>");
   Do(kValidate, "POST", kValidate,
-     Auth(token, {{"Content-Type", "application/json"}, {"Accept", "application/x-msgpack"}}),
+     Auth(token, {{"Content-Type", "application/json"},
+                  {"Accept", "application/x-msgpack"}}),
      one.dump());
 
   // ---- 400
   const std::string unknown_batch = BatchPath(RandomUuidV4());
-  Do(kBatches, "GET", kBatches, {});                                         // no token
+  Do(kBatches, "GET", kBatches, {});  // no token
   Do(kBatches, "GET", kBatches, {{"Authorization", "Basic dXNlcjpwYXNz"}});
   Do(kBatches, "GET", kBatches, Auth(token, {{"Reference-Id", "bad\\id"}}));
   Do(kBatches, "GET", kBatches, Auth(token, {{"Add-Metadata", "yes"}}));
   Do(kBatch, "GET", kBatches + std::string("/not-a-uuid"), Auth(token));
-  Do(kResults, "GET", kBatches + std::string("/not-a-uuid/results"), Auth(token));
+  Do(kResults, "GET", kBatches + std::string("/not-a-uuid/results"),
+     Auth(token));
   Do(kStart, "POST", kBatches + std::string("/not-a-uuid/start"), Auth(token));
   Do(kStop, "POST", kBatches + std::string("/not-a-uuid/stop"), Auth(token));
   Do(kBatches, "POST", kBatches, AuthJson(token), "");
@@ -307,33 +328,41 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
   Do(kBatches, "POST", kBatches, AuthJson(token), R"({"phones":[]})");
   Do(kBatches, "POST", kBatches, AuthJson(token),
      R"({"phones":[{"number":"1","country_iso":"XYZ"}]})");
-  Do(kBatches, "POST", kBatches, AuthJson(token), R"({"phones":[{"number":null}]})");
-  Do(kBatches, "POST", kBatches, AuthJson(token, {{"Idempotency-Key", "tab\there"}}),
-     full.dump());
+  Do(kBatches, "POST", kBatches, AuthJson(token),
+     R"({"phones":[{"number":null}]})");
+  Do(kBatches, "POST", kBatches,
+     AuthJson(token, {{"Idempotency-Key", "tab\there"}}), full.dump());
   Do(kStart, "POST", batch + "/start", Auth(token));  // completed
   Do(kStop, "POST", batch + "/stop", Auth(token));    // completed
   Do(kResults, "GET", batch + "/results?limit=0", Auth(token));
   Do(kResults, "GET", batch + "/results?offset=-1", Auth(token));
   Do(kResults, "GET", batch + "/results?include=weather", Auth(token));
   Do(kValidate, "POST", kValidate, AuthJson(token), R"({"number":""})");
-  Do(kValidate, "POST", kValidate, AuthJson(token), R"({"number":"1","cache_value_days":31})");
-  Do(kValidate, "POST", kValidate, AuthJson(token, {{"Timeout-Seconds", "99"}}), one.dump());
-  Do(kValidation, "POST", kValidation, Auth(token, {{"Content-Type", "application/xml"}}),
+  Do(kValidate, "POST", kValidate, AuthJson(token),
+     R"({"number":"1","cache_value_days":31})");
+  Do(kValidate, "POST", kValidate, AuthJson(token, {{"Timeout-Seconds", "99"}}),
+     one.dump());
+  Do(kValidation, "POST", kValidation,
+     Auth(token, {{"Content-Type", "application/xml"}}),
      "<request><number>1</number>");
-  Do(kValidate, "POST", kValidate, Auth(token, {{"Content-Type", "application/x-msgpack"}}),
+  Do(kValidate, "POST", kValidate,
+     Auth(token, {{"Content-Type", "application/x-msgpack"}}),
      std::string("\xc1", 1));
   Do(kValidate, "POST", kValidate, AuthJson(token), "");
 
   // ---- 401
-  Do(kBatches, "GET", kBatches, Auth("pb_0000000000000000000000000000000000000000"));
+  Do(kBatches, "GET", kBatches,
+     Auth("pb_0000000000000000000000000000000000000000"));
   Do(kValidate, "POST", kValidate, AuthJson("pb_not-a-token"), one.dump());
 
   // ---- 403: product scope, disabled token, no credits for a start
   Do(kBatches, "GET", kBatches, Auth(validate_only));
-  Do(kBatches, "POST", kBatches, AuthJson(validate_only), PhonesBody({"1"}).dump());
+  Do(kBatches, "POST", kBatches, AuthJson(validate_only),
+     PhonesBody({"1"}).dump());
   Do(kValidate, "POST", kValidate, AuthJson(bulk_only), one.dump());
   Do(kBatch, "GET", batch, Auth(disabled));
-  const std::string broke_batch = CreateBatchId(broke, PhonesBody({"441206250380"}));
+  const std::string broke_batch =
+      CreateBatchId(broke, PhonesBody({"441206250380"}));
   ASSERT_FALSE(broke_batch.empty());
   Do(kStart, "POST", BatchPath(broke_batch) + "/start", Auth(broke));
 
@@ -361,18 +390,23 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
   Do(kResults, "GET", batch + "/results", Auth(token, html));
   Do(kValidate, "POST", kValidate, AuthJson(token, html), one.dump());
   Do(kStart, "POST", batch + "/start", Auth(token, html));
-  Do(kBatches, "POST", kBatches, AuthJson(token, html), PhonesBody({"1"}).dump());
+  Do(kBatches, "POST", kBatches, AuthJson(token, html),
+     PhonesBody({"1"}).dump());
 
   // ---- 413, 415, 422
   Do(kBatches, "POST", kBatches, AuthJson(token),
      PhonesBody(std::vector<std::string>(800, "441206250380")).dump());
   Do(kBatches, "POST", kBatches, Auth(token, {{"Content-Type", "text/plain"}}),
      PhonesBody({"1"}).dump());
-  Do(kBatches, "POST", kBatches, Auth(token, {{"Content-Type", "application/json; charset=latin1"}}),
+  Do(kBatches, "POST", kBatches,
+     Auth(token, {{"Content-Type", "application/json; charset=latin1"}}),
      PhonesBody({"1"}).dump());
-  Do(kValidate, "POST", kValidate, Auth(token, {{"Content-Type", "text/plain"}}), one.dump());
-  Do(kStop, "POST", batch + "/stop", Auth(token, {{"Content-Type", "text/plain"}}), "stop");
-  Do(kBatches, "POST", kBatches, AuthJson(token, {{"Idempotency-Key", "order-1"}}),
+  Do(kValidate, "POST", kValidate,
+     Auth(token, {{"Content-Type", "text/plain"}}), one.dump());
+  Do(kStop, "POST", batch + "/stop",
+     Auth(token, {{"Content-Type", "text/plain"}}), "stop");
+  Do(kBatches, "POST", kBatches,
+     AuthJson(token, {{"Idempotency-Key", "order-1"}}),
      PhonesBody({"1"}).dump());
 
   // ---- 429: the account's limit of 2 a minute. The window is the wall-clock
@@ -383,7 +417,8 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
   Do(kValidate, "POST", kValidate, AuthJson(limited), one.dump());
 
   // ---- framing: 431, 501, 408 (slow headers)
-  Do(kBatches, "GET", kBatches, Auth(token, {{"X-Big", std::string(9000, 'a')}}));
+  Do(kBatches, "GET", kBatches,
+     Auth(token, {{"X-Big", std::string(9000, 'a')}}));
   Do("/healthz", "GET", "/healthz", {{"Transfer-Encoding", "gzip, chunked"}});
   {
     RawConnection conn(port());
@@ -393,7 +428,8 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
     Record("/readyz", HttpRequest{"GET", "/readyz", {}, ""}, r);
   }
 
-  Validate(100, {200, 400, 401, 403, 404, 405, 406, 408, 413, 415, 422, 429, 431, 501});
+  Validate(100, {200, 400, 401, 403, 404, 405, 406, 408, 413, 415, 422, 429,
+                 431, 501});
 }
 
 // ------------------------------------------------------------------------
@@ -411,8 +447,9 @@ TEST_F(SlowOpenApiTest, StoppedBatchAndTimeoutMatchTheServedDocument) {
   const std::string token = CreateToken("openapi-slow");
   ASSERT_FALSE(token.empty());
   const std::string id = CreateBatchId(
-      token, PhonesBody({"2026298914", "2026298915", "2026298916", "2026298917"},
-                        {{"country_iso", "USA"}, {"get_ported_date", true}}));
+      token,
+      PhonesBody({"2026298914", "2026298915", "2026298916", "2026298917"},
+                 {{"country_iso", "USA"}, {"get_ported_date", true}}));
   ASSERT_FALSE(id.empty());
   const std::string batch = BatchPath(id);
   EXPECT_EQ(Do(kStart, "POST", batch + "/start", Auth(token)).status, 200);
@@ -420,8 +457,8 @@ TEST_F(SlowOpenApiTest, StoppedBatchAndTimeoutMatchTheServedDocument) {
   Do(kResults, "GET", batch + "/results", Auth(token));
   Do(kBatches, "GET", kBatches, Auth(token));
   // The real-time call waits past its 2 s (the server sleeps 2.5 s a call).
-  Do(kValidate, "POST", kValidate,
-     AuthJson(token, {{"Timeout-Seconds", "2"}}), R"({"number":"+447400123456"})");
+  Do(kValidate, "POST", kValidate, AuthJson(token, {{"Timeout-Seconds", "2"}}),
+     R"({"number":"+447400123456"})");
   // Stopped after its first chunk: processed and unprocessed phones.
   EXPECT_TRUE(WaitUntil(
       [&] {
@@ -433,7 +470,8 @@ TEST_F(SlowOpenApiTest, StoppedBatchAndTimeoutMatchTheServedDocument) {
   Do(kStop, "POST", batch + "/stop", Auth(token));  // already stopped: 400
   Do(kBatch, "GET", batch, Auth(token, {{"Add-Metadata", "true"}}));
   for (const char* metadata : {"false", "true"}) {
-    Do(kResults, "GET", batch + "/results", Auth(token, {{"Add-Metadata", metadata}}));
+    Do(kResults, "GET", batch + "/results",
+       Auth(token, {{"Add-Metadata", metadata}}));
     Do(kResults, "GET", batch + "/results",
        Auth(token, {{"Add-Metadata", metadata}, {"Accept", "text/csv"}}));
   }
@@ -443,8 +481,11 @@ TEST_F(SlowOpenApiTest, StoppedBatchAndTimeoutMatchTheServedDocument) {
   const std::string file = db().substr(7);
   std::filesystem::copy_file(file, file + ".copy");
   std::filesystem::rename(file + ".copy", file);
-  EXPECT_TRUE(WaitUntil([&] { return Send({"GET", "/readyz", {}, ""}).status == 503; },
-                        10s, 100ms));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return Send({"GET", "/readyz", {}, ""}).status == 503;
+      },
+      10s, 100ms));
   Do("/readyz", "GET", "/readyz", {});
   Do(kBatches, "POST", kBatches, AuthJson(token), PhonesBody({"1"}).dump());
   Do(kResults, "GET", batch + "/results", Auth(token));
