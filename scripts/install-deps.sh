@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages phonebulk needs, and only those missing.
+# Installs the Debian 12 packages phonebulk needs, and only those missing,
+# and the npm packages of the OpenAPI test's validator (tests/openapi).
 # Every dependency of the project comes from here (see docs/data.md for the
 # data packages).
 set -euo pipefail
@@ -28,12 +29,27 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# Node.js runs the OpenAPI test's validator (tests/openapi). A machine may
+# have it from elsewhere than Debian (with npm inside); only when a command
+# is missing are Debian's packages installed.
+if ! command -v node >/dev/null; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null; then missing+=(npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "Installing: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "Installing: ${missing[*]}"
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The validator's npm packages, exactly as tests/openapi/package-lock.json
+# pins them; installed again only when the lock file changes, so later runs
+# need no network.
+openapi="$(cd "$(dirname "$0")/.." && pwd)/tests/openapi"
+stamp="$openapi/node_modules/.installed-lock.json"
+if ! cmp -s "$openapi/package-lock.json" "$stamp"; then
+  echo "Installing the npm packages of tests/openapi"
+  npm ci --prefix "$openapi" --no-audit --no-fund
+  cp "$openapi/package-lock.json" "$stamp"
+fi

@@ -37,6 +37,8 @@ constexpr Route kRoutes[] = {
     {verb::get, "/metrics", Caller::kAnyone, Answers::kOps, HandleMetrics},
     {verb::get, "/docs/errors", Caller::kAnyone, Answers::kOps,
      HandleErrorDocs},
+    {verb::get, "/openapi.json", Caller::kAnyone, Answers::kOps,
+     HandleOpenApi},
     // Real-time validation, and the same endpoint at the path public
     // integrations use (its own row, so its own label).
     {verb::post, "/phone/validate/v2", Caller::kPhoneValidate,

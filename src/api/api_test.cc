@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "api/access.h"
 #include "api/errors.h"
 #include "nlohmann/json.hpp"
@@ -162,6 +164,27 @@ TEST(ErrorsTest, BodyShapeAndNoInternalsLeak) {
             "phones: empty");
   EXPECT_NE(ErrorDocsPage().find("## 429 Too Many Requests"),
             std::string::npos);
+}
+
+// Every status the server answers with an error body has its status text
+// as the title and a section of the error page to link to (422 and 501
+// were once "Error" with a link to no section).
+TEST(ErrorsTest, EveryErrorStatusHasItsTitleAndSection) {
+  for (unsigned status : {400u, 401u, 403u, 404u, 405u, 406u, 408u, 413u, 415u,
+                          422u, 429u, 431u, 500u, 501u, 503u}) {
+    SCOPED_TRACE(status);
+    auto body = nlohmann::json::parse(ErrorBody(status, "d", "/p"));
+    std::string title = body["error"]["title"];
+    EXPECT_NE(title, "Error");
+    EXPECT_NE(
+        ErrorDocsPage().find("## " + std::to_string(status) + " " + title),
+        std::string::npos);
+    std::string type = body["error"]["type"];
+    std::string anchor = type.substr(type.find('#') + 1);
+    EXPECT_NE(ErrorDocsPage().find("id=\"" + anchor + "\""), std::string::npos);
+  }
+  EXPECT_EQ(HttpTitle(422), "Unprocessable Entity");
+  EXPECT_EQ(HttpTitle(501), "Not Implemented");
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ constexpr ErrorDoc kErrorDocs[] = {
     {415, "Unsupported Media Type", "unsupported-media-type",
      "Send bodies as Content-Type: application/json (the real-time endpoint "
      "also takes application/xml and application/x-msgpack)."},
+    {422, "Unprocessable Entity", "unprocessable-entity",
+     "An Idempotency-Key was used before, within 24 hours, with another "
+     "request body; send a new key for a new batch."},
     {429, "Too Many Requests", "too-many-requests",
      "The account's per-minute request limit is used up; wait Retry-After "
      "seconds."},
@@ -49,6 +52,9 @@ constexpr ErrorDoc kErrorDocs[] = {
      "The request headers exceed 8 KiB."},
     {500, "Internal Server Error", "internal-server-error",
      "Something failed on our side; the Reference-Id helps find it in logs."},
+    {501, "Not Implemented", "not-implemented",
+     "The request uses a Transfer-Encoding other than chunked; send the body "
+     "with Content-Length or Transfer-Encoding: chunked."},
     {503, "Service Unavailable", "service-unavailable",
      "The server is starting, draining, or its storage is unreachable; retry "
      "later."},

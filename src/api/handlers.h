@@ -15,6 +15,8 @@ HttpResponse HandleHealthz(RequestScope& scope);
 HttpResponse HandleReadyz(RequestScope& scope);
 HttpResponse HandleMetrics(RequestScope& scope);
 HttpResponse HandleErrorDocs(RequestScope& scope);
+// GET /openapi.json: docs/openapi.json, built into the binary.
+HttpResponse HandleOpenApi(RequestScope& scope);
 
 // Bulk Phone v1 (batches_handler.cc); scope.batch_id is a lower-cased UUID
 // for the /{id} routes.

@@ -1,9 +1,18 @@
-// The operational routes: liveness, readiness, metrics and the error page.
+// The operational routes: liveness, readiness, metrics, the error page and
+// the OpenAPI document.
 // No token and no rate limit, so that probes and scrapers always get in.
+
+#include <string>
+#include <string_view>
 
 #include "api/errors.h"
 #include "api/handlers.h"
 #include "store/errors.h"
+
+namespace phonebulk::embedded {
+// docs/openapi.json, generated into the build tree (src/api/CMakeLists.txt).
+extern const std::string_view kOpenApiDocument;
+}  // namespace phonebulk::embedded
 
 namespace phonebulk::api {
 
@@ -44,6 +53,10 @@ HttpResponse HandleErrorDocs(RequestScope&) {
   res.set(http::field::content_type, "text/markdown; charset=utf-8");
   res.body() = ErrorDocsPage();
   return res;
+}
+
+HttpResponse HandleOpenApi(RequestScope&) {
+  return JsonAnswer(std::string(embedded::kOpenApiDocument));
 }
 
 }  // namespace phonebulk::api

@@ -273,6 +273,7 @@ TEST_F(HardeningHttpTest, MetricsSurviveHostilePaths) {
       "/readyz",
       "/metrics",
       "/docs/errors",
+      "/openapi.json",
       "/phone/validate/v2",
       "/phone/validation/v2",
       "/phone/bulk/v1/batches",
