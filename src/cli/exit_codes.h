@@ -11,30 +11,30 @@
 
 namespace phonebulk::cli {
 
-enum ExitCode : int {
-  kExitOk = 0,
-  // A failure that is neither the caller's input nor one of the cases
-  // below: an I/O error, an API error retries could not fix.
-  kExitFailure = 1,
-  // Bad options (including every command-line parse error) or bad input:
-  // fixing the command or the file is the remedy.
-  kExitUsage = 2,
-  // The account has not enough credits for the work (HTTP 402, or 403 with
-  // "not enough credits").
-  kExitNoCredits = 3,
-  // The server could not be reached (no HTTP answer) after the retries.
-  kExitUnreachable = 4,
-  // SIGINT or SIGTERM stopped the run; its state is kept for a rerun.
-  // 128 + SIGINT, what shells report for a command stopped by Ctrl-C.
-  kExitInterrupted = 130,
-};
+// Plain ints rather than an enum: the commands return them from functions
+// and lambdas that also return each other's codes.
+inline constexpr int kExitOk = 0;
+// A failure that is neither the caller's input nor one of the cases
+// below: an I/O error, an API error retries could not fix.
+inline constexpr int kExitFailure = 1;
+// Bad options (including every command-line parse error) or bad input:
+// fixing the command or the file is the remedy.
+inline constexpr int kExitUsage = 2;
+// The account has not enough credits for the work (HTTP 402, or 403 with
+// "not enough credits").
+inline constexpr int kExitNoCredits = 3;
+// The server could not be reached (no HTTP answer) after the retries.
+inline constexpr int kExitUnreachable = 4;
+// SIGINT or SIGTERM stopped the run; its state is kept for a rerun.
+// 128 + SIGINT, what shells report for a command stopped by Ctrl-C.
+inline constexpr int kExitInterrupted = 130;
 
 // The exit code for a failed client run's status: InvalidArgument and
 // FailedPrecondition (input, options, a state file of another job) ->
 // kExitUsage; ResourceExhausted -> kExitNoCredits; Unavailable ->
 // kExitUnreachable; Cancelled -> kExitInterrupted; anything else ->
 // kExitFailure.
-inline ExitCode ExitCodeFor(const absl::Status& status) {
+inline int ExitCodeFor(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return kExitOk;
