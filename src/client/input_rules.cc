@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "client/translated_countries.h"
+
 namespace phonebulk::client {
 namespace {
 
@@ -96,7 +98,9 @@ const phone::Country* ResolveCountry(std::string_view cell,
   for (const CountryAlias& a : kCountryAliases) {
     if (key == a.name) return countries.ByAlpha3(a.alpha3);
   }
-  return countries.ByName(key);
+  if (const phone::Country* c = countries.ByName(key)) return c;
+  const std::string_view alpha3 = TranslatedCountryNames::Default().Find(key);
+  return alpha3.empty() ? nullptr : countries.ByAlpha3(alpha3);
 }
 
 bool IsBlank(std::string_view text) { return Trim(text).empty(); }

@@ -38,7 +38,8 @@ std::span<const CountryAlias> CountryAliases();
 
 // The country a cell means, or nullptr: an ISO 3166-1 alpha-3 or alpha-2
 // code, an English name iso-codes gives the country (name, common_name,
-// official_name), or one of CountryAliases() such as "UK"; ASCII case and
+// official_name), one of CountryAliases() such as "UK", or a name in one
+// of TranslatedCountryNames::kLanguages ("Deutschland"); ASCII case and
 // surrounding spaces ignored. The table is iso-codes' (phone::Countries), never
 // typed here.
 const phone::Country* ResolveCountry(

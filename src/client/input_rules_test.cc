@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "client/input_scan.h"
+#include "client/translated_countries.h"
 
 namespace phonebulk::client {
 namespace {
@@ -93,6 +94,32 @@ TEST(CountryCellTest, EveryAliasNamesAKnownCountry) {
     ASSERT_NE(c, nullptr) << a.name;
     EXPECT_EQ(c->alpha3, a.alpha3) << a.name;
   }
+}
+
+// Names in other languages come from iso-codes' own catalogues.
+TEST(CountryCellTest, TranslatedNamesFromIsoCodes) {
+  const struct {
+    const char* cell;
+    const char* alpha3;
+  } cases[] = {
+      {"Deutschland", "DEU"}, {"deutschland", "DEU"},
+      {"Allemagne", "DEU"},   {"Royaume-Uni", "GBR"},
+      {"Reino Unido", "GBR"}, {"España", "ESP"},
+      {"Niederlande", "NLD"}, {"Vereinigtes Königreich", "GBR"},
+      {" Italia ", "ITA"},
+  };
+  for (const auto& c : cases) {
+    const phone::Country* country = ResolveCountry(c.cell);
+    ASSERT_NE(country, nullptr) << c.cell;
+    EXPECT_EQ(country->alpha3, c.alpha3) << c.cell;
+  }
+  EXPECT_GT(TranslatedCountryNames::Default().size(), 1000u);
+  // Without the catalogues only codes and English names work.
+  const TranslatedCountryNames none = TranslatedCountryNames::Load(
+      ::testing::TempDir() + "/no-such-locale-dir",
+      TranslatedCountryNames::kLanguages, phone::Countries::Default());
+  EXPECT_EQ(none.size(), 0u);
+  EXPECT_EQ(none.Find("Deutschland"), "");
 }
 
 TEST(DuplicateKeyTest, OnlySeparatorsThatNeverChangeMeaningAreDropped) {

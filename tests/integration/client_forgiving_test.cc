@@ -123,7 +123,7 @@ const char kExport[] =
     "9,+447700900001,uk\n"            // 10: repeat of 2
     "10,,GB\n"                        // 11: empty
     "11,+4477\xff,GB\n"               // 12: bad_row
-    "12,+49 30 123456,Germany\n"      // 13: sent
+    "12,+49 30 123456,Deutschland\n"  // 13: sent
     "13,030123456,DE\n"               // 14: sent
     "14,7700900003,XYZ\n";            // 15: bad_country
 constexpr int kDistinct = 7;
@@ -173,7 +173,7 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
   EXPECT_EQ(validated(3), "12026298914");   // "United States" -> USA
   EXPECT_EQ(validated(5), "33123456789");   // "France" -> FRA
   EXPECT_EQ(validated(6), "33612345678");   // "fr" -> FRA
-  EXPECT_EQ(validated(12), "4930123456");   // "Germany" -> DEU
+  EXPECT_EQ(validated(12), "4930123456");   // "Deutschland" -> DEU
   EXPECT_EQ(validated(13), "4930123456");   // "DE" -> DEU, not a repeat:
                                             // another spelling
   // Repeats carry their first row's answer.
