@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "client/input_scan.h"
+#include "client/submit_runner.h"
 #include "client/translated_countries.h"
 
 namespace phonebulk::client {
@@ -146,6 +147,18 @@ TEST(DuplicateKeyTest, IndexRemembersTheFirstRow) {
   EXPECT_TRUE(index.Repeated("a|"));
   EXPECT_FALSE(index.Repeated("b|"));
   EXPECT_EQ(index.distinct(), 2u);
+}
+
+// A server error about one phone of a batch names the CSV line too.
+TEST(ErrorLineTest, PhoneIndexBecomesTheInputLine) {
+  const std::vector<int64_t> lines = {2, 5, 9};
+  EXPECT_EQ(
+      internal::NameInputLine(
+          R"({"error":{"detail":"phones[1].number: 1001 characters"}})", lines),
+      " (phones[1] is input line 5)");
+  EXPECT_EQ(internal::NameInputLine("phones[3]: out of range", lines), "");
+  EXPECT_EQ(internal::NameInputLine("phones[x]", lines), "");
+  EXPECT_EQ(internal::NameInputLine("no index here", lines), "");
 }
 
 std::string WriteTemp(const std::string& name, const std::string& text) {

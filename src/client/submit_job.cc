@@ -50,8 +50,14 @@ absl::Status ApiFailure(const std::string& what, const ApiResponse& r) {
   return absl::AbortedError(what + ": " + SafeText(r.error, 512));
 }
 
-// " (phones[12] is input line 4711)" when the server's answer names a phone
-// of the batch by its index, which means nothing to the user; else "".
+}  // namespace
+
+std::string BatchFile(const std::string& work_dir, int index) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "/batch_%06d.csv", index);
+  return work_dir + name;
+}
+
 std::string NameInputLine(const std::string& body,
                           const std::vector<int64_t>& lines) {
   const size_t at = body.find("phones[");
@@ -65,14 +71,6 @@ std::string NameInputLine(const std::string& body,
   }
   return " (phones[" + std::to_string(index) + "] is input line " +
          std::to_string(lines[static_cast<size_t>(index)]) + ")";
-}
-
-}  // namespace
-
-std::string BatchFile(const std::string& work_dir, int index) {
-  char name[32];
-  std::snprintf(name, sizeof(name), "/batch_%06d.csv", index);
-  return work_dir + name;
 }
 
 absl::Status Runner::Prepare() {

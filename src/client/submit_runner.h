@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -28,6 +29,12 @@ using SteadyClock = std::chrono::steady_clock;
 
 // The work dir file holding batch `index`'s result lines.
 std::string BatchFile(const std::string& work_dir, int index);
+
+// " (phones[12] is input line 4711)" when an error answer's `body` names a
+// phone of the batch by its index, which means nothing to the user (`lines`
+// holds each phone's input line); else "".
+std::string NameInputLine(const std::string& body,
+                          const std::vector<int64_t>& lines);
 
 // Everything the threads of one run share. Thread-safe where annotated.
 class Runner {
