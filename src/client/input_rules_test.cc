@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "client/input_scan.h"
+#include "client/result_row.h"
 #include "client/submit_runner.h"
 #include "client/translated_countries.h"
 
@@ -159,6 +160,26 @@ TEST(ErrorLineTest, PhoneIndexBecomesTheInputLine) {
   EXPECT_EQ(internal::NameInputLine("phones[3]: out of range", lines), "");
   EXPECT_EQ(internal::NameInputLine("phones[x]", lines), "");
   EXPECT_EQ(internal::NameInputLine("no index here", lines), "");
+}
+
+// The summary counts copied answers by their confidence, read back from
+// the batch file's line.
+TEST(ResultSuffixTest, ConfidenceIsReadBackFromASuffix) {
+  const nlohmann::json phone = {
+      {"validated_phone_number", "447700900001"},
+      {"formatted_phone_number", "07700 900001, \"x\""},
+      {"phone_type", "MOBILE"},
+      {"confidence", "unknown"}};
+  for (bool metadata : {false, true}) {
+    for (char delim : {',', '\t', ';'}) {
+      std::string suffix;
+      AppendResultSuffix(phone, metadata, delim, &suffix);
+      EXPECT_EQ(ConfidenceInSuffix(suffix, metadata, delim), "unknown")
+          << suffix;
+    }
+  }
+  EXPECT_EQ(ConfidenceInSuffix(EmptySuffix(false, ','), false, ','), "empty");
+  EXPECT_EQ(ConfidenceInSuffix(",a,b", false, ','), "");
 }
 
 std::string WriteTemp(const std::string& name, const std::string& text) {

@@ -41,6 +41,12 @@ void AppendResultSuffix(const nlohmann::json& phone, bool metadata, char delim,
 std::string EmptySuffix(bool metadata, char delim,
                         std::string_view confidence = kEmptyConfidence);
 
+// The `confidence` field of a suffix made by AppendResultSuffix (with the
+// same `metadata` and `delim`), unquoted; "" if the suffix is too short.
+// The summary counts the rows that copied an answer by it.
+std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
+                               char delim);
+
 }  // namespace phonebulk::client
 
 #endif  // PHONEBULK_CLIENT_RESULT_ROW_H_

@@ -93,7 +93,11 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
       EmptySuffix(o_.metadata, o_.delimiter, kBadCountryConfidence);
   // The answers of numbers that later rows repeat, by duplicate key: only
   // those, so memory grows with the repeated numbers, not with the file.
-  std::unordered_map<std::string, std::string> answers;
+  struct Answer {
+    std::string line;
+    std::string confidence;  // so the summary counts repeats by confidence
+  };
+  std::unordered_map<std::string, Answer> answers;
   std::string buf;
   std::ifstream batch_in;
   int next_batch = 0;
@@ -172,14 +176,17 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
                 std::to_string(r.line));
             return false;
           }
-          buf += it->second;
+          buf += it->second.line;
+          ++summary->statistics[it->second.confidence];
           break;
         }
         case RowKind::kSend:
           if (!next_answer()) return false;
           buf += line;
           if (input_.dedupe && input_.duplicates.Repeated(key)) {
-            answers.emplace(key, line);
+            answers.emplace(key,
+                            Answer{line, ConfidenceInSuffix(line, o_.metadata,
+                                                            o_.delimiter)});
           }
           ++summary->phones;
           break;

@@ -152,6 +152,17 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
   EXPECT_NE(r.out.find("(" + std::to_string(kRepeats) + " credits saved)"),
             std::string::npos)
       << r.out;
+  // The counts by confidence cover every row, repeats included.
+  const size_t at = r.out.find("confidence:");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream counts(
+      r.out.substr(at + 11, r.out.find('\n', at) - at - 11));
+  int total = 0;
+  for (std::string item; counts >> item;) {
+    total += std::stoi(item.substr(item.find('=') + 1));
+  }
+  EXPECT_EQ(total, 14) << r.out;
+  EXPECT_NE(r.out.find("bad_country=2"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("line 9: country 'Narnia'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line 15: country 'XYZ'"), std::string::npos) << r.err;
 
