@@ -73,6 +73,132 @@ void Runner::ProgressLoop() {
   if (o_.progress_bar) std::fprintf(o_.progress_out, "\n");
 }
 
+namespace {
+
+// The lines of the batch files in the order their numbers were sent: one
+// line per sent row, batch after batch.
+class BatchLines {
+ public:
+  BatchLines(const std::string& work_dir, std::vector<BatchState> batches)
+      : work_dir_(work_dir), batches_(std::move(batches)) {}
+
+  absl::Status Next(std::string* line) {
+    while (left_in_batch_ == 0) {
+      if (next_batch_ >= static_cast<int>(batches_.size())) {
+        return absl::InternalError("more numbers than batches");
+      }
+      in_.close();
+      in_.clear();
+      in_.open(BatchFile(work_dir_, next_batch_));
+      if (!in_) {
+        return absl::InternalError("missing results of batch " +
+                                   std::to_string(next_batch_));
+      }
+      left_in_batch_ = batches_[next_batch_].phones;
+      ++next_batch_;
+    }
+    if (!std::getline(in_, *line)) {
+      return absl::InternalError("short results file of batch " +
+                                 std::to_string(next_batch_ - 1));
+    }
+    --left_in_batch_;
+    return absl::OkStatus();
+  }
+
+ private:
+  const std::string& work_dir_;
+  const std::vector<BatchState> batches_;
+  std::ifstream in_;
+  int next_batch_ = 0;
+  int64_t left_in_batch_ = 0;
+};
+
+// The result fields of each data row, by what the scan decided for it.
+class RowSuffixes {
+ public:
+  RowSuffixes(const InputScan& input, const SubmitOptions& o, BatchLines* lines)
+      : input_(input),
+        o_(o),
+        lines_(lines),
+        empty_(EmptySuffix(o.metadata, o.delimiter)),
+        bad_(EmptySuffix(o.metadata, o.delimiter, kBadRowConfidence)),
+        bad_country_(
+            EmptySuffix(o.metadata, o.delimiter, kBadCountryConfidence)) {}
+
+  // Appends data row `row`'s fields (input line `line_no`) to `out`.
+  absl::Status Append(std::span<const std::string> f, int64_t row,
+                      int64_t line_no, SubmitSummary* summary,
+                      std::string* out) {
+    switch (input_.Plan(f, row, nullptr, &key_)) {
+      case RowKind::kEmpty:
+        *out += empty_;
+        ++summary->empty_rows;
+        break;
+      case RowKind::kBad:
+        *out += bad_;
+        break;
+      case RowKind::kBadCountry:
+        *out += bad_country_;
+        break;
+      case RowKind::kDuplicate: {
+        // Its first row came earlier in this pass and stored the answer.
+        auto it = answers_.find(key_);
+        if (it == answers_.end()) {
+          return absl::InternalError(
+              "no answer for the repeated number of line " +
+              std::to_string(line_no));
+        }
+        *out += it->second.line;
+        ++summary->statistics[it->second.confidence];
+        break;
+      }
+      case RowKind::kSend: {
+        absl::Status s = lines_->Next(&line_);
+        if (!s.ok()) return s;
+        *out += line_;
+        if (input_.dedupe && input_.duplicates.Repeated(key_)) {
+          answers_.emplace(key_,
+                           Answer{line_, ConfidenceInSuffix(line_, o_.metadata,
+                                                            o_.delimiter)});
+        }
+        ++summary->phones;
+        break;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  struct Answer {
+    std::string line;
+    std::string confidence;  // so the summary counts repeats by confidence
+  };
+  const InputScan& input_;
+  const SubmitOptions& o_;
+  BatchLines* lines_;
+  const std::string empty_;
+  const std::string bad_;
+  const std::string bad_country_;
+  // The answers of numbers that later rows repeat, by duplicate key: only
+  // those, so memory grows with the repeated numbers, not with the file.
+  std::unordered_map<std::string, Answer> answers_;
+  std::string key_;
+  std::string line_;
+};
+
+// The header row's extra columns (for long rows) and result columns.
+void AppendHeaderSuffix(std::span<const std::string> header, size_t width,
+                        const SubmitOptions& o, std::string* out) {
+  std::vector<std::string> names = ExtraColumnNames(header, width);
+  for (const std::string& c : ResultColumns(o.metadata)) names.push_back(c);
+  for (const std::string& c : names) {
+    out->push_back(o.delimiter);
+    AppendCsvField(c, o.delimiter, out);
+  }
+}
+
+}  // namespace
+
 absl::Status Runner::Stitch(SubmitSummary* summary) {
   const std::string tmp = o_.output + ".tmp";
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(
@@ -86,24 +212,9 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
     absl::MutexLock lock(&mu_);
     batches = state_.batches;
   }
-  const std::string empty_suffix = EmptySuffix(o_.metadata, o_.delimiter);
-  const std::string bad_suffix =
-      EmptySuffix(o_.metadata, o_.delimiter, kBadRowConfidence);
-  const std::string bad_country_suffix =
-      EmptySuffix(o_.metadata, o_.delimiter, kBadCountryConfidence);
-  // The answers of numbers that later rows repeat, by duplicate key: only
-  // those, so memory grows with the repeated numbers, not with the file.
-  struct Answer {
-    std::string line;
-    std::string confidence;  // so the summary counts repeats by confidence
-  };
-  std::unordered_map<std::string, Answer> answers;
+  BatchLines lines(work_dir_, std::move(batches));
+  RowSuffixes suffixes(input_, o_, &lines);
   std::string buf;
-  std::ifstream batch_in;
-  int next_batch = 0;
-  int64_t left_in_batch = 0;
-  std::string line;
-  std::string key;
   absl::Status inner;
   auto flush = [&]() {
     if (std::fwrite(buf.data(), 1, buf.size(), out.get()) != buf.size()) {
@@ -111,89 +222,20 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
     }
     buf.clear();
   };
-  // The next line of the batch files, in the order the rows were sent.
-  auto next_answer = [&]() -> bool {
-    while (left_in_batch == 0) {
-      if (next_batch >= static_cast<int>(batches.size())) {
-        inner = absl::InternalError("more numbers than batches");
-        return false;
-      }
-      batch_in.close();
-      batch_in.clear();
-      batch_in.open(BatchFile(work_dir_, next_batch));
-      if (!batch_in) {
-        inner = absl::InternalError("missing results of batch " +
-                                    std::to_string(next_batch));
-        return false;
-      }
-      left_in_batch = batches[next_batch].phones;
-      ++next_batch;
-    }
-    if (!std::getline(batch_in, line)) {
-      inner = absl::InternalError("short results file of batch " +
-                                  std::to_string(next_batch - 1));
-      return false;
-    }
-    --left_in_batch;
-    return true;
-  };
   CsvReadOptions csv;
   csv.delimiter = o_.delimiter;
   absl::Status s = ReadCsvFile(o_.input, csv, [&](const CsvRecord& r) {
     std::span<const std::string> f = r.fields;
-    const int64_t i = r.index;
     AppendCsvFields(f, o_.delimiter, &buf);
     const size_t width = input_.columns.width;
-    if (f.size() < width && i > 0) buf.append(width - f.size(), o_.delimiter);
-    if (i == 0) {
-      std::vector<std::string> names = ExtraColumnNames(f, width);
-      for (const std::string& c : ResultColumns(o_.metadata)) {
-        names.push_back(c);
-      }
-      for (const std::string& c : names) {
-        buf.push_back(o_.delimiter);
-        AppendCsvField(c, o_.delimiter, &buf);
-      }
+    if (r.index == 0) {
+      AppendHeaderSuffix(f, width, o_, &buf);
     } else {
-      switch (input_.Plan(f, i - 1, nullptr, &key)) {
-        case RowKind::kEmpty:
-          buf += empty_suffix;
-          ++summary->empty_rows;
-          break;
-        case RowKind::kBad:
-          buf += bad_suffix;
-          break;
-        case RowKind::kBadCountry:
-          buf += bad_country_suffix;
-          break;
-        case RowKind::kDuplicate: {
-          // Its first row came earlier in this pass and stored the answer.
-          auto it = answers.find(key);
-          if (it == answers.end()) {
-            inner = absl::InternalError(
-                "no answer for the repeated number "
-                "of line " +
-                std::to_string(r.line));
-            return false;
-          }
-          buf += it->second.line;
-          ++summary->statistics[it->second.confidence];
-          break;
-        }
-        case RowKind::kSend:
-          if (!next_answer()) return false;
-          buf += line;
-          if (input_.dedupe && input_.duplicates.Repeated(key)) {
-            answers.emplace(key,
-                            Answer{line, ConfidenceInSuffix(line, o_.metadata,
-                                                            o_.delimiter)});
-          }
-          ++summary->phones;
-          break;
-      }
+      if (f.size() < width) buf.append(width - f.size(), o_.delimiter);
+      inner = suffixes.Append(f, r.index - 1, r.line, summary, &buf);
+      ++summary->rows;
     }
     buf.push_back('\n');
-    if (i > 0) ++summary->rows;
     if (buf.size() > (1 << 20)) flush();
     return inner.ok();
   });
