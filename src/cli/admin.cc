@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "api/access.h"
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "common/time_format.h"
@@ -78,14 +79,14 @@ std::unique_ptr<store::Store> Open(const std::string& db) {
 int RunOnStore(const std::string& db,
                absl::FunctionRef<int(store::Store& store)> run) {
   std::unique_ptr<store::Store> store = Open(db);
-  return store == nullptr ? 1 : run(*store);
+  return store == nullptr ? kExitFailure : run(*store);
 }
 
 // Messages may quote what was typed or stored (names, flags): cleaned, so
 // nothing reaches the terminal as a control sequence or invalid UTF-8.
 int Fail(const absl::Status& s) {
   std::cerr << "error: " << SafeText(std::string(s.message()), 1024) << "\n";
-  return 1;
+  return kExitFailure;
 }
 
 // Empty when `name` may name an account, else why not. Names are printed in
@@ -177,7 +178,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
                     account->rate_limit_per_minute);
       }
       std::printf("%s\n", token->c_str());
-      return 0;
+      return kExitOk;
     });
   });
 
@@ -197,7 +198,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
             store.accounts().SetTokenDisabled(TokenKey(*key), disable);
         if (!s.ok()) return Fail(s);
         std::printf("token %s\n", disable ? "disabled" : "enabled");
-        return 0;
+        return kExitOk;
       });
     });
   }
@@ -224,7 +225,7 @@ void AddTokenCommands(CLI::App& app, int* exit_code) {
                     t.disabled ? "disabled" : "enabled",
                     allow.empty() ? "-" : SafeText(allow, 1024).c_str());
       }
-      return 0;
+      return kExitOk;
     });
   });
 }
@@ -267,7 +268,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
       auto a = store.accounts().GetAccount(show->name);
       if (!a.ok()) return Fail(a.status());
       PrintAccount(*a, show->json);
-      return 0;
+      return kExitOk;
     });
   });
 
@@ -296,7 +297,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
       auto a = store.accounts().AddCredits(credit->name, credit->add);
       if (!a.ok()) return Fail(a.status());
       PrintAccount(*a, credit->json);
-      return 0;
+      return kExitOk;
     });
   });
 
@@ -311,7 +312,7 @@ void AddAccountCommands(CLI::App& app, int* exit_code) {
         std::printf("%-20s %12lld credits %6d/min\n", SafeText(a.name).c_str(),
                     static_cast<long long>(a.credits), a.rate_limit_per_minute);
       }
-      return 0;
+      return kExitOk;
     });
   });
 }
@@ -391,7 +392,7 @@ void AddMigrateCommand(CLI::App& app, int* exit_code) {
   cmd->callback([db, exit_code] {
     *exit_code = RunOnStore(*db, [](store::Store&) {
       std::cout << "the database schema is up to date\n";
-      return 0;
+      return kExitOk;
     });
   });
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 #include "client/api_client.h"
 #include "client/csv_io.h"
 #include "client/result_row.h"
@@ -25,18 +26,20 @@ struct BatchesFlags {
 };
 
 // Prints the answer (pretty JSON, or the body as is) and maps the outcome
-// to an exit code: 0 on 2xx, 1 otherwise.
+// to an exit code (exit_codes.h): 0 on 2xx, kExitUnreachable without an
+// answer, kExitFailure otherwise.
 int PrintAnswer(const client::ApiResponse& r) {
   if (r.status == 0) {
-    std::fprintf(stderr, "error: %s\n", SafeText(r.error, 1024).c_str());
-    return 1;
+    std::fprintf(stderr, "error: server unreachable: %s\n",
+                 SafeText(r.error, 1024).c_str());
+    return kExitUnreachable;
   }
   Json j = Json::parse(r.body, nullptr, false);
   // A body that is not JSON comes from who knows what server: cleaned and
   // cut, so it cannot write control sequences to the terminal.
   std::string text = j.is_discarded() ? SafeText(r.body, 4096) : j.dump(2);
   std::fprintf(r.ok() ? stdout : stderr, "%s\n", text.c_str());
-  return r.ok() ? 0 : 1;
+  return r.ok() ? kExitOk : kExitFailure;
 }
 
 int PrintCsv(const client::ApiResponse& r, const BatchesFlags& f,
@@ -84,16 +87,16 @@ int PrintCsv(const client::ApiResponse& r, const BatchesFlags& f,
     }
   }
   std::fputs(out.c_str(), stdout);
-  return 0;
+  return kExitOk;
 }
 
 int Run(const std::string& action, const BatchesFlags& f) {
   if (f.token.empty()) {
     std::fprintf(stderr, "error: no token (--token or PHONEBULK_TOKEN)\n");
-    return 2;
+    return kExitUsage;
   }
   client::RateGate gate;
-  client::ApiClient api(f.server, f.token, &gate, /*max_attempts=*/3);
+  client::ApiClient api(f.server, f.token, &gate, /*retries=*/2, stderr);
   const std::string base = client::kBatchesPath;
   client::ApiResponse r;
   if (action == "list") {
@@ -128,7 +131,9 @@ void AddBatchesCommands(CLI::App& app, int* exit_code) {
   for (const auto& a : actions) {
     auto flags = std::make_shared<BatchesFlags>();
     CLI::App* cmd = group->add_subcommand(a.name, a.help);
-    cmd->add_option("--server", flags->server, "API base URL")->required();
+    cmd->add_option("--server", flags->server, "API base URL")
+        ->required()
+        ->envname("PHONEBULK_SERVER");
     cmd->add_option("--token", flags->token, "API token")
         ->envname("PHONEBULK_TOKEN");
     if (a.needs_id) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 #include "cli/signals.h"
 #include "common/strings.h"
 #include "lookup/simulator.h"
@@ -57,10 +58,10 @@ struct LookupSimFlags {
 int RunLookupSim(const LookupSimFlags& f) {
   std::string host;
   uint16_t port = 0;
-  if (!ParseListenFlag(f.listen, &host, &port)) return 2;
+  if (!ParseListenFlag(f.listen, &host, &port)) return kExitUsage;
   if (f.error_rate + f.rate_429 + f.malformed_rate > 1.0) {
     std::cerr << "--error-rate + --rate-429 + --malformed-rate exceed 1\n";
-    return 2;
+    return kExitUsage;
   }
   lookup::SimulatorOptions options;
   options.key = f.key;
@@ -89,7 +90,7 @@ int RunLookupSim(const LookupSimFlags& f) {
   ShutdownOnSignal shutdown;
   if (absl::Status s = server.Listen(host, port); !s.ok()) {
     std::cerr << "cannot listen on " << SafeText(f.listen) << ": " << s << "\n";
-    return 1;
+    return kExitFailure;
   }
   shutdown.Start([&server](int) { server.Shutdown(); });
   AnnounceListening("lookup-sim", host, server.port());
@@ -103,7 +104,7 @@ int RunLookupSim(const LookupSimFlags& f) {
       static_cast<long long>(c.requests), static_cast<long long>(c.answered),
       static_cast<long long>(c.errors), static_cast<long long>(c.throttled),
       static_cast<long long>(c.malformed), static_cast<long long>(c.rejected));
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
-// phonebulk: one binary for the server, its admin commands and (later) the
-// offline validator and bulk client. Subcommands live in src/cli/.
+// phonebulk: one binary for the server, its admin commands, the offline
+// validator and the bulk client. Subcommands live in src/cli/.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -19,6 +20,16 @@ int main(int argc, char** argv) {
   phonebulk::cli::AddBatchesCommands(app, &exit_code);
   phonebulk::cli::AddStoreCommands(app, &exit_code);
   phonebulk::cli::AddWebhookCommands(app, &exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // app.exit prints the message (or the help) as CLI11_PARSE would; its
+    // return value is CLI11's own code (106 for a missing option, ...),
+    // which is replaced so that scripts see the one documented table
+    // (exit_codes.h). --help and --version are "errors" with code 0.
+    const int cli11_code = app.exit(e);
+    return cli11_code == 0 ? phonebulk::cli::kExitOk
+                           : phonebulk::cli::kExitUsage;
+  }
   return exit_code;
 }

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "cli/admin.h"
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 #include "client/csv_io.h"
 #include "common/strings.h"
 #include "store/store.h"
@@ -172,7 +173,7 @@ struct ImportFlags {
 
 int Fatal(const std::string& message) {
   std::fprintf(stderr, "porting import: %s\n", message.c_str());
-  return 1;
+  return kExitFailure;
 }
 
 int RunImport(const ImportFlags& f) {
@@ -316,7 +317,7 @@ int RunImport(const ImportFlags& f) {
   }
   std::printf("stored: %lld rows in %.1f s\n", static_cast<long long>(added),
               absl::ToDoubleSeconds(absl::Now() - started));
-  return 0;
+  return kExitOk;
 }
 
 int RunLookup(const std::string& db, const std::vector<std::string>& args) {
@@ -327,12 +328,12 @@ int RunLookup(const std::string& db, const std::vector<std::string>& args) {
     numbers.emplace_back(n);
   }
   auto store = OpenStoreForCli(db);
-  if (!store) return 1;
+  if (!store) return kExitFailure;
   auto found = store->porting().LookupPorting(numbers);
   if (!found.ok()) {
     std::fprintf(stderr, "porting lookup: %s\n",
                  std::string(found.status().message()).c_str());
-    return 1;
+    return kExitFailure;
   }
   for (size_t i = 0; i < numbers.size(); ++i) {
     const std::optional<store::PortingRecord>& r = (*found)[i];
@@ -348,7 +349,7 @@ int RunLookup(const std::string& db, const std::vector<std::string>& args) {
                 r->operator_name.empty() ? "-" : r->operator_name.c_str(),
                 r->mccmnc.empty() ? "-" : r->mccmnc.c_str(), date.c_str());
   }
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "batch/validate_service.h"
 #include "cli/admin.h"
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 #include "cli/signals.h"
 #include "common/strings.h"
 #include "http/http_server.h"
@@ -99,7 +100,7 @@ int Serve(const ServeFlags& f) {
   SetUpLogging(f.verbose);
   std::string host;
   uint16_t port = 0;
-  if (!ParseListenFlag(f.listen, &host, &port)) return 2;
+  if (!ParseListenFlag(f.listen, &host, &port)) return kExitUsage;
 
   // A missing database is created only when asked (--create, or --demo's
   // first start): a vanished one must never come back empty unnoticed.
@@ -109,16 +110,16 @@ int Serve(const ServeFlags& f) {
   if (!store.ok()) {
     std::cerr << "cannot open --db " << SafeText(store::RedactUrl(f.db)) << ": "
               << SafeText(store.status().ToString(), 1024) << "\n";
-    return 1;
+    return kExitFailure;
   }
   if (absl::Status s = (*store)->Migrate(); !s.ok()) {
     std::cerr << "cannot migrate the database: " << s << "\n";
-    return 1;
+    return kExitFailure;
   }
   if (f.demo) {
     if (absl::Status s = EnsureDemoAccount(**store); !s.ok()) {
       std::cerr << "cannot create the demo account: " << s << "\n";
-      return 1;
+      return kExitFailure;
     }
   }
 
@@ -127,13 +128,13 @@ int Serve(const ServeFlags& f) {
   auto disposable = phone::DisposableSource::Open(f.disposable_file);
   if (!disposable.ok()) {
     std::cerr << "--disposable-file: " << disposable.status().message() << "\n";
-    return 1;
+    return kExitFailure;
   }
   phone::Enricher enricher(phone::Enricher::BuiltInSources(disposable->get()));
   auto live = lookup::MakeLookupSource(f.lookup);
   if (!live.ok()) {
     std::cerr << "--lookup-*: " << live.status().message() << "\n";
-    return 1;
+    return kExitFailure;
   }
   // A configured source sits behind a one-day answer cache; the offline
   // default is left out of the pipeline altogether.
@@ -249,7 +250,7 @@ int Serve(const ServeFlags& f) {
 
   if (absl::Status s = server.Listen(host, port); !s.ok()) {
     std::cerr << "cannot listen on " << SafeText(f.listen) << ": " << s << "\n";
-    return 1;
+    return kExitFailure;
   }
   processor.Start();
   webhooks.Start();
@@ -268,7 +269,7 @@ int Serve(const ServeFlags& f) {
   processor.Stop();
   webhooks.Stop();
   spdlog::info("event=stopped");
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

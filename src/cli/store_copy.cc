@@ -13,15 +13,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 #include "common/strings.h"
 #include "store/store.h"
 #include "store/store_copy.h"
 
 namespace phonebulk::cli {
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitRefused = 2;
 
 struct CopyFlags {
   std::string from;
@@ -32,7 +30,7 @@ struct CopyFlags {
 int Fail(std::string_view what, const absl::Status& s) {
   std::fprintf(stderr, "store copy: %s: %s\n", std::string(what).c_str(),
                SafeText(std::string(s.message()), 1024).c_str());
-  return kExitFailed;
+  return kExitFailure;
 }
 
 // The progress lines gave each table's rows; the summary says it in one
@@ -62,7 +60,7 @@ int RunCopy(const CopyFlags& flags) {
   if (flags.from == flags.to) {
     std::fprintf(stderr,
                  "store copy: --from and --to name the same database\n");
-    return kExitRefused;
+    return kExitUsage;
   }
   // The source is never migrated nor written: it may be a live database,
   // and a failed copy must leave it exactly as it was.
@@ -93,12 +91,12 @@ int RunCopy(const CopyFlags& flags) {
   auto summary = store::CopyStore(**from, **to, options);
   if (!summary.ok()) {
     const int code = Fail("nothing was copied", summary.status());
-    return store::IsTargetNotEmpty(summary.status()) ? kExitRefused : code;
+    return store::IsTargetNotEmpty(summary.status()) ? kExitUsage : code;
   }
   PrintSummary(*summary);
   std::printf("done: start `phonebulk serve --db %s`\n",
               SafeText(store::RedactUrl(flags.to)).c_str());
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

@@ -4,10 +4,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/signals.h"
 #include "client/submit_job.h"
 
 namespace phonebulk::cli {
@@ -17,6 +20,7 @@ struct SubmitFlags {
   client::SubmitOptions options;
   std::string delimiter = ",";
   int progress_seconds = 5;
+  bool no_dedupe = false;
 };
 
 // The default output: contacts.csv -> contacts.validated.csv.
@@ -30,7 +34,7 @@ int Submit(SubmitFlags& f) {
   client::SubmitOptions& o = f.options;
   if (o.token.empty()) {
     std::fprintf(stderr, "error: no token (--token or PHONEBULK_TOKEN)\n");
-    return 2;
+    return kExitUsage;
   }
   if (f.delimiter == "\\t") f.delimiter = "\t";
   if (f.delimiter.size() != 1 || f.delimiter == "\"" || f.delimiter == "\n" ||
@@ -38,7 +42,7 @@ int Submit(SubmitFlags& f) {
     std::fprintf(stderr,
                  "error: --delimiter must be one character, not a quote or "
                  "line break\n");
-    return 2;
+    return kExitUsage;
   }
   o.delimiter = f.delimiter[0];
   if (o.output.empty()) o.output = DefaultOutput(o.input);
@@ -46,6 +50,25 @@ int Submit(SubmitFlags& f) {
   o.progress_bar = ::isatty(STDERR_FILENO) == 1;
   o.progress_interval = std::chrono::seconds(f.progress_seconds);
   if (f.progress_seconds <= 0) o.progress_out = nullptr;
+  o.dedupe = !f.no_dedupe;
+  // Ctrl-C ends the run at once: every step of the state is written
+  // durably (temp file, rename), so stopping anywhere is as safe as the
+  // SIGKILL the resume tests use, and waiting for batches in flight could
+  // take minutes. Constructed before RunSubmit starts any thread, so all
+  // of them inherit the blocked signals.
+  ShutdownOnSignal on_signal;
+  const std::string state_path = o.state_path;
+  on_signal.Start([state_path](int sig) {
+    std::fprintf(stderr, "\nsubmit: interrupted (%s)", strsignal(sig));
+    if (::access(state_path.c_str(), F_OK) == 0) {
+      std::fprintf(stderr,
+                   "; state kept in %s: rerun the same command to resume",
+                   state_path.c_str());
+    }
+    std::fputs("\n", stderr);
+    std::fflush(stderr);
+    std::_Exit(kExitInterrupted);
+  });
   absl::StatusOr<client::SubmitSummary> summary = client::RunSubmit(o);
   if (!summary.ok()) {
     std::fprintf(stderr, "error: %s\n",
@@ -56,13 +79,10 @@ int Submit(SubmitFlags& f) {
                    "(state kept in %s: rerun the same command to resume)\n",
                    o.state_path.c_str());
     }
-    return absl::IsInvalidArgument(summary.status()) ||
-                   absl::IsFailedPrecondition(summary.status())
-               ? 2
-               : 1;
+    return ExitCodeFor(summary.status());
   }
   std::fputs(client::FormatSummary(*summary, o.output).c_str(), stdout);
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace
@@ -78,14 +98,18 @@ void AddSubmitCommand(CLI::App& app, int* exit_code) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--server", o.server, "API base URL, e.g. http://host:8080")
-      ->required();
+      ->required()
+      ->envname("PHONEBULK_SERVER");
   cmd->add_option("--token", o.token, "API token")->envname("PHONEBULK_TOKEN");
   cmd->add_option("--column", o.column, "Header name of the phone column")
       ->capture_default_str();
-  auto* country = cmd->add_option("--country", o.country,
-                                  "ISO alpha-3 country for national numbers");
+  auto* country = cmd->add_option(
+      "--country", o.country,
+      "Country for national numbers: ISO alpha-3 or alpha-2 code or English "
+      "name");
   cmd->add_option("--country-column", o.country_column,
-                  "Header name of a per-row ISO alpha-3 country column")
+                  "Header name of a per-row country column (alpha-3, alpha-2 "
+                  "or English names)")
       ->excludes(country);
   cmd->add_option("--format", o.format,
                   "output_format: E164, PLUS_E164, NATIONAL, INTERNATIONAL "
@@ -106,6 +130,13 @@ void AddSubmitCommand(CLI::App& app, int* exit_code) {
                   "Seconds between progress lines when stderr is not a "
                   "terminal (0: none)")
       ->capture_default_str();
+  cmd->add_flag("--no-dedupe", flags->no_dedupe,
+                "Send every row's number, even one an earlier row has (each "
+                "costs a credit)");
+  AddTunableOption(cmd, "--retries", &o.retries,
+                   "Retries of a request that failed for want of the server "
+                   "(network error, 408, 5xx), each announced on stderr",
+                   CLI::Range(0, 100));
   cmd->add_flag("--keep-work-dir", o.keep_work_dir,
                 "Keep the per-batch result files (STATE.d) after success");
   cmd->callback([flags, exit_code] { *exit_code = Submit(*flags); });

@@ -17,6 +17,7 @@
 #include "batch/create_request.h"
 #include "batch/pipeline.h"
 #include "cli/commands.h"
+#include "cli/exit_codes.h"
 #include "common/strings.h"
 #include "phone/countries.h"
 #include "phone/disposable.h"
@@ -258,7 +259,7 @@ int Validate(const ValidateFlags& f) {
   if (f.numbers.empty() && f.file.empty()) {
     std::cerr << "validate: give one or more numbers, or --file FILE "
                  "('-' for stdin)\n";
-    return 2;
+    return kExitUsage;
   }
   const phone::Countries& countries = phone::Countries::Default();
   batch::BatchConfig config;
@@ -267,7 +268,7 @@ int Validate(const ValidateFlags& f) {
     if (c == nullptr) {
       std::cerr << "--country: '" << SafeText(f.country, 64)
                 << "' is not an ISO 3166 alpha-3 code (e.g. GBR, USA)\n";
-      return 2;
+      return kExitUsage;
     }
     config.country_iso = c->alpha3;
   }
@@ -277,14 +278,14 @@ int Validate(const ValidateFlags& f) {
     std::cerr << "--format: '" << SafeText(f.format, 64)
               << "' is not E164, PLUS_E164, NATIONAL, INTERNATIONAL or an "
                  "ISO 3166 alpha-3 code\n";
-    return 2;
+    return kExitUsage;
   }
   config.output_format = *format;
   std::optional<phone::Extensions> extensions = ParseIncludeFlag(f.include);
   if (!extensions.has_value()) {
     std::cerr << "--include: '" << SafeText(f.include, 64)
               << "' is not a list of location and/or time_zones\n";
-    return 2;
+    return kExitUsage;
   }
 
   // Input files are opened before any output, so a typo in a path is
@@ -294,7 +295,7 @@ int Validate(const ValidateFlags& f) {
     file_in.open(f.file, std::ios::binary);
     if (!file_in) {
       std::cerr << "--file: cannot open '" << SafeText(f.file) << "'\n";
-      return 1;
+      return kExitFailure;
     }
   }
   auto disposable = phone::DisposableSource::Open(f.disposable_file);
@@ -302,7 +303,7 @@ int Validate(const ValidateFlags& f) {
     std::cerr << "--disposable-file: "
               << SafeText(std::string(disposable.status().message()), 1024)
               << "\n";
-    return 1;
+    return kExitFailure;
   }
   phone::Validator validator(countries);
   phone::Enricher enricher(phone::Enricher::BuiltInSources(disposable->get()));
@@ -329,9 +330,9 @@ int Validate(const ValidateFlags& f) {
   runner.Finish();
   if (skipped > 0) {
     std::cerr << "validate: " << skipped << " input line(s) skipped\n";
-    return 1;
+    return kExitFailure;
   }
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

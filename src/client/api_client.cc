@@ -110,12 +110,23 @@ int64_t RateGate::pause_count() const {
   return pauses_;
 }
 
+void RateGate::GiveUp() {
+  absl::MutexLock lock(&mu_);
+  given_up_ = true;
+}
+
+bool RateGate::given_up() const {
+  absl::MutexLock lock(&mu_);
+  return given_up_;
+}
+
 ApiClient::ApiClient(std::string server, std::string token, RateGate* gate,
-                     int max_attempts)
+                     int retries, std::FILE* retry_log)
     : server_(std::move(server)),
       token_(std::move(token)),
       gate_(gate),
-      max_attempts_(max_attempts) {
+      retries_(std::max(0, retries)),
+      retry_log_(retry_log) {
   while (!server_.empty() && server_.back() == '/') server_.pop_back();
   GlobalInit();
   curl_ = curl_easy_init();
@@ -147,7 +158,9 @@ ApiResponse ApiClient::Once(const std::string& method, const std::string& path,
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+  // A host that drops packets costs this per attempt; with the default
+  // retries a dead server still fails well within a minute.
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -200,8 +213,21 @@ ApiResponse ApiClient::Call(const std::string& method, const std::string& path,
       continue;
     }
     const bool transient = r.status == 0 || r.status == 408 || r.status >= 500;
-    if (!transient || attempt >= max_attempts_) break;
-    std::this_thread::sleep_for(backoff.Next());
+    if (!transient) break;
+    if (attempt > retries_ || gate_->given_up()) {
+      if (r.status == 0) gate_->GiveUp();
+      break;
+    }
+    const std::chrono::milliseconds delay = backoff.Next();
+    if (retry_log_ != nullptr) {
+      const std::string why =
+          r.status == 0 ? "server unreachable (" + r.error + ")"
+                        : "server answered HTTP " + std::to_string(r.status);
+      std::fprintf(retry_log_, "phonebulk: %s, retry %d/%d in %.1f s\n",
+                   why.c_str(), attempt, retries_, delay.count() / 1000.0);
+      std::fflush(retry_log_);
+    }
+    std::this_thread::sleep_for(delay);
   }
   if (!r.ok() && r.error.empty()) {
     r.error = "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 300);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -39,21 +40,36 @@ class RateGate {
   // (Remaining: 0) or a 429 came.
   int64_t throttled_count() const;
   int64_t pause_count() const;
+  // Called when one request ran out of retries without reaching the
+  // server: the others stop retrying too, so a dead server ends the run
+  // after one client's retries, not after each worker's in turn.
+  void GiveUp();
+  bool given_up() const;
 
  private:
   mutable absl::Mutex mu_;
   std::chrono::system_clock::time_point paused_until_ ABSL_GUARDED_BY(mu_);
   int64_t throttled_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t pauses_ ABSL_GUARDED_BY(mu_) = 0;
+  bool given_up_ ABSL_GUARDED_BY(mu_) = false;
 };
+
+// Retries of a transient failure (network error, 408, 5xx) after the first
+// attempt. Small enough that a dead server fails a run in seconds (0.5 s
+// doubling: at most 15.5 s of waiting for 5), enough to ride out a restart.
+inline constexpr int kDefaultRetries = 5;
 
 // One connection (libcurl easy handle, kept alive between calls). Not
 // thread-safe: use one per thread; they may share a RateGate.
 class ApiClient {
  public:
   // `server` like "http://127.0.0.1:8080" (a trailing '/' is fine).
+  // `retries`: transient failures retried after the first attempt. Each
+  // retry is announced on `retry_log` (if not null), e.g. "phonebulk:
+  // server unreachable (Couldn't connect to server), retry 2/5 in 1.0 s",
+  // so a run against a dead server is never silent.
   ApiClient(std::string server, std::string token, RateGate* gate,
-            int max_attempts = 10);
+            int retries = kDefaultRetries, std::FILE* retry_log = nullptr);
   ~ApiClient();
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;
@@ -76,7 +92,8 @@ class ApiClient {
   std::string server_;
   std::string token_;
   RateGate* gate_;
-  int max_attempts_;
+  int retries_;
+  std::FILE* retry_log_;
   void* curl_;  // CURL*
 };
 

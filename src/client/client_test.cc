@@ -147,18 +147,20 @@ TEST(InputScanTest, ClassifiesAndMeasuresRows) {
   std::string path = WriteTemp(
       "scan.csv",
       "id,phone,cc\n1,+441,GBR\n2,\xff,GBR\n3,+443,\xfe\n4\n5,+445,GBR,x,y\n"
-      "6,+446,GBR\n7,,\xff\n8,+448,\xc3\xa9\n");
+      "6,+446,GBR\n7,,\xff\n8,+448,\xc3\xa9\n9,+448,GB\n");
   std::FILE* warnings = std::tmpfile();
   absl::StatusOr<InputScan> scan =
-      ScanInput(path, ',', "phone", "cc", warnings);
+      ScanInput(path, ',', "phone", "cc", /*dedupe=*/true, warnings);
   std::remove(path.c_str());
   ASSERT_TRUE(scan.ok()) << scan.status();
   EXPECT_EQ(scan->columns.phone, 1);
   EXPECT_EQ(scan->columns.country, 2);
   EXPECT_EQ(scan->columns.header_width, 3u);
   EXPECT_EQ(scan->columns.width, 5u);
-  EXPECT_EQ(scan->phones, 4);  // rows 1, 5, 6, 8
+  EXPECT_EQ(scan->phones, 4);  // rows 1, 5, 6, 9
   EXPECT_EQ(scan->bad_rows, 2);
+  // Valid UTF-8 but no country: not sent, marked, not an error.
+  EXPECT_EQ(scan->bad_country_rows, 1);
   EXPECT_EQ(scan->short_rows, 1);
   EXPECT_EQ(scan->long_rows, 1);
   std::rewind(warnings);

@@ -2,6 +2,7 @@
 #define PHONEBULK_CLIENT_JOB_QUEUE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ namespace phonebulk::client {
 struct Job {
   int index = 0;
   std::vector<std::pair<std::string, std::string>> phones;  // number, iso
+  // The input line of each phone, so that an error the server reports as
+  // "phones[12]" can name the line of the CSV the user has in front of them.
+  std::vector<int64_t> lines;
 };
 
 // A bounded hand-off from the reader to the workers: the reader blocks when

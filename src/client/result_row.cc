@@ -59,6 +59,40 @@ std::string EmptySuffix(bool metadata, char delim,
   return s;
 }
 
+std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
+                               char delim) {
+  size_t want = 0;
+  bool found = false;
+  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
+    if (spec.field == model::Field::kConfidence) found = true;
+    if (!found) ++want;
+  });
+  // Each field is preceded by the delimiter and quoted as AppendCsvField
+  // quotes (doubled quotes inside).
+  size_t i = 0;
+  for (size_t n = 0; i < suffix.size() && suffix[i] == delim; ++n) {
+    ++i;
+    std::string field;
+    if (i < suffix.size() && suffix[i] == '"') {
+      for (++i; i < suffix.size(); ++i) {
+        if (suffix[i] != '"') {
+          field += suffix[i];
+        } else if (i + 1 < suffix.size() && suffix[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          ++i;
+          break;
+        }
+      }
+    } else {
+      while (i < suffix.size() && suffix[i] != delim) field += suffix[i++];
+    }
+    if (n == want) return field;
+  }
+  return "";
+}
+
 std::vector<std::string> ResultColumns(bool metadata) {
   std::vector<std::string> c;
   ForEachColumn(metadata, [&](const model::FieldSpec& spec) {

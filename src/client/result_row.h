@@ -15,8 +15,12 @@ namespace phonebulk::client {
 // The confidence written for rows whose phone cell is empty (not sent).
 inline constexpr char kEmptyConfidence[] = "empty";
 // The confidence written for rows whose phone or country cell is not valid
-// UTF-8 (not sent: JSON cannot carry it).
+// UTF-8 (not sent: JSON cannot carry it), or whose number is longer than the
+// API accepts.
 inline constexpr char kBadRowConfidence[] = "bad_row";
+// The confidence written for rows whose country cell names no country (not
+// sent: the server would refuse the whole batch for it).
+inline constexpr char kBadCountryConfidence[] = "bad_country";
 
 // The appended column names, from the result schema (model/result_schema.h)
 // in contract order: the phone fields every answer has
@@ -36,6 +40,12 @@ void AppendResultSuffix(const nlohmann::json& phone, bool metadata, char delim,
 // `confidence` ("empty" or "bad_row"), each preceded by `delim`.
 std::string EmptySuffix(bool metadata, char delim,
                         std::string_view confidence = kEmptyConfidence);
+
+// The `confidence` field of a suffix made by AppendResultSuffix (with the
+// same `metadata` and `delim`), unquoted; "" if the suffix is too short.
+// The summary counts the rows that copied an answer by it.
+std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
+                               char delim);
 
 }  // namespace phonebulk::client
 

@@ -1,35 +1,56 @@
+// `phonebulk submit`, first half: preparing a run (scan, state, ids of a
+// previous run), cutting the sent rows into batches and taking each batch
+// through the API. The output side is in submit_output.cc.
 #include "client/submit_job.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
-#include <cstring>
-#include <deque>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <span>
 #include <thread>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
-#include "client/api_client.h"
 #include "client/backoff.h"
 #include "client/csv_io.h"
-#include "client/input_scan.h"
-#include "client/job_queue.h"
+#include "client/input_rules.h"
 #include "client/result_row.h"
-#include "client/state.h"
+#include "client/submit_runner.h"
+#include "common/strings.h"
 #include "model/result_schema.h"
 
-namespace phonebulk::client {
+namespace phonebulk::client::internal {
 namespace {
 
 using Json = nlohmann::json;
-using SteadyClock = std::chrono::steady_clock;
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// The status of an API call that failed for good, coded so the CLI can
+// tell the user what to do (cli/exit_codes.h): no HTTP answer at all is
+// Unavailable, a refusal for lack of credits ResourceExhausted (the server
+// says 403 "not enough credits"; 402 is what other providers use), and
+// anything else Aborted.
+absl::Status ApiFailure(const std::string& what, const ApiResponse& r) {
+  if (r.status == 0) {
+    return absl::UnavailableError(
+        what + ": server unreachable after " + std::to_string(r.attempts) +
+        (r.attempts == 1 ? " attempt (" : " attempts (") + r.error + ")");
+  }
+  if (r.status == 402 ||
+      (r.status == 403 &&
+       r.body.find("not enough credits") != std::string::npos)) {
+    return absl::ResourceExhaustedError(
+        what + ": not enough credits: " + SafeText(r.error, 512));
+  }
+  return absl::AbortedError(what + ": " + SafeText(r.error, 512));
+}
+
+}  // namespace
 
 std::string BatchFile(const std::string& work_dir, int index) {
   char name[32];
@@ -37,67 +58,20 @@ std::string BatchFile(const std::string& work_dir, int index) {
   return work_dir + name;
 }
 
-bool FileExists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
+std::string NameInputLine(const std::string& body,
+                          const std::vector<int64_t>& lines) {
+  const size_t at = body.find("phones[");
+  if (at == std::string::npos) return "";
+  const char* digits = body.c_str() + at + 7;
+  char* end = nullptr;
+  const long long index = std::strtoll(digits, &end, 10);
+  if (end == digits || *end != ']' || index < 0 ||
+      index >= static_cast<long long>(lines.size())) {
+    return "";
+  }
+  return " (phones[" + std::to_string(index) + "] is input line " +
+         std::to_string(lines[static_cast<size_t>(index)]) + ")";
 }
-
-std::string FormatDuration(double seconds) {
-  int64_t s = static_cast<int64_t>(seconds + 0.5);
-  char buf[32];
-  std::snprintf(
-      buf, sizeof(buf), "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-      static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  return buf;
-}
-
-// Everything the threads of one run share. Thread-safe where annotated.
-class Runner {
- public:
-  explicit Runner(const SubmitOptions& o)
-      : o_(o), work_dir_(o.state_path + ".d"), queue_(o.concurrency) {}
-
-  absl::StatusOr<SubmitSummary> Run();
-
- private:
-  absl::Status Prepare();
-  absl::Status ReadAndDispatch();
-  absl::Status ProcessBatch(ApiClient& api, const Job& job);
-  absl::Status Stitch(SubmitSummary* summary);
-  void Worker();
-  void ProgressLoop();
-  void Fail(absl::Status s) {
-    absl::MutexLock lock(&mu_);
-    if (error_.ok()) error_ = std::move(s);
-    failed_ = true;
-  }
-  absl::Status SaveLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return SaveState(o_.state_path, state_);
-  }
-  BatchState Snapshot(int index) {
-    absl::MutexLock lock(&mu_);
-    return state_.batches[index];
-  }
-
-  const SubmitOptions& o_;
-  const std::string work_dir_;
-  InputScan input_;  // set by Prepare() before any worker starts
-  RateGate gate_;
-  JobQueue queue_;
-  // Both set by Prepare() before any worker starts, read-only after.
-  std::string reference_prefix_;
-  std::map<std::string, std::string> recovered_ids_;  // reference -> id
-  std::atomic<bool> failed_{false};
-  std::atomic<int64_t> phones_total_{0};
-  std::atomic<int64_t> phones_done_{0};
-  std::atomic<bool> finished_{false};
-  int64_t resumed_ = 0;
-  SteadyClock::time_point started_at_ = SteadyClock::now();
-
-  absl::Mutex mu_;
-  RunState state_ ABSL_GUARDED_BY(mu_);
-  absl::Status error_ ABSL_GUARDED_BY(mu_);
-};
 
 absl::Status Runner::Prepare() {
   if (o_.batch_size < 1 || o_.batch_size > 10000) {
@@ -110,10 +84,20 @@ absl::Status Runner::Prepare() {
     return absl::InvalidArgumentError(
         "--country and --country-column exclude each other");
   }
+  if (!o_.country.empty()) {
+    // The same forms as a country cell: "GB", "United Kingdom", "UK".
+    const phone::Country* c = ResolveCountry(o_.country);
+    if (c == nullptr) {
+      return absl::InvalidArgumentError(
+          "--country '" + SafeText(o_.country, 64) +
+          "' is not an ISO 3166 code or English country name");
+    }
+    default_country_ = c->alpha3;
+  }
   // One quick pass (about a second per million rows) finds the columns
   // and counts the numbers, so progress can show an ETA from the start.
-  absl::StatusOr<InputScan> scan =
-      ScanInput(o_.input, o_.delimiter, o_.column, o_.country_column, stderr);
+  absl::StatusOr<InputScan> scan = ScanInput(
+      o_.input, o_.delimiter, o_.column, o_.country_column, o_.dedupe, stderr);
   if (!scan.ok()) return scan.status();
   input_ = *std::move(scan);
   phones_total_ = input_.phones;
@@ -122,12 +106,16 @@ absl::Status Runner::Prepare() {
   absl::Status s =
       FingerprintFile(o_.input, &fresh.input_size, &fresh.input_head_hash);
   if (!s.ok()) return s;
+  // Deduplication changes the batches, so it is part of the options; it is
+  // only written when on, so a state from before it existed still matches
+  // --no-dedupe (the batches are the same).
   fresh.options = "column=" + o_.column + ";country=" + o_.country +
                   ";country_column=" + o_.country_column +
                   ";format=" + o_.format +
                   ";metadata=" + (o_.metadata ? "1" : "0") +
                   ";delimiter=" + std::string(1, o_.delimiter) +
-                  ";batch_size=" + std::to_string(o_.batch_size);
+                  ";batch_size=" + std::to_string(o_.batch_size) +
+                  (o_.dedupe ? ";dedupe=1" : "");
   absl::StatusOr<RunState> loaded = LoadState(o_.state_path);
   absl::MutexLock lock(&mu_);
   if (loaded.ok()) {
@@ -166,29 +154,29 @@ absl::Status Runner::Prepare() {
   std::error_code ec;
   std::filesystem::create_directories(work_dir_, ec);
   if (ec) {
-    return absl::UnavailableError("cannot create " + work_dir_ + ": " +
-                                  ec.message());
+    return absl::InternalError("cannot create " + work_dir_ + ": " +
+                               ec.message());
   }
+  return RecoverIds();
+}
+
+absl::Status Runner::RecoverIds() {
   // A crash between "create" and saving its id would otherwise make the
   // rerun create (and pay for) that batch again.
   bool missing_id = false;
   for (const BatchState& b : state_.batches) {
     if (b.batch_id.empty()) missing_id = true;
   }
-  if (missing_id) {
-    ApiClient api(o_.server, o_.token, &gate_);
-    ApiResponse r = api.Call("GET", kBatchesPath);
-    if (!r.ok()) {
-      return absl::UnavailableError("cannot list batches to resume: " +
-                                    r.error);
-    }
-    Json j = Json::parse(r.body, nullptr, false);
-    if (j.is_object() && j["result"]["batches"].is_array()) {
-      for (const Json& b : j["result"]["batches"]) {
-        std::string ref = StringAt(b, "batch_reference_id");
-        if (ref.starts_with(state_.reference_prefix)) {
-          recovered_ids_[ref] = StringAt(b, "batch_id");
-        }
+  if (!missing_id) return absl::OkStatus();
+  ApiClient api = NewApiClient();
+  ApiResponse r = api.Call("GET", kBatchesPath);
+  if (!r.ok()) return ApiFailure("listing batches to resume", r);
+  Json j = Json::parse(r.body, nullptr, false);
+  if (j.is_object() && j["result"]["batches"].is_array()) {
+    for (const Json& b : j["result"]["batches"]) {
+      std::string ref = StringAt(b, "batch_reference_id");
+      if (ref.starts_with(state_.reference_prefix)) {
+        recovered_ids_[ref] = StringAt(b, "batch_id");
       }
     }
   }
@@ -237,29 +225,26 @@ absl::Status Runner::ReadAndDispatch() {
     first_row = -1;
     return !failed_;
   };
-  absl::Status s = ReadCsvFile(
-      o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
-        if (i == 0) return true;
-        const int64_t row = i - 1;
-        if (input_.columns.Classify(f) != RowKind::kSend) return true;
-        std::string iso = o_.country;
-        const InputColumns& cols = input_.columns;
-        if (cols.country >= 0 && cols.country < static_cast<int>(f.size())) {
-          iso = f[cols.country];
-        }
-        if (first_row < 0) first_row = row;
-        last_row = row;
-        job.phones.emplace_back(f[cols.phone], std::move(iso));
-        if (static_cast<int>(job.phones.size()) == o_.batch_size) {
-          return emit();
-        }
-        return !failed_;
-      });
+  CsvReadOptions csv;
+  csv.delimiter = o_.delimiter;
+  absl::Status s = ReadCsvFile(o_.input, csv, [&](const CsvRecord& r) {
+    if (r.index == 0) return true;
+    const int64_t row = r.index - 1;
+    std::string iso;
+    if (input_.Plan(r.fields, row, &iso, nullptr) != RowKind::kSend) {
+      return true;
+    }
+    if (first_row < 0) first_row = row;
+    last_row = row;
+    job.phones.emplace_back(r.fields[input_.columns.phone], std::move(iso));
+    job.lines.push_back(r.line);
+    if (static_cast<int>(job.phones.size()) == o_.batch_size) return emit();
+    return !failed_;
+  });
   if (s.ok() && inner.ok() && !job.phones.empty() && !failed_) emit();
   if (!inner.ok()) return inner;
   return s;
 }
-
 absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
   BatchState b = Snapshot(job.index);
   const std::string name = "batch " + std::to_string(job.index);
@@ -272,7 +257,9 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
       Json body;
       Json defaults = {{"batch_reference_id", reference}};
       if (!o_.format.empty()) defaults["output_format"] = o_.format;
-      if (!o_.country.empty()) defaults["country_iso"] = o_.country;
+      if (!default_country_.empty()) {
+        defaults["country_iso"] = default_country_;
+      }
       body["defaults"] = std::move(defaults);
       Json phones = Json::array();
       for (const auto& [number, iso] : job.phones) {
@@ -291,8 +278,8 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
       ApiResponse r = api.Call("POST", kBatchesPath, text,
                                /*add_metadata=*/false, reference);
       if (!r.ok()) {
-        return absl::FailedPreconditionError(name +
-                                             ": create failed: " + r.error);
+        return ApiFailure(
+            name + ": create failed" + NameInputLine(r.body, job.lines), r);
       }
       Json j = Json::parse(r.body, nullptr, false);
       if (!j.is_object()) return absl::InternalError(name + ": bad JSON");
@@ -315,8 +302,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
       // 400: no longer `submitted` (started before a crash); the status
       // poll below tells what it is.
       if (!r.ok() && r.status != 400) {
-        return absl::FailedPreconditionError(name + " (" + b.batch_id +
-                                             "): start failed: " + r.error);
+        return ApiFailure(name + " (" + b.batch_id + "): start failed", r);
       }
       absl::MutexLock lock(&mu_);
       state_.batches[job.index].started = true;
@@ -326,8 +312,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
     }
     ApiResponse r = api.Call("GET", path);
     if (!r.ok()) {
-      return absl::FailedPreconditionError(name + " (" + b.batch_id +
-                                           "): status failed: " + r.error);
+      return ApiFailure(name + " (" + b.batch_id + "): status failed", r);
     }
     Json j = Json::parse(r.body, nullptr, false);
     std::string status = j.is_object() ? StringAt(j["result"], "status") : "";
@@ -337,8 +322,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
   }
   ApiResponse r = api.Call("GET", path + "/results", "", o_.metadata);
   if (!r.ok()) {
-    return absl::FailedPreconditionError(name + " (" + b.batch_id +
-                                         "): results failed: " + r.error);
+    return ApiFailure(name + " (" + b.batch_id + "): results failed", r);
   }
   Json j = Json::parse(r.body, nullptr, false);
   const Json* phones = nullptr;
@@ -376,7 +360,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
 }
 
 void Runner::Worker() {
-  ApiClient api(o_.server, o_.token, &gate_);
+  ApiClient api = NewApiClient();
   while (std::optional<Job> job = queue_.Pop()) {
     if (failed_) continue;  // drain: the reader must not block forever
     absl::Status s = ProcessBatch(api, *job);
@@ -384,197 +368,4 @@ void Runner::Worker() {
   }
 }
 
-void Runner::ProgressLoop() {
-  if (o_.progress_out == nullptr) return;
-  auto last_line = SteadyClock::now();
-  const auto tick = o_.progress_bar ? std::chrono::milliseconds(500)
-                                    : std::chrono::milliseconds(100);
-  while (!finished_) {
-    std::this_thread::sleep_for(tick);
-    auto now = SteadyClock::now();
-    if (!o_.progress_bar && now - last_line < o_.progress_interval) continue;
-    last_line = now;
-    const double elapsed =
-        std::chrono::duration<double>(now - started_at_).count();
-    const int64_t done = phones_done_;
-    const int64_t total = phones_total_;
-    const double rate = elapsed > 0 ? done / elapsed : 0;
-    std::string eta = "?";
-    if (rate > 0) {
-      eta = FormatDuration(static_cast<double>(total - done) / rate);
-    }
-    const double frac = total > 0 ? static_cast<double>(done) / total : 0;
-    if (o_.progress_bar) {
-      constexpr int kWidth = 30;
-      std::string bar(kWidth, ' ');
-      for (int i = 0; i < static_cast<int>(frac * kWidth); ++i) bar[i] = '#';
-      std::fprintf(o_.progress_out,
-                   "\r[%s] %lld/%lld numbers  %.0f/s  ETA %s   ", bar.c_str(),
-                   static_cast<long long>(done), static_cast<long long>(total),
-                   rate, eta.c_str());
-    } else {
-      std::fprintf(o_.progress_out,
-                   "progress: %lld of %lld numbers done (%.0f%%), %.0f/s, "
-                   "ETA %s\n",
-                   static_cast<long long>(done), static_cast<long long>(total),
-                   frac * 100, rate, eta.c_str());
-    }
-    std::fflush(o_.progress_out);
-  }
-  if (o_.progress_bar) std::fprintf(o_.progress_out, "\n");
-}
-
-absl::Status Runner::Stitch(SubmitSummary* summary) {
-  const std::string tmp = o_.output + ".tmp";
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(
-      std::fopen(tmp.c_str(), "wb"), &std::fclose);
-  if (!out) {
-    return absl::UnavailableError("cannot create " + tmp + ": " +
-                                  std::strerror(errno));
-  }
-  std::vector<BatchState> batches;
-  {
-    absl::MutexLock lock(&mu_);
-    batches = state_.batches;
-  }
-  const std::string empty_suffix = EmptySuffix(o_.metadata, o_.delimiter);
-  const std::string bad_suffix =
-      EmptySuffix(o_.metadata, o_.delimiter, kBadRowConfidence);
-  std::string buf;
-  std::ifstream batch_in;
-  int next_batch = 0;
-  int64_t left_in_batch = 0;
-  std::string line;
-  absl::Status inner;
-  auto flush = [&]() {
-    if (std::fwrite(buf.data(), 1, buf.size(), out.get()) != buf.size()) {
-      inner = absl::UnavailableError("cannot write " + tmp);
-    }
-    buf.clear();
-  };
-  absl::Status s = ReadCsvFile(
-      o_.input, o_.delimiter, [&](std::span<const std::string> f, int64_t i) {
-        AppendCsvFields(f, o_.delimiter, &buf);
-        const size_t width = input_.columns.width;
-        if (f.size() < width && i > 0) {
-          buf.append(width - f.size(), o_.delimiter);
-        }
-        const RowKind kind =
-            i == 0 ? RowKind::kSend : input_.columns.Classify(f);
-        if (i == 0) {
-          std::vector<std::string> names = ExtraColumnNames(f, width);
-          for (const std::string& c : ResultColumns(o_.metadata)) {
-            names.push_back(c);
-          }
-          for (const std::string& c : names) {
-            buf.push_back(o_.delimiter);
-            AppendCsvField(c, o_.delimiter, &buf);
-          }
-        } else if (kind == RowKind::kEmpty) {
-          buf += empty_suffix;
-          ++summary->empty_rows;
-        } else if (kind == RowKind::kBad) {
-          buf += bad_suffix;
-        } else {
-          while (left_in_batch == 0) {
-            if (next_batch >= static_cast<int>(batches.size())) {
-              inner = absl::InternalError("more numbers than batches");
-              return false;
-            }
-            batch_in.close();
-            batch_in.clear();
-            batch_in.open(BatchFile(work_dir_, next_batch));
-            if (!batch_in) {
-              inner = absl::InternalError("missing results of batch " +
-                                          std::to_string(next_batch));
-              return false;
-            }
-            left_in_batch = batches[next_batch].phones;
-            ++next_batch;
-          }
-          if (!std::getline(batch_in, line)) {
-            inner = absl::InternalError("short results file of batch " +
-                                        std::to_string(next_batch - 1));
-            return false;
-          }
-          --left_in_batch;
-          buf += line;
-          ++summary->phones;
-        }
-        buf.push_back('\n');
-        if (i > 0) ++summary->rows;
-        if (buf.size() > (1 << 20)) flush();
-        return inner.ok();
-      });
-  if (!s.ok()) return s;
-  if (inner.ok()) flush();
-  if (!inner.ok()) return inner;
-  if (std::fflush(out.get()) != 0 || ::fsync(fileno(out.get())) != 0) {
-    return absl::UnavailableError("cannot write " + tmp);
-  }
-  out.reset();
-  if (std::rename(tmp.c_str(), o_.output.c_str()) != 0) {
-    return absl::UnavailableError("cannot rename " + tmp + " to " + o_.output +
-                                  ": " + std::strerror(errno));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<SubmitSummary> Runner::Run() {
-  absl::Status s = Prepare();
-  if (!s.ok()) return s;
-  std::thread progress([this] { ProgressLoop(); });
-  std::vector<std::thread> workers;
-  for (int i = 0; i < o_.concurrency; ++i) {
-    workers.emplace_back([this] { Worker(); });
-  }
-  s = ReadAndDispatch();
-  if (!s.ok()) Fail(s);
-  queue_.Close();
-  for (std::thread& t : workers) t.join();
-  finished_ = true;
-  progress.join();
-  {
-    absl::MutexLock lock(&mu_);
-    if (!error_.ok()) return error_;
-  }
-  SubmitSummary summary;
-  s = Stitch(&summary);
-  if (!s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  summary.batches = static_cast<int64_t>(state_.batches.size());
-  summary.batches_resumed = resumed_;
-  for (const BatchState& b : state_.batches) {
-    summary.credits += b.credits;
-    for (const auto& [k, v] : b.statistics) summary.statistics[k] += v;
-  }
-  if (summary.empty_rows > 0) {
-    summary.statistics[kEmptyConfidence] = summary.empty_rows;
-  }
-  summary.bad_rows = input_.bad_rows;
-  summary.short_rows = input_.short_rows;
-  summary.long_rows = input_.long_rows;
-  if (input_.bad_rows > 0) {
-    summary.statistics[kBadRowConfidence] = input_.bad_rows;
-  }
-  summary.throttled = gate_.throttled_count();
-  summary.rate_pauses = gate_.pause_count();
-  summary.seconds =
-      std::chrono::duration<double>(SteadyClock::now() - started_at_).count();
-  if (!o_.keep_work_dir) {
-    // The state stays: a rerun then only refetches results (free) instead
-    // of paying again. The per-batch files are no longer needed.
-    std::error_code ec;
-    std::filesystem::remove_all(work_dir_, ec);
-  }
-  return summary;
-}
-
-}  // namespace
-
-absl::StatusOr<SubmitSummary> RunSubmit(const SubmitOptions& options) {
-  Runner runner(options);
-  return runner.Run();
-}
-
-}  // namespace phonebulk::client
+}  // namespace phonebulk::client::internal

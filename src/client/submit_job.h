@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/api_client.h"
 #include "client/result_row.h"
 
 namespace phonebulk::client {
@@ -55,13 +56,22 @@ struct SubmitOptions {
   std::chrono::milliseconds poll_initial{500};
   std::chrono::milliseconds poll_cap{5000};
   bool keep_work_dir = false;
+  // Send each distinct (number, country) once and copy its answer to the
+  // rows that repeat it (input_rules.h, DuplicateKey).
+  bool dedupe = true;
+  // Retries of a request that failed transiently (api_client.h).
+  int retries = kDefaultRetries;
 };
 
 struct SubmitSummary {
-  int64_t rows = 0;        // data rows in and out
-  int64_t phones = 0;      // rows sent (non-empty phone cell)
-  int64_t empty_rows = 0;  // rows marked "empty", not sent
-  int64_t bad_rows = 0;    // rows marked "bad_row" (a cell not UTF-8)
+  int64_t rows = 0;              // data rows in and out
+  int64_t phones = 0;            // rows sent (non-empty phone cell)
+  int64_t empty_rows = 0;        // rows marked "empty", not sent
+  int64_t bad_rows = 0;          // rows marked "bad_row" (not UTF-8, too long)
+  int64_t bad_country_rows = 0;  // rows marked "bad_country"
+  // Rows that repeated an earlier row's (number, country): not sent, its
+  // answer copied. Each would have cost a credit.
+  int64_t duplicate_rows = 0;
   int64_t short_rows = 0;  // fewer cells than the header: padded
   int64_t long_rows = 0;   // more cells than the header: extra_N columns
   int64_t batches = 0;
@@ -73,10 +83,14 @@ struct SubmitSummary {
   double seconds = 0;
 };
 
-// Runs the whole job. Errors: bad input or options (InvalidArgument), a
-// state file of another input (FailedPrecondition), an API error that
-// retries cannot fix (the status names the batch and the HTTP answer). On
-// error the state file is left for a resume and no output is written.
+// Runs the whole job. Errors, each naming what failed: bad input or options
+// (InvalidArgument; input errors name the CSV line), a state file of another
+// input (FailedPrecondition), not enough credits (ResourceExhausted), the
+// server not reachable after the retries (Unavailable), any other API or
+// I/O failure (another code; the status names the batch and the HTTP
+// answer). A row with an unusable cell is never an error: it is marked in
+// the output. On error the state file is left for a resume and no output is
+// written.
 absl::StatusOr<SubmitSummary> RunSubmit(const SubmitOptions& options);
 
 // The summary as printed at the end of a run.

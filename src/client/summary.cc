@@ -8,12 +8,25 @@ namespace phonebulk::client {
 
 std::string FormatSummary(const SubmitSummary& s, const std::string& output) {
   std::string out;
-  out +=
-      "rows: " + std::to_string(s.rows) + " (" + std::to_string(s.phones) +
-      " numbers sent, " + std::to_string(s.empty_rows) + " empty" +
-      (s.bad_rows > 0 ? ", " + std::to_string(s.bad_rows) + " bad (not UTF-8)"
-                      : "") +
-      ")\n";
+  out += "rows: " + std::to_string(s.rows) + " (" + std::to_string(s.phones) +
+         " numbers sent, " + std::to_string(s.empty_rows) + " empty" +
+         (s.duplicate_rows > 0
+              ? ", " + std::to_string(s.duplicate_rows) + " duplicates"
+              : "") +
+         (s.bad_rows > 0 ? ", " + std::to_string(s.bad_rows) +
+                               " bad (not UTF-8, or a number too long)"
+                         : "") +
+         (s.bad_country_rows > 0 ? ", " + std::to_string(s.bad_country_rows) +
+                                       " with an unknown country"
+                                 : "") +
+         ")\n";
+  if (s.duplicate_rows > 0) {
+    // One credit a number (docs/api.md): each repeat not sent is one saved.
+    out += "duplicates: " + std::to_string(s.duplicate_rows) +
+           " rows repeated an earlier row's number and country; its answer "
+           "was copied (" +
+           std::to_string(s.duplicate_rows) + " credits saved)\n";
+  }
   if (s.short_rows > 0 || s.long_rows > 0) {
     out += "ragged rows: " + std::to_string(s.short_rows) +
            " short (padded with empty cells), " + std::to_string(s.long_rows) +

@@ -2,6 +2,8 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "nlohmann/json.hpp"
@@ -31,6 +33,20 @@ const std::string* StringMember(const nlohmann::json& entry, const char* key) {
 
 }  // namespace
 
+std::string CountryNameKey(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  std::string key(text);
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
 absl::StatusOr<std::unique_ptr<Countries>> Countries::Load(
     const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -54,6 +70,7 @@ absl::StatusOr<std::unique_ptr<Countries>> Countries::Load(
 
   auto countries = std::make_unique<Countries>();
   countries->countries_.reserve(list->size());
+  std::vector<std::pair<std::string, size_t>> names;  // name key, index
   for (size_t i = 0; i < list->size(); ++i) {
     const nlohmann::json& entry = (*list)[i];
     const std::string* alpha2 =
@@ -82,7 +99,21 @@ absl::StatusOr<std::unique_ptr<Countries>> Countries::Load(
                                         country.alpha2 + "/" + country.alpha3);
     }
     countries->countries_.push_back(std::move(country));
+    for (const char* key : {"name", "common_name", "official_name"}) {
+      if (const std::string* n = StringMember(entry, key)) {
+        names.emplace_back(CountryNameKey(*n), index);
+      }
+    }
   }
+  // A name two countries share would make a look-up a guess: such a name
+  // (none in iso-codes 4.15) is left out rather than picking one.
+  std::unordered_map<std::string, size_t>& by_name = countries->by_name_;
+  std::vector<std::string> ambiguous;
+  for (auto& [key, index] : names) {
+    auto [it, added] = by_name.emplace(key, index);
+    if (!added && it->second != index) ambiguous.push_back(key);
+  }
+  for (const std::string& key : ambiguous) by_name.erase(key);
   return countries;
 }
 
@@ -94,6 +125,11 @@ const Country* Countries::ByAlpha3(std::string_view alpha3) const {
   if (alpha3.size() != 3) return nullptr;
   auto it = by_alpha3_.find(UpperKey(alpha3));
   return it == by_alpha3_.end() ? nullptr : &countries_[it->second];
+}
+
+const Country* Countries::ByName(std::string_view name) const {
+  auto it = by_name_.find(CountryNameKey(name));
+  return it == by_name_.end() ? nullptr : &countries_[it->second];
 }
 
 const Country* Countries::ByAlpha2(std::string_view alpha2) const {

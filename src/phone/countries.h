@@ -17,6 +17,11 @@ struct Country {
   std::string name;    // common name where iso-codes has one, else its name
 };
 
+// Lower-cases ASCII letters and drops the spaces and tabs around `text`: the
+// key under which Countries::ByName looks a name up. Other bytes (accented
+// letters in UTF-8) are kept as they are.
+std::string CountryNameKey(std::string_view text);
+
 // ISO 3166-1 countries, read from Debian's iso-codes JSON (never typed by
 // hand). Immutable after loading, so thread-safe.
 class Countries {
@@ -36,12 +41,18 @@ class Countries {
   // Case-insensitive look-ups; nullptr when the code is not a country.
   const Country* ByAlpha3(std::string_view alpha3) const;
   const Country* ByAlpha2(std::string_view alpha2) const;
+  // Any English name iso-codes gives a country (`name`, `common_name`,
+  // `official_name`), ASCII case and surrounding spaces ignored, so that
+  // CSV exports naming countries ("united kingdom", "Viet Nam", "Vietnam")
+  // can be mapped to codes. nullptr for other text.
+  const Country* ByName(std::string_view name) const;
   size_t size() const { return countries_.size(); }
 
  private:
   std::vector<Country> countries_;
   std::unordered_map<std::string, size_t> by_alpha3_;  // keys upper case
   std::unordered_map<std::string, size_t> by_alpha2_;
+  std::unordered_map<std::string, size_t> by_name_;  // keys CountryNameKey
 };
 
 }  // namespace phonebulk::phone
