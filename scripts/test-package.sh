@@ -103,6 +103,12 @@ step "phonebulk --version"
 [ "$(head -n1 "$tmp/version")" = "phonebulk $version" ] ||
   fail "--version did not print 'phonebulk $version' first"
 
+# The installed binary finds its run-time data (iso-codes, a dependency).
+/usr/bin/phonebulk validate +441206250380 --json >"$tmp/validate" ||
+  fail "phonebulk validate failed"
+grep -q '"country_iso":"GBR"' "$tmp/validate" ||
+  fail "phonebulk validate: $(cat "$tmp/validate")"
+
 step "user, state directory, configuration"
 getent passwd phonebulk >"$tmp/passwd" || fail "no user phonebulk"
 IFS=: read -r _ _ uid _ _ home shell <"$tmp/passwd"
