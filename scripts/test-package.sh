@@ -59,7 +59,13 @@ we_installed=0
 cleanup() {
   local rc=$?
   if [ -n "$server_pid" ] && alive "$server_pid"; then
-    $SUDO kill -KILL "$server_pid" 2>/dev/null || true
+    # Through sudo, $server_pid is sudo's, which cannot pass SIGKILL on:
+    # its child (the server) is killed by its own id too, so that the
+    # purge below finds no process of the phonebulk user.
+    local children
+    children="$(ps -o pid= --ppid "$server_pid" 2>/dev/null || true)"
+    # shellcheck disable=SC2086  # one id a word
+    $SUDO kill -KILL $children "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
   if [ "$we_installed" = 1 ] && dpkg-query -W phonebulk >/dev/null 2>&1; then
