@@ -21,6 +21,10 @@ PACKAGES=(
   python3-prometheus-client
   # tools the README's walk-through uses
   curl sqlite3
+  # the .deb (cmake/Packaging.cmake) and its test (scripts/test-package.sh):
+  # dpkg-shlibdeps finds the package's library dependencies; systemd brings
+  # systemd-analyze, which checks the unit (no running systemd needed)
+  dpkg-dev systemd
 )
 
 missing=()

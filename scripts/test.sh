@@ -3,6 +3,8 @@
 #   1. a Release build and its tests (unit + integration against the real
 #      server binary on temporary SQLite files, and again on a throw-away
 #      PostgreSQL cluster that CTest starts and stops: scripts/pg-test-cluster.sh);
+#      then the Debian package built from that build, installed, run as its
+#      systemd unit's ExecStart, and purged (scripts/test-package.sh);
 #   2. the same tests built by clang with AddressSanitizer + UBSan, and with
 #      the lock annotations checked (-Wthread-safety as errors);
 #   3. the request-body fuzzer for a bounded time (clang + libFuzzer).
@@ -17,6 +19,10 @@ echo "== Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== Debian package: build, install, run, purge"
+# Once, from the Release build above (cpack finds `all` already built).
+scripts/test-package.sh build
 
 echo "== ASan/UBSan build (clang, thread-safety analysis) and tests"
 # CMake keeps the compiler a build directory was first configured with: a

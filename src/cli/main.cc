@@ -4,12 +4,18 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "common/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "phonebulk: self-hosted bulk phone-number validation (Bulk Phone API "
       "v1)"};
   app.require_subcommand(1);
+  // CLI11 runs the flag's callback (which ends the parse with exit 0)
+  // before it checks for the required subcommand, so `phonebulk --version`
+  // works alone.
+  app.set_version_flag("--version", phonebulk::VersionText(),
+                       "Print the version (and libphonenumber's) and exit");
   int exit_code = 0;
   phonebulk::cli::AddServeCommand(app, &exit_code);
   phonebulk::cli::AddAdminCommands(app, &exit_code);

@@ -227,5 +227,18 @@ TEST(HardeningValidateCliTest, CliErrorsEchoCleanText) {
       << lines.Evidence();
 }
 
+// `phonebulk --version` alone, although every other use needs a
+// subcommand: the version CMake's project() gives (passed to this test as
+// PHONEBULK_PROJECT_VERSION) on the first line, only clean text, exit 0.
+TEST(VersionFlagTest, PrintsTheProjectVersionAndExitsZero) {
+  CommandResult r = RunCli({"--version"});
+  ASSERT_EQ(r.exit_code, 0) << r.Evidence();
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            std::string("phonebulk ") + PHONEBULK_PROJECT_VERSION)
+      << r.Evidence();
+  EXPECT_EQ(TerminalHazard(r.out), "") << r.Evidence();
+  EXPECT_EQ(r.err, "") << r.Evidence();
+}
+
 }  // namespace
 }  // namespace phonebulk::it
