@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/strings.h"
+#include "common/version.h"
 
 namespace phonebulk::api {
 
@@ -186,6 +187,13 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       "made, over all nodes.\n# TYPE phonebulk_webhook_outbox_pending gauge\n"
       "phonebulk_webhook_outbox_pending ",
       s.webhooks_pending, "\n");
+  absl::StrAppend(
+      &out,
+      "# HELP phonebulk_build_info Always 1; the labels say which build "
+      "this is.\n# TYPE phonebulk_build_info gauge\n"
+      "phonebulk_build_info{version=\"",
+      EscapeLabelValue(std::string(Version())), "\",libphonenumber=\"",
+      EscapeLabelValue(std::string(LibphonenumberVersion())), "\"} 1\n");
   out += RenderProcessMetrics(ReadProcessStats());
   return out;
 }

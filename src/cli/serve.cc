@@ -49,6 +49,7 @@ struct ServeFlags {
   int body_timeout_ms = 30'000;
   int default_rate_limit = 150;
   int chunk_delay_ms = 0;
+  int drain_seconds = 0;
   bool webhook_allow_private = false;
   int64_t webhook_retry_base_ms = 5000;
   std::string disposable_file;
@@ -255,8 +256,13 @@ int Serve(const ServeFlags& f) {
   processor.Start();
   webhooks.Start();
   shutdown.Start([&](int sig) {
-    spdlog::info("event=shutdown signal={}", sig);
+    spdlog::info("event=shutdown signal={} drain_seconds={}", sig,
+                 f.drain_seconds);
+    // /readyz says 503 while the listener still takes requests, so a load
+    // balancer that polls it moves traffic away before connections are
+    // refused.
     api.SetDraining(true);
+    absl::SleepFor(absl::Seconds(f.drain_seconds));
     server.Shutdown();
   });
 
@@ -331,6 +337,10 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       cmd, "--chunk-delay-ms", &flags->chunk_delay_ms,
       "Sleep per chunk and per real-time validation (tests and demos only)",
       Env{"PHONEBULK_CHUNK_DELAY_MS"}, CLI::NonNegativeNumber);
+  AddTunableOption(cmd, "--drain-seconds", &flags->drain_seconds,
+                   "On SIGTERM, answer /readyz 503 for this long while still "
+                   "serving, then stop taking connections",
+                   Env{"PHONEBULK_DRAIN_SECONDS"}, CLI::Range(0, 300));
   cmd->add_flag("--webhook-allow-private", flags->webhook_allow_private,
                 "Deliver webhooks to loopback and private addresses too "
                 "(receivers on this server's own network)")

@@ -2,7 +2,7 @@
 #define PHONEBULK_WEBHOOK_EVENT_H_
 
 // What a webhook delivery says and how it is signed, per the Standard
-// Webhooks specification (standardwebhooks.com): the JSON body of a batch
+// Webhooks specification: the JSON body of a batch
 // event, the `whsec_` secret and the `v1,` HMAC-SHA256 signature over
 // "<webhook-id>.<webhook-timestamp>.<body>". Pure functions; thread-safe.
 

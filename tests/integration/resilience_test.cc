@@ -388,6 +388,36 @@ const Sample* FindSample(const std::vector<Sample>& samples, const std::string& 
 
 class OpsTest : public ServerTest {};
 
+// On SIGTERM with --drain-seconds the server first says it is not ready
+// while still answering, so a load balancer can move away before the
+// listener closes; then it exits cleanly.
+class DrainTest : public ServerTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    std::vector<std::string> args = ServerTest::ServerArgs();
+    args.insert(args.end(), {"--drain-seconds", "3"});
+    return args;
+  }
+};
+
+TEST_F(DrainTest, ReadyzSays503BeforeTheListenerCloses) {
+  ASSERT_EQ(Send({"GET", "/readyz", {}, ""}).status, 200);
+  server().SendSigterm();
+  HttpResponse last;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        last = Send({"GET", "/readyz", {}, ""});
+        return last.status == 503;
+      },
+      2500ms))
+      << last.Evidence();
+  EXPECT_TRUE(IsErrorResponse(last, 503, "/readyz"));
+  EXPECT_EQ(Send({"GET", "/healthz", {}, ""}).status, 200) << "still serving while draining";
+  std::optional<int> status = server().WaitExit(20s);
+  ASSERT_TRUE(status.has_value()) << "did not exit after the drain";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+}
+
 TEST_F(OpsTest, HealthAndReadiness) {
   for (const char* path : {"/healthz", "/readyz"}) {
     HttpResponse r = Send({"GET", path, {}, ""});
@@ -437,6 +467,12 @@ TEST_F(OpsTest, MetricsExposeTheDocumentedSeries) {
                                           {{"route", kBatches}});
   ASSERT_NE(create_count, nullptr) << "no latency histogram for " << kBatches << dump;
   EXPECT_GE(create_count->value, 1.0);
+  const Sample* build = FindSample(samples, "phonebulk_build_info");
+  ASSERT_NE(build, nullptr) << dump;
+  EXPECT_EQ(build->value, 1.0);
+  CommandResult version = RunCli({"--version"});
+  EXPECT_NE(version.out.find("phonebulk " + build->labels.at("version")), std::string::npos)
+      << "build_info and --version disagree" << version.Evidence() << dump;
   // The process series dashboards expect.
   for (const char* name : {"process_cpu_seconds_total", "process_resident_memory_bytes",
                            "process_open_fds", "process_max_fds", "process_start_time_seconds"}) {
