@@ -69,7 +69,7 @@ addFormats(ajv);
 ajv.addVocabulary([
   "openapi", "info", "servers", "paths", "components", "tags",
   "jsonSchemaDialect", "x-unrouted-responses", "xml", "example",
-  "externalDocs", "discriminator",
+  "externalDocs", "discriminator", "webhooks",
 ]);
 ajv.addSchema({ ...doc, $id: DOC_ID });
 
