@@ -3,19 +3,10 @@
 #include <vector>
 
 #include "client/translated_countries.h"
+#include "common/strings.h"
 
 namespace phonebulk::client {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 char Lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -57,8 +48,8 @@ constexpr CountryAlias kCountryAliases[] = {
 std::span<const CountryAlias> CountryAliases() { return kCountryAliases; }
 
 bool HeaderMatches(std::string_view cell, std::string_view wanted) {
-  cell = Trim(cell);
-  wanted = Trim(wanted);
+  cell = TrimAscii(cell);
+  wanted = TrimAscii(wanted);
   if (cell.size() != wanted.size()) return false;
   for (size_t i = 0; i < cell.size(); ++i) {
     if (Lower(cell[i]) != Lower(wanted[i])) return false;
@@ -87,7 +78,7 @@ absl::StatusOr<int> FindColumn(std::span<const std::string> header,
 
 const phone::Country* ResolveCountry(std::string_view cell,
                                      const phone::Countries& countries) {
-  cell = Trim(cell);
+  cell = TrimAscii(cell);
   if (cell.size() == 3) {
     if (const phone::Country* c = countries.ByAlpha3(cell)) return c;
   }
@@ -103,7 +94,7 @@ const phone::Country* ResolveCountry(std::string_view cell,
   return alpha3.empty() ? nullptr : countries.ByAlpha3(alpha3);
 }
 
-bool IsBlank(std::string_view text) { return Trim(text).empty(); }
+bool IsBlank(std::string_view text) { return TrimAscii(text).empty(); }
 
 size_t CodePoints(std::string_view text) {
   size_t n = 0;

@@ -187,4 +187,16 @@ std::string ColumnList(const CopyTable& table) {
   return JoinNames(names);
 }
 
+const char* DeliveryStateName(DeliveryOutcome outcome) {
+  switch (outcome) {
+    case DeliveryOutcome::kDelivered:
+      return "delivered";
+    case DeliveryOutcome::kFailed:
+      return "failed";
+    case DeliveryOutcome::kRetry:
+      break;
+  }
+  return "pending";
+}
+
 }  // namespace phonebulk::store

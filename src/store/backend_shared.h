@@ -21,6 +21,7 @@
 #include "store/copy_rows.h"
 #include "store/porting_store.h"
 #include "store/records.h"
+#include "store/webhook_store.h"
 
 namespace phonebulk::store {
 
@@ -36,6 +37,16 @@ absl::StatusOr<int64_t> AddToBalance(int64_t credits, int64_t delta);
 
 // ResourceExhausted for a ChargeCredits of `amount` the balance cannot pay.
 absl::Status ChargeExceedsBalanceError(int64_t balance, int64_t amount);
+
+// ---- Webhooks ----
+
+// The webhooks columns both backends read, in Webhook's member order.
+inline constexpr char kWebhookColumns[] =
+    "id, account_id, url, secret, created_us";
+
+// The stored state a delivery's outcome leaves it in: "delivered",
+// "failed", or "pending" (a retry).
+const char* DeliveryStateName(DeliveryOutcome outcome);
 
 // ---- Batches ----
 

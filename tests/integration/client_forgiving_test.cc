@@ -71,23 +71,6 @@ int ClosedPort() {
   return ntohs(addr.sin_port);
 }
 
-// Starts `phonebulk args...` in the background, stdout and stderr to `log`.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> full = {BinaryPath()};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : full) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
 
 class ClientForgivingTest : public ServerTest {
  protected:
@@ -344,7 +327,7 @@ TEST_F(ClientInterruptTest, SigintExitsWithStateKeptAndRerunMatches) {
   std::vector<std::string> args =
       SubmitArgs(in, dir() + "/b.csv", token_b, small);
   args.insert(args.end(), {"--state", state});
-  pid_t pid = Spawn(args, dir() + "/b1.log");
+  pid_t pid = SpawnCli(args, dir() + "/b1.log");
   ASSERT_GT(pid, 0);
   // Interrupt once the first batch has been started (its results cannot
   // be in yet: the first status poll comes 0.5 s later).

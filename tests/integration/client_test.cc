@@ -190,23 +190,6 @@ TEST_F(ClientTest, HundredThousandRowsKeepColumnsOrderAndEmptyCells) {
             static_cast<size_t>((counts.distinct + 9999) / 10000));
 }
 
-// Starts `phonebulk args...` in the background (output to files).
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> full = {BinaryPath()};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : full) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
 
 class ClientResumeTest : public ClientTest {
  protected:
@@ -235,7 +218,7 @@ TEST_F(ClientResumeTest, KilledRunResumesToIdenticalOutput) {
   const std::string state_b = dir() + "/b.state";
   std::vector<std::string> args_b = SubmitArgs(in, out_b, token_b, small);
   args_b.insert(args_b.end(), {"--state", state_b});
-  pid_t pid = Spawn(args_b, dir() + "/b1.log");
+  pid_t pid = SpawnCli(args_b, dir() + "/b1.log");
   ASSERT_GT(pid, 0);
   // Kill once some but not all batches have their results saved.
   bool midway = WaitUntil(

@@ -118,23 +118,6 @@ class Forwarder {
   std::vector<std::thread> pumps_;  // touched by the acceptor thread only
 };
 
-// Starts `phonebulk args...` in the background, output to `log`.
-pid_t SpawnCli(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> full = {BinaryPath()};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : full) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
 
 class HardeningClientTest : public ServerTest {
  protected:

@@ -129,6 +129,11 @@ struct CommandResult {
 CommandResult RunCli(const std::vector<std::string>& args,
                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// Starts `phonebulk args...` in the background, stdout and stderr to the
+// file `log`; returns its pid (-1 when it could not be started). The caller
+// signals and reaps it.
+pid_t SpawnCli(const std::vector<std::string>& args, const std::string& log);
+
 // A running `phonebulk serve`. Start() may be called again after Stop() or
 // Kill() to restart on the same DB with the same arguments.
 class ServerProcess {

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -21,6 +22,8 @@
 
 #include "harness.h"
 #include "harness_internal.h"
+
+extern char** environ;
 
 #ifndef PHONEBULK_BINARY
 #define PHONEBULK_BINARY "phonebulk"
@@ -115,6 +118,22 @@ std::string CommandResult::Evidence() const {
   return "\n--- command ---\n" + command_line + "\n--- exit " + std::to_string(exit_code) +
          (timed_out ? " (timed out)" : "") + " ---\nstdout:\n" + Truncate(out) +
          "\nstderr:\n" + Truncate(err) + "\n";
+}
+
+pid_t SpawnCli(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> full = {BinaryPath()};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : full) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
 }
 
 CommandResult RunCli(const std::vector<std::string>& args, milliseconds timeout) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "store/backend_shared.h"
 #include "store/errors.h"
 #include "store/postgres/postgres_store.h"
 #include "store/status_macros.h"
@@ -14,24 +15,11 @@
 namespace phonebulk::store::postgres {
 namespace {
 
-constexpr char kWebhookColumns[] = "id, account_id, url, secret, created_us";
-
 Webhook ReadWebhook(const Result& res, int row) {
   return Webhook{res.Int64(row, 0), res.Int64(row, 1), res.Text(row, 2),
                  res.Text(row, 3), res.Time(row, 4)};
 }
 
-const char* OutcomeState(DeliveryOutcome outcome) {
-  switch (outcome) {
-    case DeliveryOutcome::kDelivered:
-      return "delivered";
-    case DeliveryOutcome::kFailed:
-      return "failed";
-    case DeliveryOutcome::kRetry:
-      break;
-  }
-  return "pending";
-}
 
 }  // namespace
 
@@ -160,7 +148,7 @@ absl::Status PostgresWebhooks::FinishDelivery(const WebhookDelivery& delivery,
                    Params()
                        .Int(delivery.id)
                        .Int(delivery.attempt)
-                       .Text(OutcomeState(outcome))
+                       .Text(DeliveryStateName(outcome))
                        .Time(ended ? now : retry_at)
                        .OptionalTime(ended ? std::optional<absl::Time>(now)
                                            : std::nullopt)

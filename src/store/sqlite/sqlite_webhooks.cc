@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/backend_shared.h"
 #include "store/errors.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/status_macros.h"
@@ -13,24 +14,11 @@
 namespace phonebulk::store::sqlite {
 namespace {
 
-constexpr char kWebhookColumns[] = "id, account_id, url, secret, created_us";
-
 Webhook ReadWebhook(const Statement& row) {
   return Webhook{row.Int64(0), row.Int64(1), row.Text(2), row.Text(3),
                  row.Time(4)};
 }
 
-const char* OutcomeState(DeliveryOutcome outcome) {
-  switch (outcome) {
-    case DeliveryOutcome::kDelivered:
-      return "delivered";
-    case DeliveryOutcome::kFailed:
-      return "failed";
-    case DeliveryOutcome::kRetry:
-      break;
-  }
-  return "pending";
-}
 
 }  // namespace
 
@@ -156,7 +144,7 @@ absl::Status SqliteWebhooks::FinishDelivery(const WebhookDelivery& delivery,
         "UPDATE webhook_deliveries SET state = ?3, next_attempt_us = ?4, "
         "ended_us = ?5, last_error = ?6 WHERE id = ?1 AND attempts = ?2 AND "
         "state = 'pending'",
-        delivery.id, delivery.attempt, OutcomeState(outcome),
+        delivery.id, delivery.attempt, DeliveryStateName(outcome),
         ended ? now : retry_at,
         ended ? std::optional<absl::Time>(now) : std::nullopt, error));
     if (conn.changes() == 0) return StaleClaimError();
