@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "validity_oracle.h"
 
 extern char** environ;
 
@@ -171,9 +172,10 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
   ASSERT_EQ(out.size(), input.size());
   EXPECT_EQ(out[0],
             (Row{"ID", " Mobile Phone ", "COUNTRY", "validated_phone_number",
-                 "formatted_phone_number", "phone_type", "confidence"}));
+                 "formatted_phone_number", "phone_type", "confidence", "valid",
+                 "reason"}));
   for (size_t i = 1; i < out.size(); ++i) {
-    ASSERT_EQ(out[i].size(), 7u) << i;
+    ASSERT_EQ(out[i].size(), 9u) << i;
     // In input order, each row with its own cells.
     EXPECT_EQ(Row(out[i].begin(), out[i].begin() + 3), input[i]) << i;
   }
@@ -196,10 +198,35 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
             Row(out[1].begin() + 3, out[1].end()));
   // Cells that cannot be used: marked, not sent, the job not aborted.
   EXPECT_EQ(Row(out[8].begin() + 3, out[8].end()),
-            (Row{"", "", "", "bad_country"}));
+            (Row{"", "", "", "bad_country", "no",
+                 "country cell 'Narnia' is not a country"}));
   EXPECT_EQ(confidence(14), "bad_country");
+  EXPECT_EQ(Row(out[14].begin() + 7, out[14].end()),
+            (Row{"no", "country cell 'XYZ' is not a country"}));
   EXPECT_EQ(confidence(10), "empty");
+  EXPECT_EQ(Row(out[10].begin() + 7, out[10].end()),
+            (Row{"empty", "no number given"}));
   EXPECT_EQ(confidence(11), "bad_row");
+  EXPECT_EQ(Row(out[11].begin() + 7, out[11].end()),
+            (Row{"no", "number cell is not valid UTF-8"}));
+  // The rows that were sent (and their repeats): valid and reason as
+  // libphonenumber's Python port says for the number and its country
+  // (validity_oracle.h); the alpha-2 codes are what the cells name.
+  const std::vector<std::pair<int, std::string>> sent = {
+      {1, "GB"}, {2, "GB"}, {3, "US"}, {4, "US"},  {5, "FR"},
+      {6, "FR"}, {7, "GB"}, {9, "GB"}, {12, "DE"}, {13, "DE"}};
+  std::vector<std::pair<std::string, std::string>> questions;
+  for (const auto& [id, region] : sent) {
+    questions.emplace_back(input[id][1], region);
+  }
+  std::string error;
+  const auto expected = ExpectedValidity(dir(), questions, &error);
+  ASSERT_EQ(error, "");
+  for (size_t k = 0; k < sent.size(); ++k) {
+    const Row& row = out[sent[k].first];
+    EXPECT_EQ(row[7], expected[k].first) << "row " << sent[k].first;
+    EXPECT_EQ(row[8], expected[k].second) << "row " << sent[k].first;
+  }
 
   // --no-dedupe sends (and pays for) every row, with the same answers.
   const std::string token2 = CreateToken("every-row");
