@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -339,6 +340,42 @@ TEST_F(ClientForgivingTest, ServerAndTokenFromTheEnvironment) {
   ::unsetenv("PHONEBULK_TOKEN");
   EXPECT_EQ(r.exit_code, 0) << r.Evidence();
   EXPECT_EQ(list.exit_code, 0) << list.Evidence();
+}
+
+// A state left by a submit from before the valid and reason columns, with
+// a saved batch file of the old width: the rerun fetches that batch again
+// (free) instead of stitching rows of another width, and its output is the
+// same as a fresh run's.
+TEST_F(ClientForgivingTest, StateFromBeforeTheValidityColumnsResumes) {
+  const std::string in = dir() + "/in.csv";
+  WriteFile(in, "phone\n+447700900001\n+44 1234\n\n+1 202 629 8914\n");
+  const std::string token = CreateToken("acme");
+  const std::string state = dir() + "/out.state";
+  std::vector<std::string> args =
+      SubmitArgs(in, dir() + "/out.csv", token, {"--state", state});
+  CommandResult first = RunCli(args, seconds(60));
+  ASSERT_EQ(first.exit_code, 0) << first.Evidence();
+  const std::string fresh = ReadFile(dir() + "/out.csv");
+  EXPECT_NE(fresh.find(",no,local number only: add the area code\n"),
+            std::string::npos)
+      << fresh;
+  const std::optional<long long> before = Credits("acme");
+
+  Json j = Json::parse(ReadFile(state));
+  std::string options = j["options"].get<std::string>();
+  const std::string marker = ";columns=validity";
+  ASSERT_TRUE(options.ends_with(marker)) << options;
+  j["options"] = options.substr(0, options.size() - marker.size());
+  WriteFile(state, j.dump());
+  ASSERT_EQ(::mkdir((state + ".d").c_str(), 0755), 0);
+  WriteFile(state + ".d/batch_000000.csv",
+            ",447700900001,447700900001,unknown,unverified\n"
+            ",441234,441234,unknown,unverified\n"
+            ",12026298914,12026298914,mobile or landline,unknown\n");
+  CommandResult again = RunCli(args, seconds(60));
+  ASSERT_EQ(again.exit_code, 0) << again.Evidence();
+  EXPECT_EQ(ReadFile(dir() + "/out.csv"), fresh);
+  EXPECT_EQ(Credits("acme"), before);  // fetched again, not paid again
 }
 
 class ClientInterruptTest : public ClientForgivingTest {
