@@ -91,8 +91,7 @@ void WritePhoneFields(Writer& w, std::string_view number, bool get_ported_date,
 
 void WritePhoneFields(Writer& w, std::string_view number,
                       const phone::PhoneResult& r, bool get_ported_date,
-                      phone::WireApi api, bool with_disposable,
-                      bool validity) {
+                      phone::WireApi api, bool with_disposable, bool validity) {
   WritePhoneFields(w, number, get_ported_date, with_disposable, validity,
                    [&](const model::FieldSpec& spec) {
                      return model::WireValue(spec, r, api);

@@ -24,10 +24,9 @@ void ForEachColumn(bool metadata, bool ported_date, bool validity, Fn fn) {
 std::vector<std::string_view> ResultColumns(bool metadata, bool ported_date,
                                             bool validity) {
   std::vector<std::string_view> columns;
-  ForEachColumn(metadata, ported_date, validity,
-                [&](const model::FieldSpec& spec) {
-                  columns.push_back(spec.name);
-                });
+  ForEachColumn(
+      metadata, ported_date, validity,
+      [&](const model::FieldSpec& spec) { columns.push_back(spec.name); });
   return columns;
 }
 

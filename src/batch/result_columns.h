@@ -31,9 +31,9 @@ void AppendCsvField(std::string_view value, std::string* out);
 
 // Appends the result columns of `phone` (as ResultColumns(metadata,
 // config.get_ported_date, validity) names them) to `out`, separated by
-// commas, with no leading comma and no line end. An unprocessed phone gets confidence
-// `unprocessed` and empty strings elsewhere, as in the JSON answer; an
-// unknown metadata field is an empty cell.
+// commas, with no leading comma and no line end. An unprocessed phone gets
+// confidence `unprocessed` and empty strings elsewhere, as in the JSON answer;
+// an unknown metadata field is an empty cell.
 void AppendResultRow(const PhoneView& phone, const BatchConfig& config,
                      bool metadata, bool validity, std::string* out);
 

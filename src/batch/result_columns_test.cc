@@ -99,9 +99,13 @@ TEST(ResultColumnsTest, RowsHaveOneFieldPerColumn) {
 // include=validity: valid and reason after disposable_number, before the
 // metadata, as in the JSON answer; empty for an unprocessed phone.
 TEST(ResultColumnsTest, ValidityAddsValidAndReason) {
-  std::vector<std::string_view> want = {
-      "validated_phone_number", "formatted_phone_number", "phone_type",
-      "confidence", "disposable_number", "valid", "reason"};
+  std::vector<std::string_view> want = {"validated_phone_number",
+                                        "formatted_phone_number",
+                                        "phone_type",
+                                        "confidence",
+                                        "disposable_number",
+                                        "valid",
+                                        "reason"};
   EXPECT_EQ(ResultColumns(false, false, true), want);
   auto meta = ResultColumns(true, false, true);
   ASSERT_EQ(meta.size(), 22u);

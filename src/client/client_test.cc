@@ -300,8 +300,11 @@ TEST(ResultRowTest, ColumnsSuffixAndEmpty) {
 // submit asks include=validity: valid and reason follow confidence.
 TEST(ResultRowTest, ValidityColumns) {
   std::vector<std::string> want = {"validated_phone_number",
-                                   "formatted_phone_number", "phone_type",
-                                   "confidence", "valid", "reason"};
+                                   "formatted_phone_number",
+                                   "phone_type",
+                                   "confidence",
+                                   "valid",
+                                   "reason"};
   EXPECT_EQ(ResultColumns(false, true), want);
   ASSERT_EQ(ResultColumns(true, true).size(), 21u);
   EXPECT_EQ(ResultColumns(true, true)[6], "original_operator_name");

@@ -78,10 +78,11 @@ std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
   size_t want = 0;
   bool found = false;
   // valid and reason come after confidence, so they do not move it.
-  ForEachColumn(metadata, /*validity=*/false, [&](const model::FieldSpec& spec) {
-    if (spec.field == model::Field::kConfidence) found = true;
-    if (!found) ++want;
-  });
+  ForEachColumn(metadata, /*validity=*/false,
+                [&](const model::FieldSpec& spec) {
+                  if (spec.field == model::Field::kConfidence) found = true;
+                  if (!found) ++want;
+                });
   // Each field is preceded by the delimiter and quoted as AppendCsvField
   // quotes (doubled quotes inside).
   size_t i = 0;

@@ -121,8 +121,7 @@ std::string NotSentReason(RowKind kind, std::span<const std::string> f,
   const bool has_country =
       c.country >= 0 && c.country < static_cast<int>(f.size());
   if (kind == RowKind::kBadCountry && has_country) {
-    return "country cell '" + SafeText(f[c.country], 64) +
-           "' is not a country";
+    return "country cell '" + SafeText(f[c.country], 64) + "' is not a country";
   }
   if (!IsValidUtf8(f[c.phone])) return "number cell is not valid UTF-8";
   if (has_country && !IsValidUtf8(f[c.country])) {

@@ -550,7 +550,8 @@ TEST(ValidatorTest, SaysWhyANumberIsNotValid) {
       {"+44 12", "", InvalidReason::kTooShort},    // possible: TOO_SHORT
       {"+1 202 629 891", "", InvalidReason::kTooShort},
       {"+44 123456789012345678", "", InvalidReason::kTooLong},  // TOO_LONG_NSN
-      {"+44 12345678901234", "", InvalidReason::kTooLong},  // possible: TOO_LONG
+      // Parses, but IsPossibleNumberWithReason says TOO_LONG.
+      {"+44 12345678901234", "", InvalidReason::kTooLong},
       {"+1 202 629 89145", "", InvalidReason::kTooLong},
       {std::string(251, '1'), "", InvalidReason::kTooLong},  // the input cap
       {"+61 22222222222", "", InvalidReason::kInvalidLength},
@@ -571,7 +572,7 @@ TEST(ValidatorTest, SaysWhyANumberIsNotValid) {
         << "'" << c.number.substr(0, 30) << "' default " << c.default_alpha3;
     EXPECT_EQ(r.valid, c.reason == InvalidReason::kNone) << c.number;
     EXPECT_EQ(ValidityWord(r.valid, r.invalid_reason),
-              c.reason == InvalidReason::kNone  ? "yes"
+              c.reason == InvalidReason::kNone    ? "yes"
               : c.reason == InvalidReason::kEmpty ? "empty"
                                                   : "no")
         << c.number;

@@ -171,10 +171,9 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
   const std::vector<Row> input = Rows(kExport);
   const std::vector<Row> out = Rows(ReadFile(dir() + "/out.csv"));
   ASSERT_EQ(out.size(), input.size());
-  EXPECT_EQ(out[0],
-            (Row{"ID", " Mobile Phone ", "COUNTRY", "validated_phone_number",
-                 "formatted_phone_number", "phone_type", "confidence", "valid",
-                 "reason"}));
+  EXPECT_EQ(out[0], (Row{"ID", " Mobile Phone ", "COUNTRY",
+                         "validated_phone_number", "formatted_phone_number",
+                         "phone_type", "confidence", "valid", "reason"}));
   for (size_t i = 1; i < out.size(); ++i) {
     ASSERT_EQ(out[i].size(), 9u) << i;
     // In input order, each row with its own cells.

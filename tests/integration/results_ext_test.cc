@@ -362,13 +362,12 @@ TEST_F(ResultsExtTest, ValidityAgreesWithLibphonenumber) {
   ASSERT_EQ(error, "");
   std::set<std::string> reasons;
   for (const auto& [valid, reason] : expected) reasons.insert(reason);
-  EXPECT_EQ(reasons,
-            (std::set<std::string>{"", "no number given",
-                                   "invalid country code", "not a number",
-                                   "too short", "too long",
-                                   "invalid length for the country",
-                                   "local number only: add the area code",
-                                   "no such number range"}));
+  EXPECT_EQ(
+      reasons,
+      (std::set<std::string>{
+          "", "no number given", "invalid country code", "not a number",
+          "too short", "too long", "invalid length for the country",
+          "local number only: add the area code", "no such number range"}));
 
   std::string id = RunBatch({{"phones", phones}});
   ASSERT_FALSE(id.empty());
@@ -386,15 +385,14 @@ TEST_F(ResultsExtTest, ValidityAgreesWithLibphonenumber) {
   // parsed Json sorts keys, so this reads the body's own order).
   const std::regex tail(
       R"re("disposable_number":"[a-z]+","valid":"[a-z]+","reason":"[^"]*"\})re");
-  EXPECT_EQ(std::distance(std::sregex_iterator(json.body.begin(),
-                                               json.body.end(), tail),
-                          std::sregex_iterator()),
+  EXPECT_EQ(std::distance(
+                std::sregex_iterator(json.body.begin(), json.body.end(), tail),
+                std::sregex_iterator()),
             static_cast<std::ptrdiff_t>(inputs.size()))
       << json.body;
 
   // CSV: the same two columns after disposable_number, the same values.
-  HttpResponse csv =
-      Results(id, "?include=validity", {{"Accept", "text/csv"}});
+  HttpResponse csv = Results(id, "?include=validity", {{"Accept", "text/csv"}});
   ASSERT_EQ(csv.status, 200) << csv.Evidence();
   Rows rows = ParseCsv(csv.body, &error);
   ASSERT_EQ(error, "") << csv.body;
@@ -409,9 +407,9 @@ TEST_F(ResultsExtTest, ValidityAgreesWithLibphonenumber) {
     EXPECT_EQ(rows[i + 1][header.size() - 1], expected[i].second) << i;
   }
   // With metadata, the metadata columns still come last.
-  HttpResponse meta_csv = Results(
-      id, "?include=validity",
-      {{"Accept", "text/csv"}, {"Add-Metadata", "true"}});
+  HttpResponse meta_csv =
+      Results(id, "?include=validity",
+              {{"Accept", "text/csv"}, {"Add-Metadata", "true"}});
   Rows meta_rows = ParseCsv(meta_csv.body, &error);
   ASSERT_FALSE(meta_rows.empty());
   std::vector<std::string> meta_header = header;

@@ -12,12 +12,11 @@
 
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace phonebulk::it {
 
@@ -73,9 +72,8 @@ inline std::vector<std::pair<std::string, std::string>> ExpectedValidity(
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [number, region] : inputs) list.push_back({number, region});
   std::ofstream(input, std::ios::binary | std::ios::trunc) << list.dump();
-  FILE* pipe =
-      ::popen(("/usr/bin/python3 " + script + " " + input + " 2>&1").c_str(),
-              "r");
+  FILE* pipe = ::popen(
+      ("/usr/bin/python3 " + script + " " + input + " 2>&1").c_str(), "r");
   if (pipe == nullptr) {
     *error = "cannot run /usr/bin/python3";
     return expected;
