@@ -112,10 +112,13 @@ absl::StatusOr<phone::Extensions> ParseInclude(std::string_view target) {
         extensions.location = true;
       } else if (item == "time_zones") {
         extensions.time_zones = true;
+      } else if (item == "validity") {
+        extensions.validity = true;
       } else if (!item.empty()) {
         return absl::InvalidArgumentError(
             "query include: '" + std::string(item.substr(0, 40)) +
-            "' is not an extension; use location and/or time_zones");
+            "' is not an extension; use location, time_zones and/or "
+            "validity");
       }
     }
   }

@@ -7,7 +7,7 @@
 namespace phonebulk::api {
 
 std::string BatchResultsCsv(const batch::BatchResults& results,
-                            bool add_metadata) {
+                            bool add_metadata, bool validity) {
   const batch::BatchConfig& config = results.view.config;
   std::string out;
   // About 60 bytes a row without metadata; one reservation avoids most of
@@ -15,7 +15,7 @@ std::string BatchResultsCsv(const batch::BatchResults& results,
   out.reserve(64 + results.phones.size() * (add_metadata ? 240 : 64));
   out.append("number");
   for (std::string_view column :
-       batch::ResultColumns(add_metadata, config.get_ported_date)) {
+       batch::ResultColumns(add_metadata, config.get_ported_date, validity)) {
     out.push_back(',');
     out.append(column);
   }
@@ -23,7 +23,7 @@ std::string BatchResultsCsv(const batch::BatchResults& results,
   for (const batch::PhoneView& phone : results.phones) {
     batch::AppendCsvField(phone.number, &out);
     out.push_back(',');
-    batch::AppendResultRow(phone, config, add_metadata, &out);
+    batch::AppendResultRow(phone, config, add_metadata, validity, &out);
     out.append("\r\n");
   }
   return out;

@@ -13,8 +13,9 @@ namespace phonebulk::api {
 // add_metadata, get_ported_date). RFC 4180: CRLF line ends, fields quoted
 // only when they need it; UTF-8 without a BOM. While the batch is submitted
 // or processing `phones` is empty, so the answer is the header row alone.
+// `validity` (include=validity) adds the valid and reason columns.
 std::string BatchResultsCsv(const batch::BatchResults& results,
-                            bool add_metadata);
+                            bool add_metadata, bool validity = false);
 
 }  // namespace phonebulk::api
 

@@ -77,12 +77,13 @@ void WriteExtensions(Writer& w, const phone::PhoneResult& r,
 
 // The fields of one phone up to (not including) `metadata`, enumerated
 // words in `api`'s words. `value` gives each field's text.
+// include=validity adds valid and reason after the contract's fields.
 template <typename ValueFn>
 void WritePhoneFields(Writer& w, std::string_view number, bool get_ported_date,
-                      bool with_disposable, ValueFn value) {
+                      bool with_disposable, bool validity, ValueFn value) {
   Str(w, "number", number);
   for (const model::FieldSpec& spec : model::PhoneFields()) {
-    if (model::Included(spec, get_ported_date, with_disposable)) {
+    if (model::Included(spec, get_ported_date, with_disposable, validity)) {
       Str(w, spec.name, value(spec));
     }
   }
@@ -90,8 +91,8 @@ void WritePhoneFields(Writer& w, std::string_view number, bool get_ported_date,
 
 void WritePhoneFields(Writer& w, std::string_view number,
                       const phone::PhoneResult& r, bool get_ported_date,
-                      phone::WireApi api, bool with_disposable = true) {
-  WritePhoneFields(w, number, get_ported_date, with_disposable,
+                      phone::WireApi api, bool with_disposable, bool validity) {
+  WritePhoneFields(w, number, get_ported_date, with_disposable, validity,
                    [&](const model::FieldSpec& spec) {
                      return model::WireValue(spec, r, api);
                    });
@@ -103,7 +104,8 @@ void WriteProcessedPhone(Writer& w, std::string_view number,
                          bool add_metadata,
                          const phone::Extensions& extensions) {
   w.StartObject();
-  WritePhoneFields(w, number, r, get_ported_date, phone::WireApi::kBulk);
+  WritePhoneFields(w, number, r, get_ported_date, phone::WireApi::kBulk,
+                   /*with_disposable=*/true, extensions.validity);
   WriteExtensions(w, r, extensions);
   if (add_metadata) {
     w.Key("metadata");
@@ -121,7 +123,8 @@ void WritePhone(Writer& w, const batch::PhoneView& phone,
     // An unprocessed phone of a stopped batch: the contract's empty strings.
     w.StartObject();
     WritePhoneFields(w, phone.number, config.get_ported_date,
-                     /*with_disposable=*/true, model::UnprocessedValue);
+                     /*with_disposable=*/true, extensions.validity,
+                     model::UnprocessedValue);
     if (add_metadata) {
       w.Key("metadata");
       w.StartObject();
@@ -239,7 +242,7 @@ std::string ValidateV2Json(std::string_view number,
   w.Key("result");
   w.StartObject();
   WritePhoneFields(w, number, result, get_ported_date, kApi,
-                   get_disposable_number);
+                   get_disposable_number, extensions.validity);
   WriteExtensions(w, result, extensions);
   w.EndObject();
   if (add_metadata) {

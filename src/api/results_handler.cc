@@ -96,7 +96,8 @@ HttpResponse HandleResults(RequestScope& scope) {
   if (format == ResultsFormat::kCsv) {
     res.result(http::status::ok);
     res.set(http::field::content_type, "text/csv; charset=utf-8");
-    res.body() = BatchResultsCsv(*results, scope.add_metadata);
+    res.body() =
+        BatchResultsCsv(*results, scope.add_metadata, extensions->validity);
   } else {
     res =
         JsonAnswer(BatchResultsJson(*results, scope.add_metadata, *extensions));

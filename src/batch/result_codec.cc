@@ -31,7 +31,7 @@ std::string EncodeResult(const phone::PhoneResult& r) {
   w.StartObject();
   for (const FieldSpec& spec : model::Fields()) {
     if (spec.storage_key.empty()) continue;  // derived, not stored
-    if (spec.value == Value::kFlag) {
+    if (spec.value == Value::kValidity) {
       Key(w, spec.storage_key);
       w.Bool(r.*spec.flag);
       continue;
@@ -55,7 +55,7 @@ absl::StatusOr<phone::PhoneResult> DecodeResult(std::string_view blob) {
   phone::PhoneResult r;
   for (const FieldSpec& spec : model::Fields()) {
     if (spec.storage_key.empty()) continue;
-    if (spec.value == Value::kFlag) {
+    if (spec.value == Value::kValidity) {
       auto it = doc.FindMember(rapidjson::StringRef(
           spec.storage_key.data(),
           static_cast<rapidjson::SizeType>(spec.storage_key.size())));

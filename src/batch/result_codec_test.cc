@@ -96,6 +96,25 @@ TEST(ResultCodecTest, ReadsTheHistoricalFormat) {
   EXPECT_EQ(r->is_ported, "yes");
   EXPECT_EQ(r->email_to_sms_address, "s@sms");
   EXPECT_EQ(r->email_to_mms_address, "m@mms");
+  // Stored before reasons were kept: none.
+  EXPECT_EQ(r->invalid_reason, phone::InvalidReason::kNone);
+}
+
+// The reason is stored once, at processing time, in its words under "vr";
+// a valid number (kNone) stores no key.
+TEST(ResultCodecTest, EveryReasonRoundTrips) {
+  for (size_t i = 0; i < phone::InvalidReasonWords().size(); ++i) {
+    PhoneResult r;
+    r.invalid_reason = static_cast<phone::InvalidReason>(i);
+    r.valid = r.invalid_reason == phone::InvalidReason::kNone;
+    std::string blob = EncodeResult(r);
+    EXPECT_EQ(blob.find("\"vr\"") == std::string::npos, r.valid) << blob;
+    absl::StatusOr<PhoneResult> back = DecodeResult(blob);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->invalid_reason, r.invalid_reason) << blob;
+  }
+  EXPECT_FALSE(
+      DecodeResult(R"({"t":"unknown","c":"unverified","vr":"bogus"})").ok());
 }
 
 TEST(ResultCodecTest, RefusesDamage) {

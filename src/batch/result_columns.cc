@@ -6,12 +6,14 @@
 namespace phonebulk::batch {
 namespace {
 
-// The phone columns of an answer with `ported_date` (bulk always has
-// disposable_number), then with `metadata` the metadata columns.
+// The phone columns of an answer with `ported_date` and `validity` (bulk
+// always has disposable_number), then with `metadata` the metadata columns.
 template <typename Fn>
-void ForEachColumn(bool metadata, bool ported_date, Fn fn) {
+void ForEachColumn(bool metadata, bool ported_date, bool validity, Fn fn) {
   for (const model::FieldSpec& spec : model::PhoneFields()) {
-    if (model::Included(spec, ported_date, /*disposable=*/true)) fn(spec);
+    if (model::Included(spec, ported_date, /*disposable=*/true, validity)) {
+      fn(spec);
+    }
   }
   if (!metadata) return;
   for (const model::FieldSpec& spec : model::MetadataFields()) fn(spec);
@@ -19,11 +21,12 @@ void ForEachColumn(bool metadata, bool ported_date, Fn fn) {
 
 }  // namespace
 
-std::vector<std::string_view> ResultColumns(bool metadata, bool ported_date) {
+std::vector<std::string_view> ResultColumns(bool metadata, bool ported_date,
+                                            bool validity) {
   std::vector<std::string_view> columns;
-  ForEachColumn(metadata, ported_date, [&](const model::FieldSpec& spec) {
-    columns.push_back(spec.name);
-  });
+  ForEachColumn(
+      metadata, ported_date, validity,
+      [&](const model::FieldSpec& spec) { columns.push_back(spec.name); });
   return columns;
 }
 
@@ -32,13 +35,14 @@ void AppendCsvField(std::string_view value, std::string* out) {
 }
 
 void AppendResultRow(const PhoneView& phone, const BatchConfig& config,
-                     bool metadata, std::string* out) {
+                     bool metadata, bool validity, std::string* out) {
   // The JSON answer's values in bulk words; an unprocessed phone (a stopped
   // batch) gets the contract's empty strings but its confidence. An unknown
   // metadata field is an empty cell.
   bool first = true;
   ForEachColumn(
-      metadata, config.get_ported_date, [&](const model::FieldSpec& spec) {
+      metadata, config.get_ported_date, validity,
+      [&](const model::FieldSpec& spec) {
         if (!first) out->push_back(',');
         first = false;
         AppendCsvField(

@@ -72,8 +72,8 @@ TEST(ResultColumnsTest, RowsHaveOneFieldPerColumn) {
       config.get_ported_date = ported;
       size_t want = ResultColumns(metadata, ported).size();
       std::string a, b;
-      AppendResultRow(processed, config, metadata, &a);
-      AppendResultRow(unprocessed, config, metadata, &b);
+      AppendResultRow(processed, config, metadata, false, &a);
+      AppendResultRow(unprocessed, config, metadata, false, &b);
       EXPECT_EQ(CountFields(a), static_cast<int>(want)) << a;
       EXPECT_EQ(CountFields(b), static_cast<int>(want)) << b;
     }
@@ -81,19 +81,50 @@ TEST(ResultColumnsTest, RowsHaveOneFieldPerColumn) {
   BatchConfig config;
   config.get_ported_date = true;
   std::string row;
-  AppendResultRow(processed, config, false, &row);
+  AppendResultRow(processed, config, false, false, &row);
   EXPECT_EQ(row,
             "12026298914,(202) 629-8914,landline,unknown,not "
             "applicable,unknown");
   row.clear();
-  AppendResultRow(unprocessed, config, false, &row);
+  AppendResultRow(unprocessed, config, false, false, &row);
   EXPECT_EQ(row, ",,,unprocessed,,");
   row.clear();
-  AppendResultRow(processed, BatchConfig{}, true, &row);
+  AppendResultRow(processed, BatchConfig{}, true, false, &row);
   // Offline the original country repeats the current one, as in JSON.
   EXPECT_EQ(row,
             "12026298914,(202) 629-8914,landline,unknown,unknown,,,,1,United "
             "States,USA,,,,1,United States,USA,,,");
+}
+
+// include=validity: valid and reason after disposable_number, before the
+// metadata, as in the JSON answer; empty for an unprocessed phone.
+TEST(ResultColumnsTest, ValidityAddsValidAndReason) {
+  std::vector<std::string_view> want = {"validated_phone_number",
+                                        "formatted_phone_number",
+                                        "phone_type",
+                                        "confidence",
+                                        "disposable_number",
+                                        "valid",
+                                        "reason"};
+  EXPECT_EQ(ResultColumns(false, false, true), want);
+  auto meta = ResultColumns(true, false, true);
+  ASSERT_EQ(meta.size(), 22u);
+  EXPECT_EQ(meta[6], "reason");
+  EXPECT_EQ(meta[7], "original_operator_name");
+  phone::PhoneResult r;
+  r.validated_phone_number = "447700900001";
+  r.formatted_phone_number = "447700900001";
+  r.invalid_reason = phone::InvalidReason::kNoSuchRange;
+  std::string row;
+  AppendResultRow(PhoneView{"+447700900001", r}, BatchConfig{}, false, true,
+                  &row);
+  EXPECT_EQ(row,
+            "447700900001,447700900001,unknown,unverified,unknown,no,no such "
+            "number range");
+  row.clear();
+  AppendResultRow(PhoneView{"x", std::nullopt}, BatchConfig{}, false, true,
+                  &row);
+  EXPECT_EQ(row, ",,,unprocessed,,,");
 }
 
 }  // namespace

@@ -57,7 +57,8 @@ int PrintCsv(const client::ApiResponse& r, const BatchesFlags& f,
     if (j.is_object() && j["result"]["phones"].is_array()) {
       for (const Json& p : j["result"]["phones"]) {
         client::AppendCsvField(client::StringAt(p, "number"), ',', &out);
-        client::AppendResultSuffix(p, f.metadata, ',', &out);
+        client::AppendResultSuffix(p, f.metadata, /*validity=*/false, ',',
+                                   &out);
         out += '\n';
       }
     }

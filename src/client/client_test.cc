@@ -287,14 +287,41 @@ TEST(ResultRowTest, ColumnsSuffixAndEmpty) {
       {"confidence", "unknown"},
       {"metadata", {{"country_iso", "GBR"}, {"operator_name", "A, B\nC"}}}};
   std::string s;
-  AppendResultSuffix(p, false, ',', &s);
+  AppendResultSuffix(p, false, false, ',', &s);
   EXPECT_EQ(s, ",447700900123,07700 900123,mobile,unknown");
   s.clear();
-  AppendResultSuffix(p, true, ',', &s);
+  AppendResultSuffix(p, true, false, ',', &s);
   EXPECT_EQ(s.find('\n'), std::string::npos);  // one line per phone
   EXPECT_NE(s.find(",\"A, B C\","), std::string::npos);
-  EXPECT_EQ(EmptySuffix(false, ','), ",,,,empty");
-  EXPECT_EQ(EmptySuffix(true, ';'), ";;;;empty;;;;;;;;;;;;;;;");
+  EXPECT_EQ(EmptySuffix(false, false, ','), ",,,,empty");
+  EXPECT_EQ(EmptySuffix(true, false, ';'), ";;;;empty;;;;;;;;;;;;;;;");
+}
+
+// submit asks include=validity: valid and reason follow confidence.
+TEST(ResultRowTest, ValidityColumns) {
+  std::vector<std::string> want = {"validated_phone_number",
+                                   "formatted_phone_number",
+                                   "phone_type",
+                                   "confidence",
+                                   "valid",
+                                   "reason"};
+  EXPECT_EQ(ResultColumns(false, true), want);
+  ASSERT_EQ(ResultColumns(true, true).size(), 21u);
+  EXPECT_EQ(ResultColumns(true, true)[6], "original_operator_name");
+  nlohmann::json p = {{"validated_phone_number", "4412"},
+                      {"formatted_phone_number", "4412"},
+                      {"phone_type", "unknown"},
+                      {"confidence", "unverified"},
+                      {"valid", "no"},
+                      {"reason", "too short"}};
+  std::string s;
+  AppendResultSuffix(p, false, true, ',', &s);
+  EXPECT_EQ(s, ",4412,4412,unknown,unverified,no,too short");
+  EXPECT_EQ(EmptySuffix(false, true, ','), ",,,,empty,empty,no number given");
+  EXPECT_EQ(EmptySuffix(false, true, ',', kBadCountryConfidence,
+                        "country cell 'Narnia, X' is not a country"),
+            ",,,,bad_country,no,\"country cell 'Narnia, X' is not a country\"");
+  EXPECT_EQ(ConfidenceInSuffix(s, false, ','), "unverified");
 }
 
 }  // namespace

@@ -173,12 +173,13 @@ TEST(ResultSuffixTest, ConfidenceIsReadBackFromASuffix) {
   for (bool metadata : {false, true}) {
     for (char delim : {',', '\t', ';'}) {
       std::string suffix;
-      AppendResultSuffix(phone, metadata, delim, &suffix);
+      AppendResultSuffix(phone, metadata, /*validity=*/true, delim, &suffix);
       EXPECT_EQ(ConfidenceInSuffix(suffix, metadata, delim), "unknown")
           << suffix;
     }
   }
-  EXPECT_EQ(ConfidenceInSuffix(EmptySuffix(false, ','), false, ','), "empty");
+  EXPECT_EQ(ConfidenceInSuffix(EmptySuffix(false, true, ','), false, ','),
+            "empty");
   EXPECT_EQ(ConfidenceInSuffix(",a,b", false, ','), "");
 }
 

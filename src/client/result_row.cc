@@ -2,6 +2,7 @@
 
 #include "client/csv_io.h"
 #include "model/result_schema.h"
+#include "phone/types.h"
 
 namespace phonebulk::client {
 namespace {
@@ -9,11 +10,15 @@ namespace {
 using Json = nlohmann::json;
 
 // The client's base columns are the phone fields every answer has
-// (model::Presence::kAlways): ported_date and disposable_number are left out.
+// (model::Presence::kAlways), with `validity` also valid and reason:
+// ported_date and disposable_number are left out.
 template <typename Fn>
-void ForEachColumn(bool metadata, Fn fn) {
+void ForEachColumn(bool metadata, bool validity, Fn fn) {
   for (const model::FieldSpec& spec : model::PhoneFields()) {
-    if (spec.presence == model::Presence::kAlways) fn(spec);
+    if (spec.presence == model::Presence::kAlways ||
+        (validity && spec.presence == model::Presence::kWithValidity)) {
+      fn(spec);
+    }
   }
   if (!metadata) return;
   for (const model::FieldSpec& spec : model::MetadataFields()) fn(spec);
@@ -37,24 +42,33 @@ std::string StringAt(const Json& j, std::string_view key) {
 }
 
 // The appended fields of one phone, each preceded by the delimiter.
-void AppendResultSuffix(const Json& phone, bool metadata, char delim,
-                        std::string* out) {
+void AppendResultSuffix(const Json& phone, bool metadata, bool validity,
+                        char delim, std::string* out) {
   static const Json kEmpty = Json::object();
   auto it = phone.find("metadata");
   const Json& m = (it != phone.end() && it->is_object()) ? *it : kEmpty;
-  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
+  ForEachColumn(metadata, validity, [&](const model::FieldSpec& spec) {
     const Json& from = spec.section == model::Section::kMetadata ? m : phone;
     out->push_back(delim);
     AppendCsvField(StringAt(from, spec.name), delim, out);
   });
 }
 
-std::string EmptySuffix(bool metadata, char delim,
-                        std::string_view confidence) {
+std::string EmptySuffix(bool metadata, bool validity, char delim,
+                        std::string_view confidence, std::string_view reason) {
+  const bool empty = confidence == kEmptyConfidence;
+  // An empty cell gets the words the server gives a blank number.
+  if (empty && reason.empty()) {
+    reason = phone::InvalidReasonWord(phone::InvalidReason::kEmpty);
+  }
   std::string s;
-  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
+  ForEachColumn(metadata, validity, [&](const model::FieldSpec& spec) {
     s.push_back(delim);
     if (spec.field == model::Field::kConfidence) s.append(confidence);
+    if (spec.field == model::Field::kValid) s.append(empty ? "empty" : "no");
+    if (spec.field == model::Field::kReason) {
+      AppendCsvField(FlatValue(std::string(reason)), delim, &s);
+    }
   });
   return s;
 }
@@ -63,10 +77,12 @@ std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
                                char delim) {
   size_t want = 0;
   bool found = false;
-  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
-    if (spec.field == model::Field::kConfidence) found = true;
-    if (!found) ++want;
-  });
+  // valid and reason come after confidence, so they do not move it.
+  ForEachColumn(metadata, /*validity=*/false,
+                [&](const model::FieldSpec& spec) {
+                  if (spec.field == model::Field::kConfidence) found = true;
+                  if (!found) ++want;
+                });
   // Each field is preceded by the delimiter and quoted as AppendCsvField
   // quotes (doubled quotes inside).
   size_t i = 0;
@@ -93,9 +109,9 @@ std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
   return "";
 }
 
-std::vector<std::string> ResultColumns(bool metadata) {
+std::vector<std::string> ResultColumns(bool metadata, bool validity) {
   std::vector<std::string> c;
-  ForEachColumn(metadata, [&](const model::FieldSpec& spec) {
+  ForEachColumn(metadata, validity, [&](const model::FieldSpec& spec) {
     c.emplace_back(spec.name);
   });
   return c;

@@ -25,21 +25,27 @@ inline constexpr char kBadCountryConfidence[] = "bad_country";
 // The appended column names, from the result schema (model/result_schema.h)
 // in contract order: the phone fields every answer has
 // (validated_phone_number, formatted_phone_number, phone_type, confidence),
-// then with `metadata` the 15 metadata fields of the API contract.
-std::vector<std::string> ResultColumns(bool metadata);
+// with `validity` (include=validity, which submit always asks) valid and
+// reason, then with `metadata` the 15 metadata fields of the API contract.
+std::vector<std::string> ResultColumns(bool metadata, bool validity = false);
 
 // The string at j[key], or "" when absent or not a string; line breaks are
 // flattened to spaces, which keeps every result on one line.
 std::string StringAt(const nlohmann::json& j, std::string_view key);
 
-// Appends the result fields of `phone`, each preceded by `delim`.
-void AppendResultSuffix(const nlohmann::json& phone, bool metadata, char delim,
-                        std::string* out);
+// Appends the result fields of `phone` (ResultColumns(metadata, validity)),
+// each preceded by `delim`.
+void AppendResultSuffix(const nlohmann::json& phone, bool metadata,
+                        bool validity, char delim, std::string* out);
 
-// The appended fields for a row that was not sent: empty values and
-// `confidence` ("empty" or "bad_row"), each preceded by `delim`.
-std::string EmptySuffix(bool metadata, char delim,
-                        std::string_view confidence = kEmptyConfidence);
+// The appended fields for a row that was not sent: empty values,
+// `confidence` ("empty", "bad_row" or "bad_country") and with `validity`
+// valid ("empty" for kEmptyConfidence, else "no") and `reason` (for an
+// empty row, the server's reason for a blank number), each preceded by
+// `delim`.
+std::string EmptySuffix(bool metadata, bool validity, char delim,
+                        std::string_view confidence = kEmptyConfidence,
+                        std::string_view reason = {});
 
 // The `confidence` field of a suffix made by AppendResultSuffix (with the
 // same `metadata` and `delim`), unquoted; "" if the suffix is too short.

@@ -25,6 +25,10 @@ namespace {
 
 using Json = nlohmann::json;
 
+// The last part of the state's options since submit writes the valid and
+// reason columns; a state without it is from before (see Prepare).
+constexpr char kValidityOption[] = ";columns=validity";
+
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -115,7 +119,7 @@ absl::Status Runner::Prepare() {
                   ";metadata=" + (o_.metadata ? "1" : "0") +
                   ";delimiter=" + std::string(1, o_.delimiter) +
                   ";batch_size=" + std::to_string(o_.batch_size) +
-                  (o_.dedupe ? ";dedupe=1" : "");
+                  (o_.dedupe ? ";dedupe=1" : "") + kValidityOption;
   absl::StatusOr<RunState> loaded = LoadState(o_.state_path);
   absl::MutexLock lock(&mu_);
   if (loaded.ok()) {
@@ -125,6 +129,13 @@ absl::Status Runner::Prepare() {
           "the state file " + o_.state_path +
           " belongs to a different input file (size or content differ); "
           "use another --state, or delete it to start over");
+    }
+    if (loaded->options + kValidityOption == fresh.options) {
+      // Written before the valid and reason columns: its saved batch files
+      // lack them, so their results are fetched again (free) rather than
+      // stitched into rows of another width.
+      loaded->options = fresh.options;
+      for (BatchState& b : loaded->batches) b.saved = false;
     }
     if (loaded->options != fresh.options) {
       return absl::FailedPreconditionError(
@@ -320,7 +331,9 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
     if (status == "submitted") start_needed = true;
     std::this_thread::sleep_for(poll.Next());
   }
-  ApiResponse r = api.Call("GET", path + "/results", "", o_.metadata);
+  // include=validity: the valid and reason columns (docs/client.md).
+  ApiResponse r =
+      api.Call("GET", path + "/results?include=validity", "", o_.metadata);
   if (!r.ok()) {
     return ApiFailure(name + " (" + b.batch_id + "): results failed", r);
   }
@@ -339,7 +352,7 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
   text.reserve(static_cast<size_t>(b.phones) * 64);
   std::map<std::string, int64_t> stats;
   for (const Json& p : *phones) {
-    AppendResultSuffix(p, o_.metadata, o_.delimiter, &text);
+    AppendResultSuffix(p, o_.metadata, /*validity=*/true, o_.delimiter, &text);
     text.push_back('\n');
     ++stats[StringAt(p, model::Name(model::Field::kConfidence))];
   }

@@ -17,6 +17,7 @@
 #include "client/result_row.h"
 #include "client/submit_job.h"
 #include "client/submit_runner.h"
+#include "common/strings.h"
 
 namespace phonebulk::client {
 namespace internal {
@@ -113,17 +114,32 @@ class BatchLines {
   int64_t left_in_batch_ = 0;
 };
 
+// The `reason` of a row that was not sent (kBad or kBadCountry): which cell
+// kept it back, in the order Classify() checks them.
+std::string NotSentReason(RowKind kind, std::span<const std::string> f,
+                          const InputColumns& c) {
+  const bool has_country =
+      c.country >= 0 && c.country < static_cast<int>(f.size());
+  if (kind == RowKind::kBadCountry && has_country) {
+    return "country cell '" + SafeText(f[c.country], 64) + "' is not a country";
+  }
+  if (!IsValidUtf8(f[c.phone])) return "number cell is not valid UTF-8";
+  if (has_country && !IsValidUtf8(f[c.country])) {
+    return "country cell is not valid UTF-8";
+  }
+  return "number cell is over " + std::to_string(kMaxNumberChars) +
+         " characters";
+}
+
 // The result fields of each data row, by what the scan decided for it.
+// submit always asks include=validity, so every row has valid and reason.
 class RowSuffixes {
  public:
   RowSuffixes(const InputScan& input, const SubmitOptions& o, BatchLines* lines)
       : input_(input),
         o_(o),
         lines_(lines),
-        empty_(EmptySuffix(o.metadata, o.delimiter)),
-        bad_(EmptySuffix(o.metadata, o.delimiter, kBadRowConfidence)),
-        bad_country_(
-            EmptySuffix(o.metadata, o.delimiter, kBadCountryConfidence)) {}
+        empty_(EmptySuffix(o.metadata, /*validity=*/true, o.delimiter)) {}
 
   // Appends data row `row`'s fields (input line `line_no`) to `out`.
   absl::Status Append(std::span<const std::string> f, int64_t row,
@@ -135,10 +151,14 @@ class RowSuffixes {
         ++summary->empty_rows;
         break;
       case RowKind::kBad:
-        *out += bad_;
+        *out += EmptySuffix(o_.metadata, /*validity=*/true, o_.delimiter,
+                            kBadRowConfidence,
+                            NotSentReason(RowKind::kBad, f, input_.columns));
         break;
       case RowKind::kBadCountry:
-        *out += bad_country_;
+        *out += EmptySuffix(
+            o_.metadata, /*validity=*/true, o_.delimiter, kBadCountryConfidence,
+            NotSentReason(RowKind::kBadCountry, f, input_.columns));
         break;
       case RowKind::kDuplicate: {
         // Its first row came earlier in this pass and stored the answer.
@@ -177,8 +197,6 @@ class RowSuffixes {
   const SubmitOptions& o_;
   BatchLines* lines_;
   const std::string empty_;
-  const std::string bad_;
-  const std::string bad_country_;
   // The answers of numbers that later rows repeat, by duplicate key: only
   // those, so memory grows with the repeated numbers, not with the file.
   std::unordered_map<std::string, Answer> answers_;
@@ -190,7 +208,9 @@ class RowSuffixes {
 void AppendHeaderSuffix(std::span<const std::string> header, size_t width,
                         const SubmitOptions& o, std::string* out) {
   std::vector<std::string> names = ExtraColumnNames(header, width);
-  for (const std::string& c : ResultColumns(o.metadata)) names.push_back(c);
+  for (const std::string& c : ResultColumns(o.metadata, /*validity=*/true)) {
+    names.push_back(c);
+  }
   for (const std::string& c : names) {
     out->push_back(o.delimiter);
     AppendCsvField(c, o.delimiter, out);

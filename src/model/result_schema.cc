@@ -14,7 +14,7 @@ constexpr Presence kAlways = Presence::kAlways;
 // One row per field, in Field order. Short storage keys keep 10,000-phone
 // batches small on disk; they are the keys results have always been stored
 // under, so no migration is needed.
-constexpr std::array<FieldSpec, 22> kFields = {{
+constexpr std::array<FieldSpec, 23> kFields = {{
     {Field::kValidatedPhoneNumber, "validated_phone_number", "v", kPhone,
      kAlways, Value::kText, &PhoneResult::validated_phone_number, nullptr},
     {Field::kFormattedPhoneNumber, "formatted_phone_number", "f", kPhone,
@@ -28,6 +28,13 @@ constexpr std::array<FieldSpec, 22> kFields = {{
     {Field::kDisposableNumber, "disposable_number", "dn", kPhone,
      Presence::kWithDisposable, Value::kStatusWord,
      &PhoneResult::disposable_number, nullptr},
+    // Our extension (include=validity): "valid" has always been stored, as
+    // "ok"; the reason is stored since it was added, so results stored
+    // before have no reason ("") and valid "yes" or "no".
+    {Field::kValid, "valid", "ok", kPhone, Presence::kWithValidity,
+     Value::kValidity, nullptr, &PhoneResult::valid},
+    {Field::kReason, "reason", "vr", kPhone, Presence::kWithValidity,
+     Value::kReason, nullptr, nullptr},
     {Field::kOriginalOperatorName, "original_operator_name", "oo", kMeta,
      kAlways, Value::kText, &PhoneResult::original_operator_name, nullptr},
     {Field::kOriginalNetworkStatus, "original_network_status", "os", kMeta,
@@ -63,8 +70,6 @@ constexpr std::array<FieldSpec, 22> kFields = {{
      Value::kText, &PhoneResult::email_to_sms_address, nullptr},
     {Field::kEmailToMmsAddress, "email_to_mms_address", "em", kMeta, kAlways,
      Value::kText, &PhoneResult::email_to_mms_address, nullptr},
-    {Field::kValid, "valid", "ok", Section::kStorageOnly, kAlways, Value::kFlag,
-     nullptr, &PhoneResult::valid},
 }};
 
 constexpr bool RowsFollowTheEnum() {
@@ -74,18 +79,17 @@ constexpr bool RowsFollowTheEnum() {
   return true;
 }
 static_assert(RowsFollowTheEnum(), "kFields rows must be in Field order");
-static_assert(kFields.back().field == Field::kValid,
+static_assert(kFields.back().field == Field::kEmailToMmsAddress,
               "a Field was added without a row");
 
 // PhoneFields() and MetadataFields() are slices of the table.
-constexpr size_t kPhoneCount = 6;
+constexpr size_t kPhoneCount = 8;
 constexpr size_t kMetadataCount = 15;
 static_assert(kFields[kPhoneCount - 1].section == Section::kPhone &&
               kFields[kPhoneCount].section == Section::kMetadata &&
               kFields[kPhoneCount + kMetadataCount - 1].section ==
                   Section::kMetadata &&
-              kFields[kPhoneCount + kMetadataCount].section ==
-                  Section::kStorageOnly);
+              kPhoneCount + kMetadataCount == kFields.size());
 
 }  // namespace
 
@@ -105,7 +109,8 @@ std::span<const FieldSpec> MetadataFields() {
   return Fields().subspan(kPhoneCount, kMetadataCount);
 }
 
-bool Included(const FieldSpec& spec, bool ported_date, bool disposable) {
+bool Included(const FieldSpec& spec, bool ported_date, bool disposable,
+              bool validity) {
   switch (spec.presence) {
     case Presence::kAlways:
       return true;
@@ -113,6 +118,8 @@ bool Included(const FieldSpec& spec, bool ported_date, bool disposable) {
       return ported_date;
     case Presence::kWithDisposable:
       return disposable;
+    case Presence::kWithValidity:
+      return validity;
   }
   return true;
 }
@@ -128,8 +135,10 @@ std::string_view WireValue(const FieldSpec& spec, const phone::PhoneResult& r,
       return phone::PhoneTypeWord(r.phone_type, api);
     case Value::kConfidence:
       return phone::ConfidenceWord(r.confidence, api);
-    case Value::kFlag:
-      return "";
+    case Value::kValidity:
+      return phone::ValidityWord(r.*spec.flag, r.invalid_reason);
+    case Value::kReason:
+      return phone::InvalidReasonWord(r.invalid_reason);
   }
   return "";
 }
@@ -157,7 +166,12 @@ bool SetFromBulkWord(const FieldSpec& spec, std::string_view word,
       if (confidence.has_value()) r->confidence = *confidence;
       return confidence.has_value();
     }
-    case Value::kFlag:
+    case Value::kReason: {
+      auto reason = phone::InvalidReasonFromWord(word);
+      if (reason.has_value()) r->invalid_reason = *reason;
+      return reason.has_value();
+    }
+    case Value::kValidity:
       return false;
   }
   return false;

@@ -27,8 +27,9 @@
 namespace phonebulk::model {
 
 // Every field, in table order: the phone object's fields in the contract's
-// order, then the contract's fifteen `metadata` fields in the contract's
-// order, then the storage-only ones.
+// order (then our opt-in valid and reason), then the contract's fifteen
+// `metadata` fields in the contract's order, then the storage-only ones
+// (none today).
 enum class Field {
   kValidatedPhoneNumber,
   kFormattedPhoneNumber,
@@ -36,6 +37,8 @@ enum class Field {
   kConfidence,
   kPortedDate,
   kDisposableNumber,
+  kValid,
+  kReason,
   kOriginalOperatorName,
   kOriginalNetworkStatus,
   kOriginalHomeNetworkIdentity,
@@ -51,7 +54,6 @@ enum class Field {
   kIsPorted,
   kEmailToSmsAddress,
   kEmailToMmsAddress,
-  kValid,
 };
 
 // Where a field is written.
@@ -68,6 +70,7 @@ enum class Presence {
   kAlways,
   kWithPortedDate,  // only when the batch/request asks get_ported_date
   kWithDisposable,  // always in bulk; in real-time only when asked
+  kWithValidity,    // only with include=validity (our extension)
 };
 
 // How the value is held and written.
@@ -76,7 +79,9 @@ enum class Value {
   kStatusWord,  // a bulk word from phone::StatusWords(), translated per API
   kPhoneType,   // PhoneResult::phone_type, phone::PhoneTypeWords()
   kConfidence,  // PhoneResult::confidence, phone::ConfidenceWords()
-  kFlag,        // a bool, stored as JSON true/false
+  kValidity,    // PhoneResult::valid, stored as JSON true/false, shown as
+                // phone::ValidityWord() (yes/no/empty, with the reason)
+  kReason,      // PhoneResult::invalid_reason, phone::InvalidReasonWords()
 };
 
 struct FieldSpec {
@@ -95,7 +100,7 @@ struct FieldSpec {
   // The member holding a kText or kStatusWord value (for an unstored
   // original_ field, its current twin's member); nullptr otherwise.
   std::string phone::PhoneResult::*text;
-  // The member holding a kFlag value; nullptr otherwise.
+  // The member holding a kValidity value; nullptr otherwise.
   bool phone::PhoneResult::*flag;
 };
 
@@ -109,12 +114,13 @@ std::string_view Name(Field field);
 std::span<const FieldSpec> PhoneFields();
 std::span<const FieldSpec> MetadataFields();
 
-// Whether a kPhone field is part of an answer that asks `ported_date` and
-// `disposable` (true for other sections).
-bool Included(const FieldSpec& spec, bool ported_date, bool disposable);
+// Whether a kPhone field is part of an answer that asks `ported_date`,
+// `disposable` and `validity` (true for other sections).
+bool Included(const FieldSpec& spec, bool ported_date, bool disposable,
+              bool validity = false);
 
-// The value of `spec` in `r` in `api`'s words; "" when unknown. kFlag fields
-// have no wire value ("").
+// The value of `spec` in `r` in `api`'s words; "" when unknown. valid and
+// reason are our words, the same in both APIs.
 std::string_view WireValue(const FieldSpec& spec, const phone::PhoneResult& r,
                            phone::WireApi api);
 
@@ -122,8 +128,8 @@ std::string_view WireValue(const FieldSpec& spec, const phone::PhoneResult& r,
 // confidence "unprocessed", empty strings elsewhere.
 std::string_view UnprocessedValue(const FieldSpec& spec);
 
-// Sets a stored (bulk-word) value of a non-kFlag field in `r`. False when an
-// enumerated field's word is unknown; text is taken as is.
+// Sets a stored (bulk-word) value of a non-kValidity field in `r`. False
+// when an enumerated field's word is unknown; text is taken as is.
 bool SetFromBulkWord(const FieldSpec& spec, std::string_view word,
                      phone::PhoneResult* r);
 

@@ -21,7 +21,9 @@ TEST(ResultSchemaTest, PhoneFieldsFollowTheContractOrder) {
                                         "phone_type",
                                         "confidence",
                                         "ported_date",
-                                        "disposable_number"};
+                                        "disposable_number",
+                                        "valid",
+                                        "reason"};
   EXPECT_EQ(Names(PhoneFields()), want);
 }
 
@@ -74,6 +76,7 @@ TEST(ResultSchemaTest, StorageKeysAreTheHistoricalOnes) {
       {Field::kIsPorted, "ip"},
       {Field::kEmailToSmsAddress, "es"},
       {Field::kEmailToMmsAddress, "em"},
+      {Field::kReason, "vr"},  // new with include=validity
   };
   for (const auto& [field, key] : want) {
     EXPECT_EQ(Spec(field).storage_key, key) << Name(field);
@@ -126,7 +129,19 @@ TEST(ResultSchemaTest, WireValuesSpeakEachApisWords) {
             "2019-08-21T00:00:00Z");
   EXPECT_EQ(WireValue(Spec(Field::kOriginalCountryName), r, WireApi::kBulk),
             "United Kingdom");
-  EXPECT_EQ(WireValue(Spec(Field::kValid), r, WireApi::kBulk), "");
+  // valid and reason: our words, the same in both APIs.
+  EXPECT_EQ(WireValue(Spec(Field::kValid), r, WireApi::kBulk), "no");
+  EXPECT_EQ(WireValue(Spec(Field::kReason), r, WireApi::kRealTime), "");
+  r.invalid_reason = phone::InvalidReason::kEmpty;
+  EXPECT_EQ(WireValue(Spec(Field::kValid), r, WireApi::kRealTime), "empty");
+  EXPECT_EQ(WireValue(Spec(Field::kReason), r, WireApi::kBulk),
+            "no number given");
+  r.invalid_reason = phone::InvalidReason::kTooShort;
+  EXPECT_EQ(WireValue(Spec(Field::kValid), r, WireApi::kBulk), "no");
+  EXPECT_EQ(WireValue(Spec(Field::kReason), r, WireApi::kBulk), "too short");
+  r.valid = true;
+  r.invalid_reason = phone::InvalidReason::kNone;
+  EXPECT_EQ(WireValue(Spec(Field::kValid), r, WireApi::kBulk), "yes");
 }
 
 TEST(ResultSchemaTest, PresenceFollowsTheOptions) {
@@ -137,6 +152,10 @@ TEST(ResultSchemaTest, PresenceFollowsTheOptions) {
   EXPECT_FALSE(Included(disposable, true, false));
   EXPECT_TRUE(Included(disposable, false, true));
   EXPECT_TRUE(Included(Spec(Field::kConfidence), false, false));
+  for (Field f : {Field::kValid, Field::kReason}) {
+    EXPECT_FALSE(Included(Spec(f), true, true)) << Name(f);
+    EXPECT_TRUE(Included(Spec(f), false, false, /*validity=*/true)) << Name(f);
+  }
 }
 
 TEST(ResultSchemaTest, UnprocessedIsEmptyButTheConfidence) {

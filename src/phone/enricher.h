@@ -14,6 +14,10 @@ namespace phonebulk::phone {
 struct Extensions {
   bool location = false;
   bool time_zones = false;
+  // include=validity: the valid and reason fields. Stored with the result,
+  // so nothing is worked out at read time and any() leaves it out.
+  bool validity = false;
+  // Whether the enricher has anything to add.
   bool any() const { return location || time_zones; }
 };
 

@@ -53,6 +53,21 @@ constexpr std::array<WireWords, 7> kStatusWords = {{
     {"not applicable", "Not applicable"},
 }};
 
+// Person-readable: these are shown to whoever reads a results file.
+constexpr std::array<std::string_view, 9> kInvalidReasonWords = {{
+    "",
+    "no number given",
+    "invalid country code",
+    "not a number",
+    "too short",
+    "too long",
+    "invalid length for the country",
+    "local number only: add the area code",
+    "no such number range",
+}};
+static_assert(kInvalidReasonWords.size() ==
+              static_cast<size_t>(InvalidReason::kNoSuchRange) + 1);
+
 // The formats with a fixed name; kDialledFrom is named by its country.
 constexpr auto kOutputFormatNames = MakeNameTable<OutputFormat::Kind>({
     {OutputFormat::Kind::kE164, "E164"},
@@ -116,6 +131,27 @@ std::optional<PhoneType> PhoneTypeFromName(std::string_view name) {
 
 std::optional<Confidence> ConfidenceFromName(std::string_view name) {
   return FromBulkWord<Confidence>(kConfidenceWords, name);
+}
+
+std::span<const std::string_view> InvalidReasonWords() {
+  return kInvalidReasonWords;
+}
+
+std::string_view InvalidReasonWord(InvalidReason reason) {
+  const auto i = static_cast<size_t>(reason);
+  return i < kInvalidReasonWords.size() ? kInvalidReasonWords[i] : "";
+}
+
+std::optional<InvalidReason> InvalidReasonFromWord(std::string_view word) {
+  for (size_t i = 0; i < kInvalidReasonWords.size(); ++i) {
+    if (kInvalidReasonWords[i] == word) return static_cast<InvalidReason>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view ValidityWord(bool valid, InvalidReason reason) {
+  if (valid) return "yes";
+  return reason == InvalidReason::kEmpty ? "empty" : "no";
 }
 
 std::optional<OutputFormat::Kind> FixedOutputFormatKind(std::string_view name) {

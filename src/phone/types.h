@@ -79,6 +79,34 @@ std::string_view ConfidenceName(Confidence confidence);
 std::optional<PhoneType> PhoneTypeFromName(std::string_view name);
 std::optional<Confidence> ConfidenceFromName(std::string_view name);
 
+// Why a number is not valid (the `reason` of include=validity), from
+// libphonenumber's own verdicts: its parse errors and, for a number that
+// parses but is not valid, IsPossibleNumberWithReason(). kNone: valid (or a
+// result stored before reasons were kept).
+enum class InvalidReason {
+  kNone,
+  kEmpty,               // blank input: valid is "empty", not "no"
+  kInvalidCountryCode,  // INVALID_COUNTRY_CODE(_ERROR)
+  kNotANumber,          // NOT_A_NUMBER
+  kTooShort,            // TOO_SHORT_AFTER_IDD, TOO_SHORT_NSN, TOO_SHORT
+  kTooLong,             // TOO_LONG_NSN, TOO_LONG, past the input cap
+  kInvalidLength,       // INVALID_LENGTH
+  kLocalOnly,           // IS_POSSIBLE_LOCAL_ONLY
+  kNoSuchRange,         // IS_POSSIBLE, yet not valid: no range allocated
+};
+
+// The words of each reason, indexed by the enum's value: the same in both
+// APIs, and the form results are stored in, so a word never changes (add a
+// reason instead). kNone's word is "".
+std::span<const std::string_view> InvalidReasonWords();
+std::string_view InvalidReasonWord(InvalidReason reason);
+// Inverse of InvalidReasonWord ("" is kNone); nullopt for anything else.
+std::optional<InvalidReason> InvalidReasonFromWord(std::string_view word);
+
+// The `valid` word of include=validity: "yes", "no", or "empty" for blank
+// input.
+std::string_view ValidityWord(bool valid, InvalidReason reason);
+
 // How `formatted_phone_number` is written.
 struct OutputFormat {
   enum class Kind {
@@ -109,6 +137,8 @@ struct PhoneResult {
   PhoneType phone_type = PhoneType::kUnknown;
   Confidence confidence = Confidence::kUnverified;
   bool valid = false;
+  // Why not valid; kNone when valid (validator.h).
+  InvalidReason invalid_reason = InvalidReason::kNone;
   // Country of the number as libphonenumber sees it (empty when unknown).
   std::string country_prefix;  // calling code, e.g. "44"
   std::string country_name;    // from iso-codes, e.g. "United Kingdom"

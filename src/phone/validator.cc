@@ -77,6 +77,44 @@ PhoneType ToPhoneType(PhoneNumberUtil::PhoneNumberType type) {
   return PhoneType::kUnknown;
 }
 
+// libphonenumber's reason for refusing to parse.
+InvalidReason FromParseError(PhoneNumberUtil::ErrorType error) {
+  switch (error) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return InvalidReason::kInvalidCountryCode;
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+      return InvalidReason::kTooShort;
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return InvalidReason::kTooLong;
+    case PhoneNumberUtil::NOT_A_NUMBER:
+    case PhoneNumberUtil::NO_PARSING_ERROR:
+      break;
+  }
+  return InvalidReason::kNotANumber;
+}
+
+// libphonenumber's reason why a parsed number that is not valid is not:
+// its length for the country, or, when the length fits, that no range of
+// the country's plan holds it.
+InvalidReason FromPossibility(PhoneNumberUtil::ValidationResult possibility) {
+  switch (possibility) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE:
+      return InvalidReason::kInvalidCountryCode;
+    case PhoneNumberUtil::TOO_SHORT:
+      return InvalidReason::kTooShort;
+    case PhoneNumberUtil::TOO_LONG:
+      return InvalidReason::kTooLong;
+    case PhoneNumberUtil::INVALID_LENGTH:
+      return InvalidReason::kInvalidLength;
+    case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY:
+      return InvalidReason::kLocalOnly;
+    case PhoneNumberUtil::IS_POSSIBLE:
+      break;
+  }
+  return InvalidReason::kNoSuchRange;
+}
+
 }  // namespace
 
 Validator::Validator(const Countries& countries)
@@ -119,7 +157,17 @@ PhoneResult Validator::Validate(std::string_view number,
   // does not, and its regexes are quadratic in the input length (1,000
   // characters cost ~16 ms). Applying the same limit keeps one hostile batch
   // from tying up the workers.
-  if (TrimAscii(number).size() > kMaxInputLength) return result;
+  // The Java edition's parse answers TOO_LONG for such input, so the
+  // reason is libphonenumber's too.
+  const std::string_view trimmed = TrimAscii(number);
+  if (trimmed.empty()) {
+    result.invalid_reason = InvalidReason::kEmpty;
+    return result;
+  }
+  if (trimmed.size() > kMaxInputLength) {
+    result.invalid_reason = InvalidReason::kTooLong;
+    return result;
+  }
 
   // Reused per thread: Parse() wants a std::string, and on the hot path a
   // fresh one per number would mostly be a heap allocation.
@@ -129,13 +177,14 @@ PhoneResult Validator::Validate(std::string_view number,
   } else {
     ReadAsInternational(number, &input);
   }
-  if (input.empty()) return result;
 
   PhoneNumber parsed;
-  if (util_.Parse(input,
-                  default_country != nullptr ? default_country->alpha2
-                                             : UnknownRegion(),
-                  &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) {
+  const PhoneNumberUtil::ErrorType error = util_.Parse(
+      input,
+      default_country != nullptr ? default_country->alpha2 : UnknownRegion(),
+      &parsed);
+  if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
+    result.invalid_reason = FromParseError(error);
     return result;
   }
 
@@ -179,6 +228,11 @@ PhoneResult Validator::Validate(std::string_view number,
   const PhoneNumberUtil::PhoneNumberType type = util_.GetNumberType(parsed);
   result.valid = type != PhoneNumberUtil::UNKNOWN;
   result.phone_type = ToPhoneType(type);
+  // Only for the numbers that are not valid, so valid ones pay nothing.
+  if (!result.valid) {
+    result.invalid_reason =
+        FromPossibility(util_.IsPossibleNumberWithReason(parsed));
+  }
   // Without a live-status source there is nothing to verify against.
   result.confidence =
       result.valid ? Confidence::kUnknown : Confidence::kUnverified;

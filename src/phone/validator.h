@@ -30,6 +30,12 @@ class Validator {
   // validated_phone_number. A valid number gets confidence kUnknown (no
   // network lookup is made here) and ported_date "unknown" is left for the
   // caller to decide.
+  //
+  // invalid_reason says why a number is not valid, in libphonenumber's own
+  // terms: kEmpty for blank input, the parse error when it does not parse,
+  // IsPossibleNumberWithReason() when it parses but is not valid (kNoSuchRange
+  // when the length fits), kTooLong past the input cap. kNone when valid,
+  // also when valid for another country than `default_alpha3`.
   PhoneResult Validate(std::string_view number, std::string_view default_alpha3,
                        const OutputFormat& format) const;
 

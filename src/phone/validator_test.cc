@@ -526,5 +526,69 @@ TEST(ValidatorTest, InputsOver250CharactersAreNotParsed) {
       "");
 }
 
+// Each reason with a real number. The expectations were checked with the
+// Python port of libphonenumber (python3-phonenumbers 8.12.57, the same
+// metadata as Debian's libphonenumber8): phonenumbers.parse's error_type,
+// and is_possible_number_with_reason for numbers that parse but are not
+// valid; tests/integration/results_ext_test.cc asks it again at test time.
+TEST(ValidatorTest, SaysWhyANumberIsNotValid) {
+  struct ReasonCase {
+    std::string number;
+    const char* default_alpha3;
+    InvalidReason reason;
+  };
+  const std::vector<ReasonCase> cases = {
+      {"", "", InvalidReason::kEmpty},
+      {" \t ", "GBR", InvalidReason::kEmpty},
+      {"not a number", "GBR", InvalidReason::kNotANumber},  // NOT_A_NUMBER
+      {"abc", "", InvalidReason::kNotANumber},
+      {"+999 1234567", "", InvalidReason::kInvalidCountryCode},
+      {"999 1234567", "", InvalidReason::kInvalidCountryCode},
+      {"00 1", "GBR", InvalidReason::kTooShort},   // TOO_SHORT_AFTER_IDD
+      {"011 1", "USA", InvalidReason::kTooShort},  // TOO_SHORT_AFTER_IDD
+      {"+44 1", "", InvalidReason::kTooShort},     // TOO_SHORT_NSN
+      {"+44 12", "", InvalidReason::kTooShort},    // possible: TOO_SHORT
+      {"+1 202 629 891", "", InvalidReason::kTooShort},
+      {"+44 123456789012345678", "", InvalidReason::kTooLong},  // TOO_LONG_NSN
+      // Parses, but IsPossibleNumberWithReason says TOO_LONG.
+      {"+44 12345678901234", "", InvalidReason::kTooLong},
+      {"+1 202 629 89145", "", InvalidReason::kTooLong},
+      {std::string(251, '1'), "", InvalidReason::kTooLong},  // the input cap
+      {"+61 22222222222", "", InvalidReason::kInvalidLength},
+      {"+7 22222222222", "", InvalidReason::kInvalidLength},
+      {"+44 1234", "", InvalidReason::kLocalOnly},
+      {"2536000", "USA", InvalidReason::kLocalOnly},
+      {"+44 7700 900001", "", InvalidReason::kNoSuchRange},
+      {"2026298914", "GBR", InvalidReason::kNoSuchRange},
+      {"+1 200 555 0123", "", InvalidReason::kNoSuchRange},
+      // Valid, also when valid for another country than the default.
+      {"+44 1206 250380", "", InvalidReason::kNone},
+      {"+1 202 629 8914", "GBR", InvalidReason::kNone},
+      {"2026298914", "USA", InvalidReason::kNone},
+  };
+  for (const ReasonCase& c : cases) {
+    PhoneResult r = TheValidator().Validate(c.number, c.default_alpha3, kE164);
+    EXPECT_EQ(InvalidReasonWord(r.invalid_reason), InvalidReasonWord(c.reason))
+        << "'" << c.number.substr(0, 30) << "' default " << c.default_alpha3;
+    EXPECT_EQ(r.valid, c.reason == InvalidReason::kNone) << c.number;
+    EXPECT_EQ(ValidityWord(r.valid, r.invalid_reason),
+              c.reason == InvalidReason::kNone    ? "yes"
+              : c.reason == InvalidReason::kEmpty ? "empty"
+                                                  : "no")
+        << c.number;
+  }
+}
+
+TEST(ValidatorTest, ReasonWordsRoundTrip) {
+  ASSERT_EQ(InvalidReasonWords().size(),
+            static_cast<size_t>(InvalidReason::kNoSuchRange) + 1);
+  for (size_t i = 0; i < InvalidReasonWords().size(); ++i) {
+    auto reason = static_cast<InvalidReason>(i);
+    EXPECT_EQ(InvalidReasonFromWord(InvalidReasonWord(reason)), reason);
+  }
+  EXPECT_EQ(InvalidReasonWord(InvalidReason::kNone), "");
+  EXPECT_FALSE(InvalidReasonFromWord("nonsense").has_value());
+}
+
 }  // namespace
 }  // namespace phonebulk::phone

@@ -263,6 +263,7 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
   Do(kBatches, "GET", kBatches, Auth(token));
   for (const std::string& query :
        {std::string(""), std::string("?include=location,time_zones"),
+        std::string("?include=validity,location"),
         std::string("?offset=0&limit=2&include=time_zones"),
         std::string("?offset=4&limit=2"), std::string("?offset=99")}) {
     for (const char* metadata : {"false", "true"}) {
@@ -291,12 +292,15 @@ TEST_F(OpenApiTest, EveryAnswerMatchesTheServedDocument) {
                       {"cache_value_days", 0}};
   for (const char* path : {kValidate, kValidation}) {
     EXPECT_EQ(Do(path, "POST", path, AuthJson(token), one.dump()).status, 200);
-    Do(path, "POST", std::string(path) + "?include=location,time_zones",
+    Do(path, "POST",
+       std::string(path) + "?include=location,time_zones,validity",
        AuthJson(token, {{"Add-Metadata", "true"}, {"Timeout-Seconds", "15"}}),
        every.dump());
   }
   Do(kValidate, "POST", kValidate, AuthJson(token),
      Json{{"number", "not a number"}}.dump());
+  Do(kValidate, "POST", std::string(kValidate) + "?include=validity",
+     AuthJson(token), Json{{"number", "+44 1234"}}.dump());
   Do(kValidate, "POST", kValidate, AuthJson(token, {{"Add-Metadata", "true"}}),
      Json{{"number", "2026298914"},
           {"country_iso", "USA"},

@@ -1,12 +1,17 @@
 // The results extensions of docs/results-extensions.md, over HTTP against
 // the real binary: `Accept: text/csv` gives the JSON answer's rows as CSV,
 // `?offset=&limit=` pages them (facts in headers, body the contract's), and
-// neither changes the default JSON answer.
+// neither changes the default JSON answer; include=validity adds valid and
+// reason, checked against libphonenumber's Python port.
 
+#include <iterator>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "harness.h"
+#include "validity_oracle.h"
 
 namespace phonebulk::it {
 namespace {
@@ -336,6 +341,102 @@ TEST_F(ResultsExtTest, DefaultJsonUnchanged) {
   // Without paging parameters there are no paging headers.
   EXPECT_FALSE(plain.HasHeader("X-Total-Count"));
   EXPECT_FALSE(plain.HasHeader("Link"));
+}
+
+// include=validity: every phone's valid and reason, in JSON and CSV, are
+// what libphonenumber (its Python port, validity_oracle.h) says of the
+// number; every reason occurs; without the opt-in the answers are the
+// contract's, with no valid or reason.
+TEST_F(ResultsExtTest, ValidityAgreesWithLibphonenumber) {
+  const std::vector<ValidityInput> inputs = ValidityInputs();
+  Json phones = Json::array();
+  std::vector<std::pair<std::string, std::string>> questions;
+  for (const ValidityInput& in : inputs) {
+    Json phone = {{"number", in.number}};
+    if (!in.alpha3.empty()) phone["country_iso"] = in.alpha3;
+    phones.push_back(phone);
+    questions.emplace_back(in.number, in.alpha2);
+  }
+  std::string error;
+  const auto expected = ExpectedValidity(dir(), questions, &error);
+  ASSERT_EQ(error, "");
+  std::set<std::string> reasons;
+  for (const auto& [valid, reason] : expected) reasons.insert(reason);
+  EXPECT_EQ(
+      reasons,
+      (std::set<std::string>{
+          "", "no number given", "invalid country code", "not a number",
+          "too short", "too long", "invalid length for the country",
+          "local number only: add the area code", "no such number range"}));
+
+  std::string id = RunBatch({{"phones", phones}});
+  ASSERT_FALSE(id.empty());
+  HttpResponse json = Results(id, "?include=validity");
+  ASSERT_EQ(json.status, 200) << json.Evidence();
+  Json got = json.JsonBody()["result"]["phones"];
+  ASSERT_EQ(got.size(), inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    SCOPED_TRACE("phone " + std::to_string(i) + " '" +
+                 inputs[i].number.substr(0, 30) + "' " + inputs[i].alpha3);
+    EXPECT_EQ(got[i].value("valid", "?"), expected[i].first);
+    EXPECT_EQ(got[i].value("reason", "?"), expected[i].second);
+  }
+  // valid and reason follow the contract's fields, ending each phone (the
+  // parsed Json sorts keys, so this reads the body's own order).
+  const std::regex tail(
+      R"re("disposable_number":"[a-z]+","valid":"[a-z]+","reason":"[^"]*"\})re");
+  EXPECT_EQ(std::distance(
+                std::sregex_iterator(json.body.begin(), json.body.end(), tail),
+                std::sregex_iterator()),
+            static_cast<std::ptrdiff_t>(inputs.size()))
+      << json.body;
+
+  // CSV: the same two columns after disposable_number, the same values.
+  HttpResponse csv = Results(id, "?include=validity", {{"Accept", "text/csv"}});
+  ASSERT_EQ(csv.status, 200) << csv.Evidence();
+  Rows rows = ParseCsv(csv.body, &error);
+  ASSERT_EQ(error, "") << csv.body;
+  std::vector<std::string> header = Header(false, false);
+  header.push_back("valid");
+  header.push_back("reason");
+  ASSERT_EQ(rows.size(), inputs.size() + 1);
+  EXPECT_EQ(rows[0], header);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    ASSERT_EQ(rows[i + 1].size(), header.size()) << "row " << i + 1;
+    EXPECT_EQ(rows[i + 1][header.size() - 2], expected[i].first) << i;
+    EXPECT_EQ(rows[i + 1][header.size() - 1], expected[i].second) << i;
+  }
+  // With metadata, the metadata columns still come last.
+  HttpResponse meta_csv =
+      Results(id, "?include=validity",
+              {{"Accept", "text/csv"}, {"Add-Metadata", "true"}});
+  Rows meta_rows = ParseCsv(meta_csv.body, &error);
+  ASSERT_FALSE(meta_rows.empty());
+  std::vector<std::string> meta_header = header;
+  meta_header.insert(meta_header.end(), kMetadata.begin(), kMetadata.end());
+  EXPECT_EQ(meta_rows[0], meta_header);
+
+  // Without the opt-in: no valid, no reason; otherwise the same phones.
+  HttpResponse plain = Results(id, "");
+  Json plain_phones = plain.JsonBody()["result"]["phones"];
+  ASSERT_EQ(plain_phones.size(), inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    EXPECT_FALSE(plain_phones[i].contains("valid")) << i;
+    EXPECT_FALSE(plain_phones[i].contains("reason")) << i;
+    Json trimmed = got[i];
+    trimmed.erase("valid");
+    trimmed.erase("reason");
+    EXPECT_EQ(trimmed, plain_phones[i]) << i;
+  }
+  ExpectCsvMatchesJson(Results(id, "", {{"Accept", "text/csv"}}), plain, false,
+                       false);
+  // Other extensions alone do not bring it either.
+  HttpResponse located = Results(id, "?include=location");
+  EXPECT_FALSE(located.JsonBody()["result"]["phones"][0].contains("valid"));
+  // An unknown extension names the three.
+  HttpResponse bad = Results(id, "?include=validness");
+  EXPECT_EQ(bad.status, 400) << bad.Evidence();
+  EXPECT_NE(bad.body.find("validity"), std::string::npos) << bad.body;
 }
 
 }  // namespace
