@@ -186,6 +186,11 @@ TEST_F(AccessTest, AllowedPagesMayReadAnswers) {
   EXPECT_EQ(not_found.Header("Access-Control-Allow-Origin").value_or(""), site)
       << "a page must be able to read why its call failed";
 
+  // A page elsewhere learns nothing, not even why it was refused.
+  HttpResponse elsewhere = ListBatches(web, {{"Origin", "https://evil.example"}});
+  EXPECT_TRUE(IsErrorResponse(elsewhere, 403, kBatches)) << elsewhere.Evidence();
+  EXPECT_FALSE(elsewhere.HasHeader("Access-Control-Allow-Origin")) << elsewhere.Evidence();
+
   const std::string secret = CreateToken("server-side", 1000);
   HttpResponse plain = ListBatches(secret, {{"Origin", site}});
   ASSERT_EQ(plain.status, 200) << plain.Evidence();
