@@ -40,6 +40,15 @@ class WebhooksTest : public testing::AcmeStoreTest {
     return added.ok() ? *added : Webhook{};
   }
 
+  // A batch of acme stopped at kT0: its end raises batch.stopped.
+  std::string StoppedBatch() {
+    const std::string id = Create(acme_);
+    EXPECT_TRUE(store_->batches()
+                    .StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest)
+                    .ok());
+    return id;
+  }
+
   std::optional<WebhookDelivery> Claim(absl::Time now) {
     auto claimed = store_->webhooks().ClaimDelivery(now, kLease);
     EXPECT_TRUE(claimed.ok()) << claimed.status();
@@ -98,10 +107,7 @@ TEST_P(WebhooksTest, AnEndedBatchHasOneDeliveryPerEndpointOfItsAccount) {
 // the late worker's outcome is refused (Aborted) while the new one's counts.
 TEST_P(WebhooksTest, OutcomesAreFencedByTheAttempt) {
   Add(acme_, "https://a.example/in");
-  const std::string id = Create(acme_);
-  ASSERT_TRUE(store_->batches()
-                  .StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest)
-                  .ok());
+  StoppedBatch();
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   EXPECT_FALSE(Claim(kT0 + kLease - absl::Seconds(1)).has_value())
@@ -134,10 +140,7 @@ TEST_P(WebhooksTest, OutcomesAreFencedByTheAttempt) {
 
 TEST_P(WebhooksTest, ARetryIsDueAtItsTimeAndAFailureIsFinal) {
   Add(acme_, "https://a.example/in");
-  const std::string id = Create(acme_);
-  ASSERT_TRUE(store_->batches()
-                  .StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest)
-                  .ok());
+  StoppedBatch();
   auto first = Claim(kT0);
   ASSERT_TRUE(first.has_value());
   const absl::Time retry_at = kT0 + absl::Seconds(10);
@@ -162,10 +165,7 @@ TEST_P(WebhooksTest, ARetryIsDueAtItsTimeAndAFailureIsFinal) {
 // Removing an endpoint drops its deliveries not yet made.
 TEST_P(WebhooksTest, RemovingAnEndpointDropsItsPendingDeliveries) {
   const Webhook hook = Add(acme_, "https://a.example/in");
-  const std::string id = Create(acme_);
-  ASSERT_TRUE(store_->batches()
-                  .StopBatch(acme_, id, kT0, StopReason::kStoppedByRequest)
-                  .ok());
+  StoppedBatch();
   EXPECT_EQ(store_->webhooks().CountDeliveries()->pending, 1);
   ASSERT_TRUE(store_->webhooks().RemoveWebhook(acme_, hook.id).ok());
   EXPECT_EQ(store_->webhooks().CountDeliveries()->pending, 0);

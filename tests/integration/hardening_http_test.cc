@@ -544,43 +544,6 @@ TEST_F(HardeningHttpTest, UnknownTokensAreRateLimitedPerAddress) {
   FAIL() << "two one-minute windows ended during the test";
 }
 
-// --------------------------------------------------------------- Origin
-
-TEST_F(HardeningHttpTest, OriginWithUserinfoIsRefused) {
-  const std::string token = CreateToken("origin", 1000, {"--allow-domain", "acme.example"});
-  const std::string subs = CreateToken("origin", 1000, {"--allow-domain", "*.acme.example"});
-  struct Case {
-    std::string token, header, value;
-    int want;
-  };
-  const std::vector<Case> cases = {
-      {token, "Origin", "https://acme.example", 200},
-      {token, "Origin", "https://app.acme.example", 200},
-      {token, "Origin", "https://ACME.example:8443", 200},
-      {token, "Referer", "https://acme.example/page?x=1", 200},
-      {token, "Origin", "https://evil.com\\@acme.example", 403},
-      {token, "Origin", "https://evil.com\\\\@acme.example", 403},
-      {token, "Origin", "https://evil.com@acme.example", 403},
-      {token, "Origin", "https://user:pw@acme.example", 403},
-      {token, "Referer", "https://evil.com\\@acme.example/page", 403},
-      {token, "Origin", "javascript://acme.example", 403},
-      {token, "Origin", "acme.example", 403},
-      {token, "Origin", "https://acme.example.evil.com", 403},
-      {token, "Origin", "https://evil.com/acme.example", 403},
-      {token, "Origin", "https://evil.com#@acme.example", 403},
-      {subs, "Origin", "https://app.acme.example", 200},
-      {subs, "Origin", "https://acme.example", 403},
-  };
-  for (const Case& c : cases) {
-    HttpResponse r = ListBatches(c.token, {{c.header, c.value}});
-    if (c.want == 200) {
-      EXPECT_EQ(r.status, 200) << c.header << ": " << c.value << r.Evidence();
-    } else {
-      EXPECT_TRUE(IsErrorResponse(r, 403, kBatches)) << c.header << ": " << c.value;
-    }
-  }
-}
-
 // -------------------------------------------------------------- charset
 
 TEST_F(HardeningHttpTest, Latin1CharsetIs415) {
