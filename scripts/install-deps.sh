@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages phonebulk needs, and only those missing,
-# and the npm packages of the OpenAPI test's validator (tests/openapi).
+# and the npm packages of the OpenAPI test's validator (tests/openapi) and
+# of the browser tests (tests/browser: playwright-core drives chromium).
 # Every dependency of the project comes from here (see docs/data.md for the
 # data packages).
 set -euo pipefail
@@ -19,6 +20,8 @@ PACKAGES=(
   iso-codes mobile-broadband-provider-info python3-phonenumbers
   # the /metrics test parses the exposition with the reference parser
   python3-prometheus-client
+  # the browser tests drive Debian's chromium headless (tests/browser)
+  chromium
   # tools the README's walk-through uses
   curl sqlite3
   # the .deb (cmake/Packaging.cmake) and its test (scripts/test-package.sh):
@@ -47,13 +50,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# The validator's npm packages, exactly as tests/openapi/package-lock.json
-# pins them; installed again only when the lock file changes, so later runs
-# need no network.
-openapi="$(cd "$(dirname "$0")/.." && pwd)/tests/openapi"
-stamp="$openapi/node_modules/.installed-lock.json"
-if ! cmp -s "$openapi/package-lock.json" "$stamp"; then
-  echo "Installing the npm packages of tests/openapi"
-  npm ci --prefix "$openapi" --no-audit --no-fund
-  cp "$openapi/package-lock.json" "$stamp"
-fi
+# The npm packages of the OpenAPI validator and of the browser tests,
+# exactly as each package-lock.json pins them; installed again only when a
+# lock file changes, so later runs need no network.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+for dir in "$root/tests/openapi" "$root/tests/browser"; do
+  stamp="$dir/node_modules/.installed-lock.json"
+  if ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "Installing the npm packages of ${dir#"$root"/}"
+    npm ci --prefix "$dir" --no-audit --no-fund
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+done

@@ -137,6 +137,12 @@ void AddSubmitCommand(CLI::App& app, int* exit_code) {
                    "Retries of a request that failed for want of the server "
                    "(network error, 408, 5xx), each announced on stderr",
                    CLI::Range(0, 100));
+  cmd->add_option("--report", o.reports,
+                  "Write the run's figures to FILE.html (a page with charts) "
+                  "or FILE.json; may be given twice");
+  AddTunableOption(cmd, "--results-page", &o.results_page,
+                   "Results fetched per request (memory per batch)",
+                   CLI::Range(1, 10000));
   cmd->add_flag("--keep-work-dir", o.keep_work_dir,
                 "Keep the per-batch result files (STATE.d) after success");
   cmd->callback([flags, exit_code] { *exit_code = Submit(*flags); });

@@ -275,53 +275,64 @@ TEST(BackoffTest, JitterStaysWithinBounds) {
 }
 
 TEST(ResultRowTest, ColumnsSuffixAndEmpty) {
-  EXPECT_EQ(ResultColumns(false).size(), 4u);
-  ASSERT_EQ(ResultColumns(true).size(), 19u);
-  EXPECT_EQ(ResultColumns(true)[4], "original_operator_name");
-  EXPECT_EQ(ResultColumns(true)[18], "email_to_mms_address");
+  // The server's CSV result columns (docs/results-extensions.md) of a batch
+  // without get_ported_date.
+  EXPECT_EQ(ResultColumns(false),
+            (std::vector<std::string>{"validated_phone_number",
+                                      "formatted_phone_number", "phone_type",
+                                      "confidence", "disposable_number"}));
+  ASSERT_EQ(ResultColumns(true).size(), 20u);
+  EXPECT_EQ(ResultColumns(true)[5], "original_operator_name");
+  EXPECT_EQ(ResultColumns(true)[19], "email_to_mms_address");
 
   nlohmann::json p = {
       {"validated_phone_number", "447700900123"},
       {"formatted_phone_number", "07700 900123"},
       {"phone_type", "mobile"},
       {"confidence", "unknown"},
+      {"disposable_number", "unknown"},
       {"metadata", {{"country_iso", "GBR"}, {"operator_name", "A, B\nC"}}}};
   std::string s;
   AppendResultSuffix(p, false, false, ',', &s);
-  EXPECT_EQ(s, ",447700900123,07700 900123,mobile,unknown");
+  EXPECT_EQ(s, ",447700900123,07700 900123,mobile,unknown,unknown");
   s.clear();
   AppendResultSuffix(p, true, false, ',', &s);
   EXPECT_EQ(s.find('\n'), std::string::npos);  // one line per phone
   EXPECT_NE(s.find(",\"A, B C\","), std::string::npos);
-  EXPECT_EQ(EmptySuffix(false, false, ','), ",,,,empty");
-  EXPECT_EQ(EmptySuffix(true, false, ';'), ";;;;empty;;;;;;;;;;;;;;;");
+  EXPECT_EQ(EmptySuffix(false, false, ','), ",,,,empty,");
+  EXPECT_EQ(EmptySuffix(true, false, ';'), ";;;;empty;;;;;;;;;;;;;;;;");
 }
 
-// submit asks include=validity: valid and reason follow confidence.
+// submit asks include=validity: valid and reason follow disposable_number.
 TEST(ResultRowTest, ValidityColumns) {
   std::vector<std::string> want = {"validated_phone_number",
                                    "formatted_phone_number",
                                    "phone_type",
                                    "confidence",
+                                   "disposable_number",
                                    "valid",
                                    "reason"};
   EXPECT_EQ(ResultColumns(false, true), want);
-  ASSERT_EQ(ResultColumns(true, true).size(), 21u);
-  EXPECT_EQ(ResultColumns(true, true)[6], "original_operator_name");
+  ASSERT_EQ(ResultColumns(true, true).size(), 22u);
+  EXPECT_EQ(ResultColumns(true, true)[7], "original_operator_name");
   nlohmann::json p = {{"validated_phone_number", "4412"},
                       {"formatted_phone_number", "4412"},
                       {"phone_type", "unknown"},
                       {"confidence", "unverified"},
+                      {"disposable_number", "unknown"},
                       {"valid", "no"},
                       {"reason", "too short"}};
   std::string s;
   AppendResultSuffix(p, false, true, ',', &s);
-  EXPECT_EQ(s, ",4412,4412,unknown,unverified,no,too short");
-  EXPECT_EQ(EmptySuffix(false, true, ','), ",,,,empty,empty,no number given");
+  EXPECT_EQ(s, ",4412,4412,unknown,unverified,unknown,no,too short");
+  EXPECT_EQ(EmptySuffix(false, true, ','), ",,,,empty,,empty,no number given");
   EXPECT_EQ(EmptySuffix(false, true, ',', kBadCountryConfidence,
                         "country cell 'Narnia, X' is not a country"),
-            ",,,,bad_country,no,\"country cell 'Narnia, X' is not a country\"");
+            ",,,,bad_country,,no,"
+            "\"country cell 'Narnia, X' is not a country\"");
   EXPECT_EQ(ConfidenceInSuffix(s, false, ','), "unverified");
+  EXPECT_EQ(SuffixFields(",a,\"b,\"\"c\",,d", ','),
+            (std::vector<std::string>{"a", "b,\"c", "", "d"}));
 }
 
 }  // namespace

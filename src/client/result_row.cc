@@ -9,14 +9,15 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The client's base columns are the phone fields every answer has
-// (model::Presence::kAlways), with `validity` also valid and reason:
-// ported_date and disposable_number are left out.
+// The client's columns are the server's CSV result columns
+// (batch/result_columns.h) for a batch without get_ported_date, which
+// submit never asks: the same rule of the result schema picks them, so the
+// two lists cannot drift apart.
 template <typename Fn>
 void ForEachColumn(bool metadata, bool validity, Fn fn) {
   for (const model::FieldSpec& spec : model::PhoneFields()) {
-    if (spec.presence == model::Presence::kAlways ||
-        (validity && spec.presence == model::Presence::kWithValidity)) {
+    if (model::Included(spec, /*ported_date=*/false, /*disposable=*/true,
+                        validity)) {
       fn(spec);
     }
   }
@@ -73,22 +74,14 @@ std::string EmptySuffix(bool metadata, bool validity, char delim,
   return s;
 }
 
-std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
-                               char delim) {
-  size_t want = 0;
-  bool found = false;
-  // valid and reason come after confidence, so they do not move it.
-  ForEachColumn(metadata, /*validity=*/false,
-                [&](const model::FieldSpec& spec) {
-                  if (spec.field == model::Field::kConfidence) found = true;
-                  if (!found) ++want;
-                });
+std::vector<std::string> SuffixFields(std::string_view suffix, char delim) {
   // Each field is preceded by the delimiter and quoted as AppendCsvField
   // quotes (doubled quotes inside).
+  std::vector<std::string> fields;
   size_t i = 0;
-  for (size_t n = 0; i < suffix.size() && suffix[i] == delim; ++n) {
+  while (i < suffix.size() && suffix[i] == delim) {
     ++i;
-    std::string field;
+    std::string& field = fields.emplace_back();
     if (i < suffix.size() && suffix[i] == '"') {
       for (++i; i < suffix.size(); ++i) {
         if (suffix[i] != '"') {
@@ -104,9 +97,23 @@ std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
     } else {
       while (i < suffix.size() && suffix[i] != delim) field += suffix[i++];
     }
-    if (n == want) return field;
   }
-  return "";
+  return fields;
+}
+
+std::string ConfidenceInSuffix(std::string_view suffix, bool metadata,
+                               char delim) {
+  size_t want = 0;
+  bool found = false;
+  // disposable_number, valid and reason come after confidence, so they do
+  // not move it.
+  ForEachColumn(metadata, /*validity=*/false,
+                [&](const model::FieldSpec& spec) {
+                  if (spec.field == model::Field::kConfidence) found = true;
+                  if (!found) ++want;
+                });
+  std::vector<std::string> fields = SuffixFields(suffix, delim);
+  return want < fields.size() ? fields[want] : "";
 }
 
 std::vector<std::string> ResultColumns(bool metadata, bool validity) {

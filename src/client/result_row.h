@@ -23,10 +23,12 @@ inline constexpr char kBadRowConfidence[] = "bad_row";
 inline constexpr char kBadCountryConfidence[] = "bad_country";
 
 // The appended column names, from the result schema (model/result_schema.h)
-// in contract order: the phone fields every answer has
-// (validated_phone_number, formatted_phone_number, phone_type, confidence),
-// with `validity` (include=validity, which submit always asks) valid and
-// reason, then with `metadata` the 15 metadata fields of the API contract.
+// in contract order, the same as the server's CSV result columns
+// (docs/results-extensions.md) for a batch without get_ported_date:
+// validated_phone_number, formatted_phone_number, phone_type, confidence,
+// disposable_number, with `validity` (include=validity, which submit always
+// asks) valid and reason, then with `metadata` the 15 metadata fields of
+// the API contract.
 std::vector<std::string> ResultColumns(bool metadata, bool validity = false);
 
 // The string at j[key], or "" when absent or not a string; line breaks are
@@ -46,6 +48,10 @@ void AppendResultSuffix(const nlohmann::json& phone, bool metadata,
 std::string EmptySuffix(bool metadata, bool validity, char delim,
                         std::string_view confidence = kEmptyConfidence,
                         std::string_view reason = {});
+
+// The fields of a suffix made by AppendResultSuffix or EmptySuffix (with
+// the same `delim`), unquoted, in column order.
+std::vector<std::string> SuffixFields(std::string_view suffix, char delim);
 
 // The `confidence` field of a suffix made by AppendResultSuffix (with the
 // same `metadata` and `delim`), unquoted; "" if the suffix is too short.

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 namespace phonebulk::client {
 namespace {
@@ -92,34 +93,57 @@ absl::StatusOr<RunState> StateFromJson(const std::string& text) {
   }
 }
 
-absl::Status WriteFileDurably(const std::string& path,
-                              const std::string& data) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::UnavailableError(Errno("cannot create " + tmp));
+DurableFileWriter::~DurableFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink((path_ + ".tmp").c_str());
+}
+
+absl::Status DurableFileWriter::Append(std::string_view data) {
+  const std::string tmp = path_ + ".tmp";
+  if (fd_ < 0) {
+    fd_ = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) return absl::UnavailableError(Errno("cannot create " + tmp));
+  }
   size_t off = 0;
   while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    ssize_t n = ::write(fd_, data.data() + off, data.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
       return absl::UnavailableError(Errno("cannot write " + tmp));
     }
     off += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  return absl::OkStatus();
+}
+
+absl::Status DurableFileWriter::Commit() {
+  absl::Status s = Append("");  // creates the file if nothing was appended
+  if (!s.ok()) return s;
+  const std::string tmp = path_ + ".tmp";
+  const int fd = std::exchange(fd_, -1);
+  const bool synced = ::fsync(fd) == 0;
+  if (::close(fd) != 0 || !synced) {
     return absl::UnavailableError(Errno("cannot sync " + tmp));
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(Errno("cannot rename to " + path));
+  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+    return absl::UnavailableError(Errno("cannot rename to " + path_));
   }
+  committed_ = true;
   // The rename itself is durable only once the directory is synced.
-  int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = ::open(DirOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
   return absl::OkStatus();
+}
+
+absl::Status WriteFileDurably(const std::string& path,
+                              const std::string& data) {
+  DurableFileWriter file(path);
+  absl::Status s = file.Append(data);
+  if (!s.ok()) return s;
+  return file.Commit();
 }
 
 absl::Status SaveState(const std::string& path, const RunState& s) {

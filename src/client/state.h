@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -52,6 +53,26 @@ absl::StatusOr<RunState> LoadState(const std::string& path);
 
 // Writes `data` to `path` via a temp file + fsync + rename.
 absl::Status WriteFileDurably(const std::string& path, const std::string& data);
+
+// The same in parts, for a file too big to build in memory first: Append
+// writes to PATH.tmp, Commit syncs it and renames it to PATH, so PATH holds
+// either nothing or everything. Destroyed without Commit, the temp file is
+// removed. Not thread-safe.
+class DurableFileWriter {
+ public:
+  explicit DurableFileWriter(std::string path) : path_(std::move(path)) {}
+  ~DurableFileWriter();
+  DurableFileWriter(const DurableFileWriter&) = delete;
+  DurableFileWriter& operator=(const DurableFileWriter&) = delete;
+
+  absl::Status Append(std::string_view data);
+  absl::Status Commit();
+
+ private:
+  std::string path_;
+  int fd_ = -1;  // PATH.tmp once the first Append opened it
+  bool committed_ = false;
+};
 
 // The size of the file and the hex FNV-1a 64 hash of its first MiB.
 absl::Status FingerprintFile(const std::string& path, int64_t* size,

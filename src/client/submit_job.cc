@@ -7,14 +7,17 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "client/backoff.h"
 #include "client/csv_io.h"
 #include "client/input_rules.h"
+#include "client/report.h"
 #include "client/result_row.h"
 #include "client/submit_runner.h"
 #include "common/strings.h"
@@ -25,9 +28,12 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The last part of the state's options since submit writes the valid and
-// reason columns; a state without it is from before (see Prepare).
-constexpr char kValidityOption[] = ";columns=validity";
+// The last part of the state's options: which result columns the saved
+// batch files hold. A state written by an earlier version names other
+// columns (kOlderColumns); see Prepare.
+constexpr char kColumnsOption[] = ";columns=disposable,validity";
+// Before the valid and reason columns (""), and before disposable_number.
+constexpr std::string_view kOlderColumns[] = {"", ";columns=validity"};
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -81,6 +87,13 @@ absl::Status Runner::Prepare() {
   if (o_.batch_size < 1 || o_.batch_size > 10000) {
     return absl::InvalidArgumentError("batch size must be 1..10000");
   }
+  for (const std::string& report : o_.reports) {
+    absl::StatusOr<ReportKind> kind = ReportKindOf(report);
+    if (!kind.ok()) return kind.status();
+  }
+  if (o_.results_page < 1 || o_.results_page > 10000) {
+    return absl::InvalidArgumentError("--results-page must be 1..10000");
+  }
   if (o_.concurrency < 1) {
     return absl::InvalidArgumentError("--concurrency must be at least 1");
   }
@@ -119,7 +132,7 @@ absl::Status Runner::Prepare() {
                   ";metadata=" + (o_.metadata ? "1" : "0") +
                   ";delimiter=" + std::string(1, o_.delimiter) +
                   ";batch_size=" + std::to_string(o_.batch_size) +
-                  (o_.dedupe ? ";dedupe=1" : "") + kValidityOption;
+                  (o_.dedupe ? ";dedupe=1" : "") + kColumnsOption;
   absl::StatusOr<RunState> loaded = LoadState(o_.state_path);
   absl::MutexLock lock(&mu_);
   if (loaded.ok()) {
@@ -130,12 +143,20 @@ absl::Status Runner::Prepare() {
           " belongs to a different input file (size or content differ); "
           "use another --state, or delete it to start over");
     }
-    if (loaded->options + kValidityOption == fresh.options) {
-      // Written before the valid and reason columns: its saved batch files
-      // lack them, so their results are fetched again (free) rather than
-      // stitched into rows of another width.
-      loaded->options = fresh.options;
-      for (BatchState& b : loaded->batches) b.saved = false;
+    const std::string_view base =
+        std::string_view(fresh.options)
+            .substr(0, fresh.options.size() - std::strlen(kColumnsOption));
+    for (std::string_view older : kOlderColumns) {
+      if (loaded->options.size() == base.size() + older.size() &&
+          loaded->options.starts_with(base) &&
+          loaded->options.ends_with(older)) {
+        // Written by a version with other result columns: its saved batch
+        // files lack some, so their results are fetched again (free)
+        // rather than stitched into rows of another width.
+        loaded->options = fresh.options;
+        for (BatchState& b : loaded->batches) b.saved = false;
+        break;
+      }
     }
     if (loaded->options != fresh.options) {
       return absl::FailedPreconditionError(
@@ -331,37 +352,12 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
     if (status == "submitted") start_needed = true;
     std::this_thread::sleep_for(poll.Next());
   }
-  // include=validity: the valid and reason columns (docs/client.md).
-  ApiResponse r =
-      api.Call("GET", path + "/results?include=validity", "", o_.metadata);
-  if (!r.ok()) {
-    return ApiFailure(name + " (" + b.batch_id + "): results failed", r);
-  }
-  Json j = Json::parse(r.body, nullptr, false);
-  const Json* phones = nullptr;
-  if (j.is_object() && j["result"].is_object() &&
-      j["result"]["phones"].is_array()) {
-    phones = &j["result"]["phones"];
-  }
-  if (phones == nullptr || static_cast<int64_t>(phones->size()) != b.phones) {
-    return absl::InternalError(name + " (" + b.batch_id + "): expected " +
-                               std::to_string(b.phones) +
-                               " results, got a different answer");
-  }
-  std::string text;
-  text.reserve(static_cast<size_t>(b.phones) * 64);
   std::map<std::string, int64_t> stats;
-  for (const Json& p : *phones) {
-    AppendResultSuffix(p, o_.metadata, /*validity=*/true, o_.delimiter, &text);
-    text.push_back('\n');
-    ++stats[StringAt(p, model::Name(model::Field::kConfidence))];
-  }
-  absl::Status s = WriteFileDurably(BatchFile(work_dir_, job.index), text);
-  if (!s.ok()) return s;
   int64_t credits = 0;
-  if (j["result"]["credits_charged"].is_number_integer()) {
-    credits = j["result"]["credits_charged"].get<int64_t>();
-  }
+  absl::Status s =
+      FetchResults(api, name + " (" + b.batch_id + ")", path, b.phones,
+                   BatchFile(work_dir_, job.index), &stats, &credits);
+  if (!s.ok()) return s;
   absl::MutexLock lock(&mu_);
   BatchState& saved = state_.batches[job.index];
   saved.saved = true;
@@ -370,6 +366,59 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
   saved.statistics = std::move(stats);
   phones_done_ += b.phones;
   return SaveLocked();
+}
+
+absl::Status Runner::FetchResults(ApiClient& api, const std::string& name,
+                                  const std::string& path, int64_t phones,
+                                  const std::string& file,
+                                  std::map<std::string, int64_t>* stats,
+                                  int64_t* credits) {
+  // Page by page (?offset=&limit=, docs/results-extensions.md), each page
+  // written out before the next is asked, so a worker holds one page, not
+  // a batch of 10,000 parsed phones. include=validity: the valid and
+  // reason columns (docs/client.md). A server without our paging (the
+  // provider's) answers the whole batch to the first request, which is
+  // taken as it is.
+  DurableFileWriter out(file);
+  const int64_t page = o_.results_page;
+  std::string text;
+  int64_t offset = 0;
+  while (offset < phones) {
+    ApiResponse r = api.Call(
+        "GET",
+        path + "/results?include=validity&offset=" + std::to_string(offset) +
+            "&limit=" + std::to_string(page),
+        "", o_.metadata);
+    if (!r.ok()) return ApiFailure(name + ": results failed", r);
+    Json j = Json::parse(r.body, nullptr, false);
+    const Json* got = nullptr;
+    if (j.is_object() && j["result"].is_object() &&
+        j["result"]["phones"].is_array()) {
+      got = &j["result"]["phones"];
+    }
+    const int64_t n = got == nullptr ? 0 : static_cast<int64_t>(got->size());
+    const bool whole = offset == 0 && n == phones;
+    if (n == 0 || (n > page && !whole) || offset + n > phones) {
+      return absl::InternalError(name + ": expected " + std::to_string(phones) +
+                                 " results, got " + std::to_string(offset + n) +
+                                 (n == 0 ? " (an empty page)" : ""));
+    }
+    text.clear();
+    for (const Json& p : *got) {
+      AppendResultSuffix(p, o_.metadata, /*validity=*/true, o_.delimiter,
+                         &text);
+      text.push_back('\n');
+      ++(*stats)[StringAt(p, model::Name(model::Field::kConfidence))];
+    }
+    absl::Status s = out.Append(text);
+    if (!s.ok()) return s;
+    // credits_charged covers the whole batch on every page.
+    if (j["result"]["credits_charged"].is_number_integer()) {
+      *credits = j["result"]["credits_charged"].get<int64_t>();
+    }
+    offset += n;
+  }
+  return out.Commit();
 }
 
 void Runner::Worker() {

@@ -6,9 +6,9 @@
 //
 // How it keeps its promises:
 // - Memory: the input is streamed (libcsv); at most 2 x concurrency batches
-//   of phones are held at once; each batch's results go to a file in the
-//   work dir (STATE.d/) and the output is stitched by re-reading the input,
-//   so no step holds the whole file.
+//   of phones are held at once; each batch's results are fetched a page at
+//   a time into a file in the work dir (STATE.d/) and the output is
+//   stitched by re-reading the input, so no step holds the whole file.
 // - Order: batches finish in any order; the stitch pass walks the input and
 //   the batch files in row order.
 // - Resume: the state file (see state.h) records each batch's id as soon as
@@ -49,6 +49,9 @@ struct SubmitOptions {
   int concurrency = 4;
   char delimiter = ',';
   int batch_size = 10000;  // the API's limit; smaller only in tests
+  // Results fetched per request (?limit=): a worker holds one page of
+  // parsed answers at a time.
+  int results_page = 1000;
   // Progress: a redrawn bar when true, periodic lines when false.
   bool progress_bar = false;
   std::chrono::milliseconds progress_interval{5000};
@@ -59,6 +62,8 @@ struct SubmitOptions {
   // Send each distinct (number, country) once and copy its answer to the
   // rows that repeat it (input_rules.h, DuplicateKey).
   bool dedupe = true;
+  // Reports of the run written at its end (report.h): FILE.html, FILE.json.
+  std::vector<std::string> reports;
   // Retries of a request that failed transiently (api_client.h).
   int retries = kDefaultRetries;
 };

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <span>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "client/csv_io.h"
+#include "client/report.h"
 #include "client/result_row.h"
 #include "client/submit_job.h"
 #include "client/submit_runner.h"
@@ -219,7 +221,7 @@ void AppendHeaderSuffix(std::span<const std::string> header, size_t width,
 
 }  // namespace
 
-absl::Status Runner::Stitch(SubmitSummary* summary) {
+absl::Status Runner::Stitch(SubmitSummary* summary, ReportTally* tally) {
   const std::string tmp = o_.output + ".tmp";
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(
       std::fopen(tmp.c_str(), "wb"), &std::fclose);
@@ -252,7 +254,11 @@ absl::Status Runner::Stitch(SubmitSummary* summary) {
       AppendHeaderSuffix(f, width, o_, &buf);
     } else {
       if (f.size() < width) buf.append(width - f.size(), o_.delimiter);
+      const size_t suffix_at = buf.size();
       inner = suffixes.Append(f, r.index - 1, r.line, summary, &buf);
+      if (tally != nullptr) {
+        tally->AddRow(std::string_view(buf).substr(suffix_at));
+      }
       ++summary->rows;
     }
     buf.push_back('\n');
@@ -292,7 +298,9 @@ absl::StatusOr<SubmitSummary> Runner::Run() {
     if (!error_.ok()) return error_;
   }
   SubmitSummary summary;
-  s = Stitch(&summary);
+  std::optional<ReportTally> tally;
+  if (!o_.reports.empty()) tally.emplace(o_.metadata, o_.delimiter);
+  s = Stitch(&summary, tally ? &*tally : nullptr);
   if (!s.ok()) return s;
   absl::MutexLock lock(&mu_);
   summary.batches = static_cast<int64_t>(state_.batches.size());
@@ -319,6 +327,13 @@ absl::StatusOr<SubmitSummary> Runner::Run() {
   summary.rate_pauses = gate_.pause_count();
   summary.seconds =
       std::chrono::duration<double>(SteadyClock::now() - started_at_).count();
+  if (tally) {
+    const ReportFigures figures = tally->Figures(summary);
+    for (const std::string& path : o_.reports) {
+      s = WriteReport(path, figures, o_.input, o_.output);
+      if (!s.ok()) return s;
+    }
+  }
   if (!o_.keep_work_dir) {
     // The state stays: a rerun then only refetches results (free) instead
     // of paying again. The per-batch files are no longer needed.

@@ -20,6 +20,7 @@
 #include "client/api_client.h"
 #include "client/input_scan.h"
 #include "client/job_queue.h"
+#include "client/report.h"
 #include "client/state.h"
 #include "client/submit_job.h"
 
@@ -49,7 +50,17 @@ class Runner {
   absl::Status RecoverIds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ReadAndDispatch();
   absl::Status ProcessBatch(ApiClient& api, const Job& job);
-  absl::Status Stitch(SubmitSummary* summary);
+  // Fetches the `phones` results of the batch at `path` page by page into
+  // `file` (one line of result fields per phone), counting them by
+  // confidence into `stats`; `credits` is what the batch charged. `name`
+  // prefixes errors.
+  absl::Status FetchResults(ApiClient& api, const std::string& name,
+                            const std::string& path, int64_t phones,
+                            const std::string& file,
+                            std::map<std::string, int64_t>* stats,
+                            int64_t* credits);
+  // Writes the output; counts its rows into `tally` unless null.
+  absl::Status Stitch(SubmitSummary* summary, ReportTally* tally);
   void Worker();
   void ProgressLoop();
   void Fail(absl::Status s) {

@@ -73,7 +73,6 @@ int ClosedPort() {
   return ntohs(addr.sin_port);
 }
 
-
 class ClientForgivingTest : public ServerTest {
  protected:
   std::string Url() const {
@@ -154,11 +153,12 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
   const std::vector<Row> input = Rows(kExport);
   const std::vector<Row> out = Rows(ReadFile(dir() + "/out.csv"));
   ASSERT_EQ(out.size(), input.size());
-  EXPECT_EQ(out[0], (Row{"ID", " Mobile Phone ", "COUNTRY",
-                         "validated_phone_number", "formatted_phone_number",
-                         "phone_type", "confidence", "valid", "reason"}));
+  EXPECT_EQ(out[0],
+            (Row{"ID", " Mobile Phone ", "COUNTRY", "validated_phone_number",
+                 "formatted_phone_number", "phone_type", "confidence",
+                 "disposable_number", "valid", "reason"}));
   for (size_t i = 1; i < out.size(); ++i) {
-    ASSERT_EQ(out[i].size(), 9u) << i;
+    ASSERT_EQ(out[i].size(), 10u) << i;
     // In input order, each row with its own cells.
     EXPECT_EQ(Row(out[i].begin(), out[i].begin() + 3), input[i]) << i;
   }
@@ -181,16 +181,16 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
             Row(out[1].begin() + 3, out[1].end()));
   // Cells that cannot be used: marked, not sent, the job not aborted.
   EXPECT_EQ(Row(out[8].begin() + 3, out[8].end()),
-            (Row{"", "", "", "bad_country", "no",
+            (Row{"", "", "", "bad_country", "", "no",
                  "country cell 'Narnia' is not a country"}));
   EXPECT_EQ(confidence(14), "bad_country");
-  EXPECT_EQ(Row(out[14].begin() + 7, out[14].end()),
+  EXPECT_EQ(Row(out[14].begin() + 8, out[14].end()),
             (Row{"no", "country cell 'XYZ' is not a country"}));
   EXPECT_EQ(confidence(10), "empty");
-  EXPECT_EQ(Row(out[10].begin() + 7, out[10].end()),
+  EXPECT_EQ(Row(out[10].begin() + 8, out[10].end()),
             (Row{"empty", "no number given"}));
   EXPECT_EQ(confidence(11), "bad_row");
-  EXPECT_EQ(Row(out[11].begin() + 7, out[11].end()),
+  EXPECT_EQ(Row(out[11].begin() + 8, out[11].end()),
             (Row{"no", "number cell is not valid UTF-8"}));
   // The rows that were sent (and their repeats): valid and reason as
   // libphonenumber's Python port says for the number and its country
@@ -207,8 +207,8 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
   ASSERT_EQ(error, "");
   for (size_t k = 0; k < sent.size(); ++k) {
     const Row& row = out[sent[k].first];
-    EXPECT_EQ(row[7], expected[k].first) << "row " << sent[k].first;
-    EXPECT_EQ(row[8], expected[k].second) << "row " << sent[k].first;
+    EXPECT_EQ(row[8], expected[k].first) << "row " << sent[k].first;
+    EXPECT_EQ(row[9], expected[k].second) << "row " << sent[k].first;
   }
 
   // --no-dedupe sends (and pays for) every row, with the same answers.
@@ -324,11 +324,12 @@ TEST_F(ClientForgivingTest, ServerAndTokenFromTheEnvironment) {
   EXPECT_EQ(list.exit_code, 0) << list.Evidence();
 }
 
-// A state left by a submit from before the valid and reason columns, with
-// a saved batch file of the old width: the rerun fetches that batch again
-// (free) instead of stitching rows of another width, and its output is the
-// same as a fresh run's.
-TEST_F(ClientForgivingTest, StateFromBeforeTheValidityColumnsResumes) {
+// States left by submits of earlier versions, with a saved batch file of
+// their width: from before the valid and reason columns (4 result
+// columns), and from before disposable_number (6). The rerun fetches that
+// batch again (free) instead of stitching rows of another width, and its
+// output is the same as a fresh run's.
+TEST_F(ClientForgivingTest, StatesOfEarlierColumnsResume) {
   const std::string in = dir() + "/in.csv";
   WriteFile(in, "phone\n+447700900001\n+44 1234\n\n+1 202 629 8914\n");
   const std::string token = CreateToken("acme");
@@ -338,26 +339,35 @@ TEST_F(ClientForgivingTest, StateFromBeforeTheValidityColumnsResumes) {
   CommandResult first = RunCli(args, seconds(60));
   ASSERT_EQ(first.exit_code, 0) << first.Evidence();
   const std::string fresh = ReadFile(dir() + "/out.csv");
-  EXPECT_NE(fresh.find(",no,local number only: add the area code\n"),
+  EXPECT_NE(fresh.find(",unknown,no,local number only: add the area code\n"),
             std::string::npos)
       << fresh;
-  const std::optional<long long> before = Credits("acme");
-
-  Json j = Json::parse(ReadFile(state));
-  std::string options = j["options"].get<std::string>();
-  const std::string marker = ";columns=validity";
+  const Json saved = Json::parse(ReadFile(state));
+  const std::string options = saved["options"].get<std::string>();
+  const std::string marker = ";columns=disposable,validity";
   ASSERT_TRUE(options.ends_with(marker)) << options;
-  j["options"] = options.substr(0, options.size() - marker.size());
-  WriteFile(state, j.dump());
-  ASSERT_EQ(::mkdir((state + ".d").c_str(), 0755), 0);
-  WriteFile(state + ".d/batch_000000.csv",
-            ",447700900001,447700900001,unknown,unverified\n"
-            ",441234,441234,unknown,unverified\n"
-            ",12026298914,12026298914,mobile or landline,unknown\n");
-  CommandResult again = RunCli(args, seconds(60));
-  ASSERT_EQ(again.exit_code, 0) << again.Evidence();
-  EXPECT_EQ(ReadFile(dir() + "/out.csv"), fresh);
-  EXPECT_EQ(Credits("acme"), before);  // fetched again, not paid again
+  const std::string base = options.substr(0, options.size() - marker.size());
+  const std::pair<std::string, std::string> older[] = {
+      {"",
+       ",447700900001,447700900001,unknown,unverified\n"
+       ",441234,441234,unknown,unverified\n"
+       ",12026298914,12026298914,mobile or landline,unknown\n"},
+      {";columns=validity",
+       ",447700900001,447700900001,unknown,unverified,no,x\n"
+       ",441234,441234,unknown,unverified,no,x\n"
+       ",12026298914,12026298914,mobile or landline,unknown,yes,\n"}};
+  for (const auto& [columns, batch_file] : older) {
+    const std::optional<long long> before = Credits("acme");
+    Json j = saved;
+    j["options"] = base + columns;
+    WriteFile(state, j.dump());
+    ::mkdir((state + ".d").c_str(), 0755);
+    WriteFile(state + ".d/batch_000000.csv", batch_file);
+    CommandResult again = RunCli(args, seconds(60));
+    ASSERT_EQ(again.exit_code, 0) << columns << again.Evidence();
+    EXPECT_EQ(ReadFile(dir() + "/out.csv"), fresh) << columns;
+    EXPECT_EQ(Credits("acme"), before) << columns;  // fetched, not paid again
+  }
 }
 
 class ClientInterruptTest : public ClientForgivingTest {

@@ -163,18 +163,19 @@ TEST_F(ClientTest, HundredThousandRowsKeepColumnsOrderAndEmptyCells) {
   ASSERT_EQ(output.size(), input.size());
   EXPECT_EQ(output[0], (Row{"id", "name", "phone", "note", "country",
                             "validated_phone_number", "formatted_phone_number",
-                            "phone_type", "confidence", "valid", "reason"}));
+                            "phone_type", "confidence", "disposable_number",
+                            "valid", "reason"}));
   int64_t empty = 0;
   for (size_t i = 1; i < output.size(); ++i) {
     const Row& o = output[i];
-    ASSERT_EQ(o.size(), 11u) << "row " << i;
+    ASSERT_EQ(o.size(), 12u) << "row " << i;
     ASSERT_EQ(Row(o.begin(), o.begin() + 5), input[i]) << "row " << i;
     if (input[i][2].empty()) {
       ++empty;
       EXPECT_EQ(o[8], "empty") << "row " << i;
       EXPECT_EQ(o[5], "") << "row " << i;
-      EXPECT_EQ(o[9], "empty") << "row " << i;
-      EXPECT_EQ(o[10], "no number given") << "row " << i;
+      EXPECT_EQ(o[10], "empty") << "row " << i;
+      EXPECT_EQ(o[11], "no number given") << "row " << i;
     } else if (input[i][2] == "12345") {
       EXPECT_EQ(o[8], "unverified") << "row " << i;
     } else {

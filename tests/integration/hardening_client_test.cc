@@ -218,10 +218,10 @@ TEST_F(HardeningClientTest, SubmitFlagsACellThatIsNotUtf8AsABadRow) {
   std::vector<std::string> out = Lines(ReadFile(dir() + "/out.csv"));
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[2], "2," + bad_phone +
-                        ",bad,,,,bad_row,no,number cell is not valid UTF-8");
+                        ",bad,,,,bad_row,,no,number cell is not valid UTF-8");
   // A cell that is only copied (never sent) does not make a bad row.
   std::vector<std::string> third = Split(out[3]);
-  ASSERT_EQ(third.size(), 9u) << out[3];
+  ASSERT_EQ(third.size(), 10u) << out[3];
   EXPECT_EQ(third[2], latin1_note);
   EXPECT_EQ(third[3], "447700900003");
   EXPECT_NE(third[6], "bad_row");
@@ -248,10 +248,11 @@ TEST_F(HardeningClientTest, SubmitKeepsRaggedRowsAtTheHeaderWidth) {
             (std::vector<std::string>{
                 "id", "name", "phone", "city", "zip", "note", "extra_7",
                 "extra_8", "validated_phone_number", "formatted_phone_number",
-                "phone_type", "confidence", "valid", "reason"}));
+                "phone_type", "confidence", "disposable_number", "valid",
+                "reason"}));
   for (size_t i = 1; i < out.size(); ++i) {
     std::vector<std::string> row = Split(out[i]);
-    ASSERT_EQ(row.size(), 14u) << out[i];
+    ASSERT_EQ(row.size(), 15u) << out[i];
     EXPECT_EQ(row[8], "44770090000" + std::to_string(i)) << out[i];
   }
   EXPECT_EQ(Split(out[2])[5], "");
