@@ -154,9 +154,10 @@ BENCHMARK(BM_EngineType)->ThreadRange(1, 2)->UseRealTime()
 }  // namespace phonebulk::bench
 
 int main(int argc, char** argv) {
-  using namespace phonebulk::bench;
+  using ::i18n::phonenumbers::PhoneNumberUtil;
+  using ::phonebulk::bench::Inputs;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  static const Inputs inputs = MakeInputs(util);
+  static const Inputs inputs = phonebulk::bench::MakeInputs(util);
   // A benchmark of two different answers would be meaningless.
   int valid = 0;
   for (size_t i = 0; i < inputs.numbers.size(); ++i) {
@@ -173,7 +174,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "engine_benchmark: %zu numbers, %d valid, answers "
                "identical\n", inputs.numbers.size(), valid);
-  g_inputs = &inputs;
+  phonebulk::bench::g_inputs = &inputs;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
