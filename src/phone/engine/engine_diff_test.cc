@@ -131,11 +131,18 @@ class DiffRun {
     const bool lib_other = util_.IsValidNumberForRegion(number, other_region);
     const bool eng_other =
         IsValidNumberForRegion(calling_code, nsn, other_region);
+    std::string lib_region;
+    util_.GetRegionCodeForNumber(number, &lib_region);
+    const std::optional<NumberingPlan> plan =
+        NumberingPlan::ForNumber(calling_code, nsn);
+    const std::string eng_region =
+        plan ? std::string(plan->region_code()) : "ZZ";
 
     if (lib_valid) ++valid_;
     ++types_[eng_type];
     if (lib_valid != eng_valid || lib_type != eng_type ||
-        lib_any != eng_any || lib_len != eng_len || lib_other != eng_other) {
+        lib_any != eng_any || lib_len != eng_len || lib_other != eng_other ||
+        lib_region != eng_region) {
       if (++disagreements_ <= 20) {
         ADD_FAILURE() << region << " +" << calling_code << " " << nsn
                       << ": valid lib " << lib_valid << " engine "
@@ -144,7 +151,8 @@ class DiffRun {
                       << lib_any << " engine " << eng_any << "; length lib "
                       << lib_len << " engine " << eng_len << "; for "
                       << other_region << " lib " << lib_other << " engine "
-                      << eng_other;
+                      << eng_other << "; region lib " << lib_region
+                      << " engine " << eng_region;
       }
     }
   }
@@ -198,6 +206,37 @@ TEST(EngineDiffTest, CoversEverySupportedRegionAndEntity) {
   EXPECT_FALSE(NumberingPlan::MainForCallingCode(999).has_value());
   EXPECT_EQ(IsPossibleNumberWithReason(999, "12345"),
             LengthCheck::kInvalidCountryCode);
+}
+
+// The corners of the contract: calling codes the library does not know,
+// region codes it does not know (or spelt otherwise), "001" with a
+// geographic code, a region of another calling code, and the shortest
+// numbers.
+TEST(EngineDiffTest, AgreesOnUnknownCodesRegionsAndShortNumbers) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  DiffRun run(util);
+  const std::vector<int> codes = {0, 1, 7, 44, 262, 376, 800, 808, 870, 882,
+                                  883, 888, 979, 999, 1000, 2147483647};
+  const std::vector<std::string> regions = {"US", "CA", "GB", "RE", "YT",
+                                            "001", "ZZ", "gb", "", "XK",
+                                            "UK", "GBR"};
+  const std::vector<std::string> nsns = {"0",          "1",
+                                         "00",         "12",
+                                         "800",        "2025550123",
+                                         "7400123456", "262123456",
+                                         "12345678",   "000000000000"};
+  for (int code : codes) {
+    for (const std::string& region : regions) {
+      for (const std::string& nsn : nsns) {
+        run.Compare(region, code, nsn, region == "GB" ? "US" : "GB");
+      }
+    }
+  }
+  std::printf("engine_diff_test: %lld corner cases compared, %lld "
+              "disagreements\n",
+              static_cast<long long>(run.cases()),
+              static_cast<long long>(run.disagreements()));
+  EXPECT_EQ(run.disagreements(), 0);
 }
 
 TEST(EngineDiffTest, AgreesWithLibphonenumberOnEveryRegionAndType) {
