@@ -27,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "phone/engine/compile_parse.h"
 #include "phone/engine/digit_regex.h"
 #include "phone/engine/plan_tables.h"
 #include "phonenumbers/phonemetadata.pb.h"
@@ -284,9 +285,12 @@ std::string Compiler::Summary() const {
 
 int Main(int argc, char** argv) {
   std::string out_path;
+  std::string parse_out_path;  // the parser's tables (compile_parse.h)
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
       out_path = argv[++i];
+    } else if (std::strcmp(argv[i], "--parse-out") == 0 && i + 1 < argc) {
+      parse_out_path = argv[++i];
     }
   }
   if (out_path.empty()) {
@@ -323,6 +327,15 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::cout << "metadata_compiler: " << compiler.Summary() << "\n";
+  if (!parse_out_path.empty()) {
+    std::string summary;
+    absl::Status status = WriteParseTables(collection, parse_out_path, &summary);
+    if (!status.ok()) {
+      std::cerr << "metadata_compiler: " << status.message() << "\n";
+      return 1;
+    }
+    std::cout << "metadata_compiler: " << summary << "\n";
+  }
   return 0;
 }
 

@@ -1,0 +1,240 @@
+// Build-time compilation of the parsing metadata (compile_parse.h).
+
+#include "phone/engine/compile_parse.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "phone/engine/digit_regex.h"
+#include "phone/engine/plan_tables.h"
+
+namespace phonebulk::phone::engine {
+namespace {
+
+using i18n::phonenumbers::PhoneMetadata;
+using i18n::phonenumbers::PhoneMetadataCollection;
+
+// Splits `pattern` at its top-level '|' (outside groups and classes).
+// Returns false when the pattern is not well nested enough to split; the
+// regex compiler then refuses it anyway.
+bool SplitAlternatives(std::string_view pattern,
+                       std::vector<std::string>* alternatives) {
+  int depth = 0;
+  bool in_class = false;
+  std::string current;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      current.push_back(c);
+      current.push_back(pattern[++i]);
+      continue;
+    }
+    if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth < 0) return false;
+    } else if (c == '|' && depth == 0) {
+      alternatives->push_back(std::move(current));
+      current.clear();
+      continue;
+    }
+    current.push_back(c);
+  }
+  if (depth != 0 || in_class) return false;
+  alternatives->push_back(std::move(current));
+  return true;
+}
+
+// True when `alternative` opens a capturing group: a '(' outside a class,
+// not escaped, not followed by '?'.
+bool HasCapturingGroup(std::string_view alternative) {
+  bool in_class = false;
+  for (size_t i = 0; i < alternative.size(); ++i) {
+    const char c = alternative[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '(' &&
+               (i + 1 == alternative.size() || alternative[i + 1] != '?')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class ParseCompiler {
+ public:
+  // The initializer of a PrefixPattern for `pattern` (nullptr: absent).
+  std::string PatternFor(const std::string* pattern);
+  std::string Emit(const std::vector<std::string>& plan_inits) const;
+  int unsupported() const { return unsupported_; }
+  int compiled() const { return compiled_; }
+  size_t states() const { return transitions_.size() / 10; }
+
+ private:
+  // The Dfa initializer of `pattern` in kParseTransitions, shared between
+  // equal automata; an error when the pattern does not compile.
+  absl::StatusOr<std::string> DfaFor(const std::string& pattern);
+  std::string DfaInit(const DigitDfa& dfa);
+
+  std::vector<uint16_t> transitions_;
+  std::map<std::string, std::string> by_pattern_;
+  int unsupported_ = 0;
+  int compiled_ = 0;
+};
+
+std::string ParseCompiler::DfaInit(const DigitDfa& dfa) {
+  const uint32_t offset = static_cast<uint32_t>(transitions_.size());
+  auto with_accept = [&dfa](uint16_t row) {
+    return uint16_t(row | (dfa.accepting[row] ? internal::kAcceptBit : 0));
+  };
+  for (const auto& row : dfa.next) {
+    for (uint16_t next : row) transitions_.push_back(with_accept(next));
+  }
+  return absl::StrCat("{", offset, "u, ", with_accept(dfa.start), "}");
+}
+
+absl::StatusOr<std::string> ParseCompiler::DfaFor(const std::string& pattern) {
+  auto found = by_pattern_.find(pattern);
+  if (found != by_pattern_.end()) return found->second;
+  DigitDfa dfa = EmptyLanguageDfa();
+  if (pattern != "(?!)") {  // our spelling of "no alternative"
+    absl::StatusOr<DigitDfa> compiled = CompileDigitRegex(pattern);
+    if (!compiled.ok()) return compiled.status();
+    dfa = *std::move(compiled);
+  }
+  std::string init = DfaInit(dfa);
+  by_pattern_.emplace(pattern, init);
+  return init;
+}
+
+std::string ParseCompiler::PatternFor(const std::string* pattern) {
+  constexpr char kNone[] = "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}}";
+  constexpr char kUnsupported[] =
+      "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}}";
+  if (pattern == nullptr) return kNone;
+  std::vector<std::string> alternatives;
+  if (!SplitAlternatives(*pattern, &alternatives)) {
+    ++unsupported_;
+    return kUnsupported;
+  }
+  // An alternative ending in an unescaped '$' must end the input.
+  std::string anywhere, at_end;
+  bool anywhere_captures = false;
+  for (std::string& alt : alternatives) {
+    const bool anchored = !alt.empty() && alt.back() == '$' &&
+                          (alt.size() < 2 || alt[alt.size() - 2] != '\\');
+    if (anchored) alt.pop_back();
+    if (!anchored) anywhere_captures |= HasCapturingGroup(alt);
+    std::string& target = anchored ? at_end : anywhere;
+    absl::StrAppend(&target, target.empty() ? "" : "|", "(?:", alt, ")");
+  }
+  absl::StatusOr<std::string> anywhere_dfa =
+      DfaFor(anywhere.empty() ? "(?!)" : anywhere);
+  absl::StatusOr<std::string> at_end_dfa =
+      DfaFor(at_end.empty() ? "(?!)" : at_end);
+  if (!anywhere_dfa.ok() || !at_end_dfa.ok()) {
+    ++unsupported_;
+    return kUnsupported;
+  }
+  ++compiled_;
+  return absl::StrCat("{PrefixPattern::kCompiled, ",
+                      anywhere_captures ? "true, " : "false, ", *anywhere_dfa,
+                      ", ", *at_end_dfa, "}");
+}
+
+std::string ParseCompiler::Emit(
+    const std::vector<std::string>& plan_inits) const {
+  std::string out =
+      "// Generated by phonebulk's metadata_compiler (compile_parse.cc) from\n"
+      "// the metadata embedded in the libphonenumber the build links.\n"
+      "// Do not edit.\n"
+      "// NOLINTBEGIN\n"
+      "#include \"phone/engine/parse_tables.h\"\n\n"
+      "namespace phonebulk::phone::engine::internal {\n\n"
+      "const uint16_t kParseTransitions[] = {\n";
+  for (size_t i = 0; i < transitions_.size(); ++i) {
+    absl::StrAppend(&out, transitions_[i], (i % 20 == 19) ? ",\n" : ",");
+  }
+  absl::StrAppend(&out, "0};\n\nconst ParsePlan kParsePlans[] = {\n");
+  for (const std::string& init : plan_inits) {
+    absl::StrAppend(&out, "  ", init, ",\n");
+  }
+  absl::StrAppend(&out, "};\nconst uint32_t kParsePlanCount = ",
+                  plan_inits.size(),
+                  "u;\n\n}  // namespace phonebulk::phone::engine::internal\n"
+                  "// NOLINTEND\n");
+  return out;
+}
+
+}  // namespace
+
+absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
+                              const std::string& path, std::string* summary) {
+  // kPlans' order (metadata_compiler.cc): by region code, then calling
+  // code, "ZZ" left out.
+  std::vector<const PhoneMetadata*> plans;
+  for (const PhoneMetadata& m : collection.metadata()) {
+    if (m.id() != "ZZ") plans.push_back(&m);
+  }
+  std::stable_sort(plans.begin(), plans.end(),
+                   [](const PhoneMetadata* a, const PhoneMetadata* b) {
+                     return a->id() != b->id()
+                                ? a->id() < b->id()
+                                : a->country_code() < b->country_code();
+                   });
+  ParseCompiler compiler;
+  std::vector<std::string> inits;
+  int transform_rules = 0;
+  for (const PhoneMetadata* m : plans) {
+    // libphonenumber reads an empty string as "no pattern" for the national
+    // prefix (MaybeStripNationalPrefixAndCarrierCode returns early); an
+    // empty international prefix would match the empty string instead, so
+    // it is left to the parser to decline (kUnsupported).
+    const std::string* idd = &m->international_prefix();
+    std::string idd_init = m->international_prefix().empty()
+                               ? std::string("{PrefixPattern::"
+                                             "kUnsupported, false, {0u, 0}, {0u, 0}}")
+                               : compiler.PatternFor(idd);
+    const std::string* npfp = m->national_prefix_for_parsing().empty()
+                                  ? nullptr
+                                  : &m->national_prefix_for_parsing();
+    const bool transform = !m->national_prefix_transform_rule().empty();
+    transform_rules += transform;
+    inits.push_back(absl::StrCat("{\"", m->id(), "\", ", m->country_code(),
+                                 ", ", idd_init, ", ",
+                                 compiler.PatternFor(npfp), ", ",
+                                 transform ? "true" : "false", "}"));
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    file << compiler.Emit(inits);
+    if (!file.good()) return absl::InternalError("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::InternalError("cannot rename to " + path);
+  }
+  *summary = absl::StrCat("parse tables: ", inits.size(), " plans, ",
+                          compiler.compiled(), " prefix patterns compiled, ",
+                          compiler.unsupported(), " declined, ",
+                          transform_rules, " transform rules, ",
+                          compiler.states(), " states");
+  return absl::OkStatus();
+}
+
+}  // namespace phonebulk::phone::engine
