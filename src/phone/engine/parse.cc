@@ -5,9 +5,7 @@
 // each step mirrors; read them side by side.
 //
 // What is out of scope, and why (docs/engine.md, "Parsing"):
-// - any input that might hold an extension (an 'x', '#', '~', ',', ';' or
-//   "int" after the number's first digit): MaybeStripExtension's pattern is
-//   not reproduced;
+// - an extension written in non-ASCII digits;
 // - RFC 3966 phone-context parameters;
 // - non-ASCII characters after the number's start other than full-width and
 //   Arabic-Indic digits, and before it any character that might be a
@@ -97,12 +95,32 @@ int DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
   return len;
 }
 
-enum class Kind { kDigit, kPlus, kAscii, kNotNumeric, kUnknown };
+enum class Kind { kDigit, kPlus, kAscii, kNotNumeric, kTrimmable, kUnknown };
+
+// The unit of a non-ASCII code point that TrimUnwantedEndChars removes; it
+// must not survive the trimming (nothing after it is modelled).
+constexpr char kTrimmableUnit = '\x01';
+
+// Non-ASCII code points that are neither letters nor numbers (\p{L},
+// \p{N}) nor valid punctuation in a number, in every Unicode version:
+// spaces and punctuation, arrows, miscellaneous symbols, pictographs.
+bool IsTrimmableSymbol(uint32_t cp) {
+  static constexpr uint32_t kRanges[][2] = {
+      {0x2000, 0x206F}, {0x2190, 0x21FF}, {0x2600, 0x26FF},
+      {0x3000, 0x3004}, {0x3008, 0x3020}, {0x1F300, 0x1F64F},
+      {0x1F680, 0x1F6FF},
+  };
+  for (const auto& range : kRanges) {
+    if (cp >= range[0] && cp <= range[1]) return true;
+  }
+  return false;
+}
 
 // What ExtractPossibleNumber and NormalizeDigits make of a code point.
 // kNotNumeric: non-ASCII, and in a block that holds no decimal digit in any
-// Unicode version (so ICU's \p{Nd} cannot match it); kUnknown: anything
-// else non-ASCII, which the parser declines.
+// Unicode version (so ICU's \p{Nd} cannot match it); kTrimmable: that, and
+// IsTrimmableSymbol too; kUnknown: anything else non-ASCII, which the
+// parser declines.
 Kind Classify(uint32_t cp, char* c) {
   if (cp < 0x80) {
     *c = static_cast<char>(cp);
@@ -126,7 +144,10 @@ Kind Classify(uint32_t cp, char* c) {
       {0xFF1A, 0xFFEF},   {0x1F300, 0x1FAFF},
   };
   for (const auto& block : kNoDigitBlocks) {
-    if (cp >= block[0] && cp <= block[1]) return Kind::kNotNumeric;
+    if (cp >= block[0] && cp <= block[1]) {
+      *c = kTrimmableUnit;
+      return IsTrimmableSymbol(cp) ? Kind::kTrimmable : Kind::kNotNumeric;
+    }
   }
   return Kind::kUnknown;
 }
@@ -147,12 +168,9 @@ bool ExtractFromStart(std::string_view text, Units* out) {
       if (kind != Kind::kDigit && kind != Kind::kPlus) continue;
       started = true;
     }
-    // After the start only printable ASCII and digits: the regexes below
-    // are modelled for those.
-    if (kind == Kind::kNotNumeric || (kind == Kind::kAscii &&
-                                      (cp < 0x20 || cp == 0x7F))) {
-      return false;
-    }
+    // After the start only ASCII, digits, and symbols that trimming the
+    // end may remove (TrimExtracted checks they all go).
+    if (kind == Kind::kNotNumeric) return false;
     out->u[out->n++] = {c, len > 1};
   }
   return true;
@@ -161,13 +179,19 @@ bool ExtractFromStart(std::string_view text, Units* out) {
 // TrimUnwantedEndChars ("[^\p{N}\p{L}#]" at the end), then
 // capture_up_to_second_number_start_pattern "(.*)[\\/] *x": greedy, so
 // the number is cut at the last '/' or '\' followed by spaces and 'x'.
-// Then BuildNationalNumberForParsing's cut at ";isub=".
-void TrimExtracted(Units* units) {
+// Then BuildNationalNumberForParsing's cut at ";isub=". False when out of
+// scope: a control character or a non-ASCII symbol is left (the regexes
+// below are modelled for printable ASCII and digits only).
+bool TrimExtracted(Units* units) {
   Unit* u = units->u;
   while (units->n > 0) {
     const char c = u[units->n - 1].c;
     if (IsDigit(c) || IsLetter(c) || c == '#') break;
     --units->n;
+  }
+  for (int k = 0; k < units->n; ++k) {
+    const unsigned char c = static_cast<unsigned char>(u[k].c);
+    if (c < 0x20 || c == 0x7F) return false;
   }
   for (int p = units->n - 1; p >= 0; --p) {
     if (u[p].c != '/' && u[p].c != '\\') continue;
@@ -189,55 +213,162 @@ void TrimExtracted(Units* units) {
       break;
     }
   }
+  return true;
 }
 
-enum class Verdict { kYes, kNo, kOutOfScope };
-
-// IsViablePhoneNumber: length >= 2 and a full match of
-//   \p{Nd}{2} | [+＋]*(?:[P*]*\p{Nd}){3,}[P*a-z\p{Nd}]*(?:EXTN)?
-// case-insensitively, P being kValidPunctuation. An extension can only
-// match where one of its labels or separators occurs ('x', '#', '~', ','
-// ';', "int"); such inputs are declined, so without them the number part
-// alone decides: every character in the class, and three digits before
-// the first letter.
-Verdict Viability(const Units& units) {
-  const Unit* u = units.u;
-  const int n = units.n;
-  if (n == 2 && IsDigit(u[0].c) && IsDigit(u[1].c)) return Verdict::kYes;
+// The number part of valid_phone_number_pattern, case-insensitive, on
+// u[0..n): [+＋]*(?:[P*]*\p{Nd}){3,}[P*a-z\p{Nd}]* with P the ASCII part
+// of kValidPunctuation ("-x ().[]/~", 'x' in either case by (?i)): every
+// character in the class, and three digits before the first letter that
+// is not an 'x'.
+bool MatchesNumberPart(const Unit* u, int n) {
   int i = 0;
   while (i < n && u[i].c == '+') ++i;
-  bool extension_mark = false;
-  bool extension_only = false;  // ':' or '=': legal in an extension only
+  int digits = 0;
+  bool letter = false;
   for (int k = i; k < n; ++k) {
     const char c = u[k].c;
-    if (IsDigit(c)) continue;
-    if (IsLetter(c)) {
-      extension_mark |= c == 'x' || c == 'X';
-      if (k + 2 < n && (c == 'i' || c == 'I') &&
-          (u[k + 1].c | 0x20) == 'n' && (u[k + 2].c | 0x20) == 't') {
-        extension_mark = true;
-      }
-      continue;
-    }
-    switch (c) {
-      case ' ': case '-': case '(': case ')': case '.': case '[': case ']':
-      case '/': case '*':
-        break;
-      case '~': case '#': case ',': case ';':
-        extension_mark = true;
-        break;
-      case ':': case '=':
-        extension_only = true;
-        break;
-      default:
-        return Verdict::kNo;  // in neither the number nor an extension
+    if (IsDigit(c)) {
+      digits += !letter;
+    } else if (IsLetter(c)) {
+      letter |= (c | 0x20) != 'x';
+    } else if (std::strchr(" -().[]/~*", c) == nullptr || c == '\0') {
+      return false;
     }
   }
-  if (extension_mark) return Verdict::kOutOfScope;
-  if (extension_only) return Verdict::kNo;
-  int digits = 0;
-  for (int k = i; k < n && !IsLetter(u[k].c); ++k) digits += IsDigit(u[k].c);
-  return digits >= 3 ? Verdict::kYes : Verdict::kNo;
+  return digits >= 3;
+}
+
+bool EqualsIgnoringCase(const Unit* u, int n, std::string_view ascii) {
+  if (n < static_cast<int>(ascii.size())) return false;
+  for (size_t k = 0; k < ascii.size(); ++k) {
+    const char c = u[k].c;
+    if ((IsLetter(c) ? (c | 0x20) : c) != ascii[k]) return false;
+  }
+  return true;
+}
+
+// kPossibleCharsAfterExtLabel to the end of the gap: [:.]?[ ,-]*.
+bool TailIsSeparators(const Unit* g, int k, int n) {
+  if (k < n && (g[k].c == ':' || g[k].c == '.')) ++k;
+  for (; k < n; ++k) {
+    if (g[k].c != ' ' && g[k].c != ',' && g[k].c != '-') return false;
+  }
+  return true;
+}
+
+// Where an explicit extension label ("e?xt(?:ensio)?n?" or "anexo",
+// ASCII only) starting at g[i] ends; -1 when none starts there. The
+// choices are forced: what may follow a label never starts with a letter.
+int ExplicitLabelEnd(const Unit* g, int i, int n) {
+  if (EqualsIgnoringCase(g + i, n - i, "anexo")) return i + 5;
+  if (i < n && (g[i].c | 0x20) == 'e') ++i;
+  if (!EqualsIgnoringCase(g + i, n - i, "xt")) return -1;
+  i += 2;
+  if (EqualsIgnoringCase(g + i, n - i, "ensio")) i += 5;
+  if (i < n && (g[i].c | 0x20) == 'n') ++i;
+  return i;
+}
+
+// Whether the non-digit gap g[0..n) before the final `digits` digits (and
+// a final '#' when `hash`) is matched by one of the extension pattern's
+// alternatives (CreateExtnPattern(true), ASCII only), with their digit
+// limits: ";ext=" (20, no '#'), [ ,]*explicit label (20), [ ,]*[x#~]|int
+// (9), [- ]+ with '#' (6), " *(,,|;)" (15), " *,+" (9), each label
+// followed by [:.]?[ ,-]*.
+bool GapIsExtensionLabel(const Unit* g, int n, int digits, bool hash) {
+  if (!hash && digits <= 20 && n == 5 && EqualsIgnoringCase(g, n, ";ext=")) {
+    return true;
+  }
+  int i = 0;
+  while (i < n && (g[i].c == ' ' || g[i].c == ',')) ++i;
+  const int label = ExplicitLabelEnd(g, i, n);
+  if (label >= 0 && digits <= 20 && TailIsSeparators(g, label, n)) return true;
+  if (i < n && digits <= 9) {
+    const int end = std::strchr("xX#~", g[i].c) != nullptr ? i + 1
+                    : EqualsIgnoringCase(g + i, n - i, "int") ? i + 3
+                                                               : -1;
+    if (end >= 0 && TailIsSeparators(g, end, n)) return true;
+  }
+  if (hash && digits <= 6 && n > 0) {
+    int k = 0;
+    while (k < n && (g[k].c == ' ' || g[k].c == '-')) ++k;
+    if (k == n) return true;
+  }
+  i = 0;
+  while (i < n && g[i].c == ' ') ++i;
+  if (digits <= 15 && EqualsIgnoringCase(g + i, n - i, ",,") &&
+      TailIsSeparators(g, i + 2, n)) {
+    return true;
+  }
+  if (digits <= 15 && i < n && g[i].c == ';' && TailIsSeparators(g, i + 1, n)) {
+    return true;
+  }
+  int k = i;
+  while (k < n && g[k].c == ',') ++k;
+  return digits <= 9 && k > i && TailIsSeparators(g, k, n);
+}
+
+// The extension pattern ends at the end of the input ("...$"), and all its
+// alternatives put only non-digits before the digit group, which runs to
+// the end (or to a final '#'). So a match starts inside the last gap of
+// non-digits before the final digits. Gives that gap [*gap, *digits_begin)
+// and the digits [*digits_begin, *digits_end); false when the input does
+// not end that way.
+bool FinalDigits(const Unit* u, int n, int* gap, int* digits_begin,
+                 int* digits_end, bool* hash) {
+  int end = n;
+  *hash = end > 0 && u[end - 1].c == '#';
+  if (*hash) --end;
+  int p = end;
+  while (p > 0 && IsDigit(u[p - 1].c)) --p;
+  int g = p;
+  while (g > 0 && !IsDigit(u[g - 1].c)) --g;
+  *gap = g, *digits_begin = p, *digits_end = end;
+  return p < end && g < p;
+}
+
+// IsViablePhoneNumber on u[0..n): length >= 2 and a full match of
+//   \p{Nd}{2} | NUMBER (?:EXTN)?
+// (the alternation binds loosest), EXTN tried at every split.
+bool IsViable(const Unit* u, int n) {
+  if (n < 2) return false;
+  if (n == 2 && IsDigit(u[0].c) && IsDigit(u[1].c)) return true;
+  if (MatchesNumberPart(u, n)) return true;
+  int gap, begin, end;
+  bool hash;
+  if (!FinalDigits(u, n, &gap, &begin, &end, &hash)) return false;
+  for (int q = gap; q < begin; ++q) {
+    if (GapIsExtensionLabel(u + q, begin - q, end - begin, hash) &&
+        MatchesNumberPart(u, q)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// MaybeStripExtension: the extension pattern found (leftmost start) at the
+// end of the input, kept when what precedes it is viable. Returns false
+// when out of scope (an extension written in non-ASCII digits).
+bool StripExtension(Units* units, ParsedNumber* result) {
+  int gap, begin, end;
+  bool hash;
+  if (!FinalDigits(units->u, units->n, &gap, &begin, &end, &hash)) {
+    return true;
+  }
+  for (int q = gap; q < begin; ++q) {
+    if (!GapIsExtensionLabel(units->u + q, begin - q, end - begin, hash)) {
+      continue;
+    }
+    if (!IsViable(units->u, q)) return true;
+    for (int k = begin; k < end; ++k) {
+      if (units->u[k].wide) return false;
+      result->extension_digits[result->extension_length++] = units->u[k].c;
+    }
+    units->n = q;
+    return true;
+  }
+  return true;
 }
 
 // Normalize: with three or more ASCII letters, the letters become keypad
@@ -500,19 +631,15 @@ ParsedNumber Parser::Run(std::string_view text) {
   }
   Units units;
   if (!ExtractFromStart(text, &units)) return out_of_scope;
-  TrimExtracted(&units);
-  const Verdict viable = Viability(units);
-  if (viable == Verdict::kOutOfScope) return out_of_scope;
-  if (viable == Verdict::kNo || units.n < kMinLengthForNsn) {
-    return Error(ParseError::kNotANumber);
-  }
+  if (!TrimExtracted(&units)) return out_of_scope;
+  if (!IsViable(units.u, units.n)) return Error(ParseError::kNotANumber);
   // CheckRegionForParsing.
   const bool plus = units.u[0].c == '+';
   if (default_plan_ < 0 && !plus) {
     return Error(ParseError::kInvalidCountryCode);
   }
-  // No MaybeStripExtension: Viability declined every input where its
-  // pattern could match.
+  ParsedNumber result;
+  if (!StripExtension(&units, &result)) return out_of_scope;
   Digits number;
   int calling_code;
   ParseError error;
@@ -551,7 +678,6 @@ ParsedNumber Parser::Run(std::string_view text) {
   if (number.n > ParsedNumber::kMaxNsnLength) {
     return Error(ParseError::kTooLongNsn);
   }
-  ParsedNumber result;
   result.outcome = ParsedNumber::Outcome::kParsed;
   result.calling_code = calling_code;
   std::memcpy(result.nsn, number.d, static_cast<size_t>(number.n));

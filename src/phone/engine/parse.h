@@ -54,8 +54,12 @@ struct ParsedNumber {
   // (what GetNationalSignificantNumber gives for a parsed number).
   char nsn[kMaxNsnLength + 1] = {};
   uint8_t nsn_length = 0;
-  // Always empty today: inputs with an extension are out of scope.
-  std::string_view extension() const { return {}; }
+  // The extension's digits (at most 20), empty when there is none.
+  char extension_digits[20] = {};
+  uint8_t extension_length = 0;
+  std::string_view extension() const {
+    return {extension_digits, extension_length};
+  }
   std::string_view national_significant_number() const {
     return {nsn, nsn_length};
   }

@@ -123,6 +123,7 @@ TEST(ParseTest, KnownAnswers) {
     ParsedNumber::Outcome outcome;
     int calling_code;
     uint64_t national_number;
+    const char* extension = "";
   };
   using O = ParsedNumber::Outcome;
   const Case kCases[] = {
@@ -138,7 +139,13 @@ TEST(ParseTest, KnownAnswers) {
       {"n/a", "GB", O::kError, 0, 0},
       {"020 7031 3000", "ZZ", O::kError, 0, 0},
       {"+999 123 456", "", O::kError, 0, 0},
-      {"+44 20 7031 3000 ext. 12", "", O::kOutOfScope, 0, 0},
+      {"+44 20 7031 3000 ext. 12", "", O::kParsed, 44, 2070313000, "12"},
+      {"(530) 583-6985 x302/x2303", "US", O::kParsed, 1, 5305836985, "302"},
+      {"tel:+1-202-555-0100;ext=7;isub=12", "", O::kParsed, 1, 2025550100,
+       "7"},
+      {"020 7031 3000 #", "GB", O::kError, 0, 0},  // '#' alone: not viable
+      {"+44 20 7031 3000 ☎\n", "", O::kParsed, 44, 2070313000},
+      {"+44 20 7031 3000 ext. １２", "", O::kOutOfScope, 0, 0},
       {"tel:0201234;phone-context=+44", "", O::kOutOfScope, 0, 0},
   };
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
@@ -148,6 +155,7 @@ TEST(ParseTest, KnownAnswers) {
     if (p.outcome == O::kParsed) {
       EXPECT_EQ(p.calling_code, c.calling_code) << c.text;
       EXPECT_EQ(p.national_number, c.national_number) << c.text;
+      EXPECT_EQ(p.extension(), c.extension) << c.text;
     }
     if (p.outcome != O::kOutOfScope) {
       PhoneNumber number;
