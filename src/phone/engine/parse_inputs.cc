@@ -8,7 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "phonenumbers/phonemetadata.pb.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
@@ -267,11 +266,14 @@ ParseInput Generator::Form(const Example& e) {
                                       ? e164
                                       : Format(n, PhoneNumberUtil::NATIONAL));
       break;
-    case 11:
+    case 11: {
+      // One draw per statement: the order of evaluation of operands is
+      // unspecified, and the inputs must not depend on the compiler.
       in.text = Format(n, rng_.Percent(50) ? PhoneNumberUtil::E164
-                                           : PhoneNumberUtil::NATIONAL) +
-                kExtensions[rng_.Below(13)];
+                                           : PhoneNumberUtil::NATIONAL);
+      in.text += kExtensions[rng_.Below(13)];
       break;
+    }
     case 12: {  // vanity: some digits as keypad letters
       static const char kLetters[] = "ADGJMPTWadgjmptw";
       in.text = Format(n, PhoneNumberUtil::NATIONAL);
@@ -287,11 +289,10 @@ ParseInput Generator::Form(const Example& e) {
                                             "tel:", "☎ ", "電話 ", "* "};
       static const char* const kAfter[] = {"", " (office)", ".", " ", "!",
                                            " / ", "\n", " ☎"};
-      in.text = absl::StrCat(kBefore[rng_.Below(8)],
-                             rng_.Percent(50)
-                                 ? Format(n, PhoneNumberUtil::INTERNATIONAL)
-                                 : Format(n, PhoneNumberUtil::NATIONAL),
-                             kAfter[rng_.Below(8)]);
+      in.text = kBefore[rng_.Below(8)];
+      in.text += rng_.Percent(50) ? Format(n, PhoneNumberUtil::INTERNATIONAL)
+                                  : Format(n, PhoneNumberUtil::NATIONAL);
+      in.text += kAfter[rng_.Below(8)];
       break;
     }
   }
