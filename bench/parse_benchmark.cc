@@ -125,7 +125,7 @@ int CheckAnswers(const Inputs& in) {
                   number.italian_leading_zero() == p.italian_leading_zero &&
                   number.number_of_leading_zeros() ==
                       p.number_of_leading_zeros &&
-                  number.extension().empty();
+                  number.extension() == p.extension();
     if (!same) {
       std::fprintf(stderr, "parse_benchmark: \"%s\" (%s): answers differ\n",
                    in.rows[i].text.c_str(), in.regions[i].c_str());
