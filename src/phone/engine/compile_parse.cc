@@ -10,10 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "phone/engine/digit_regex.h"
 #include "phone/engine/plan_tables.h"
+#include "unicode/regex.h"
+#include "unicode/unistr.h"
 
 namespace phonebulk::phone::engine {
 namespace {
@@ -76,12 +80,67 @@ bool HasCapturingGroup(std::string_view alternative) {
   return false;
 }
 
+// Decision tries (parse_tables.h, DecisionNode) are built only for
+// patterns whose matches are at most this long and this many prefixes.
+constexpr int kMaxTrieDepth = 24;
+constexpr size_t kMaxTrieNodes = 20000;
+
+// ICU's answer on one digit string, as libphonenumber's
+// MaybeStripNationalPrefixAndCarrierCode uses it.
+struct Decision {
+  int length = -1;          // -1: lookingAt() fails
+  bool transform = false;   // the transform rule applies ...
+  std::string replacement;  // ... and puts this in place of the match
+};
+
+// Runs `re` the way libphonenumber's ICU adapter does (RegExp::Consume:
+// lookingAt() from 0; RegExp::Replace: find(), appendReplacement(),
+// appendTail()) on `digits`. False when ICU fails.
+bool Decide(const icu::RegexPattern& re, const std::string& rule,
+            const std::string& digits, Decision* out) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString input = icu::UnicodeString::fromUTF8(digits);
+  std::unique_ptr<icu::RegexMatcher> m(re.matcher(input, status));
+  if (U_FAILURE(status)) return false;
+  if (!m->lookingAt(0, status)) return U_SUCCESS(status);
+  out->length = m->end(status);
+  if (rule.empty()) return U_SUCCESS(status);
+  // Consume(&carrier, &captured) needs two groups, Consume(&captured) one;
+  // with fewer, both fail and the prefix is just stripped.
+  const int groups = m->groupCount();
+  icu::UnicodeString captured;
+  if (groups >= 1) captured = m->group(groups >= 2 ? 2 : 1, status);
+  if (U_FAILURE(status) || captured.isEmpty()) return U_SUCCESS(status);
+  std::unique_ptr<icu::RegexMatcher> r(re.matcher(input, status));
+  if (U_FAILURE(status) || !r->find()) return false;
+  icu::UnicodeString replaced;
+  r->appendReplacement(replaced, icu::UnicodeString::fromUTF8(rule), status);
+  r->appendTail(replaced);
+  std::string text;
+  replaced.toUTF8String(text);
+  // find() from 0 finds lookingAt()'s match, so the text is the
+  // replacement followed by the digits after the match.
+  const std::string tail = digits.substr(out->length);
+  if (U_FAILURE(status) || text.size() < tail.size() ||
+      text.compare(text.size() - tail.size(), tail.size(), tail) != 0) {
+    return false;
+  }
+  out->transform = true;
+  out->replacement = text.substr(0, text.size() - tail.size());
+  return out->replacement.size() < 0xFF &&
+         out->replacement.find_first_not_of("0123456789") == std::string::npos;
+}
+
 class ParseCompiler {
  public:
-  // The initializer of a PrefixPattern for `pattern` (nullptr: absent).
-  std::string PatternFor(const std::string* pattern);
+  // The initializer of a PrefixPattern for `pattern` (nullptr: absent),
+  // applied with `rule` as national_prefix_transform_rule ("" for none).
+  std::string PatternFor(const std::string* pattern,
+                         const std::string& rule = "");
   std::string Emit(const std::vector<std::string>& plan_inits) const;
   int unsupported() const { return unsupported_; }
+  int tries() const { return tries_; }
+  size_t trie_nodes() const { return nodes_.size(); }
   int compiled() const { return compiled_; }
   size_t states() const { return transitions_.size() / 10; }
 
@@ -90,6 +149,14 @@ class ParseCompiler {
   // equal automata; an error when the pattern does not compile.
   absl::StatusOr<std::string> DfaFor(const std::string& pattern);
   std::string DfaInit(const DigitDfa& dfa);
+  // The "trie, nodes" initializer part for `pattern` ("0u, 0u" without).
+  std::string TrieFor(const std::string& pattern, const std::string& rule,
+                      const std::string& anywhere);
+
+  std::vector<std::string> nodes_;  // DecisionNode initializers
+  std::string transform_digits_;
+  std::map<std::string, std::string> trie_by_key_;
+  int tries_ = 0;
 
   std::vector<uint16_t> transitions_;
   std::map<std::string, std::string> by_pattern_;
@@ -122,10 +189,67 @@ absl::StatusOr<std::string> ParseCompiler::DfaFor(const std::string& pattern) {
   return init;
 }
 
-std::string ParseCompiler::PatternFor(const std::string* pattern) {
-  constexpr char kNone[] = "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}}";
+std::string ParseCompiler::TrieFor(const std::string& pattern,
+                                   const std::string& rule,
+                                   const std::string& anywhere) {
+  constexpr char kNoTrie[] = "0u, 0u";
+  const std::string key = pattern + '\0' + rule;
+  if (auto found = trie_by_key_.find(key); found != trie_by_key_.end()) {
+    return found->second;
+  }
+  std::string& init = trie_by_key_[key] = kNoTrie;
+  absl::StatusOr<DigitDfa> dfa = CompileDigitRegex(anywhere);
+  UParseError parse_error;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexPattern> re(icu::RegexPattern::compile(
+      icu::UnicodeString::fromUTF8(pattern), 0, parse_error, status));
+  if (!dfa.ok() || dfa->start == 0 || U_FAILURE(status)) return init;
+  // Breadth first over the prefixes of the matches (the live states of the
+  // minimal automaton: every state but the dead one, 0).
+  struct Node {
+    std::string digits;
+    uint16_t state;
+    uint16_t child[10] = {};
+  };
+  std::vector<Node> trie = {{"", dfa->start}};
+  for (size_t i = 0; i < trie.size(); ++i) {
+    if (trie[i].digits.size() > kMaxTrieDepth) return init;  // not finite
+    for (int d = 0; d < 10; ++d) {
+      const uint16_t next = dfa->next[trie[i].state][d];
+      if (next == 0) continue;
+      if (trie.size() >= kMaxTrieNodes) return init;
+      trie[i].child[d] = static_cast<uint16_t>(trie.size());
+      trie.push_back({trie[i].digits + char('0' + d), next});
+    }
+  }
+  std::vector<std::string> inits;
+  std::string digits;
+  for (const Node& node : trie) {
+    Decision decision;
+    if (!Decide(*re, rule, node.digits, &decision)) return init;
+    std::string children;
+    for (uint16_t c : node.child) absl::StrAppend(&children, c, ",");
+    children.pop_back();
+    const size_t offset = transform_digits_.size() + digits.size();
+    if (decision.transform) digits += decision.replacement;
+    if (offset > 0xFFFF) return init;
+    inits.push_back(absl::StrCat(
+        "{{", children, "}, ", decision.length, ", ",
+        decision.transform ? decision.replacement.size() : 0xFF, ", ",
+        decision.transform ? offset : 0, "}"));
+  }
+  ++tries_;
+  init = absl::StrCat(nodes_.size(), "u, ", inits.size(), "u");
+  transform_digits_ += digits;
+  nodes_.insert(nodes_.end(), inits.begin(), inits.end());
+  return init;
+}
+
+std::string ParseCompiler::PatternFor(const std::string* pattern,
+                                      const std::string& rule) {
+  constexpr char kNone[] = "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}, 0u, 0u}";
   constexpr char kUnsupported[] =
-      "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}}";
+      "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}";
   if (pattern == nullptr) return kNone;
   std::vector<std::string> alternatives;
   if (!SplitAlternatives(*pattern, &alternatives)) {
@@ -152,9 +276,13 @@ std::string ParseCompiler::PatternFor(const std::string* pattern) {
     return kUnsupported;
   }
   ++compiled_;
+  // With `$` alternatives, ICU's answer depends on where the input ends:
+  // no trie.
+  const std::string trie = at_end.empty() ? TrieFor(*pattern, rule, anywhere)
+                                          : "0u, 0u";
   return absl::StrCat("{PrefixPattern::kCompiled, ",
                       anywhere_captures ? "true, " : "false, ", *anywhere_dfa,
-                      ", ", *at_end_dfa, "}");
+                      ", ", *at_end_dfa, ", ", trie, "}");
 }
 
 std::string ParseCompiler::Emit(
@@ -170,7 +298,11 @@ std::string ParseCompiler::Emit(
   for (size_t i = 0; i < transitions_.size(); ++i) {
     absl::StrAppend(&out, transitions_[i], (i % 20 == 19) ? ",\n" : ",");
   }
-  absl::StrAppend(&out, "0};\n\nconst ParsePlan kParsePlans[] = {\n");
+  absl::StrAppend(&out, "0};\n\nconst DecisionNode kDecisionNodes[] = {\n");
+  for (const std::string& node : nodes_) absl::StrAppend(&out, node, ",\n");
+  absl::StrAppend(&out, "{}};\n\nconst char kTransformDigits[] = \"",
+                  transform_digits_, "\";\n\n");
+  absl::StrAppend(&out, "const ParsePlan kParsePlans[] = {\n");
   for (const std::string& init : plan_inits) {
     absl::StrAppend(&out, "  ", init, ",\n");
   }
@@ -208,7 +340,7 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
     const std::string* idd = &m->international_prefix();
     std::string idd_init = m->international_prefix().empty()
                                ? std::string("{PrefixPattern::"
-                                             "kUnsupported, false, {0u, 0}, {0u, 0}}")
+                                             "kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}")
                                : compiler.PatternFor(idd);
     const std::string* npfp = m->national_prefix_for_parsing().empty()
                                   ? nullptr
@@ -217,7 +349,9 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
     transform_rules += transform;
     inits.push_back(absl::StrCat("{\"", m->id(), "\", ", m->country_code(),
                                  ", ", idd_init, ", ",
-                                 compiler.PatternFor(npfp), ", ",
+                                 compiler.PatternFor(
+                                     npfp, m->national_prefix_transform_rule()),
+                                 ", ",
                                  transform ? "true" : "false", "}"));
   }
   const std::string tmp = path + ".tmp";
@@ -232,6 +366,8 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
   *summary = absl::StrCat("parse tables: ", inits.size(), " plans, ",
                           compiler.compiled(), " prefix patterns compiled, ",
                           compiler.unsupported(), " declined, ",
+                          compiler.tries(), " decision tries (",
+                          compiler.trie_nodes(), " nodes), ",
                           transform_rules, " transform rules, ",
                           compiler.states(), " states");
   return absl::OkStatus();

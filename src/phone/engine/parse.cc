@@ -438,6 +438,20 @@ PrefixMatch MatchPrefix(const PrefixPattern& pattern,
   return {ends == 1 ? PrefixMatch::kOne : PrefixMatch::kMany, length, at_end};
 }
 
+// ICU's answer on `digits` from a pattern's decision trie (trie_nodes > 0):
+// the node where the walk along the digits stops.
+const internal::DecisionNode& Decide(const PrefixPattern& pattern,
+                                     std::string_view digits) {
+  const internal::DecisionNode* trie = internal::kDecisionNodes + pattern.trie;
+  const internal::DecisionNode* node = trie;
+  for (char c : digits) {
+    const uint16_t child = node->child[c - '0'];
+    if (child == 0) break;
+    node = trie + child;
+  }
+  return *node;
+}
+
 // IsMatch(matcher, number, general_desc): the general pattern, fully.
 bool MatchesGeneral(int plan, std::string_view digits) {
   return Accepts(internal::kTransitions,
@@ -509,11 +523,46 @@ ParsedNumber Error(ParseError error) {
   return result;
 }
 
+// The rest of MaybeStripNationalPrefixAndCarrierCode once ICU's answer is
+// known: strip the match, or put the transform in its place; either is
+// undone when it turns a number matching the general pattern into one
+// that does not.
+bool StripDecidedPrefix(int plan, const internal::DecisionNode& decision,
+                        Digits* number) {
+  if (decision.match_length < 0) return true;
+  const std::string_view rest = number->view().substr(decision.match_length);
+  if (decision.transform_length == internal::kNoTransform) {
+    if (MatchesGeneral(plan, number->view()) && !MatchesGeneral(plan, rest)) {
+      return true;
+    }
+    number->DropFront(decision.match_length);
+    return true;
+  }
+  Digits transformed;
+  transformed.n = decision.transform_length + static_cast<int>(rest.size());
+  if (transformed.n > static_cast<int>(kMaxParseInput)) return false;
+  std::memcpy(transformed.d,
+              internal::kTransformDigits + decision.transform_offset,
+              decision.transform_length);
+  std::memcpy(transformed.d + decision.transform_length, rest.data(),
+              rest.size());
+  if (MatchesGeneral(plan, number->view()) &&
+      !MatchesGeneral(plan, transformed.view())) {
+    return true;
+  }
+  *number = transformed;
+  return true;
+}
+
 bool Parser::StripNationalPrefix(int plan, Digits* number) const {
   const internal::ParsePlan& parse_plan = internal::kParsePlans[plan];
   if (number->n == 0 ||
       parse_plan.national_prefix.state == PrefixPattern::kAbsent) {
     return true;
+  }
+  if (parse_plan.national_prefix.trie_nodes > 0) {
+    return StripDecidedPrefix(plan, Decide(parse_plan.national_prefix,
+                                           number->view()), number);
   }
   const PrefixMatch match =
       MatchPrefix(parse_plan.national_prefix, number->view());
@@ -553,9 +602,16 @@ bool Parser::StripInternationalPrefix(const Unit* u, int n, Digits* number,
   // Without a default region the IDD pattern is "NonMatch", which no digit
   // string matches.
   if (default_plan_ < 0) return true;
-  const PrefixMatch match = MatchPrefix(
-      internal::kParsePlans[default_plan_].international_prefix,
-      number->view());
+  const PrefixPattern& idd =
+      internal::kParsePlans[default_plan_].international_prefix;
+  PrefixMatch match;
+  if (idd.trie_nodes > 0) {  // ICU's own choice
+    const int length = Decide(idd, number->view()).match_length;
+    match = {length < 0 ? PrefixMatch::kNone : PrefixMatch::kOne, length,
+             false};
+  } else {
+    match = MatchPrefix(idd, number->view());
+  }
   if (match.kind == PrefixMatch::kNone) return true;
   if (match.kind != PrefixMatch::kOne) return false;
   // ParsePrefixAsIdd: not stripped when a 0 follows (no calling code

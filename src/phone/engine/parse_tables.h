@@ -37,7 +37,31 @@ struct PrefixPattern {
   bool anywhere_captures;
   Dfa anywhere;
   Dfa at_end;
+  // ICU's own answers (DecisionNode), when the pattern has no `$` and
+  // matches finitely many strings: kDecisionNodes[trie .. trie +
+  // trie_nodes); trie_nodes 0 when there is no trie.
+  uint32_t trie;
+  uint32_t trie_nodes;
 };
+
+// One node of a decision trie: the nodes are the digit strings that start
+// some match of the pattern, the root (node 0) the empty one. The metadata
+// compiler ran ICU's lookingAt() -- what RegExp::Consume runs -- on each
+// and stored its match and what libphonenumber's
+// MaybeStripNationalPrefixAndCarrierCode does with it. On an input, the
+// answer is the node where the walk along its digits stops: past that node
+// no match can read further, and a pattern without `$` matches the same
+// whether the input ends there or goes on.
+struct DecisionNode {
+  uint16_t child[10];  // relative to the trie's first node; 0: none
+  int8_t match_length;  // -1: no match
+  // With a transform rule and a non-empty captured group, the match is
+  // replaced by kTransformDigits[transform_offset, + transform_length);
+  // otherwise (kNoTransform) it is stripped.
+  uint8_t transform_length;
+  uint16_t transform_offset;
+};
+inline constexpr uint8_t kNoTransform = 0xFF;
 
 // What the parser needs of one PhoneMetadata beyond plan_tables.h.
 struct ParsePlan {
@@ -50,6 +74,8 @@ struct ParsePlan {
 
 // Generated (compile_parse.cc). kParsePlans[i] belongs to kPlans[i].
 extern const uint16_t kParseTransitions[];
+extern const DecisionNode kDecisionNodes[];
+extern const char kTransformDigits[];
 extern const ParsePlan kParsePlans[];
 extern const uint32_t kParsePlanCount;
 

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,46 @@ TEST(ParseTest, AgreesWithLibphonenumberOnEveryRegionAndForm) {
   // The forms are meant to exercise the parser, not the fallback: most
   // must be answered in scope (measured: 79%).
   EXPECT_GT(tally.parsed + tally.errors, tally.cases * 3 / 4);
+}
+
+// Every node of every decision trie (the digit strings that start a match
+// of an international or national prefix pattern, parse_tables.h), with
+// seeded random tails of 0 to 12 digits, parsed with the plan's region:
+// ICU's choice of match and the transform rules, node by node.
+TEST(ParseTest, AgreesOnEveryPrefixPatternNode) {
+  std::mt19937_64 rng(kSeed);
+  std::vector<ParseInput> inputs;
+  for (uint32_t i = 0; i < internal::kParsePlanCount; ++i) {
+    const internal::ParsePlan& plan = internal::kParsePlans[i];
+    if (std::strcmp(plan.region, "001") == 0) continue;
+    for (const internal::PrefixPattern* pattern :
+         {&plan.international_prefix, &plan.national_prefix}) {
+      if (pattern->trie_nodes == 0) continue;
+      const internal::DecisionNode* trie =
+          internal::kDecisionNodes + pattern->trie;
+      // Depth first, rebuilding each node's digits.
+      std::vector<std::pair<uint16_t, std::string>> stack = {{0, ""}};
+      while (!stack.empty()) {
+        auto [node, digits] = stack.back();
+        stack.pop_back();
+        for (int d = 0; d < 10; ++d) {
+          if (trie[node].child[d] != 0) {
+            stack.push_back({trie[node].child[d], digits + char('0' + d)});
+          }
+        }
+        for (int k = 0; k < 2; ++k) {
+          std::string text = digits;
+          const int tail = static_cast<int>(rng() % 13);
+          for (int t = 0; t < tail; ++t) text.push_back(char('0' + rng() % 10));
+          inputs.push_back({text, plan.region});
+        }
+      }
+    }
+  }
+  const Tally tally = Check(inputs);
+  Print("prefix pattern nodes", tally);
+  EXPECT_EQ(tally.disagreements, 0);
+  EXPECT_GT(tally.parsed + tally.errors, tally.cases * 9 / 10);
 }
 
 TEST(ParseTest, CorpusMixIsMostlyInScope) {
