@@ -45,6 +45,7 @@ struct ValidateFlags {
   std::string format = "E164";
   std::string include;
   std::string disposable_file;
+  std::string engine = "compiled";  // phone::ValidatorEngine by name
   bool json = false;
   bool verbose = false;
 };
@@ -305,7 +306,8 @@ int Validate(const ValidateFlags& f) {
               << "\n";
     return kExitFailure;
   }
-  phone::Validator validator(countries);
+  phone::Validator validator(countries,
+                            *phone::ParseValidatorEngine(f.engine));
   phone::Enricher enricher(phone::Enricher::BuiltInSources(disposable->get()));
   batch::Engine engine{validator, &enricher};
 
@@ -362,6 +364,13 @@ void AddValidateCommand(CLI::App& app, int* exit_code) {
                 "metadata");
   cmd->add_option("--include", flags->include,
                   "Extensions to add: location, time_zones (comma-separated)");
+  cmd->add_option("--engine", flags->engine,
+                  "Who validates: the compiled engine (falling back to "
+                  "libphonenumber for what it does not cover) or "
+                  "libphonenumber alone, for comparison (docs/engine.md)")
+      ->check(CLI::IsMember({"compiled", "libphonenumber"}))
+      ->envname("PHONEBULK_ENGINE")
+      ->capture_default_str();
   cmd->add_option("--disposable-file", flags->disposable_file,
                   "Disposable-number list (docs/disposable.md). Default: the "
                   "built-in starter list")
