@@ -101,7 +101,8 @@ class TableWriter {
     if (widths_fixed_) return;
     for (const Row& row : pending_) {
       for (size_t i = 0; i < row.size(); ++i) {
-        widths_[i] = std::max(widths_[i], row[i].size());
+        widths_[i] =
+            std::max(widths_[i], std::min(row[i].size(), kMaxPaddedWidth));
       }
     }
     widths_fixed_ = true;
@@ -112,6 +113,11 @@ class TableWriter {
  private:
   using Row = std::vector<std::string>;
   static constexpr size_t kWindow = 256;
+  // A column is padded to at most this width: one 1,000-character junk
+  // "number" among the measured rows would otherwise pad every line of a
+  // million-row run to a kilobyte (811 MB of spaces for the benchmark
+  // corpus). A longer cell overflows its column on its own line only.
+  static constexpr size_t kMaxPaddedWidth = 40;
 
   void Write(const Row& row) {
     std::string line;
