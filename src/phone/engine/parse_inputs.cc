@@ -331,6 +331,7 @@ std::vector<ParseInput> DifferentialInputs(uint64_t seed, int count) {
       ParseInput junk;
       gen.Junk(&junk.text);
       junk.region = gen.RandomRegion();
+      junk.junk = true;
       inputs.push_back(std::move(junk));
     }
   }

@@ -16,6 +16,7 @@ namespace phonebulk::phone::engine {
 struct ParseInput {
   std::string text;
   std::string region;  // "" / "ZZ" for none
+  bool junk = false;   // not written from a number (DifferentialInputs)
 };
 
 // The benchmark corpus's mix (bench/corpus/corpus_gen.cc: its forms and
