@@ -6,11 +6,10 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -233,10 +232,10 @@ std::string ParseCompiler::TrieFor(const std::string& pattern,
     const size_t offset = transform_digits_.size() + digits.size();
     if (decision.transform) digits += decision.replacement;
     if (offset > 0xFFFF) return init;
-    inits.push_back(absl::StrCat(
-        "{{", children, "}, ", decision.length, ", ",
-        decision.transform ? decision.replacement.size() : 0xFF, ", ",
-        decision.transform ? offset : 0, "}"));
+    inits.push_back(
+        absl::StrCat("{{", children, "}, ", decision.length, ", ",
+                     decision.transform ? decision.replacement.size() : 0xFF,
+                     ", ", decision.transform ? offset : 0, "}"));
   }
   ++tries_;
   init = absl::StrCat(nodes_.size(), "u, ", inits.size(), "u");
@@ -247,7 +246,8 @@ std::string ParseCompiler::TrieFor(const std::string& pattern,
 
 std::string ParseCompiler::PatternFor(const std::string* pattern,
                                       const std::string& rule) {
-  constexpr char kNone[] = "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}, 0u, 0u}";
+  constexpr char kNone[] =
+      "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}, 0u, 0u}";
   constexpr char kUnsupported[] =
       "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}";
   if (pattern == nullptr) return kNone;
@@ -278,8 +278,8 @@ std::string ParseCompiler::PatternFor(const std::string* pattern,
   ++compiled_;
   // With `$` alternatives, ICU's answer depends on where the input ends:
   // no trie.
-  const std::string trie = at_end.empty() ? TrieFor(*pattern, rule, anywhere)
-                                          : "0u, 0u";
+  const std::string trie =
+      at_end.empty() ? TrieFor(*pattern, rule, anywhere) : "0u, 0u";
   return absl::StrCat("{PrefixPattern::kCompiled, ",
                       anywhere_captures ? "true, " : "false, ", *anywhere_dfa,
                       ", ", *at_end_dfa, ", ", trie, "}");
@@ -306,8 +306,8 @@ std::string ParseCompiler::Emit(
   for (const std::string& init : plan_inits) {
     absl::StrAppend(&out, "  ", init, ",\n");
   }
-  absl::StrAppend(&out, "};\nconst uint32_t kParsePlanCount = ",
-                  plan_inits.size(),
+  absl::StrAppend(&out,
+                  "};\nconst uint32_t kParsePlanCount = ", plan_inits.size(),
                   "u;\n\n}  // namespace phonebulk::phone::engine::internal\n"
                   "// NOLINTEND\n");
   return out;
@@ -338,21 +338,21 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
     // empty international prefix would match the empty string instead, so
     // it is left to the parser to decline (kUnsupported).
     const std::string* idd = &m->international_prefix();
-    std::string idd_init = m->international_prefix().empty()
-                               ? std::string("{PrefixPattern::"
-                                             "kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}")
-                               : compiler.PatternFor(idd);
+    std::string idd_init =
+        m->international_prefix().empty()
+            ? std::string(
+                  "{PrefixPattern::"
+                  "kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}")
+            : compiler.PatternFor(idd);
     const std::string* npfp = m->national_prefix_for_parsing().empty()
                                   ? nullptr
                                   : &m->national_prefix_for_parsing();
     const bool transform = !m->national_prefix_transform_rule().empty();
     transform_rules += transform;
-    inits.push_back(absl::StrCat("{\"", m->id(), "\", ", m->country_code(),
-                                 ", ", idd_init, ", ",
-                                 compiler.PatternFor(
-                                     npfp, m->national_prefix_transform_rule()),
-                                 ", ",
-                                 transform ? "true" : "false", "}"));
+    inits.push_back(absl::StrCat(
+        "{\"", m->id(), "\", ", m->country_code(), ", ", idd_init, ", ",
+        compiler.PatternFor(npfp, m->national_prefix_transform_rule()), ", ",
+        transform ? "true" : "false", "}"));
   }
   const std::string tmp = path + ".tmp";
   {
@@ -363,13 +363,11 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     return absl::InternalError("cannot rename to " + path);
   }
-  *summary = absl::StrCat("parse tables: ", inits.size(), " plans, ",
-                          compiler.compiled(), " prefix patterns compiled, ",
-                          compiler.unsupported(), " declined, ",
-                          compiler.tries(), " decision tries (",
-                          compiler.trie_nodes(), " nodes), ",
-                          transform_rules, " transform rules, ",
-                          compiler.states(), " states");
+  *summary = absl::StrCat(
+      "parse tables: ", inits.size(), " plans, ", compiler.compiled(),
+      " prefix patterns compiled, ", compiler.unsupported(), " declined, ",
+      compiler.tries(), " decision tries (", compiler.trie_nodes(), " nodes), ",
+      transform_rules, " transform rules, ", compiler.states(), " states");
   return absl::OkStatus();
 }
 

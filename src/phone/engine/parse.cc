@@ -66,8 +66,7 @@ struct PrefixMatch {
   bool at_end;
 };
 
-PrefixMatch MatchPrefix(const PrefixPattern& pattern,
-                        std::string_view digits) {
+PrefixMatch MatchPrefix(const PrefixPattern& pattern, std::string_view digits) {
   if (pattern.state != PrefixPattern::kCompiled) {
     return {PrefixMatch::kUnsupported, 0, false};
   }
@@ -123,7 +122,10 @@ int FindRegion(std::string_view region) {
     const int mid = (lo + hi) / 2;
     const int cmp = region.compare(internal::kPlans[mid].region);
     if (cmp == 0) return mid;
-    if (cmp < 0) hi = mid; else lo = mid + 1;
+    if (cmp < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return -1;
 }
@@ -211,8 +213,8 @@ bool Parser::StripNationalPrefix(int plan, Digits* number) const {
     return true;
   }
   if (parse_plan.national_prefix.trie_nodes > 0) {
-    return StripDecidedPrefix(plan, Decide(parse_plan.national_prefix,
-                                           number->view()), number);
+    return StripDecidedPrefix(
+        plan, Decide(parse_plan.national_prefix, number->view()), number);
   }
   const PrefixMatch match =
       MatchPrefix(parse_plan.national_prefix, number->view());

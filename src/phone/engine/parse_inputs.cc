@@ -50,15 +50,50 @@ struct Example {
 constexpr size_t kCorpusJunkWords = 26;
 const std::vector<std::string>& JunkWords() {
   static const auto* const kWords = new std::vector<std::string>{
-      "n/a", "N/A", "none", "unknown", "-", "+", "()", "TBD", "call me", "0",
-      "00", "+0", "1-800-FLOWERS", "+44 (0) 20 7946 0958 ext. 12",
-      "john@example.com", "tél: 01 23 45 67 89", "電話 03-1234-5678",
-      "☎ +33 1 23 45 67 89", "12 34", "+1 (555) ", "#!$%&*", "null", "0x1F4",
-      "1e10", "  +49  ", "+999 123 456",
-      "", " ", "++44 20 7946 0958",
-      "+＋44 20", "tel:+1-202-555-0100;isub=12", "(530) 583-6985 x302/x2303",
-      "12345/ x6", "0044", "+44", "1", "12", "123", "+123", "+0044 20 7946 0958",
-      "\xEF\xBC\x8B" "44 20 7946 0958", "\xff\xfe", "44\xc3",
+      "n/a",
+      "N/A",
+      "none",
+      "unknown",
+      "-",
+      "+",
+      "()",
+      "TBD",
+      "call me",
+      "0",
+      "00",
+      "+0",
+      "1-800-FLOWERS",
+      "+44 (0) 20 7946 0958 ext. 12",
+      "john@example.com",
+      "tél: 01 23 45 67 89",
+      "電話 03-1234-5678",
+      "☎ +33 1 23 45 67 89",
+      "12 34",
+      "+1 (555) ",
+      "#!$%&*",
+      "null",
+      "0x1F4",
+      "1e10",
+      "  +49  ",
+      "+999 123 456",
+      "",
+      " ",
+      "++44 20 7946 0958",
+      "+＋44 20",
+      "tel:+1-202-555-0100;isub=12",
+      "(530) 583-6985 x302/x2303",
+      "12345/ x6",
+      "0044",
+      "+44",
+      "1",
+      "12",
+      "123",
+      "+123",
+      "+0044 20 7946 0958",
+      "\xEF\xBC\x8B"
+      "44 20 7946 0958",
+      "\xff\xfe",
+      "44\xc3",
   };
   return *kWords;
 }
@@ -120,7 +155,8 @@ class Generator {
     return n;
   }
 
-  std::string Format(const PhoneNumber& n, PhoneNumberUtil::PhoneNumberFormat f) {
+  std::string Format(const PhoneNumber& n,
+                     PhoneNumberUtil::PhoneNumberFormat f) {
     std::string out;
     util_.Format(n, f, &out);
     return out;
@@ -128,11 +164,16 @@ class Generator {
 
   std::string RandomRegion() {
     switch (rng_.Below(20)) {
-      case 0: return "";
-      case 1: return "ZZ";
-      case 2: return "001";
-      case 3: return "gb";
-      default: return rng_.Pick(regions_);
+      case 0:
+        return "";
+      case 1:
+        return "ZZ";
+      case 2:
+        return "001";
+      case 3:
+        return "gb";
+      default:
+        return rng_.Pick(regions_);
     }
   }
 
@@ -177,15 +218,48 @@ void Generator::Junk(std::string* out) {
   // Digits and phone punctuation with now and then a letter or symbol, or
   // a non-ASCII character (full-width and Arabic-Indic digits included).
   static const std::vector<std::string> kPieces = {
-      "0", "1", "2", "4", "5", "7", "9", " ", "-", "(", ")", ".", "/", "+",
-      "x", "#", "*", "~", ",", ";", ":", "=", "a", "E", "t", "int", "ext",
-      "\t", "\xEF\xBC\x91", "\xD9\xA3", "\xDB\xB5", "\xC3\xA9",
-      "\xE2\x80\x94", "\xE3\x80\x80", "\xEF\xBC\x8B", "\xC2\xA0",
-      "\xE0\xA5\xA7", "\xF0\x9F\x93\x9E",
+      "0",
+      "1",
+      "2",
+      "4",
+      "5",
+      "7",
+      "9",
+      " ",
+      "-",
+      "(",
+      ")",
+      ".",
+      "/",
+      "+",
+      "x",
+      "#",
+      "*",
+      "~",
+      ",",
+      ";",
+      ":",
+      "=",
+      "a",
+      "E",
+      "t",
+      "int",
+      "ext",
+      "\t",
+      "\xEF\xBC\x91",
+      "\xD9\xA3",
+      "\xDB\xB5",
+      "\xC3\xA9",
+      "\xE2\x80\x94",
+      "\xE3\x80\x80",
+      "\xEF\xBC\x8B",
+      "\xC2\xA0",
+      "\xE0\xA5\xA7",
+      "\xF0\x9F\x93\x9E",
   };
   for (int i = 0; i < len; ++i) {
     out->append(kind == 2 && i % 3 != 0 ? std::string(1, rng_.Digit())
-                                         : rng_.Pick(kPieces));
+                                        : rng_.Pick(kPieces));
   }
 }
 
@@ -221,29 +295,43 @@ ParseInput Generator::Form(const Example& e) {
   const int roll = static_cast<int>(rng_.Below(100));
   in.region = roll < 50 ? e.region : roll < 80 ? RandomRegion() : "ZZ";
   if (roll >= 90) in.region = "";
-  static const char* const kSeparators[] = {" ", "-", ".", "/", " - ", "(",
+  static const char* const kSeparators[] = {" ", "-",  ".", "/", " - ", "(",
                                             ")", "  ", "[", "]", "*"};
   static const char* const kExtensions[] = {
-      " ext. 123", " x12", ";ext=5", ",,12", " #", " ext 7#", " - 503#",
-      " int 4", ",9", " extension 22", " anexo 3", "~5", " :"};
+      " ext. 123", " x12",    ";ext=5", ",,12", " #",
+      " ext 7#",   " - 503#", " int 4", ",9",   " extension 22",
+      " anexo 3",  "~5",      " :"};
   switch (rng_.Below(14)) {
-    case 0: in.text = e164; break;
-    case 1: in.text = Format(n, PhoneNumberUtil::INTERNATIONAL); break;
-    case 2: in.text = Format(n, PhoneNumberUtil::NATIONAL); break;
-    case 3: in.text = Format(n, PhoneNumberUtil::RFC3966); break;
-    case 4: in.text = digits; break;
-    case 5: in.text = "00" + digits; break;
+    case 0:
+      in.text = e164;
+      break;
+    case 1:
+      in.text = Format(n, PhoneNumberUtil::INTERNATIONAL);
+      break;
+    case 2:
+      in.text = Format(n, PhoneNumberUtil::NATIONAL);
+      break;
+    case 3:
+      in.text = Format(n, PhoneNumberUtil::RFC3966);
+      break;
+    case 4:
+      in.text = digits;
+      break;
+    case 5:
+      in.text = "00" + digits;
+      break;
     case 6: {
       const auto& [region, idd] = RandomIdd();
       in.text = idd + digits;
       if (rng_.Percent(80)) in.region = region;
       break;
     }
-    case 7: in.text = nsn; break;
+    case 7:
+      in.text = nsn;
+      break;
     case 8: {
-      const std::string base = rng_.Percent(50)
-                                   ? e164
-                                   : Format(n, PhoneNumberUtil::NATIONAL);
+      const std::string base =
+          rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL);
       for (char c : base) {
         if (rng_.Percent(25)) in.text += kSeparators[rng_.Below(11)];
         if (c != ' ') in.text.push_back(c);
@@ -262,9 +350,8 @@ ParseInput Generator::Form(const Example& e) {
       break;
     }
     case 10:
-      in.text = WidenDigits(rng_, rng_.Percent(50)
-                                      ? e164
-                                      : Format(n, PhoneNumberUtil::NATIONAL));
+      in.text = WidenDigits(
+          rng_, rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL));
       break;
     case 11: {
       // One draw per statement: the order of evaluation of operands is
@@ -285,10 +372,10 @@ ParseInput Generator::Form(const Example& e) {
       break;
     }
     default: {
-      static const char* const kBefore[] = {"Tel: ", "phone ", "(", "Mob. ",
-                                            "tel:", "☎ ", "電話 ", "* "};
-      static const char* const kAfter[] = {"", " (office)", ".", " ", "!",
-                                           " / ", "\n", " ☎"};
+      static const char* const kBefore[] = {"Tel: ", "phone ", "(",     "Mob. ",
+                                            "tel:",  "☎ ",     "電話 ", "* "};
+      static const char* const kAfter[] = {"",  " (office)", ".",  " ",
+                                           "!", " / ",       "\n", " ☎"};
       in.text = kBefore[rng_.Below(8)];
       in.text += rng_.Percent(50) ? Format(n, PhoneNumberUtil::INTERNATIONAL)
                                   : Format(n, PhoneNumberUtil::NATIONAL);
@@ -304,7 +391,8 @@ ParseInput Generator::Form(const Example& e) {
 std::string ReadAsInternational(std::string_view number) {
   size_t start = 0;
   while (start < number.size() &&
-         (number[start] == ' ' || (number[start] >= '\t' && number[start] <= '\r'))) {
+         (number[start] == ' ' ||
+          (number[start] >= '\t' && number[start] <= '\r'))) {
     ++start;
   }
   number.remove_prefix(start);
@@ -360,8 +448,9 @@ std::vector<ParseInput> CorpusLikeInputs(uint64_t seed, int rows,
     if (rng.Percent(2)) return *rng.Pick(non_geo);
     const auto& pool = rng.Pick(by_region);
     const int roll = static_cast<int>(rng.Below(100));
-    const int want = roll < 50 ? PhoneNumberUtil::MOBILE
-                               : roll < 80 ? PhoneNumberUtil::FIXED_LINE : -1;
+    const int want = roll < 50   ? PhoneNumberUtil::MOBILE
+                     : roll < 80 ? PhoneNumberUtil::FIXED_LINE
+                                 : -1;
     for (const Example* e : pool) {
       if (e->type == want) return *e;
     }
@@ -377,7 +466,8 @@ std::vector<ParseInput> CorpusLikeInputs(uint64_t seed, int rows,
         gen.CorpusJunk(&in.text);
       } else if (form == 98) {
         const size_t len = 100 + rng.Below(901);
-        while (in.text.size() < len) in.text += rng.Percent(50) ? "12 " : "(34)-";
+        while (in.text.size() < len)
+          in.text += rng.Percent(50) ? "12 " : "(34)-";
         in.text.resize(len);
       }
     } else {

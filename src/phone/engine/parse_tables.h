@@ -26,9 +26,9 @@ namespace phonebulk::phone::engine::internal {
 // positions of `anywhere` plus, when `at_end` accepts all of it, its end.
 struct PrefixPattern {
   enum State : uint8_t {
-    kAbsent = 0,      // the metadata has no such pattern
-    kCompiled,        // the two automata below are exact
-    kUnsupported,     // outside the compilable subset: the parser declines
+    kAbsent = 0,   // the metadata has no such pattern
+    kCompiled,     // the two automata below are exact
+    kUnsupported,  // outside the compilable subset: the parser declines
   };
   State state;
   // Some alternative of `anywhere` holds a capturing group. When none does
@@ -53,7 +53,7 @@ struct PrefixPattern {
 // no match can read further, and a pattern without `$` matches the same
 // whether the input ends there or goes on.
 struct DecisionNode {
-  uint16_t child[10];  // relative to the trie's first node; 0: none
+  uint16_t child[10];   // relative to the trie's first node; 0: none
   int8_t match_length;  // -1: no match
   // With a transform rule and a non-empty captured group, the match is
   // replaced by kTransformDigits[transform_offset, + transform_length);

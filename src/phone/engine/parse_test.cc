@@ -77,10 +77,18 @@ enum class Verdict { kOutOfScope, kParsed, kError, kDisagreement };
 void Count(Verdict verdict, Tally* tally) {
   ++tally->cases;
   switch (verdict) {
-    case Verdict::kOutOfScope: ++tally->out_of_scope; break;
-    case Verdict::kParsed: ++tally->parsed; break;
-    case Verdict::kError: ++tally->errors; break;
-    case Verdict::kDisagreement: ++tally->disagreements; break;
+    case Verdict::kOutOfScope:
+      ++tally->out_of_scope;
+      break;
+    case Verdict::kParsed:
+      ++tally->parsed;
+      break;
+    case Verdict::kError:
+      ++tally->errors;
+      break;
+    case Verdict::kDisagreement:
+      ++tally->disagreements;
+      break;
   }
 }
 
@@ -165,8 +173,7 @@ TEST(ParseTest, KnownAnswers) {
       {"+999 123 456", "", O::kError, 0, 0},
       {"+44 20 7031 3000 ext. 12", "", O::kParsed, 44, 2070313000, "12"},
       {"(530) 583-6985 x302/x2303", "US", O::kParsed, 1, 5305836985, "302"},
-      {"tel:+1-202-555-0100;ext=7;isub=12", "", O::kParsed, 1, 2025550100,
-       "7"},
+      {"tel:+1-202-555-0100;ext=7;isub=12", "", O::kParsed, 1, 2025550100, "7"},
       {"020 7031 3000 #", "GB", O::kError, 0, 0},  // '#' alone: not viable
       {"+44 20 7031 3000 ☎\n", "", O::kParsed, 44, 2070313000},
       {"+44 20 7031 3000 ext. １２", "", O::kOutOfScope, 0, 0},
@@ -183,8 +190,8 @@ TEST(ParseTest, KnownAnswers) {
     }
     if (p.outcome != O::kOutOfScope) {
       PhoneNumber number;
-      const auto error = util.Parse(c.text, *c.region ? c.region : "ZZ",
-                                    &number);
+      const auto error =
+          util.Parse(c.text, *c.region ? c.region : "ZZ", &number);
       EXPECT_EQ(Compare(p, error, number), "") << c.text;
     }
   }
@@ -194,26 +201,81 @@ TEST(ParseTest, KnownAnswers) {
 // is asserted: each must be in scope or out, and right when in.
 TEST(ParseTest, AgreesOnEdgeCases) {
   static const char* const kTexts[] = {
-      "１-800-FLOWERS", "1-800-FLOWERS １", "0800 AB", "0800 ABC 123",
-      "+1 800 FLOWERS ext. 5", "x", "xx12345", "12345 x", "12345 x ",
-      "12345x6", "12345 X 6", "12345 #6#", "12345 - 6#", "12345-1234567#",
-      "12345,6", "12345,,6", "12345;6", "12345;ext=6", "12345;EXT=6",
-      "12345 ext 123456789012345678901", "12345 int 6", "12345 INT6",
-      "12345 anexo 6", "12345 extension: 6", "12345 extensio 6",
-      "12345 xtn 6", "12345 ~6", "12345 , , 6", "123 ext 4", "12 ext 3",
-      "+12 ext 3", "12/x3", "123\\ x45", "123 / x45 / x6", "123;isub=4",
-      "tel:+44-20-7031-3000;isub=1;ext=2", "++++44 20 7031 3000", "+ 44 20",
-      "+0044 20 7031 3000", "+0 44 20 7031 3000", "0044", "00440", "004",
-      "44", "4", "", "+", "(+44) 20 7031 3000", "+44 (0)20 7031 3000",
-      "[+44] 20", "20 7031 3000\t", "20 7031\t3000", "20 7031\n3000",
-      "٠٢٠٧٠٣١٣٠٠٠", "۰۲۰۷۰۳۱۳۰۰۰", "020 7031 3000 ☎☎", "020 — 7031",
-      "020\xc2\xa0" "7031 3000", "\xe2\x80\x8b" "020 7031 3000", "+44 20 7031 3000é",
-      "123456789012345678", "1234567890123456789012345", "+800 1234 5678",
-      "+882 1234 5678", "+979 123456789", "+999 1234", "011 44 20 7031 3000",
-      "8 10 44 20 7031 3000", "8 800 555 35 35", "+7 8 800 555 35 35",
+      "１-800-FLOWERS",
+      "1-800-FLOWERS １",
+      "0800 AB",
+      "0800 ABC 123",
+      "+1 800 FLOWERS ext. 5",
+      "x",
+      "xx12345",
+      "12345 x",
+      "12345 x ",
+      "12345x6",
+      "12345 X 6",
+      "12345 #6#",
+      "12345 - 6#",
+      "12345-1234567#",
+      "12345,6",
+      "12345,,6",
+      "12345;6",
+      "12345;ext=6",
+      "12345;EXT=6",
+      "12345 ext 123456789012345678901",
+      "12345 int 6",
+      "12345 INT6",
+      "12345 anexo 6",
+      "12345 extension: 6",
+      "12345 extensio 6",
+      "12345 xtn 6",
+      "12345 ~6",
+      "12345 , , 6",
+      "123 ext 4",
+      "12 ext 3",
+      "+12 ext 3",
+      "12/x3",
+      "123\\ x45",
+      "123 / x45 / x6",
+      "123;isub=4",
+      "tel:+44-20-7031-3000;isub=1;ext=2",
+      "++++44 20 7031 3000",
+      "+ 44 20",
+      "+0044 20 7031 3000",
+      "+0 44 20 7031 3000",
+      "0044",
+      "00440",
+      "004",
+      "44",
+      "4",
+      "",
+      "+",
+      "(+44) 20 7031 3000",
+      "+44 (0)20 7031 3000",
+      "[+44] 20",
+      "20 7031 3000\t",
+      "20 7031\t3000",
+      "20 7031\n3000",
+      "٠٢٠٧٠٣١٣٠٠٠",
+      "۰۲۰۷۰۳۱۳۰۰۰",
+      "020 7031 3000 ☎☎",
+      "020 — 7031",
+      "020\xc2\xa0"
+      "7031 3000",
+      "\xe2\x80\x8b"
+      "020 7031 3000",
+      "+44 20 7031 3000é",
+      "123456789012345678",
+      "1234567890123456789012345",
+      "+800 1234 5678",
+      "+882 1234 5678",
+      "+979 123456789",
+      "+999 1234",
+      "011 44 20 7031 3000",
+      "8 10 44 20 7031 3000",
+      "8 800 555 35 35",
+      "+7 8 800 555 35 35",
   };
-  static const char* const kRegions[] = {"GB", "US", "RU", "AR", "BY", "KR",
-                                         "IT", "ZZ", "", "001", "AU", "CC"};
+  static const char* const kRegions[] = {"GB", "US", "RU", "AR",  "BY", "KR",
+                                         "IT", "ZZ", "",   "001", "AU", "CC"};
   std::vector<ParseInput> inputs;
   for (const char* text : kTexts) {
     for (const char* region : kRegions) inputs.push_back({text, region});

@@ -8,7 +8,6 @@
 namespace phonebulk::phone::engine::internal {
 namespace {
 
-
 // Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF): the
 // length of the code point at s[i], 0 when invalid.
 int DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
@@ -51,8 +50,8 @@ constexpr char kTrimmableUnit = '\x01';
 // spaces and punctuation, arrows, miscellaneous symbols, pictographs.
 bool IsTrimmableSymbol(uint32_t cp) {
   static constexpr uint32_t kRanges[][2] = {
-      {0x2000, 0x206F}, {0x2190, 0x21FF}, {0x2600, 0x26FF},
-      {0x3000, 0x3004}, {0x3008, 0x3020}, {0x1F300, 0x1F64F},
+      {0x2000, 0x206F},   {0x2190, 0x21FF}, {0x2600, 0x26FF},
+      {0x3000, 0x3004},   {0x3008, 0x3020}, {0x1F300, 0x1F64F},
       {0x1F680, 0x1F6FF},
   };
   for (const auto& range : kRanges) {
@@ -84,9 +83,8 @@ Kind Classify(uint32_t cp, char* c) {
     return Kind::kPlus;
   }
   static constexpr uint32_t kNoDigitBlocks[][2] = {
-      {0x0080, 0x065F},   {0x066A, 0x06EF},   {0x2000, 0x2BFF},
-      {0x3000, 0x9FFF},   {0xAC00, 0xD7A3},   {0xFF01, 0xFF0F},
-      {0xFF1A, 0xFFEF},   {0x1F300, 0x1FAFF},
+      {0x0080, 0x065F}, {0x066A, 0x06EF}, {0x2000, 0x2BFF}, {0x3000, 0x9FFF},
+      {0xAC00, 0xD7A3}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFFEF}, {0x1F300, 0x1FAFF},
   };
   for (const auto& block : kNoDigitBlocks) {
     if (cp >= block[0] && cp <= block[1]) {
@@ -234,9 +232,9 @@ bool GapIsExtensionLabel(const Unit* g, int n, int digits, bool hash) {
   const int label = ExplicitLabelEnd(g, i, n);
   if (label >= 0 && digits <= 20 && TailIsSeparators(g, label, n)) return true;
   if (i < n && digits <= 9) {
-    const int end = std::strchr("xX#~", g[i].c) != nullptr ? i + 1
+    const int end = std::strchr("xX#~", g[i].c) != nullptr    ? i + 1
                     : EqualsIgnoringCase(g + i, n - i, "int") ? i + 3
-                                                               : -1;
+                                                              : -1;
     if (end >= 0 && TailIsSeparators(g, end, n)) return true;
   }
   if (hash && digits <= 6 && n > 0) {
@@ -344,6 +342,5 @@ void Normalize(const Unit* u, int n, Digits* out) {
     }
   }
 }
-
 
 }  // namespace phonebulk::phone::engine::internal
