@@ -12,8 +12,8 @@
 // automata give every possible match end, and only a single one is used.
 // Out of scope here (docs/engine.md, "Parsing"): several possible match
 // ends without a trie; a transform rule that may apply without a trie (BR,
-// GA, the `$` rules on local numbers); RFC 3966 phone-context; inputs over
-// kMaxParseInput bytes; and what parse_text.h declines.
+// GA, the `$` rules on local numbers); inputs over kMaxParseInput bytes;
+// and what parse_text.h declines.
 
 #include "phone/engine/parse.h"
 
@@ -332,14 +332,17 @@ bool Parser::ExtractCountryCode(const Unit* u, int n, Digits* number,
 ParsedNumber Parser::Run(std::string_view text) {
   const ParsedNumber out_of_scope;
   if (text.size() > kMaxParseInput) return out_of_scope;
-  // RFC 3966 numbers with a phone-context are rebuilt from two parts by
-  // BuildNationalNumberForParsing; not modelled.
-  if (text.find(";phone-context=") != std::string_view::npos) {
+  // BuildNationalNumberForParsing.
+  Units units;
+  const size_t context = text.find(";phone-context=");
+  if (context != std::string_view::npos) {
+    if (!internal::BuildFromPhoneContext(text, context, &units)) {
+      return out_of_scope;
+    }
+  } else if (!ExtractFromStart(text, &units) || !TrimExtracted(&units)) {
     return out_of_scope;
   }
-  Units units;
-  if (!ExtractFromStart(text, &units)) return out_of_scope;
-  if (!TrimExtracted(&units)) return out_of_scope;
+  internal::CutSubaddress(&units);
   if (!IsViable(units.u, units.n)) return Error(ParseError::kNotANumber);
   // CheckRegionForParsing.
   const bool plus = units.u[0].c == '+';

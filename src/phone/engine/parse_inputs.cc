@@ -301,7 +301,7 @@ ParseInput Generator::Form(const Example& e) {
       " ext. 123", " x12",    ";ext=5", ",,12", " #",
       " ext 7#",   " - 503#", " int 4", ",9",   " extension 22",
       " anexo 3",  "~5",      " :"};
-  switch (rng_.Below(14)) {
+  switch (rng_.Below(15)) {
     case 0:
       in.text = e164;
       break;
@@ -368,6 +368,35 @@ ParseInput Generator::Form(const Example& e) {
         if (c >= '2' && c <= '9' && rng_.Percent(40)) {
           c = kLetters[(c - '2') + (rng_.Percent(50) ? 8 : 0)];
         }
+      }
+      break;
+    }
+    case 13: {  // RFC 3966 with a phone-context
+      std::string national = Format(n, PhoneNumberUtil::NATIONAL);
+      for (char& c : national) c = c == ' ' ? '-' : c;
+      const std::string cc = std::to_string(n.country_code());
+      switch (rng_.Below(7)) {
+        case 0:
+          in.text = "tel:" + nsn + ";phone-context=+" + cc;
+          break;
+        case 1:
+          in.text = "tel:" + national + ";phone-context=+" + cc + ";a=b";
+          break;
+        case 2:
+          in.text = nsn + ";phone-context=example.com";
+          break;
+        case 3:
+          in.text = "tel:" + nsn + ";ext=12;phone-context=+" + cc;
+          break;
+        case 4:
+          in.text = "tel:" + nsn + ";isub=7;phone-context=+" + cc;
+          break;
+        case 5:
+          in.text = "tel:" + e164 + ";phone-context=+" + cc;
+          break;
+        default:
+          in.text = "tel:" + nsn + ";phone-context=+";
+          break;
       }
       break;
     }

@@ -177,7 +177,9 @@ TEST(ParseTest, KnownAnswers) {
       {"020 7031 3000 #", "GB", O::kError, 0, 0},  // '#' alone: not viable
       {"+44 20 7031 3000 ☎\n", "", O::kParsed, 44, 2070313000},
       {"+44 20 7031 3000 ext. １２", "", O::kOutOfScope, 0, 0},
-      {"tel:0201234;phone-context=+44", "", O::kOutOfScope, 0, 0},
+      {"tel:020-7031-3000;phone-context=+44", "", O::kParsed, 44, 2070313000},
+      {"tel:2070313000;phone-context=+٤٤", "", O::kParsed, 44, 2070313000},
+      {"tel:2070313000 ☎;phone-context=+44", "", O::kOutOfScope, 0, 0},
   };
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   for (const Case& c : kCases) {
@@ -273,6 +275,19 @@ TEST(ParseTest, AgreesOnEdgeCases) {
       "8 10 44 20 7031 3000",
       "8 800 555 35 35",
       "+7 8 800 555 35 35",
+      "tel:;phone-context=+44",
+      "tel:020;phone-context=+",
+      "tel:02070313000;phone-context=+44",
+      "02070313000;phone-context=+44",
+      "tel:02070313000;phone-context=+4;x=1",
+      "x;phone-context=+4420703130",
+      "tel:0207 031 3000;phone-context=example.com",
+      "tel:2070313000;phone-context=+44;tel:5",
+      "tel:12;phone-context=+44",
+      "tel:020-7031-3000;ext=5;phone-context=+44",
+      "tel:020 7031 3000 ext. 5;phone-context=+44;isub=3",
+      "tel:＋４４2070313000;phone-context=+",
+      "tel:2070313000;phone-context=+٤٤",
   };
   static const char* const kRegions[] = {"GB", "US", "RU", "AR",  "BY", "KR",
                                          "IT", "ZZ", "",   "001", "AU", "CC"};

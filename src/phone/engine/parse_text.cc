@@ -121,12 +121,69 @@ bool ExtractFromStart(std::string_view text, Units* out) {
   return true;
 }
 
+// Appends the code points of `text` as they are: digits, plus signs and
+// printable ASCII; false (out of scope) on anything else.
+bool AppendVerbatim(std::string_view text, Units* out) {
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp;
+    const int len = DecodeUtf8(text, i, &cp);
+    if (len == 0) return false;
+    i += len;
+    char c = 0;
+    const Kind kind = Classify(cp, &c);
+    if (kind != Kind::kDigit && kind != Kind::kPlus &&
+        (kind != Kind::kAscii || cp < 0x20 || cp == 0x7F)) {
+      return false;
+    }
+    out->u[out->n++] = {c, len > 1};
+  }
+  return true;
+}
+
+bool BuildFromPhoneContext(std::string_view text, size_t context, Units* out) {
+  static constexpr std::string_view kPhoneContext = ";phone-context=";
+  static constexpr std::string_view kTel = "tel:";
+  const size_t start = context + kPhoneContext.size();
+  // A context that is a number prefix ("+44") comes first; a domain is
+  // ignored. The library's test, including its "- 1".
+  if (start < text.size() - 1 && text[start] == '+') {
+    const size_t end = text.find(';', start);
+    if (!AppendVerbatim(text.substr(start, end == std::string_view::npos
+                                               ? std::string_view::npos
+                                               : end - start),
+                        out)) {
+      return false;
+    }
+  }
+  const size_t tel = text.find(kTel);
+  const size_t from = tel == std::string_view::npos ? 0 : tel + kTel.size();
+  // "tel:" after the context would make the library's substr() run to
+  // the end of the text: not modelled.
+  if (from > context) return false;
+  return AppendVerbatim(text.substr(from, context - from), out);
+}
+
+void CutSubaddress(Units* units) {
+  static constexpr std::string_view kIsub = ";isub=";
+  const Unit* u = units->u;
+  for (int p = 0; p + static_cast<int>(kIsub.size()) <= units->n; ++p) {
+    bool found = true;
+    for (size_t k = 0; k < kIsub.size() && found; ++k) {
+      found = u[p + k].c == kIsub[k] && !u[p + k].wide;
+    }
+    if (found) {
+      units->n = p;
+      return;
+    }
+  }
+}
+
 // TrimUnwantedEndChars ("[^\p{N}\p{L}#]" at the end), then
 // capture_up_to_second_number_start_pattern "(.*)[\\/] *x": greedy, so
 // the number is cut at the last '/' or '\' followed by spaces and 'x'.
-// Then BuildNationalNumberForParsing's cut at ";isub=". False when out of
-// scope: a control character or a non-ASCII symbol is left (the regexes
-// below are modelled for printable ASCII and digits only).
+// False when out of scope: a control character or a non-ASCII symbol is
+// left (the regexes below are modelled for printable ASCII and digits
+// only).
 bool TrimExtracted(Units* units) {
   Unit* u = units->u;
   while (units->n > 0) {
@@ -143,17 +200,6 @@ bool TrimExtracted(Units* units) {
     int q = p + 1;
     while (q < units->n && u[q].c == ' ') ++q;
     if (q < units->n && u[q].c == 'x') {
-      units->n = p;
-      break;
-    }
-  }
-  static constexpr std::string_view kIsub = ";isub=";
-  for (int p = 0; p + static_cast<int>(kIsub.size()) <= units->n; ++p) {
-    bool found = true;
-    for (size_t k = 0; k < kIsub.size() && found; ++k) {
-      found = u[p + k].c == kIsub[k] && !u[p + k].wide;
-    }
-    if (found) {
       units->n = p;
       break;
     }
