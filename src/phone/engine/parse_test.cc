@@ -9,9 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,6 +24,22 @@
 #include "phone/engine/plan_tables.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
+
+// Every operator new in this test binary is counted, so that a test can
+// show Parse allocates nothing (the contract in parse.h).
+std::atomic<int64_t> g_allocations{0};
+
+// GCC takes free() of what this operator new returns for a mismatch.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace phonebulk::phone::engine {
 namespace {
@@ -136,6 +155,23 @@ void Print(const char* what, const Tally& t) {
       "(%.3f%%), %d disagreements\n",
       what, t.cases, t.parsed, t.errors, t.out_of_scope,
       100.0 * t.out_of_scope / t.cases, t.disagreements);
+}
+
+TEST(ParseTest, AllocatesNothing) {
+  int skipped = 0;
+  const std::vector<ParseInput> inputs =
+      CorpusLikeInputs(kSeed + 2, 20'000, &skipped);
+  const std::vector<ParseInput> edge = DifferentialInputs(kSeed + 2, 1);
+  int64_t parsed = 0;
+  const int64_t before = g_allocations.load();
+  for (const auto* set : {&inputs, &edge}) {
+    for (const ParseInput& in : *set) {
+      parsed +=
+          Parse(in.text, in.region).outcome == ParsedNumber::Outcome::kParsed;
+    }
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GT(parsed, 0);
 }
 
 TEST(ParseTest, TablesFollowThePlanIndex) {
