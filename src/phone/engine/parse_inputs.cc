@@ -256,6 +256,7 @@ void Generator::Junk(std::string* out) {
       "\xC2\xA0",
       "\xE0\xA5\xA7",
       "\xF0\x9F\x93\x9E",
+      "\xE3\x83\xBC",  // U+30FC: punctuation to the library, declined
   };
   for (int i = 0; i < len; ++i) {
     out->append(kind == 2 && i % 3 != 0 ? std::string(1, rng_.Digit())
@@ -295,12 +296,44 @@ ParseInput Generator::Form(const Example& e) {
   const int roll = static_cast<int>(rng_.Below(100));
   in.region = roll < 50 ? e.region : roll < 80 ? RandomRegion() : "ZZ";
   if (roll >= 90) in.region = "";
-  static const char* const kSeparators[] = {" ", "-",  ".", "/", " - ", "(",
-                                            ")", "  ", "[", "]", "*"};
-  static const char* const kExtensions[] = {
-      " ext. 123", " x12",    ";ext=5", ",,12", " #",
-      " ext 7#",   " - 503#", " int 4", ",9",   " extension 22",
-      " anexo 3",  "~5",      " :"};
+  // Non-ASCII punctuation too: no-break space, en dash, ideographic
+  // space, full-width parentheses and hyphen.
+  static const char* const kSeparators[] = {" ",
+                                            "-",
+                                            ".",
+                                            "/",
+                                            " - ",
+                                            "(",
+                                            ")",
+                                            "  ",
+                                            "[",
+                                            "]",
+                                            "*",
+                                            "\xC2\xA0",
+                                            "\xE2\x80\x93",
+                                            "\xE3\x80\x80",
+                                            "\t",
+                                            "\xEF\xBC\x88",
+                                            "\xEF\xBC\x89",
+                                            "\xEF\xBC\x8D"};
+  static const char* const kExtensions[] = {" ext. 123",
+                                            " x12",
+                                            ";ext=5",
+                                            ",,12",
+                                            " #",
+                                            " ext 7#",
+                                            " - 503#",
+                                            " int 4",
+                                            ",9",
+                                            " extension 22",
+                                            " anexo 3",
+                                            "~5",
+                                            " :",
+                                            "\xC2\xA0x\xC2\xA0"
+                                            "12",
+                                            "\text\xEF\xBC\x8E"
+                                            "5",
+                                            "\t,,7"};
   switch (rng_.Below(15)) {
     case 0:
       in.text = e164;
@@ -333,7 +366,7 @@ ParseInput Generator::Form(const Example& e) {
       const std::string base =
           rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL);
       for (char c : base) {
-        if (rng_.Percent(25)) in.text += kSeparators[rng_.Below(11)];
+        if (rng_.Percent(25)) in.text += kSeparators[rng_.Below(18)];
         if (c != ' ') in.text.push_back(c);
       }
       break;
@@ -358,7 +391,7 @@ ParseInput Generator::Form(const Example& e) {
       // unspecified, and the inputs must not depend on the compiler.
       in.text = Format(n, rng_.Percent(50) ? PhoneNumberUtil::E164
                                            : PhoneNumberUtil::NATIONAL);
-      in.text += kExtensions[rng_.Below(13)];
+      in.text += kExtensions[rng_.Below(16)];
       break;
     }
     case 12: {  // vanity: some digits as keypad letters

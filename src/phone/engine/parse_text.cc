@@ -39,11 +39,42 @@ int DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
   return len;
 }
 
-enum class Kind { kDigit, kPlus, kAscii, kNotNumeric, kTrimmable, kUnknown };
+enum class Kind {
+  kDigit,
+  kPlus,
+  kAscii,
+  kPunctuation,
+  kNotNumeric,
+  kTrimmable,
+  kUnknown
+};
 
 // The unit of a non-ASCII code point that TrimUnwantedEndChars removes; it
 // must not survive the trimming (nothing after it is modelled).
 constexpr char kTrimmableUnit = '\x01';
+// The units of the non-ASCII characters of kValidPunctuation: U+00A0 and
+// U+FF0E also appear in the extension pattern (as a separator, and as
+// '.'), the others only as punctuation.
+constexpr char kPunctuationUnit = '\x02';
+constexpr char kNoBreakSpaceUnit = '\x03';
+constexpr char kFullWidthStopUnit = '\x04';
+
+// The unit of a non-ASCII character of libphonenumber's kValidPunctuation
+// ("‐-―−ー－-／ <U+00A0><U+00AD><U+200B><U+2060>　（）［］⁓∼"), 0 for others.
+// U+30FC (ー) is left out: it is a letter to TrimUnwantedEndChars.
+char ValidPunctuationUnit(uint32_t cp) {
+  if (cp == 0x00A0) return kNoBreakSpaceUnit;
+  if (cp == 0xFF0E) return kFullWidthStopUnit;
+  static constexpr uint32_t kPunctuation[][2] = {
+      {0x2010, 0x2015}, {0x2212, 0x2212}, {0xFF0D, 0xFF0F}, {0x00AD, 0x00AD},
+      {0x200B, 0x200B}, {0x2060, 0x2060}, {0x3000, 0x3000}, {0xFF08, 0xFF09},
+      {0xFF3B, 0xFF3B}, {0xFF3D, 0xFF3D}, {0x2053, 0x2053}, {0x223C, 0x223C},
+  };
+  for (const auto& range : kPunctuation) {
+    if (cp >= range[0] && cp <= range[1]) return kPunctuationUnit;
+  }
+  return 0;
+}
 
 // Non-ASCII code points that are neither letters nor numbers (\p{L},
 // \p{N}) nor valid punctuation in a number, in every Unicode version:
@@ -61,10 +92,10 @@ bool IsTrimmableSymbol(uint32_t cp) {
 }
 
 // What ExtractPossibleNumber and NormalizeDigits make of a code point.
-// kNotNumeric: non-ASCII, and in a block that holds no decimal digit in any
-// Unicode version (so ICU's \p{Nd} cannot match it); kTrimmable: that, and
-// IsTrimmableSymbol too; kUnknown: anything else non-ASCII, which the
-// parser declines.
+// kPunctuation: a non-ASCII character of kValidPunctuation; kNotNumeric:
+// non-ASCII, and in a block that holds no decimal digit in any Unicode version
+// (so ICU's \p{Nd} cannot match it); kTrimmable: that, and IsTrimmableSymbol
+// too; kUnknown: anything else non-ASCII, which the parser declines.
 Kind Classify(uint32_t cp, char* c) {
   if (cp < 0x80) {
     *c = static_cast<char>(cp);
@@ -82,6 +113,7 @@ Kind Classify(uint32_t cp, char* c) {
     *c = '+';
     return Kind::kPlus;
   }
+  if ((*c = ValidPunctuationUnit(cp)) != 0) return Kind::kPunctuation;
   static constexpr uint32_t kNoDigitBlocks[][2] = {
       {0x0080, 0x065F}, {0x066A, 0x06EF}, {0x2000, 0x2BFF}, {0x3000, 0x9FFF},
       {0xAC00, 0xD7A3}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFFEF}, {0x1F300, 0x1FAFF},
@@ -132,7 +164,8 @@ bool AppendVerbatim(std::string_view text, Units* out) {
     char c = 0;
     const Kind kind = Classify(cp, &c);
     if (kind != Kind::kDigit && kind != Kind::kPlus &&
-        (kind != Kind::kAscii || cp < 0x20 || cp == 0x7F)) {
+        kind != Kind::kPunctuation &&
+        (kind != Kind::kAscii || (cp < 0x20 && cp != '\t') || cp == 0x7F)) {
       return false;
     }
     out->u[out->n++] = {c, len > 1};
@@ -193,7 +226,11 @@ bool TrimExtracted(Units* units) {
   }
   for (int k = 0; k < units->n; ++k) {
     const unsigned char c = static_cast<unsigned char>(u[k].c);
-    if (c < 0x20 || c == 0x7F) return false;
+    if ((c < 0x20 && c != '\t' && c != kPunctuationUnit &&
+         c != kNoBreakSpaceUnit && c != kFullWidthStopUnit) ||
+        c == 0x7F) {
+      return false;
+    }
   }
   for (int p = units->n - 1; p >= 0; --p) {
     if (u[p].c != '/' && u[p].c != '\\') continue;
@@ -225,7 +262,8 @@ bool MatchesNumberPart(const Unit* u, int n) {
       digits += !letter;
     } else if (IsLetter(c)) {
       letter |= (c | 0x20) != 'x';
-    } else if (std::strchr(" -().[]/~*", c) == nullptr || c == '\0') {
+    } else if (std::strchr(" -().[]/~*\x02\x03\x04", c) == nullptr ||
+               c == '\0') {
       return false;
     }
   }
@@ -241,11 +279,17 @@ bool EqualsIgnoringCase(const Unit* u, int n, std::string_view ascii) {
   return true;
 }
 
-// kPossibleCharsAfterExtLabel to the end of the gap: [:.]?[ ,-]*.
+// kPossibleCharsAfterExtLabel to the end of the gap: [:.．]?[ \xA0\t,-]*.
+// [ \xA0\t] of the extension pattern.
+bool IsBlank(char c) { return c == ' ' || c == kNoBreakSpaceUnit || c == '\t'; }
+
 bool TailIsSeparators(const Unit* g, int k, int n) {
-  if (k < n && (g[k].c == ':' || g[k].c == '.')) ++k;
+  if (k < n &&
+      (g[k].c == ':' || g[k].c == '.' || g[k].c == kFullWidthStopUnit)) {
+    ++k;
+  }
   for (; k < n; ++k) {
-    if (g[k].c != ' ' && g[k].c != ',' && g[k].c != '-') return false;
+    if (!IsBlank(g[k].c) && g[k].c != ',' && g[k].c != '-') return false;
   }
   return true;
 }
@@ -265,16 +309,16 @@ int ExplicitLabelEnd(const Unit* g, int i, int n) {
 
 // Whether the non-digit gap g[0..n) before the final `digits` digits (and
 // a final '#' when `hash`) is matched by one of the extension pattern's
-// alternatives (CreateExtnPattern(true), ASCII only), with their digit
-// limits: ";ext=" (20, no '#'), [ ,]*explicit label (20), [ ,]*[x#~]|int
-// (9), [- ]+ with '#' (6), " *(,,|;)" (15), " *,+" (9), each label
-// followed by [:.]?[ ,-]*.
+// alternatives (CreateExtnPattern(true); labels in ASCII only), with their
+// digit limits: ";ext=" (20, no '#'), [ \xA0\t,]*explicit label (20),
+// [ \xA0\t,]*[x#~]|int (9), [- ]+ with '#' (6), [ \xA0\t]*(,,|;) (15),
+// [ \xA0\t]*,+ (9), each label followed by [:.．]?[ \xA0\t,-]*.
 bool GapIsExtensionLabel(const Unit* g, int n, int digits, bool hash) {
   if (!hash && digits <= 20 && n == 5 && EqualsIgnoringCase(g, n, ";ext=")) {
     return true;
   }
   int i = 0;
-  while (i < n && (g[i].c == ' ' || g[i].c == ',')) ++i;
+  while (i < n && (IsBlank(g[i].c) || g[i].c == ',')) ++i;
   const int label = ExplicitLabelEnd(g, i, n);
   if (label >= 0 && digits <= 20 && TailIsSeparators(g, label, n)) return true;
   if (i < n && digits <= 9) {
@@ -289,7 +333,7 @@ bool GapIsExtensionLabel(const Unit* g, int n, int digits, bool hash) {
     if (k == n) return true;
   }
   i = 0;
-  while (i < n && g[i].c == ' ') ++i;
+  while (i < n && IsBlank(g[i].c)) ++i;
   if (digits <= 15 && EqualsIgnoringCase(g + i, n - i, ",,") &&
       TailIsSeparators(g, i + 2, n)) {
     return true;
