@@ -182,6 +182,12 @@ class Generator {
   }
 
   void Junk(std::string* out);
+  // Pieces of Form: the number with random separators, as a vanity
+  // number, as RFC 3966 with a phone-context.
+  std::string Separated(const PhoneNumber& n, const std::string& e164);
+  std::string Vanity(const PhoneNumber& n);
+  std::string PhoneContext(const PhoneNumber& n, const std::string& nsn,
+                           const std::string& e164);
   // Junk as the corpus draws it: 60% its words, 40% printable ASCII.
   void CorpusJunk(std::string* out) {
     out->clear();
@@ -286,6 +292,77 @@ std::string WidenDigits(Rng& rng, std::string_view s) {
   return out;
 }
 
+// clang-format off
+// Separators between digits, non-ASCII punctuation too: no-break space, en
+// dash, ideographic space, full-width parentheses and hyphen.
+constexpr const char* kSeparators[] = {
+    " ", "-", ".", "/", " - ", "(", ")", "  ", "[", "]", "*", "\xC2\xA0",
+    "\xE2\x80\x93", "\xE3\x80\x80", "\t", "\xEF\xBC\x88", "\xEF\xBC\x89",
+    "\xEF\xBC\x8D"};
+// Extensions of every kind MaybeStripExtension knows, and near misses.
+constexpr const char* kExtensions[] = {
+    " ext. 123", " x12", ";ext=5", ",,12", " #", " ext 7#", " - 503#",
+    " int 4", ",9", " extension 22", " anexo 3", "~5", " :",
+    "\xC2\xA0x\xC2\xA0" "12", "\text\xEF\xBC\x8E" "5", "\t,,7"};
+// Text around a number.
+constexpr const char* kBefore[] = {"Tel: ", "phone ", "(", "Mob. ", "tel:",
+                                   "☎ ", "電話 ", "* "};
+constexpr const char* kAfter[] = {"", " (office)", ".", " ", "!", " / ",
+                                  "\n", " ☎"};
+// clang-format on
+
+template <typename T, size_t N>
+const T& PickFrom(Rng& rng, const T (&array)[N]) {
+  return array[rng.Below(N)];
+}
+
+std::string Generator::Separated(const PhoneNumber& n,
+                                 const std::string& e164) {
+  const std::string base =
+      rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL);
+  std::string text;
+  for (char c : base) {
+    if (rng_.Percent(25)) text += PickFrom(rng_, kSeparators);
+    if (c != ' ') text.push_back(c);
+  }
+  return text;
+}
+
+std::string Generator::Vanity(const PhoneNumber& n) {
+  static const char kLetters[] = "ADGJMPTWadgjmptw";
+  std::string text = Format(n, PhoneNumberUtil::NATIONAL);
+  for (char& c : text) {
+    if (c >= '2' && c <= '9' && rng_.Percent(40)) {
+      c = kLetters[(c - '2') + (rng_.Percent(50) ? 8 : 0)];
+    }
+  }
+  return text;
+}
+
+std::string Generator::PhoneContext(const PhoneNumber& n,
+                                    const std::string& nsn,
+                                    const std::string& e164) {
+  std::string national = Format(n, PhoneNumberUtil::NATIONAL);
+  for (char& c : national) c = c == ' ' ? '-' : c;
+  const std::string cc = std::to_string(n.country_code());
+  switch (rng_.Below(7)) {
+    case 0:
+      return "tel:" + nsn + ";phone-context=+" + cc;
+    case 1:
+      return "tel:" + national + ";phone-context=+" + cc + ";a=b";
+    case 2:
+      return nsn + ";phone-context=example.com";
+    case 3:
+      return "tel:" + nsn + ";ext=12;phone-context=+" + cc;
+    case 4:
+      return "tel:" + nsn + ";isub=7;phone-context=+" + cc;
+    case 5:
+      return "tel:" + e164 + ";phone-context=+" + cc;
+    default:
+      return "tel:" + nsn + ";phone-context=+";
+  }
+}
+
 ParseInput Generator::Form(const Example& e) {
   const PhoneNumber n = Varied(e);
   const std::string e164 = Format(n, PhoneNumberUtil::E164);
@@ -296,44 +373,8 @@ ParseInput Generator::Form(const Example& e) {
   const int roll = static_cast<int>(rng_.Below(100));
   in.region = roll < 50 ? e.region : roll < 80 ? RandomRegion() : "ZZ";
   if (roll >= 90) in.region = "";
-  // Non-ASCII punctuation too: no-break space, en dash, ideographic
-  // space, full-width parentheses and hyphen.
-  static const char* const kSeparators[] = {" ",
-                                            "-",
-                                            ".",
-                                            "/",
-                                            " - ",
-                                            "(",
-                                            ")",
-                                            "  ",
-                                            "[",
-                                            "]",
-                                            "*",
-                                            "\xC2\xA0",
-                                            "\xE2\x80\x93",
-                                            "\xE3\x80\x80",
-                                            "\t",
-                                            "\xEF\xBC\x88",
-                                            "\xEF\xBC\x89",
-                                            "\xEF\xBC\x8D"};
-  static const char* const kExtensions[] = {" ext. 123",
-                                            " x12",
-                                            ";ext=5",
-                                            ",,12",
-                                            " #",
-                                            " ext 7#",
-                                            " - 503#",
-                                            " int 4",
-                                            ",9",
-                                            " extension 22",
-                                            " anexo 3",
-                                            "~5",
-                                            " :",
-                                            "\xC2\xA0x\xC2\xA0"
-                                            "12",
-                                            "\text\xEF\xBC\x8E"
-                                            "5",
-                                            "\t,,7"};
+  // One draw per statement below: the order of evaluation of operands is
+  // unspecified, and the inputs must not depend on the compiler.
   switch (rng_.Below(15)) {
     case 0:
       in.text = e164;
@@ -362,16 +403,10 @@ ParseInput Generator::Form(const Example& e) {
     case 7:
       in.text = nsn;
       break;
-    case 8: {
-      const std::string base =
-          rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL);
-      for (char c : base) {
-        if (rng_.Percent(25)) in.text += kSeparators[rng_.Below(18)];
-        if (c != ' ') in.text.push_back(c);
-      }
+    case 8:
+      in.text = Separated(n, e164);
       break;
-    }
-    case 9: {
+    case 9: {  // digits dropped or added
       std::string d = digits;
       const int k = 1 + static_cast<int>(rng_.Below(4));
       if (rng_.Percent(50) && d.size() > static_cast<size_t>(k) + 1) {
@@ -386,64 +421,23 @@ ParseInput Generator::Form(const Example& e) {
       in.text = WidenDigits(
           rng_, rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL));
       break;
-    case 11: {
-      // One draw per statement: the order of evaluation of operands is
-      // unspecified, and the inputs must not depend on the compiler.
+    case 11:
       in.text = Format(n, rng_.Percent(50) ? PhoneNumberUtil::E164
                                            : PhoneNumberUtil::NATIONAL);
-      in.text += kExtensions[rng_.Below(16)];
+      in.text += PickFrom(rng_, kExtensions);
       break;
-    }
-    case 12: {  // vanity: some digits as keypad letters
-      static const char kLetters[] = "ADGJMPTWadgjmptw";
-      in.text = Format(n, PhoneNumberUtil::NATIONAL);
-      for (char& c : in.text) {
-        if (c >= '2' && c <= '9' && rng_.Percent(40)) {
-          c = kLetters[(c - '2') + (rng_.Percent(50) ? 8 : 0)];
-        }
-      }
+    case 12:
+      in.text = Vanity(n);
       break;
-    }
-    case 13: {  // RFC 3966 with a phone-context
-      std::string national = Format(n, PhoneNumberUtil::NATIONAL);
-      for (char& c : national) c = c == ' ' ? '-' : c;
-      const std::string cc = std::to_string(n.country_code());
-      switch (rng_.Below(7)) {
-        case 0:
-          in.text = "tel:" + nsn + ";phone-context=+" + cc;
-          break;
-        case 1:
-          in.text = "tel:" + national + ";phone-context=+" + cc + ";a=b";
-          break;
-        case 2:
-          in.text = nsn + ";phone-context=example.com";
-          break;
-        case 3:
-          in.text = "tel:" + nsn + ";ext=12;phone-context=+" + cc;
-          break;
-        case 4:
-          in.text = "tel:" + nsn + ";isub=7;phone-context=+" + cc;
-          break;
-        case 5:
-          in.text = "tel:" + e164 + ";phone-context=+" + cc;
-          break;
-        default:
-          in.text = "tel:" + nsn + ";phone-context=+";
-          break;
-      }
+    case 13:
+      in.text = PhoneContext(n, nsn, e164);
       break;
-    }
-    default: {
-      static const char* const kBefore[] = {"Tel: ", "phone ", "(",     "Mob. ",
-                                            "tel:",  "☎ ",     "電話 ", "* "};
-      static const char* const kAfter[] = {"",  " (office)", ".",  " ",
-                                           "!", " / ",       "\n", " ☎"};
-      in.text = kBefore[rng_.Below(8)];
+    default:
+      in.text = PickFrom(rng_, kBefore);
       in.text += rng_.Percent(50) ? Format(n, PhoneNumberUtil::INTERNATIONAL)
                                   : Format(n, PhoneNumberUtil::NATIONAL);
-      in.text += kAfter[rng_.Below(8)];
+      in.text += PickFrom(rng_, kAfter);
       break;
-    }
   }
   return in;
 }
