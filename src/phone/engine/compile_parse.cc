@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,6 +140,7 @@ class ParseCompiler {
   std::string Emit(const std::vector<std::string>& plan_inits) const;
   int unsupported() const { return unsupported_; }
   int tries() const { return tries_; }
+  int at_end_transforms() const { return at_end_transforms_; }
   size_t trie_nodes() const { return nodes_.size(); }
   int compiled() const { return compiled_; }
   size_t states() const { return transitions_.size() / 10; }
@@ -148,6 +150,11 @@ class ParseCompiler {
   // equal automata; an error when the pattern does not compile.
   absl::StatusOr<std::string> DfaFor(const std::string& pattern);
   std::string DfaInit(const DigitDfa& dfa);
+  // The "offset, length" initializer part of PrefixPattern's at-end
+  // transform ("0u, 255" when there is none or it cannot be shown).
+  std::string AtEndTransformFor(const std::string& pattern,
+                                const std::string& rule,
+                                const std::string& at_end_alternative);
   // The "trie, nodes" initializer part for `pattern` ("0u, 0u" without).
   std::string TrieFor(const std::string& pattern, const std::string& rule,
                       const std::string& anywhere);
@@ -156,6 +163,7 @@ class ParseCompiler {
   std::string transform_digits_;
   std::map<std::string, std::string> trie_by_key_;
   int tries_ = 0;
+  int at_end_transforms_ = 0;
 
   std::vector<uint16_t> transitions_;
   std::map<std::string, std::string> by_pattern_;
@@ -244,12 +252,77 @@ std::string ParseCompiler::TrieFor(const std::string& pattern,
   return init;
 }
 
+std::string ParseCompiler::AtEndTransformFor(const std::string& pattern,
+                                             const std::string& rule,
+                                             const std::string& alternative) {
+  constexpr char kNone[] = "0u, 255";
+  // One capturing group spanning the whole alternative, none inside.
+  if (rule.empty() || alternative.size() < 2 || alternative.front() != '(' ||
+      alternative[1] == '?' || alternative.back() != ')' ||
+      HasCapturingGroup(alternative.substr(1, alternative.size() - 2))) {
+    return kNone;
+  }
+  int depth = 0;
+  for (size_t i = 0; i + 1 < alternative.size(); ++i) {
+    if (alternative[i] == '\\') {
+      ++i;
+      continue;
+    }
+    depth += alternative[i] == '(' ? 1 : alternative[i] == ')' ? -1 : 0;
+    if (depth == 0) return kNone;  // the first group closes early
+  }
+  absl::StatusOr<DigitDfa> dfa = CompileDigitRegex(alternative);
+  UParseError parse_error;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexPattern> re(icu::RegexPattern::compile(
+      icu::UnicodeString::fromUTF8(pattern), 0, parse_error, status));
+  if (!dfa.ok() || dfa->start == 0 || U_FAILURE(status)) return kNone;
+  // ICU on inputs the alternative matches whole (seeded walks of its
+  // automaton): each must come out as one prefix followed by the input.
+  std::mt19937_64 rng(pattern.size());
+  std::string prefix;
+  int seen = 0;
+  for (int sample = 0; sample < 64; ++sample) {
+    std::string digits;
+    uint16_t state = dfa->start;
+    while (digits.size() < 40 &&
+           !(dfa->accepting[state] && (digits.size() > 30 || rng() % 4 == 0))) {
+      int d = static_cast<int>(rng() % 10);
+      for (int k = 0; k < 10 && dfa->next[state][d] == 0; ++k) d = (d + 1) % 10;
+      if (dfa->next[state][d] == 0) break;
+      digits.push_back(static_cast<char>('0' + d));
+      state = dfa->next[state][d];
+    }
+    if (!dfa->accepting[state]) continue;
+    Decision decision;
+    if (!Decide(*re, rule, digits, &decision)) return kNone;
+    // Another alternative took it: not this one's sample.
+    if (decision.length != static_cast<int>(digits.size())) continue;
+    const std::string& r = decision.replacement;
+    if (!decision.transform || r.size() < digits.size() ||
+        r.compare(r.size() - digits.size(), digits.size(), digits) != 0) {
+      return kNone;
+    }
+    const std::string this_prefix = r.substr(0, r.size() - digits.size());
+    if (seen++ > 0 && this_prefix != prefix) return kNone;
+    prefix = this_prefix;
+  }
+  if (seen == 0 || prefix.size() >= 0xFF || transform_digits_.size() > 0xFFFF) {
+    return kNone;
+  }
+  const size_t offset = transform_digits_.size();
+  transform_digits_ += prefix;
+  ++at_end_transforms_;
+  return absl::StrCat(offset, "u, ", prefix.size());
+}
+
 std::string ParseCompiler::PatternFor(const std::string* pattern,
                                       const std::string& rule) {
   constexpr char kNone[] =
-      "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}, 0u, 0u}";
+      "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}, 0u, 0u, 0u, 255}";
   constexpr char kUnsupported[] =
-      "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}";
+      "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u, 0u, "
+      "255}";
   if (pattern == nullptr) return kNone;
   std::vector<std::string> alternatives;
   if (!SplitAlternatives(*pattern, &alternatives)) {
@@ -259,10 +332,12 @@ std::string ParseCompiler::PatternFor(const std::string* pattern,
   // An alternative ending in an unescaped '$' must end the input.
   std::string anywhere, at_end;
   bool anywhere_captures = false;
+  std::vector<std::string> at_end_alternatives;
   for (std::string& alt : alternatives) {
     const bool anchored = !alt.empty() && alt.back() == '$' &&
                           (alt.size() < 2 || alt[alt.size() - 2] != '\\');
     if (anchored) alt.pop_back();
+    if (anchored) at_end_alternatives.push_back(alt);
     if (!anchored) anywhere_captures |= HasCapturingGroup(alt);
     std::string& target = anchored ? at_end : anywhere;
     absl::StrAppend(&target, target.empty() ? "" : "|", "(?:", alt, ")");
@@ -280,9 +355,14 @@ std::string ParseCompiler::PatternFor(const std::string* pattern,
   // no trie.
   const std::string trie =
       at_end.empty() ? TrieFor(*pattern, rule, anywhere) : "0u, 0u";
+  const std::string at_end_transform =
+      at_end_alternatives.size() == 1 && !anywhere_captures
+          ? AtEndTransformFor(*pattern, rule, at_end_alternatives[0])
+          : "0u, 255";
   return absl::StrCat("{PrefixPattern::kCompiled, ",
                       anywhere_captures ? "true, " : "false, ", *anywhere_dfa,
-                      ", ", *at_end_dfa, ", ", trie, "}");
+                      ", ", *at_end_dfa, ", ", trie, ", ", at_end_transform,
+                      "}");
 }
 
 std::string ParseCompiler::Emit(
@@ -342,7 +422,7 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
         m->international_prefix().empty()
             ? std::string(
                   "{PrefixPattern::"
-                  "kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}")
+                  "kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u, 0u, 255}")
             : compiler.PatternFor(idd);
     const std::string* npfp = m->national_prefix_for_parsing().empty()
                                   ? nullptr
@@ -367,7 +447,8 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
       "parse tables: ", inits.size(), " plans, ", compiler.compiled(),
       " prefix patterns compiled, ", compiler.unsupported(), " declined, ",
       compiler.tries(), " decision tries (", compiler.trie_nodes(), " nodes), ",
-      transform_rules, " transform rules, ", compiler.states(), " states");
+      compiler.at_end_transforms(), " $-transforms, ", transform_rules,
+      " transform rules, ", compiler.states(), " states");
   return absl::OkStatus();
 }
 

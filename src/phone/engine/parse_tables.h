@@ -17,6 +17,10 @@
 
 namespace phonebulk::phone::engine::internal {
 
+// DecisionNode::transform_length and PrefixPattern::at_end_transform_length
+// when no transform applies.
+inline constexpr uint8_t kNoTransform = 0xFF;
+
 // A metadata pattern that libphonenumber applies with RegExp::Consume (ICU
 // lookingAt(): a match must start at the first digit, may end anywhere).
 // Its top-level alternatives are split in two automata over
@@ -42,6 +46,13 @@ struct PrefixPattern {
   // trie_nodes); trie_nodes 0 when there is no trie.
   uint32_t trie;
   uint32_t trie_nodes;
+  // With a transform rule and one `$` alternative that is one capturing
+  // group (and no group elsewhere: "1|([457]\d{6})$" with "268$1"), a
+  // match of that alternative -- the whole input -- becomes
+  // kTransformDigits[at_end_transform_offset, + length) followed by the
+  // input; ICU's result on sample inputs at build time. kNoTransform: none.
+  uint16_t at_end_transform_offset;
+  uint8_t at_end_transform_length;
 };
 
 // One node of a decision trie: the nodes are the digit strings that start
@@ -61,7 +72,6 @@ struct DecisionNode {
   uint8_t transform_length;
   uint16_t transform_offset;
 };
-inline constexpr uint8_t kNoTransform = 0xFF;
 
 // What the parser needs of one PhoneMetadata beyond plan_tables.h.
 struct ParsePlan {
