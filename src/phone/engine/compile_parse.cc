@@ -256,8 +256,16 @@ std::string ParseCompiler::AtEndTransformFor(const std::string& pattern,
                                              const std::string& rule,
                                              const std::string& alternative) {
   constexpr char kNone[] = "0u, 255";
-  // One capturing group spanning the whole alternative, none inside.
-  if (rule.empty() || alternative.size() < 2 || alternative.front() != '(' ||
+  // The rule is digits then "$1" (so its result is those digits followed
+  // by the group), and one capturing group spans the whole alternative,
+  // none inside (so the group is the whole input). ICU is asked below all
+  // the same.
+  const size_t group_ref = rule.find('$');
+  if (group_ref == std::string::npos || rule.substr(group_ref) != "$1" ||
+      rule.find_first_not_of("0123456789") != group_ref) {
+    return kNone;
+  }
+  if (alternative.size() < 2 || alternative.front() != '(' ||
       alternative[1] == '?' || alternative.back() != ')' ||
       HasCapturingGroup(alternative.substr(1, alternative.size() - 2))) {
     return kNone;
@@ -307,7 +315,8 @@ std::string ParseCompiler::AtEndTransformFor(const std::string& pattern,
     if (seen++ > 0 && this_prefix != prefix) return kNone;
     prefix = this_prefix;
   }
-  if (seen == 0 || prefix.size() >= 0xFF || transform_digits_.size() > 0xFFFF) {
+  if (seen == 0 || prefix != rule.substr(0, group_ref) ||
+      prefix.size() >= 0xFF || transform_digits_.size() > 0xFFFF) {
     return kNone;
   }
   const size_t offset = transform_digits_.size();
