@@ -63,7 +63,9 @@ void BM_LibphonenumberParse(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * in.rows.size() /
                           state.threads());
 }
-BENCHMARK(BM_LibphonenumberParse)->ThreadRange(1, 2)->UseRealTime()
+BENCHMARK(BM_LibphonenumberParse)
+    ->ThreadRange(1, 2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_EngineParse(benchmark::State& state) {
@@ -78,7 +80,9 @@ void BM_EngineParse(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * in.rows.size() /
                           state.threads());
 }
-BENCHMARK(BM_EngineParse)->ThreadRange(1, 2)->UseRealTime()
+BENCHMARK(BM_EngineParse)
+    ->ThreadRange(1, 2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_EngineParseFallback(benchmark::State& state) {
@@ -100,7 +104,9 @@ void BM_EngineParseFallback(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * in.rows.size() /
                           state.threads());
 }
-BENCHMARK(BM_EngineParseFallback)->ThreadRange(1, 2)->UseRealTime()
+BENCHMARK(BM_EngineParseFallback)
+    ->ThreadRange(1, 2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 // 0 when every in-scope engine answer is the library's; prints the share.

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -140,6 +140,7 @@ class ParseCompiler {
   std::string Emit(const std::vector<std::string>& plan_inits) const;
   int unsupported() const { return unsupported_; }
   int tries() const { return tries_; }
+  int at_end_transforms() const { return at_end_transforms_; }
   size_t trie_nodes() const { return nodes_.size(); }
   int compiled() const { return compiled_; }
   size_t states() const { return transitions_.size() / 10; }
@@ -149,6 +150,11 @@ class ParseCompiler {
   // equal automata; an error when the pattern does not compile.
   absl::StatusOr<std::string> DfaFor(const std::string& pattern);
   std::string DfaInit(const DigitDfa& dfa);
+  // The "offset, length" initializer part of PrefixPattern's at-end
+  // transform ("0u, 255" when there is none or it cannot be shown).
+  std::string AtEndTransformFor(const std::string& pattern,
+                                const std::string& rule,
+                                const std::string& at_end_alternative);
   // The "trie, nodes" initializer part for `pattern` ("0u, 0u" without).
   std::string TrieFor(const std::string& pattern, const std::string& rule,
                       const std::string& anywhere);
@@ -157,6 +163,7 @@ class ParseCompiler {
   std::string transform_digits_;
   std::map<std::string, std::string> trie_by_key_;
   int tries_ = 0;
+  int at_end_transforms_ = 0;
 
   std::vector<uint16_t> transitions_;
   std::map<std::string, std::string> by_pattern_;
@@ -233,10 +240,10 @@ std::string ParseCompiler::TrieFor(const std::string& pattern,
     const size_t offset = transform_digits_.size() + digits.size();
     if (decision.transform) digits += decision.replacement;
     if (offset > 0xFFFF) return init;
-    inits.push_back(absl::StrCat(
-        "{{", children, "}, ", decision.length, ", ",
-        decision.transform ? decision.replacement.size() : 0xFF, ", ",
-        decision.transform ? offset : 0, "}"));
+    inits.push_back(
+        absl::StrCat("{{", children, "}, ", decision.length, ", ",
+                     decision.transform ? decision.replacement.size() : 0xFF,
+                     ", ", decision.transform ? offset : 0, "}"));
   }
   ++tries_;
   init = absl::StrCat(nodes_.size(), "u, ", inits.size(), "u");
@@ -245,11 +252,86 @@ std::string ParseCompiler::TrieFor(const std::string& pattern,
   return init;
 }
 
+std::string ParseCompiler::AtEndTransformFor(const std::string& pattern,
+                                             const std::string& rule,
+                                             const std::string& alternative) {
+  constexpr char kNone[] = "0u, 255";
+  // The rule is digits then "$1" (so its result is those digits followed
+  // by the group), and one capturing group spans the whole alternative,
+  // none inside (so the group is the whole input). ICU is asked below all
+  // the same.
+  const size_t group_ref = rule.find('$');
+  if (group_ref == std::string::npos || rule.substr(group_ref) != "$1" ||
+      rule.find_first_not_of("0123456789") != group_ref) {
+    return kNone;
+  }
+  if (alternative.size() < 2 || alternative.front() != '(' ||
+      alternative[1] == '?' || alternative.back() != ')' ||
+      HasCapturingGroup(alternative.substr(1, alternative.size() - 2))) {
+    return kNone;
+  }
+  int depth = 0;
+  for (size_t i = 0; i + 1 < alternative.size(); ++i) {
+    if (alternative[i] == '\\') {
+      ++i;
+      continue;
+    }
+    depth += alternative[i] == '(' ? 1 : alternative[i] == ')' ? -1 : 0;
+    if (depth == 0) return kNone;  // the first group closes early
+  }
+  absl::StatusOr<DigitDfa> dfa = CompileDigitRegex(alternative);
+  UParseError parse_error;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::RegexPattern> re(icu::RegexPattern::compile(
+      icu::UnicodeString::fromUTF8(pattern), 0, parse_error, status));
+  if (!dfa.ok() || dfa->start == 0 || U_FAILURE(status)) return kNone;
+  // ICU on inputs the alternative matches whole (seeded walks of its
+  // automaton): each must come out as one prefix followed by the input.
+  std::mt19937_64 rng(pattern.size());
+  std::string prefix;
+  int seen = 0;
+  for (int sample = 0; sample < 64; ++sample) {
+    std::string digits;
+    uint16_t state = dfa->start;
+    while (digits.size() < 40 &&
+           !(dfa->accepting[state] && (digits.size() > 30 || rng() % 4 == 0))) {
+      int d = static_cast<int>(rng() % 10);
+      for (int k = 0; k < 10 && dfa->next[state][d] == 0; ++k) d = (d + 1) % 10;
+      if (dfa->next[state][d] == 0) break;
+      digits.push_back(static_cast<char>('0' + d));
+      state = dfa->next[state][d];
+    }
+    if (!dfa->accepting[state]) continue;
+    Decision decision;
+    if (!Decide(*re, rule, digits, &decision)) return kNone;
+    // Another alternative took it: not this one's sample.
+    if (decision.length != static_cast<int>(digits.size())) continue;
+    const std::string& r = decision.replacement;
+    if (!decision.transform || r.size() < digits.size() ||
+        r.compare(r.size() - digits.size(), digits.size(), digits) != 0) {
+      return kNone;
+    }
+    const std::string this_prefix = r.substr(0, r.size() - digits.size());
+    if (seen++ > 0 && this_prefix != prefix) return kNone;
+    prefix = this_prefix;
+  }
+  if (seen == 0 || prefix != rule.substr(0, group_ref) ||
+      prefix.size() >= 0xFF || transform_digits_.size() > 0xFFFF) {
+    return kNone;
+  }
+  const size_t offset = transform_digits_.size();
+  transform_digits_ += prefix;
+  ++at_end_transforms_;
+  return absl::StrCat(offset, "u, ", prefix.size());
+}
+
 std::string ParseCompiler::PatternFor(const std::string* pattern,
                                       const std::string& rule) {
-  constexpr char kNone[] = "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}, 0u, 0u}";
+  constexpr char kNone[] =
+      "{PrefixPattern::kAbsent, false, {0u, 0}, {0u, 0}, 0u, 0u, 0u, 255}";
   constexpr char kUnsupported[] =
-      "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}";
+      "{PrefixPattern::kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u, 0u, "
+      "255}";
   if (pattern == nullptr) return kNone;
   std::vector<std::string> alternatives;
   if (!SplitAlternatives(*pattern, &alternatives)) {
@@ -259,10 +341,12 @@ std::string ParseCompiler::PatternFor(const std::string* pattern,
   // An alternative ending in an unescaped '$' must end the input.
   std::string anywhere, at_end;
   bool anywhere_captures = false;
+  std::vector<std::string> at_end_alternatives;
   for (std::string& alt : alternatives) {
     const bool anchored = !alt.empty() && alt.back() == '$' &&
                           (alt.size() < 2 || alt[alt.size() - 2] != '\\');
     if (anchored) alt.pop_back();
+    if (anchored) at_end_alternatives.push_back(alt);
     if (!anchored) anywhere_captures |= HasCapturingGroup(alt);
     std::string& target = anchored ? at_end : anywhere;
     absl::StrAppend(&target, target.empty() ? "" : "|", "(?:", alt, ")");
@@ -278,11 +362,16 @@ std::string ParseCompiler::PatternFor(const std::string* pattern,
   ++compiled_;
   // With `$` alternatives, ICU's answer depends on where the input ends:
   // no trie.
-  const std::string trie = at_end.empty() ? TrieFor(*pattern, rule, anywhere)
-                                          : "0u, 0u";
+  const std::string trie =
+      at_end.empty() ? TrieFor(*pattern, rule, anywhere) : "0u, 0u";
+  const std::string at_end_transform =
+      at_end_alternatives.size() == 1 && !anywhere_captures
+          ? AtEndTransformFor(*pattern, rule, at_end_alternatives[0])
+          : "0u, 255";
   return absl::StrCat("{PrefixPattern::kCompiled, ",
                       anywhere_captures ? "true, " : "false, ", *anywhere_dfa,
-                      ", ", *at_end_dfa, ", ", trie, "}");
+                      ", ", *at_end_dfa, ", ", trie, ", ", at_end_transform,
+                      "}");
 }
 
 std::string ParseCompiler::Emit(
@@ -306,8 +395,8 @@ std::string ParseCompiler::Emit(
   for (const std::string& init : plan_inits) {
     absl::StrAppend(&out, "  ", init, ",\n");
   }
-  absl::StrAppend(&out, "};\nconst uint32_t kParsePlanCount = ",
-                  plan_inits.size(),
+  absl::StrAppend(&out,
+                  "};\nconst uint32_t kParsePlanCount = ", plan_inits.size(),
                   "u;\n\n}  // namespace phonebulk::phone::engine::internal\n"
                   "// NOLINTEND\n");
   return out;
@@ -338,21 +427,21 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
     // empty international prefix would match the empty string instead, so
     // it is left to the parser to decline (kUnsupported).
     const std::string* idd = &m->international_prefix();
-    std::string idd_init = m->international_prefix().empty()
-                               ? std::string("{PrefixPattern::"
-                                             "kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u}")
-                               : compiler.PatternFor(idd);
+    std::string idd_init =
+        m->international_prefix().empty()
+            ? std::string(
+                  "{PrefixPattern::"
+                  "kUnsupported, false, {0u, 0}, {0u, 0}, 0u, 0u, 0u, 255}")
+            : compiler.PatternFor(idd);
     const std::string* npfp = m->national_prefix_for_parsing().empty()
                                   ? nullptr
                                   : &m->national_prefix_for_parsing();
     const bool transform = !m->national_prefix_transform_rule().empty();
     transform_rules += transform;
-    inits.push_back(absl::StrCat("{\"", m->id(), "\", ", m->country_code(),
-                                 ", ", idd_init, ", ",
-                                 compiler.PatternFor(
-                                     npfp, m->national_prefix_transform_rule()),
-                                 ", ",
-                                 transform ? "true" : "false", "}"));
+    inits.push_back(absl::StrCat(
+        "{\"", m->id(), "\", ", m->country_code(), ", ", idd_init, ", ",
+        compiler.PatternFor(npfp, m->national_prefix_transform_rule()), ", ",
+        transform ? "true" : "false", "}"));
   }
   const std::string tmp = path + ".tmp";
   {
@@ -363,13 +452,12 @@ absl::Status WriteParseTables(const PhoneMetadataCollection& collection,
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     return absl::InternalError("cannot rename to " + path);
   }
-  *summary = absl::StrCat("parse tables: ", inits.size(), " plans, ",
-                          compiler.compiled(), " prefix patterns compiled, ",
-                          compiler.unsupported(), " declined, ",
-                          compiler.tries(), " decision tries (",
-                          compiler.trie_nodes(), " nodes), ",
-                          transform_rules, " transform rules, ",
-                          compiler.states(), " states");
+  *summary = absl::StrCat(
+      "parse tables: ", inits.size(), " plans, ", compiler.compiled(),
+      " prefix patterns compiled, ", compiler.unsupported(), " declined, ",
+      compiler.tries(), " decision tries (", compiler.trie_nodes(), " nodes), ",
+      compiler.at_end_transforms(), " $-transforms, ", transform_rules,
+      " transform rules, ", compiler.states(), " states");
   return absl::OkStatus();
 }
 

@@ -329,7 +329,8 @@ int Main(int argc, char** argv) {
   std::cout << "metadata_compiler: " << compiler.Summary() << "\n";
   if (!parse_out_path.empty()) {
     std::string summary;
-    absl::Status status = WriteParseTables(collection, parse_out_path, &summary);
+    absl::Status status =
+        WriteParseTables(collection, parse_out_path, &summary);
     if (!status.ok()) {
       std::cerr << "metadata_compiler: " << status.message() << "\n";
       return 1;

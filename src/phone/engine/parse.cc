@@ -12,8 +12,8 @@
 // automata give every possible match end, and only a single one is used.
 // Out of scope here (docs/engine.md, "Parsing"): several possible match
 // ends without a trie; a transform rule that may apply without a trie (BR,
-// GA, the `$` rules on local numbers); RFC 3966 phone-context; inputs over
-// kMaxParseInput bytes; and what parse_text.h declines.
+// GA, the `$` rules on local numbers); inputs over kMaxParseInput bytes;
+// and what parse_text.h declines.
 
 #include "phone/engine/parse.h"
 
@@ -64,12 +64,12 @@ struct PrefixMatch {
   enum { kNone, kOne, kMany, kUnsupported } kind;
   int length;
   bool at_end;
+  bool only_at_end;  // ... and no other alternative can match there
 };
 
-PrefixMatch MatchPrefix(const PrefixPattern& pattern,
-                        std::string_view digits) {
+PrefixMatch MatchPrefix(const PrefixPattern& pattern, std::string_view digits) {
   if (pattern.state != PrefixPattern::kCompiled) {
-    return {PrefixMatch::kUnsupported, 0, false};
+    return {PrefixMatch::kUnsupported, 0, false, false};
   }
   const uint16_t* table = internal::kParseTransitions + pattern.anywhere.offset;
   int ends = 0, length = 0;
@@ -81,11 +81,12 @@ PrefixMatch MatchPrefix(const PrefixPattern& pattern,
   }
   const bool at_end =
       Accepts(internal::kParseTransitions, pattern.at_end, digits);
-  if (at_end && !(ends > 0 && length == static_cast<int>(digits.size()))) {
-    ++ends, length = static_cast<int>(digits.size());
-  }
-  if (ends == 0) return {PrefixMatch::kNone, 0, false};
-  return {ends == 1 ? PrefixMatch::kOne : PrefixMatch::kMany, length, at_end};
+  const bool only_at_end =
+      at_end && !(ends > 0 && length == static_cast<int>(digits.size()));
+  if (only_at_end) ++ends, length = static_cast<int>(digits.size());
+  if (ends == 0) return {PrefixMatch::kNone, 0, false, false};
+  return {ends == 1 ? PrefixMatch::kOne : PrefixMatch::kMany, length, at_end,
+          only_at_end};
 }
 
 // ICU's answer on `digits` from a pattern's decision trie (trie_nodes > 0):
@@ -123,7 +124,10 @@ int FindRegion(std::string_view region) {
     const int mid = (lo + hi) / 2;
     const int cmp = region.compare(internal::kPlans[mid].region);
     if (cmp == 0) return mid;
-    if (cmp < 0) hi = mid; else lo = mid + 1;
+    if (cmp < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return -1;
 }
@@ -173,29 +177,26 @@ ParsedNumber Error(ParseError error) {
   return result;
 }
 
-// The rest of MaybeStripNationalPrefixAndCarrierCode once ICU's answer is
-// known: strip the match, or put the transform in its place; either is
-// undone when it turns a number matching the general pattern into one
-// that does not.
-bool StripDecidedPrefix(int plan, const internal::DecisionNode& decision,
-                        Digits* number) {
-  if (decision.match_length < 0) return true;
-  const std::string_view rest = number->view().substr(decision.match_length);
-  if (decision.transform_length == internal::kNoTransform) {
+// The rest of MaybeStripNationalPrefixAndCarrierCode once ICU's match is
+// known (`length` digits): strip it, or put the transform in its place;
+// either is undone when it turns a number matching the general pattern
+// into one that does not. False when the result does not fit.
+bool ApplyPrefix(int plan, int length, uint8_t transform_length,
+                 uint16_t transform_offset, Digits* number) {
+  const std::string_view rest = number->view().substr(length);
+  if (transform_length == internal::kNoTransform) {
     if (MatchesGeneral(plan, number->view()) && !MatchesGeneral(plan, rest)) {
       return true;
     }
-    number->DropFront(decision.match_length);
+    number->DropFront(length);
     return true;
   }
   Digits transformed;
-  transformed.n = decision.transform_length + static_cast<int>(rest.size());
+  transformed.n = transform_length + static_cast<int>(rest.size());
   if (transformed.n > static_cast<int>(kMaxParseInput)) return false;
-  std::memcpy(transformed.d,
-              internal::kTransformDigits + decision.transform_offset,
-              decision.transform_length);
-  std::memcpy(transformed.d + decision.transform_length, rest.data(),
-              rest.size());
+  std::memcpy(transformed.d, internal::kTransformDigits + transform_offset,
+              transform_length);
+  std::memcpy(transformed.d + transform_length, rest.data(), rest.size());
   if (MatchesGeneral(plan, number->view()) &&
       !MatchesGeneral(plan, transformed.view())) {
     return true;
@@ -211,8 +212,11 @@ bool Parser::StripNationalPrefix(int plan, Digits* number) const {
     return true;
   }
   if (parse_plan.national_prefix.trie_nodes > 0) {
-    return StripDecidedPrefix(plan, Decide(parse_plan.national_prefix,
-                                           number->view()), number);
+    const internal::DecisionNode& decision =
+        Decide(parse_plan.national_prefix, number->view());
+    if (decision.match_length < 0) return true;
+    return ApplyPrefix(plan, decision.match_length, decision.transform_length,
+                       decision.transform_offset, number);
   }
   const PrefixMatch match =
       MatchPrefix(parse_plan.national_prefix, number->view());
@@ -222,18 +226,24 @@ bool Parser::StripNationalPrefix(int plan, Digits* number) const {
   // takes part in the match (libphonenumber checks the captured text is
   // non-empty); when no group can, the prefix is just stripped, as below.
   if (match.kind != PrefixMatch::kOne) return false;
-  if (parse_plan.has_transform_rule &&
-      (parse_plan.national_prefix.anywhere_captures || match.at_end)) {
-    return false;
+  const PrefixPattern& pattern = parse_plan.national_prefix;
+  if (!parse_plan.has_transform_rule) {
+    return ApplyPrefix(plan, match.length, internal::kNoTransform, 0, number);
   }
-  const std::string_view rest = number->view().substr(match.length);
-  // The library keeps the prefix when stripping it turns a number matching
-  // the general pattern into one that does not.
-  if (MatchesGeneral(plan, number->view()) && !MatchesGeneral(plan, rest)) {
-    return true;
+  if (match.at_end) {
+    // Only the `$` alternative, one group around it all, matched: the
+    // transform the metadata compiler saw ICU make, if it could.
+    if (!match.only_at_end || pattern.anywhere_captures ||
+        pattern.at_end_transform_length == internal::kNoTransform) {
+      return false;
+    }
+    // The group is the whole input: the result is the prefix followed by
+    // all of it, as a transform of an empty match.
+    return ApplyPrefix(plan, 0, pattern.at_end_transform_length,
+                       pattern.at_end_transform_offset, number);
   }
-  number->DropFront(match.length);
-  return true;
+  if (pattern.anywhere_captures) return false;
+  return ApplyPrefix(plan, match.length, internal::kNoTransform, 0, number);
 }
 
 bool Parser::StripInternationalPrefix(const Unit* u, int n, Digits* number,
@@ -257,7 +267,7 @@ bool Parser::StripInternationalPrefix(const Unit* u, int n, Digits* number,
   PrefixMatch match;
   if (idd.trie_nodes > 0) {  // ICU's own choice
     const int length = Decide(idd, number->view()).match_length;
-    match = {length < 0 ? PrefixMatch::kNone : PrefixMatch::kOne, length,
+    match = {length < 0 ? PrefixMatch::kNone : PrefixMatch::kOne, length, false,
              false};
   } else {
     match = MatchPrefix(idd, number->view());
@@ -330,14 +340,17 @@ bool Parser::ExtractCountryCode(const Unit* u, int n, Digits* number,
 ParsedNumber Parser::Run(std::string_view text) {
   const ParsedNumber out_of_scope;
   if (text.size() > kMaxParseInput) return out_of_scope;
-  // RFC 3966 numbers with a phone-context are rebuilt from two parts by
-  // BuildNationalNumberForParsing; not modelled.
-  if (text.find(";phone-context=") != std::string_view::npos) {
+  // BuildNationalNumberForParsing.
+  Units units;
+  const size_t context = text.find(";phone-context=");
+  if (context != std::string_view::npos) {
+    if (!internal::BuildFromPhoneContext(text, context, &units)) {
+      return out_of_scope;
+    }
+  } else if (!ExtractFromStart(text, &units) || !TrimExtracted(&units)) {
     return out_of_scope;
   }
-  Units units;
-  if (!ExtractFromStart(text, &units)) return out_of_scope;
-  if (!TrimExtracted(&units)) return out_of_scope;
+  internal::CutSubaddress(&units);
   if (!IsViable(units.u, units.n)) return Error(ParseError::kNotANumber);
   // CheckRegionForParsing.
   const bool plus = units.u[0].c == '+';

@@ -50,15 +50,50 @@ struct Example {
 constexpr size_t kCorpusJunkWords = 26;
 const std::vector<std::string>& JunkWords() {
   static const auto* const kWords = new std::vector<std::string>{
-      "n/a", "N/A", "none", "unknown", "-", "+", "()", "TBD", "call me", "0",
-      "00", "+0", "1-800-FLOWERS", "+44 (0) 20 7946 0958 ext. 12",
-      "john@example.com", "tél: 01 23 45 67 89", "電話 03-1234-5678",
-      "☎ +33 1 23 45 67 89", "12 34", "+1 (555) ", "#!$%&*", "null", "0x1F4",
-      "1e10", "  +49  ", "+999 123 456",
-      "", " ", "++44 20 7946 0958",
-      "+＋44 20", "tel:+1-202-555-0100;isub=12", "(530) 583-6985 x302/x2303",
-      "12345/ x6", "0044", "+44", "1", "12", "123", "+123", "+0044 20 7946 0958",
-      "\xEF\xBC\x8B" "44 20 7946 0958", "\xff\xfe", "44\xc3",
+      "n/a",
+      "N/A",
+      "none",
+      "unknown",
+      "-",
+      "+",
+      "()",
+      "TBD",
+      "call me",
+      "0",
+      "00",
+      "+0",
+      "1-800-FLOWERS",
+      "+44 (0) 20 7946 0958 ext. 12",
+      "john@example.com",
+      "tél: 01 23 45 67 89",
+      "電話 03-1234-5678",
+      "☎ +33 1 23 45 67 89",
+      "12 34",
+      "+1 (555) ",
+      "#!$%&*",
+      "null",
+      "0x1F4",
+      "1e10",
+      "  +49  ",
+      "+999 123 456",
+      "",
+      " ",
+      "++44 20 7946 0958",
+      "+＋44 20",
+      "tel:+1-202-555-0100;isub=12",
+      "(530) 583-6985 x302/x2303",
+      "12345/ x6",
+      "0044",
+      "+44",
+      "1",
+      "12",
+      "123",
+      "+123",
+      "+0044 20 7946 0958",
+      "\xEF\xBC\x8B"
+      "44 20 7946 0958",
+      "\xff\xfe",
+      "44\xc3",
   };
   return *kWords;
 }
@@ -120,7 +155,8 @@ class Generator {
     return n;
   }
 
-  std::string Format(const PhoneNumber& n, PhoneNumberUtil::PhoneNumberFormat f) {
+  std::string Format(const PhoneNumber& n,
+                     PhoneNumberUtil::PhoneNumberFormat f) {
     std::string out;
     util_.Format(n, f, &out);
     return out;
@@ -128,11 +164,16 @@ class Generator {
 
   std::string RandomRegion() {
     switch (rng_.Below(20)) {
-      case 0: return "";
-      case 1: return "ZZ";
-      case 2: return "001";
-      case 3: return "gb";
-      default: return rng_.Pick(regions_);
+      case 0:
+        return "";
+      case 1:
+        return "ZZ";
+      case 2:
+        return "001";
+      case 3:
+        return "gb";
+      default:
+        return rng_.Pick(regions_);
     }
   }
 
@@ -141,6 +182,12 @@ class Generator {
   }
 
   void Junk(std::string* out);
+  // Pieces of Form: the number with random separators, as a vanity
+  // number, as RFC 3966 with a phone-context.
+  std::string Separated(const PhoneNumber& n, const std::string& e164);
+  std::string Vanity(const PhoneNumber& n);
+  std::string PhoneContext(const PhoneNumber& n, const std::string& nsn,
+                           const std::string& e164);
   // Junk as the corpus draws it: 60% its words, 40% printable ASCII.
   void CorpusJunk(std::string* out) {
     out->clear();
@@ -177,15 +224,49 @@ void Generator::Junk(std::string* out) {
   // Digits and phone punctuation with now and then a letter or symbol, or
   // a non-ASCII character (full-width and Arabic-Indic digits included).
   static const std::vector<std::string> kPieces = {
-      "0", "1", "2", "4", "5", "7", "9", " ", "-", "(", ")", ".", "/", "+",
-      "x", "#", "*", "~", ",", ";", ":", "=", "a", "E", "t", "int", "ext",
-      "\t", "\xEF\xBC\x91", "\xD9\xA3", "\xDB\xB5", "\xC3\xA9",
-      "\xE2\x80\x94", "\xE3\x80\x80", "\xEF\xBC\x8B", "\xC2\xA0",
-      "\xE0\xA5\xA7", "\xF0\x9F\x93\x9E",
+      "0",
+      "1",
+      "2",
+      "4",
+      "5",
+      "7",
+      "9",
+      " ",
+      "-",
+      "(",
+      ")",
+      ".",
+      "/",
+      "+",
+      "x",
+      "#",
+      "*",
+      "~",
+      ",",
+      ";",
+      ":",
+      "=",
+      "a",
+      "E",
+      "t",
+      "int",
+      "ext",
+      "\t",
+      "\xEF\xBC\x91",
+      "\xD9\xA3",
+      "\xDB\xB5",
+      "\xC3\xA9",
+      "\xE2\x80\x94",
+      "\xE3\x80\x80",
+      "\xEF\xBC\x8B",
+      "\xC2\xA0",
+      "\xE0\xA5\xA7",
+      "\xF0\x9F\x93\x9E",
+      "\xE3\x83\xBC",  // U+30FC: punctuation to the library, declined
   };
   for (int i = 0; i < len; ++i) {
     out->append(kind == 2 && i % 3 != 0 ? std::string(1, rng_.Digit())
-                                         : rng_.Pick(kPieces));
+                                        : rng_.Pick(kPieces));
   }
 }
 
@@ -211,6 +292,77 @@ std::string WidenDigits(Rng& rng, std::string_view s) {
   return out;
 }
 
+// clang-format off
+// Separators between digits, non-ASCII punctuation too: no-break space, en
+// dash, ideographic space, full-width parentheses and hyphen.
+constexpr const char* kSeparators[] = {
+    " ", "-", ".", "/", " - ", "(", ")", "  ", "[", "]", "*", "\xC2\xA0",
+    "\xE2\x80\x93", "\xE3\x80\x80", "\t", "\xEF\xBC\x88", "\xEF\xBC\x89",
+    "\xEF\xBC\x8D"};
+// Extensions of every kind MaybeStripExtension knows, and near misses.
+constexpr const char* kExtensions[] = {
+    " ext. 123", " x12", ";ext=5", ",,12", " #", " ext 7#", " - 503#",
+    " int 4", ",9", " extension 22", " anexo 3", "~5", " :",
+    "\xC2\xA0x\xC2\xA0" "12", "\text\xEF\xBC\x8E" "5", "\t,,7"};
+// Text around a number.
+constexpr const char* kBefore[] = {"Tel: ", "phone ", "(", "Mob. ", "tel:",
+                                   "☎ ", "電話 ", "* "};
+constexpr const char* kAfter[] = {"", " (office)", ".", " ", "!", " / ",
+                                  "\n", " ☎"};
+// clang-format on
+
+template <typename T, size_t N>
+const T& PickFrom(Rng& rng, const T (&array)[N]) {
+  return array[rng.Below(N)];
+}
+
+std::string Generator::Separated(const PhoneNumber& n,
+                                 const std::string& e164) {
+  const std::string base =
+      rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL);
+  std::string text;
+  for (char c : base) {
+    if (rng_.Percent(25)) text += PickFrom(rng_, kSeparators);
+    if (c != ' ') text.push_back(c);
+  }
+  return text;
+}
+
+std::string Generator::Vanity(const PhoneNumber& n) {
+  static const char kLetters[] = "ADGJMPTWadgjmptw";
+  std::string text = Format(n, PhoneNumberUtil::NATIONAL);
+  for (char& c : text) {
+    if (c >= '2' && c <= '9' && rng_.Percent(40)) {
+      c = kLetters[(c - '2') + (rng_.Percent(50) ? 8 : 0)];
+    }
+  }
+  return text;
+}
+
+std::string Generator::PhoneContext(const PhoneNumber& n,
+                                    const std::string& nsn,
+                                    const std::string& e164) {
+  std::string national = Format(n, PhoneNumberUtil::NATIONAL);
+  for (char& c : national) c = c == ' ' ? '-' : c;
+  const std::string cc = std::to_string(n.country_code());
+  switch (rng_.Below(7)) {
+    case 0:
+      return "tel:" + nsn + ";phone-context=+" + cc;
+    case 1:
+      return "tel:" + national + ";phone-context=+" + cc + ";a=b";
+    case 2:
+      return nsn + ";phone-context=example.com";
+    case 3:
+      return "tel:" + nsn + ";ext=12;phone-context=+" + cc;
+    case 4:
+      return "tel:" + nsn + ";isub=7;phone-context=+" + cc;
+    case 5:
+      return "tel:" + e164 + ";phone-context=+" + cc;
+    default:
+      return "tel:" + nsn + ";phone-context=+";
+  }
+}
+
 ParseInput Generator::Form(const Example& e) {
   const PhoneNumber n = Varied(e);
   const std::string e164 = Format(n, PhoneNumberUtil::E164);
@@ -221,36 +373,40 @@ ParseInput Generator::Form(const Example& e) {
   const int roll = static_cast<int>(rng_.Below(100));
   in.region = roll < 50 ? e.region : roll < 80 ? RandomRegion() : "ZZ";
   if (roll >= 90) in.region = "";
-  static const char* const kSeparators[] = {" ", "-", ".", "/", " - ", "(",
-                                            ")", "  ", "[", "]", "*"};
-  static const char* const kExtensions[] = {
-      " ext. 123", " x12", ";ext=5", ",,12", " #", " ext 7#", " - 503#",
-      " int 4", ",9", " extension 22", " anexo 3", "~5", " :"};
-  switch (rng_.Below(14)) {
-    case 0: in.text = e164; break;
-    case 1: in.text = Format(n, PhoneNumberUtil::INTERNATIONAL); break;
-    case 2: in.text = Format(n, PhoneNumberUtil::NATIONAL); break;
-    case 3: in.text = Format(n, PhoneNumberUtil::RFC3966); break;
-    case 4: in.text = digits; break;
-    case 5: in.text = "00" + digits; break;
+  // One draw per statement below: the order of evaluation of operands is
+  // unspecified, and the inputs must not depend on the compiler.
+  switch (rng_.Below(15)) {
+    case 0:
+      in.text = e164;
+      break;
+    case 1:
+      in.text = Format(n, PhoneNumberUtil::INTERNATIONAL);
+      break;
+    case 2:
+      in.text = Format(n, PhoneNumberUtil::NATIONAL);
+      break;
+    case 3:
+      in.text = Format(n, PhoneNumberUtil::RFC3966);
+      break;
+    case 4:
+      in.text = digits;
+      break;
+    case 5:
+      in.text = "00" + digits;
+      break;
     case 6: {
       const auto& [region, idd] = RandomIdd();
       in.text = idd + digits;
       if (rng_.Percent(80)) in.region = region;
       break;
     }
-    case 7: in.text = nsn; break;
-    case 8: {
-      const std::string base = rng_.Percent(50)
-                                   ? e164
-                                   : Format(n, PhoneNumberUtil::NATIONAL);
-      for (char c : base) {
-        if (rng_.Percent(25)) in.text += kSeparators[rng_.Below(11)];
-        if (c != ' ') in.text.push_back(c);
-      }
+    case 7:
+      in.text = nsn;
       break;
-    }
-    case 9: {
+    case 8:
+      in.text = Separated(n, e164);
+      break;
+    case 9: {  // digits dropped or added
       std::string d = digits;
       const int k = 1 + static_cast<int>(rng_.Below(4));
       if (rng_.Percent(50) && d.size() > static_cast<size_t>(k) + 1) {
@@ -262,39 +418,26 @@ ParseInput Generator::Form(const Example& e) {
       break;
     }
     case 10:
-      in.text = WidenDigits(rng_, rng_.Percent(50)
-                                      ? e164
-                                      : Format(n, PhoneNumberUtil::NATIONAL));
+      in.text = WidenDigits(
+          rng_, rng_.Percent(50) ? e164 : Format(n, PhoneNumberUtil::NATIONAL));
       break;
-    case 11: {
-      // One draw per statement: the order of evaluation of operands is
-      // unspecified, and the inputs must not depend on the compiler.
+    case 11:
       in.text = Format(n, rng_.Percent(50) ? PhoneNumberUtil::E164
                                            : PhoneNumberUtil::NATIONAL);
-      in.text += kExtensions[rng_.Below(13)];
+      in.text += PickFrom(rng_, kExtensions);
       break;
-    }
-    case 12: {  // vanity: some digits as keypad letters
-      static const char kLetters[] = "ADGJMPTWadgjmptw";
-      in.text = Format(n, PhoneNumberUtil::NATIONAL);
-      for (char& c : in.text) {
-        if (c >= '2' && c <= '9' && rng_.Percent(40)) {
-          c = kLetters[(c - '2') + (rng_.Percent(50) ? 8 : 0)];
-        }
-      }
+    case 12:
+      in.text = Vanity(n);
       break;
-    }
-    default: {
-      static const char* const kBefore[] = {"Tel: ", "phone ", "(", "Mob. ",
-                                            "tel:", "☎ ", "電話 ", "* "};
-      static const char* const kAfter[] = {"", " (office)", ".", " ", "!",
-                                           " / ", "\n", " ☎"};
-      in.text = kBefore[rng_.Below(8)];
+    case 13:
+      in.text = PhoneContext(n, nsn, e164);
+      break;
+    default:
+      in.text = PickFrom(rng_, kBefore);
       in.text += rng_.Percent(50) ? Format(n, PhoneNumberUtil::INTERNATIONAL)
                                   : Format(n, PhoneNumberUtil::NATIONAL);
-      in.text += kAfter[rng_.Below(8)];
+      in.text += PickFrom(rng_, kAfter);
       break;
-    }
   }
   return in;
 }
@@ -304,7 +447,8 @@ ParseInput Generator::Form(const Example& e) {
 std::string ReadAsInternational(std::string_view number) {
   size_t start = 0;
   while (start < number.size() &&
-         (number[start] == ' ' || (number[start] >= '\t' && number[start] <= '\r'))) {
+         (number[start] == ' ' ||
+          (number[start] >= '\t' && number[start] <= '\r'))) {
     ++start;
   }
   number.remove_prefix(start);
@@ -331,6 +475,7 @@ std::vector<ParseInput> DifferentialInputs(uint64_t seed, int count) {
       ParseInput junk;
       gen.Junk(&junk.text);
       junk.region = gen.RandomRegion();
+      junk.junk = true;
       inputs.push_back(std::move(junk));
     }
   }
@@ -359,8 +504,9 @@ std::vector<ParseInput> CorpusLikeInputs(uint64_t seed, int rows,
     if (rng.Percent(2)) return *rng.Pick(non_geo);
     const auto& pool = rng.Pick(by_region);
     const int roll = static_cast<int>(rng.Below(100));
-    const int want = roll < 50 ? PhoneNumberUtil::MOBILE
-                               : roll < 80 ? PhoneNumberUtil::FIXED_LINE : -1;
+    const int want = roll < 50   ? PhoneNumberUtil::MOBILE
+                     : roll < 80 ? PhoneNumberUtil::FIXED_LINE
+                                 : -1;
     for (const Example* e : pool) {
       if (e->type == want) return *e;
     }
@@ -376,7 +522,8 @@ std::vector<ParseInput> CorpusLikeInputs(uint64_t seed, int rows,
         gen.CorpusJunk(&in.text);
       } else if (form == 98) {
         const size_t len = 100 + rng.Below(901);
-        while (in.text.size() < len) in.text += rng.Percent(50) ? "12 " : "(34)-";
+        while (in.text.size() < len)
+          in.text += rng.Percent(50) ? "12 " : "(34)-";
         in.text.resize(len);
       }
     } else {

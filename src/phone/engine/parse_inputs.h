@@ -16,6 +16,7 @@ namespace phonebulk::phone::engine {
 struct ParseInput {
   std::string text;
   std::string region;  // "" / "ZZ" for none
+  bool junk = false;   // not written from a number (DifferentialInputs)
 };
 
 // The benchmark corpus's mix (bench/corpus/corpus_gen.cc: its forms and
@@ -24,8 +25,7 @@ struct ParseInput {
 // digit gets one), and the rows the validator answers without parsing
 // (blank, or over 250 bytes after trimming) left out; `skipped` counts
 // those.
-std::vector<ParseInput> CorpusLikeInputs(uint64_t seed, int rows,
-                                         int* skipped);
+std::vector<ParseInput> CorpusLikeInputs(uint64_t seed, int rows, int* skipped);
 
 // At least `count` inputs spanning every region and entity and every form:
 // each example number of every type formatted E164 / INTERNATIONAL /

@@ -17,6 +17,10 @@
 
 namespace phonebulk::phone::engine::internal {
 
+// DecisionNode::transform_length and PrefixPattern::at_end_transform_length
+// when no transform applies.
+inline constexpr uint8_t kNoTransform = 0xFF;
+
 // A metadata pattern that libphonenumber applies with RegExp::Consume (ICU
 // lookingAt(): a match must start at the first digit, may end anywhere).
 // Its top-level alternatives are split in two automata over
@@ -26,9 +30,9 @@ namespace phonebulk::phone::engine::internal {
 // positions of `anywhere` plus, when `at_end` accepts all of it, its end.
 struct PrefixPattern {
   enum State : uint8_t {
-    kAbsent = 0,      // the metadata has no such pattern
-    kCompiled,        // the two automata below are exact
-    kUnsupported,     // outside the compilable subset: the parser declines
+    kAbsent = 0,   // the metadata has no such pattern
+    kCompiled,     // the two automata below are exact
+    kUnsupported,  // outside the compilable subset: the parser declines
   };
   State state;
   // Some alternative of `anywhere` holds a capturing group. When none does
@@ -42,6 +46,13 @@ struct PrefixPattern {
   // trie_nodes); trie_nodes 0 when there is no trie.
   uint32_t trie;
   uint32_t trie_nodes;
+  // With a transform rule and one `$` alternative that is one capturing
+  // group (and no group elsewhere: "1|([457]\d{6})$" with "268$1"), a
+  // match of that alternative -- the whole input -- becomes
+  // kTransformDigits[at_end_transform_offset, + length) followed by the
+  // input; ICU's result on sample inputs at build time. kNoTransform: none.
+  uint16_t at_end_transform_offset;
+  uint8_t at_end_transform_length;
 };
 
 // One node of a decision trie: the nodes are the digit strings that start
@@ -53,7 +64,7 @@ struct PrefixPattern {
 // no match can read further, and a pattern without `$` matches the same
 // whether the input ends there or goes on.
 struct DecisionNode {
-  uint16_t child[10];  // relative to the trie's first node; 0: none
+  uint16_t child[10];   // relative to the trie's first node; 0: none
   int8_t match_length;  // -1: no match
   // With a transform rule and a non-empty captured group, the match is
   // replaced by kTransformDigits[transform_offset, + transform_length);
@@ -61,7 +72,6 @@ struct DecisionNode {
   uint8_t transform_length;
   uint16_t transform_offset;
 };
-inline constexpr uint8_t kNoTransform = 0xFF;
 
 // What the parser needs of one PhoneMetadata beyond plan_tables.h.
 struct ParsePlan {

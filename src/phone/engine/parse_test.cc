@@ -9,9 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <random>
 #include <string>
 #include <vector>
@@ -22,6 +25,22 @@
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
 
+// Every operator new in this test binary is counted, so that a test can
+// show Parse allocates nothing (the contract in parse.h).
+std::atomic<int64_t> g_allocations{0};
+
+// GCC takes free() of what this operator new returns for a mismatch.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+
 namespace phonebulk::phone::engine {
 namespace {
 
@@ -31,9 +50,9 @@ using i18n::phonenumbers::PhoneNumberUtil;
 constexpr uint64_t kSeed = 20261203;
 constexpr int kDifferentialInputs = 320'000;
 constexpr int kCorpusRows = 100'000;
-// The bound asserted on the corpus mix's out-of-scope share (measured
-// 0.x%; docs/engine.md).
-constexpr double kMaxCorpusOutOfScope = 0.01;
+// The bound asserted on the corpus mix's out-of-scope share: measured
+// 0.02% (docs/engine.md), issue 13's goal 1%; 0.2% catches a regression.
+constexpr double kMaxCorpusOutOfScope = 0.002;
 
 // "" when the engine's in-scope answer is the library's, else what differs.
 std::string Compare(const ParsedNumber& engine,
@@ -72,29 +91,60 @@ struct Tally {
   int disagreements = 0;
 };
 
-Tally Check(const std::vector<ParseInput>& inputs) {
+enum class Verdict { kOutOfScope, kParsed, kError, kDisagreement };
+
+void Count(Verdict verdict, Tally* tally) {
+  ++tally->cases;
+  switch (verdict) {
+    case Verdict::kOutOfScope:
+      ++tally->out_of_scope;
+      break;
+    case Verdict::kParsed:
+      ++tally->parsed;
+      break;
+    case Verdict::kError:
+      ++tally->errors;
+      break;
+    case Verdict::kDisagreement:
+      ++tally->disagreements;
+      break;
+  }
+}
+
+// The engine on one input, checked against the library when in scope; the
+// first disagreements are reported as failures.
+Verdict CheckOne(const PhoneNumberUtil& util, const ParseInput& in,
+                 int* reported) {
+  const ParsedNumber engine = Parse(in.text, in.region);
+  if (engine.outcome == ParsedNumber::Outcome::kOutOfScope) {
+    return Verdict::kOutOfScope;
+  }
+  PhoneNumber number;
+  const PhoneNumberUtil::ErrorType error = util.Parse(
+      in.text, in.region.empty() ? std::string("ZZ") : in.region, &number);
+  const std::string diff = Compare(engine, error, number);
+  if (!diff.empty()) {
+    if (++*reported <= 20) {
+      ADD_FAILURE() << "\"" << in.text << "\" region \"" << in.region
+                    << "\": " << diff;
+    }
+    return Verdict::kDisagreement;
+  }
+  return engine.outcome == ParsedNumber::Outcome::kParsed ? Verdict::kParsed
+                                                          : Verdict::kError;
+}
+
+// Compares every input; the totals, and in `by_kind` (when given) those of
+// the inputs written from numbers ([0]) and of the junk ([1]) apart.
+Tally Check(const std::vector<ParseInput>& inputs,
+            Tally (*by_kind)[2] = nullptr) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   Tally tally;
+  int reported = 0;
   for (const ParseInput& in : inputs) {
-    ++tally.cases;
-    const ParsedNumber engine = Parse(in.text, in.region);
-    if (engine.outcome == ParsedNumber::Outcome::kOutOfScope) {
-      ++tally.out_of_scope;
-      continue;
-    }
-    PhoneNumber number;
-    const PhoneNumberUtil::ErrorType error = util.Parse(
-        in.text, in.region.empty() ? std::string("ZZ") : in.region, &number);
-    const std::string diff = Compare(engine, error, number);
-    if (!diff.empty()) {
-      if (++tally.disagreements <= 20) {
-        ADD_FAILURE() << "\"" << in.text << "\" region \"" << in.region
-                      << "\": " << diff;
-      }
-      continue;
-    }
-    ++(engine.outcome == ParsedNumber::Outcome::kParsed ? tally.parsed
-                                                        : tally.errors);
+    const Verdict verdict = CheckOne(util, in, &reported);
+    Count(verdict, &tally);
+    if (by_kind != nullptr) Count(verdict, &(*by_kind)[in.junk ? 1 : 0]);
   }
   return tally;
 }
@@ -105,6 +155,23 @@ void Print(const char* what, const Tally& t) {
       "(%.3f%%), %d disagreements\n",
       what, t.cases, t.parsed, t.errors, t.out_of_scope,
       100.0 * t.out_of_scope / t.cases, t.disagreements);
+}
+
+TEST(ParseTest, AllocatesNothing) {
+  int skipped = 0;
+  const std::vector<ParseInput> inputs =
+      CorpusLikeInputs(kSeed + 2, 20'000, &skipped);
+  const std::vector<ParseInput> edge = DifferentialInputs(kSeed + 2, 1);
+  int64_t parsed = 0;
+  const int64_t before = g_allocations.load();
+  for (const auto* set : {&inputs, &edge}) {
+    for (const ParseInput& in : *set) {
+      parsed +=
+          Parse(in.text, in.region).outcome == ParsedNumber::Outcome::kParsed;
+    }
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GT(parsed, 0);
 }
 
 TEST(ParseTest, TablesFollowThePlanIndex) {
@@ -142,12 +209,13 @@ TEST(ParseTest, KnownAnswers) {
       {"+999 123 456", "", O::kError, 0, 0},
       {"+44 20 7031 3000 ext. 12", "", O::kParsed, 44, 2070313000, "12"},
       {"(530) 583-6985 x302/x2303", "US", O::kParsed, 1, 5305836985, "302"},
-      {"tel:+1-202-555-0100;ext=7;isub=12", "", O::kParsed, 1, 2025550100,
-       "7"},
+      {"tel:+1-202-555-0100;ext=7;isub=12", "", O::kParsed, 1, 2025550100, "7"},
       {"020 7031 3000 #", "GB", O::kError, 0, 0},  // '#' alone: not viable
       {"+44 20 7031 3000 ☎\n", "", O::kParsed, 44, 2070313000},
       {"+44 20 7031 3000 ext. １２", "", O::kOutOfScope, 0, 0},
-      {"tel:0201234;phone-context=+44", "", O::kOutOfScope, 0, 0},
+      {"tel:020-7031-3000;phone-context=+44", "", O::kParsed, 44, 2070313000},
+      {"tel:2070313000;phone-context=+٤٤", "", O::kParsed, 44, 2070313000},
+      {"tel:2070313000 ☎;phone-context=+44", "", O::kOutOfScope, 0, 0},
   };
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   for (const Case& c : kCases) {
@@ -160,11 +228,112 @@ TEST(ParseTest, KnownAnswers) {
     }
     if (p.outcome != O::kOutOfScope) {
       PhoneNumber number;
-      const auto error = util.Parse(c.text, *c.region ? c.region : "ZZ",
-                                    &number);
+      const auto error =
+          util.Parse(c.text, *c.region ? c.region : "ZZ", &number);
       EXPECT_EQ(Compare(p, error, number), "") << c.text;
     }
   }
+}
+
+// Inputs at the edges of the character-level rules, where only agreement
+// is asserted: each must be in scope or out, and right when in.
+TEST(ParseTest, AgreesOnEdgeCases) {
+  static const char* const kTexts[] = {
+      "１-800-FLOWERS",
+      "1-800-FLOWERS １",
+      "0800 AB",
+      "0800 ABC 123",
+      "+1 800 FLOWERS ext. 5",
+      "x",
+      "xx12345",
+      "12345 x",
+      "12345 x ",
+      "12345x6",
+      "12345 X 6",
+      "12345 #6#",
+      "12345 - 6#",
+      "12345-1234567#",
+      "12345,6",
+      "12345,,6",
+      "12345;6",
+      "12345;ext=6",
+      "12345;EXT=6",
+      "12345 ext 123456789012345678901",
+      "12345 int 6",
+      "12345 INT6",
+      "12345 anexo 6",
+      "12345 extension: 6",
+      "12345 extensio 6",
+      "12345 xtn 6",
+      "12345 ~6",
+      "12345 , , 6",
+      "123 ext 4",
+      "12 ext 3",
+      "+12 ext 3",
+      "12/x3",
+      "123\\ x45",
+      "123 / x45 / x6",
+      "123;isub=4",
+      "tel:+44-20-7031-3000;isub=1;ext=2",
+      "++++44 20 7031 3000",
+      "+ 44 20",
+      "+0044 20 7031 3000",
+      "+0 44 20 7031 3000",
+      "0044",
+      "00440",
+      "004",
+      "44",
+      "4",
+      "",
+      "+",
+      "(+44) 20 7031 3000",
+      "+44 (0)20 7031 3000",
+      "[+44] 20",
+      "20 7031 3000\t",
+      "20 7031\t3000",
+      "20 7031\n3000",
+      "٠٢٠٧٠٣١٣٠٠٠",
+      "۰۲۰۷۰۳۱۳۰۰۰",
+      "020 7031 3000 ☎☎",
+      "020 — 7031",
+      "020\xc2\xa0"
+      "7031 3000",
+      "\xe2\x80\x8b"
+      "020 7031 3000",
+      "+44 20 7031 3000é",
+      "123456789012345678",
+      "1234567890123456789012345",
+      "+800 1234 5678",
+      "+882 1234 5678",
+      "+979 123456789",
+      "+999 1234",
+      "011 44 20 7031 3000",
+      "8 10 44 20 7031 3000",
+      "8 800 555 35 35",
+      "+7 8 800 555 35 35",
+      "tel:;phone-context=+44",
+      "tel:020;phone-context=+",
+      "tel:02070313000;phone-context=+44",
+      "02070313000;phone-context=+44",
+      "tel:02070313000;phone-context=+4;x=1",
+      "x;phone-context=+4420703130",
+      "tel:0207 031 3000;phone-context=example.com",
+      "tel:2070313000;phone-context=+44;tel:5",
+      "tel:12;phone-context=+44",
+      "tel:020-7031-3000;ext=5;phone-context=+44",
+      "tel:020 7031 3000 ext. 5;phone-context=+44;isub=3",
+      "tel:＋４４2070313000;phone-context=+",
+      "tel:2070313000;phone-context=+٤٤",
+  };
+  static const char* const kRegions[] = {"GB", "US", "RU", "AR",  "BY", "KR",
+                                         "IT", "ZZ", "",   "001", "AU", "CC"};
+  std::vector<ParseInput> inputs;
+  for (const char* text : kTexts) {
+    for (const char* region : kRegions) inputs.push_back({text, region});
+  }
+  const Tally tally = Check(inputs);
+  Print("edge cases", tally);
+  EXPECT_EQ(tally.disagreements, 0);
 }
 
 TEST(ParseTest, AgreesWithLibphonenumberOnEveryRegionAndForm) {
@@ -172,15 +341,20 @@ TEST(ParseTest, AgreesWithLibphonenumberOnEveryRegionAndForm) {
   const std::vector<ParseInput> inputs =
       DifferentialInputs(kSeed, kDifferentialInputs);
   ASSERT_GE(inputs.size(), 300'000u);
-  const Tally tally = Check(inputs);
+  Tally by_kind[2];
+  const Tally tally = Check(inputs, &by_kind);
+  const Tally& forms_tally = by_kind[0];
   Print("differential", tally);
+  Print("  of which written from numbers", forms_tally);
+  Print("  of which junk", by_kind[1]);
   std::printf("  in %.1f s\n", std::chrono::duration<double>(
                                    std::chrono::steady_clock::now() - start)
                                    .count());
   EXPECT_EQ(tally.disagreements, 0);
-  // The forms are meant to exercise the parser, not the fallback: most
-  // must be answered in scope (measured: 79%).
+  // The forms are meant to exercise the parser, not the fallback: nearly
+  // all written from numbers must be answered in scope.
   EXPECT_GT(tally.parsed + tally.errors, tally.cases * 3 / 4);
+  EXPECT_LT(forms_tally.out_of_scope, forms_tally.cases / 100);
 }
 
 // Every node of every decision trie (the digit strings that start a match
@@ -219,6 +393,46 @@ TEST(ParseTest, AgreesOnEveryPrefixPatternNode) {
   }
   const Tally tally = Check(inputs);
   Print("prefix pattern nodes", tally);
+  EXPECT_EQ(tally.disagreements, 0);
+  EXPECT_GT(tally.parsed + tally.errors, tally.cases * 9 / 10);
+}
+
+// Inputs that a national prefix pattern's `$` alternative matches whole
+// (seeded walks of its automaton: the local numbers of the NANPA islands,
+// CC, CX, GG, IM, JE, MG, NF, SM, which a transform rule completes), as
+// they are and with a digit added or dropped, parsed with the plan's
+// region: ICU's transforms as the metadata compiler recorded them.
+TEST(ParseTest, AgreesOnEveryDollarAlternative) {
+  std::mt19937_64 rng(kSeed);
+  std::vector<ParseInput> inputs;
+  for (uint32_t i = 0; i < internal::kParsePlanCount; ++i) {
+    const internal::ParsePlan& plan = internal::kParsePlans[i];
+    const internal::Dfa& dfa = plan.national_prefix.at_end;
+    if (dfa.start == 0 || std::strcmp(plan.region, "001") == 0) continue;
+    const uint16_t* table = internal::kParseTransitions + dfa.offset;
+    for (int sample = 0; sample < 300; ++sample) {
+      std::string digits;
+      uint16_t state = dfa.start;
+      while (digits.size() < 20 &&
+             !((state & internal::kAcceptBit) && rng() % 3 == 0)) {
+        const int first = static_cast<int>(rng() % 10);
+        int d = first;
+        while (table[(state & internal::kRowMask) * 10 + d] == 0) {
+          d = (d + 1) % 10;
+          if (d == first) break;
+        }
+        const uint16_t next = table[(state & internal::kRowMask) * 10 + d];
+        if (next == 0) break;
+        digits.push_back(static_cast<char>('0' + d));
+        state = next;
+      }
+      inputs.push_back({digits, plan.region});
+      inputs.push_back({digits + char('0' + rng() % 10), plan.region});
+      inputs.push_back({digits.substr(1), plan.region});
+    }
+  }
+  const Tally tally = Check(inputs);
+  Print("`$` alternatives", tally);
   EXPECT_EQ(tally.disagreements, 0);
   EXPECT_GT(tally.parsed + tally.errors, tally.cases * 9 / 10);
 }

@@ -8,7 +8,6 @@
 namespace phonebulk::phone::engine::internal {
 namespace {
 
-
 // Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF): the
 // length of the code point at s[i], 0 when invalid.
 int DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
@@ -40,19 +39,50 @@ int DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
   return len;
 }
 
-enum class Kind { kDigit, kPlus, kAscii, kNotNumeric, kTrimmable, kUnknown };
+enum class Kind {
+  kDigit,
+  kPlus,
+  kAscii,
+  kPunctuation,
+  kNotNumeric,
+  kTrimmable,
+  kUnknown
+};
 
 // The unit of a non-ASCII code point that TrimUnwantedEndChars removes; it
 // must not survive the trimming (nothing after it is modelled).
 constexpr char kTrimmableUnit = '\x01';
+// The units of the non-ASCII characters of kValidPunctuation: U+00A0 and
+// U+FF0E also appear in the extension pattern (as a separator, and as
+// '.'), the others only as punctuation.
+constexpr char kPunctuationUnit = '\x02';
+constexpr char kNoBreakSpaceUnit = '\x03';
+constexpr char kFullWidthStopUnit = '\x04';
+
+// The unit of a non-ASCII character of libphonenumber's kValidPunctuation
+// ("‐-―−ー－-／ <U+00A0><U+00AD><U+200B><U+2060>　（）［］⁓∼"), 0 for others.
+// U+30FC (ー) is left out: it is a letter to TrimUnwantedEndChars.
+char ValidPunctuationUnit(uint32_t cp) {
+  if (cp == 0x00A0) return kNoBreakSpaceUnit;
+  if (cp == 0xFF0E) return kFullWidthStopUnit;
+  static constexpr uint32_t kPunctuation[][2] = {
+      {0x2010, 0x2015}, {0x2212, 0x2212}, {0xFF0D, 0xFF0F}, {0x00AD, 0x00AD},
+      {0x200B, 0x200B}, {0x2060, 0x2060}, {0x3000, 0x3000}, {0xFF08, 0xFF09},
+      {0xFF3B, 0xFF3B}, {0xFF3D, 0xFF3D}, {0x2053, 0x2053}, {0x223C, 0x223C},
+  };
+  for (const auto& range : kPunctuation) {
+    if (cp >= range[0] && cp <= range[1]) return kPunctuationUnit;
+  }
+  return 0;
+}
 
 // Non-ASCII code points that are neither letters nor numbers (\p{L},
 // \p{N}) nor valid punctuation in a number, in every Unicode version:
 // spaces and punctuation, arrows, miscellaneous symbols, pictographs.
 bool IsTrimmableSymbol(uint32_t cp) {
   static constexpr uint32_t kRanges[][2] = {
-      {0x2000, 0x206F}, {0x2190, 0x21FF}, {0x2600, 0x26FF},
-      {0x3000, 0x3004}, {0x3008, 0x3020}, {0x1F300, 0x1F64F},
+      {0x2000, 0x206F},   {0x2190, 0x21FF}, {0x2600, 0x26FF},
+      {0x3000, 0x3004},   {0x3008, 0x3020}, {0x1F300, 0x1F64F},
       {0x1F680, 0x1F6FF},
   };
   for (const auto& range : kRanges) {
@@ -62,10 +92,10 @@ bool IsTrimmableSymbol(uint32_t cp) {
 }
 
 // What ExtractPossibleNumber and NormalizeDigits make of a code point.
-// kNotNumeric: non-ASCII, and in a block that holds no decimal digit in any
-// Unicode version (so ICU's \p{Nd} cannot match it); kTrimmable: that, and
-// IsTrimmableSymbol too; kUnknown: anything else non-ASCII, which the
-// parser declines.
+// kPunctuation: a non-ASCII character of kValidPunctuation; kNotNumeric:
+// non-ASCII, and in a block that holds no decimal digit in any Unicode version
+// (so ICU's \p{Nd} cannot match it); kTrimmable: that, and IsTrimmableSymbol
+// too; kUnknown: anything else non-ASCII, which the parser declines.
 Kind Classify(uint32_t cp, char* c) {
   if (cp < 0x80) {
     *c = static_cast<char>(cp);
@@ -83,10 +113,10 @@ Kind Classify(uint32_t cp, char* c) {
     *c = '+';
     return Kind::kPlus;
   }
+  if ((*c = ValidPunctuationUnit(cp)) != 0) return Kind::kPunctuation;
   static constexpr uint32_t kNoDigitBlocks[][2] = {
-      {0x0080, 0x065F},   {0x066A, 0x06EF},   {0x2000, 0x2BFF},
-      {0x3000, 0x9FFF},   {0xAC00, 0xD7A3},   {0xFF01, 0xFF0F},
-      {0xFF1A, 0xFFEF},   {0x1F300, 0x1FAFF},
+      {0x0080, 0x065F}, {0x066A, 0x06EF}, {0x2000, 0x2BFF}, {0x3000, 0x9FFF},
+      {0xAC00, 0xD7A3}, {0xFF01, 0xFF0F}, {0xFF1A, 0xFFEF}, {0x1F300, 0x1FAFF},
   };
   for (const auto& block : kNoDigitBlocks) {
     if (cp >= block[0] && cp <= block[1]) {
@@ -123,12 +153,70 @@ bool ExtractFromStart(std::string_view text, Units* out) {
   return true;
 }
 
+// Appends the code points of `text` as they are: digits, plus signs and
+// printable ASCII; false (out of scope) on anything else.
+bool AppendVerbatim(std::string_view text, Units* out) {
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp;
+    const int len = DecodeUtf8(text, i, &cp);
+    if (len == 0) return false;
+    i += len;
+    char c = 0;
+    const Kind kind = Classify(cp, &c);
+    if (kind != Kind::kDigit && kind != Kind::kPlus &&
+        kind != Kind::kPunctuation &&
+        (kind != Kind::kAscii || (cp < 0x20 && cp != '\t') || cp == 0x7F)) {
+      return false;
+    }
+    out->u[out->n++] = {c, len > 1};
+  }
+  return true;
+}
+
+bool BuildFromPhoneContext(std::string_view text, size_t context, Units* out) {
+  static constexpr std::string_view kPhoneContext = ";phone-context=";
+  static constexpr std::string_view kTel = "tel:";
+  const size_t start = context + kPhoneContext.size();
+  // A context that is a number prefix ("+44") comes first; a domain is
+  // ignored. The library's test, including its "- 1".
+  if (start < text.size() - 1 && text[start] == '+') {
+    const size_t end = text.find(';', start);
+    if (!AppendVerbatim(text.substr(start, end == std::string_view::npos
+                                               ? std::string_view::npos
+                                               : end - start),
+                        out)) {
+      return false;
+    }
+  }
+  const size_t tel = text.find(kTel);
+  const size_t from = tel == std::string_view::npos ? 0 : tel + kTel.size();
+  // "tel:" after the context would make the library's substr() run to
+  // the end of the text: not modelled.
+  if (from > context) return false;
+  return AppendVerbatim(text.substr(from, context - from), out);
+}
+
+void CutSubaddress(Units* units) {
+  static constexpr std::string_view kIsub = ";isub=";
+  const Unit* u = units->u;
+  for (int p = 0; p + static_cast<int>(kIsub.size()) <= units->n; ++p) {
+    bool found = true;
+    for (size_t k = 0; k < kIsub.size() && found; ++k) {
+      found = u[p + k].c == kIsub[k] && !u[p + k].wide;
+    }
+    if (found) {
+      units->n = p;
+      return;
+    }
+  }
+}
+
 // TrimUnwantedEndChars ("[^\p{N}\p{L}#]" at the end), then
 // capture_up_to_second_number_start_pattern "(.*)[\\/] *x": greedy, so
 // the number is cut at the last '/' or '\' followed by spaces and 'x'.
-// Then BuildNationalNumberForParsing's cut at ";isub=". False when out of
-// scope: a control character or a non-ASCII symbol is left (the regexes
-// below are modelled for printable ASCII and digits only).
+// False when out of scope: a control character or a non-ASCII symbol is
+// left (the regexes below are modelled for printable ASCII and digits
+// only).
 bool TrimExtracted(Units* units) {
   Unit* u = units->u;
   while (units->n > 0) {
@@ -138,24 +226,17 @@ bool TrimExtracted(Units* units) {
   }
   for (int k = 0; k < units->n; ++k) {
     const unsigned char c = static_cast<unsigned char>(u[k].c);
-    if (c < 0x20 || c == 0x7F) return false;
+    if ((c < 0x20 && c != '\t' && c != kPunctuationUnit &&
+         c != kNoBreakSpaceUnit && c != kFullWidthStopUnit) ||
+        c == 0x7F) {
+      return false;
+    }
   }
   for (int p = units->n - 1; p >= 0; --p) {
     if (u[p].c != '/' && u[p].c != '\\') continue;
     int q = p + 1;
     while (q < units->n && u[q].c == ' ') ++q;
     if (q < units->n && u[q].c == 'x') {
-      units->n = p;
-      break;
-    }
-  }
-  static constexpr std::string_view kIsub = ";isub=";
-  for (int p = 0; p + static_cast<int>(kIsub.size()) <= units->n; ++p) {
-    bool found = true;
-    for (size_t k = 0; k < kIsub.size() && found; ++k) {
-      found = u[p + k].c == kIsub[k] && !u[p + k].wide;
-    }
-    if (found) {
       units->n = p;
       break;
     }
@@ -181,7 +262,8 @@ bool MatchesNumberPart(const Unit* u, int n) {
       digits += !letter;
     } else if (IsLetter(c)) {
       letter |= (c | 0x20) != 'x';
-    } else if (std::strchr(" -().[]/~*", c) == nullptr || c == '\0') {
+    } else if (std::strchr(" -().[]/~*\x02\x03\x04", c) == nullptr ||
+               c == '\0') {
       return false;
     }
   }
@@ -197,11 +279,17 @@ bool EqualsIgnoringCase(const Unit* u, int n, std::string_view ascii) {
   return true;
 }
 
-// kPossibleCharsAfterExtLabel to the end of the gap: [:.]?[ ,-]*.
+// kPossibleCharsAfterExtLabel to the end of the gap: [:.．]?[ \xA0\t,-]*.
+// [ \xA0\t] of the extension pattern.
+bool IsBlank(char c) { return c == ' ' || c == kNoBreakSpaceUnit || c == '\t'; }
+
 bool TailIsSeparators(const Unit* g, int k, int n) {
-  if (k < n && (g[k].c == ':' || g[k].c == '.')) ++k;
+  if (k < n &&
+      (g[k].c == ':' || g[k].c == '.' || g[k].c == kFullWidthStopUnit)) {
+    ++k;
+  }
   for (; k < n; ++k) {
-    if (g[k].c != ' ' && g[k].c != ',' && g[k].c != '-') return false;
+    if (!IsBlank(g[k].c) && g[k].c != ',' && g[k].c != '-') return false;
   }
   return true;
 }
@@ -221,22 +309,22 @@ int ExplicitLabelEnd(const Unit* g, int i, int n) {
 
 // Whether the non-digit gap g[0..n) before the final `digits` digits (and
 // a final '#' when `hash`) is matched by one of the extension pattern's
-// alternatives (CreateExtnPattern(true), ASCII only), with their digit
-// limits: ";ext=" (20, no '#'), [ ,]*explicit label (20), [ ,]*[x#~]|int
-// (9), [- ]+ with '#' (6), " *(,,|;)" (15), " *,+" (9), each label
-// followed by [:.]?[ ,-]*.
+// alternatives (CreateExtnPattern(true); labels in ASCII only), with their
+// digit limits: ";ext=" (20, no '#'), [ \xA0\t,]*explicit label (20),
+// [ \xA0\t,]*[x#~]|int (9), [- ]+ with '#' (6), [ \xA0\t]*(,,|;) (15),
+// [ \xA0\t]*,+ (9), each label followed by [:.．]?[ \xA0\t,-]*.
 bool GapIsExtensionLabel(const Unit* g, int n, int digits, bool hash) {
   if (!hash && digits <= 20 && n == 5 && EqualsIgnoringCase(g, n, ";ext=")) {
     return true;
   }
   int i = 0;
-  while (i < n && (g[i].c == ' ' || g[i].c == ',')) ++i;
+  while (i < n && (IsBlank(g[i].c) || g[i].c == ',')) ++i;
   const int label = ExplicitLabelEnd(g, i, n);
   if (label >= 0 && digits <= 20 && TailIsSeparators(g, label, n)) return true;
   if (i < n && digits <= 9) {
-    const int end = std::strchr("xX#~", g[i].c) != nullptr ? i + 1
+    const int end = std::strchr("xX#~", g[i].c) != nullptr    ? i + 1
                     : EqualsIgnoringCase(g + i, n - i, "int") ? i + 3
-                                                               : -1;
+                                                              : -1;
     if (end >= 0 && TailIsSeparators(g, end, n)) return true;
   }
   if (hash && digits <= 6 && n > 0) {
@@ -245,7 +333,7 @@ bool GapIsExtensionLabel(const Unit* g, int n, int digits, bool hash) {
     if (k == n) return true;
   }
   i = 0;
-  while (i < n && g[i].c == ' ') ++i;
+  while (i < n && IsBlank(g[i].c)) ++i;
   if (digits <= 15 && EqualsIgnoringCase(g + i, n - i, ",,") &&
       TailIsSeparators(g, i + 2, n)) {
     return true;
@@ -344,6 +432,5 @@ void Normalize(const Unit* u, int n, Digits* out) {
     }
   }
 }
-
 
 }  // namespace phonebulk::phone::engine::internal

@@ -2,9 +2,10 @@
 #define PHONEBULK_PHONE_ENGINE_PARSE_TEXT_H_
 
 // The text half of the parser (parse.h): the steps of libphonenumber's
-// ParseHelper that read characters and need no metadata -- extracting the
-// number from the text (ExtractPossibleNumber, TrimUnwantedEndChars, the
-// second-number cut, ";isub="), IsViablePhoneNumber, MaybeStripExtension
+// ParseHelper that read characters and need no metadata -- building the
+// number from the text (BuildNationalNumberForParsing: RFC 3966
+// phone-context, or ExtractPossibleNumber with TrimUnwantedEndChars and the
+// second-number cut; ";isub="), IsViablePhoneNumber, MaybeStripExtension
 // and Normalize -- on fixed-size buffers. Internal to src/phone/engine;
 // parse.cc runs them in the library's order. Pure functions: thread-safe.
 //
@@ -56,10 +57,20 @@ inline bool IsLetter(char c) {
 // or a symbol the end trimming may remove.
 bool ExtractFromStart(std::string_view text, Units* out);
 
-// TrimUnwantedEndChars, the second-number cut ("(.*)[\\/] *x", greedy) and
-// BuildNationalNumberForParsing's cut at ";isub=". False when out of
-// scope: a control character or a non-ASCII symbol is left.
+// TrimUnwantedEndChars and the second-number cut ("(.*)[\\/] *x",
+// greedy). False when out of scope: a control character or a non-ASCII
+// symbol is left.
 bool TrimExtracted(Units* units);
+
+// BuildNationalNumberForParsing for RFC 3966 text with ";phone-context="
+// at `context`: the context when it starts with '+', then what lies
+// between "tel:" (or the start) and the context, both verbatim (no
+// extraction, no trimming). False when out of scope (a character outside
+// digits, plus signs and printable ASCII, or "tel:" after the context).
+bool BuildFromPhoneContext(std::string_view text, size_t context, Units* out);
+
+// BuildNationalNumberForParsing's cut at ";isub=".
+void CutSubaddress(Units* units);
 
 // IsViablePhoneNumber on u[0..n).
 bool IsViable(const Unit* u, int n);
