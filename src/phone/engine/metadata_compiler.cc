@@ -27,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "phone/engine/compile_format.h"
 #include "phone/engine/digit_regex.h"
 #include "phone/engine/plan_tables.h"
 #include "phonenumbers/phonemetadata.pb.h"
@@ -284,9 +285,13 @@ std::string Compiler::Summary() const {
 
 int Main(int argc, char** argv) {
   std::string out_path;
+  std::string format_out_path;  // compile_format.cc's tables
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
       out_path = argv[++i];
+    }
+    if (std::strcmp(argv[i], "--format-out") == 0 && i + 1 < argc) {
+      format_out_path = argv[++i];
     }
   }
   if (out_path.empty()) {
@@ -323,6 +328,8 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::cout << "metadata_compiler: " << compiler.Summary() << "\n";
+  if (!format_out_path.empty()) return WriteFormatTables(collection,
+                                                         format_out_path);
   return 0;
 }
 
