@@ -208,7 +208,8 @@ class Differential {
   // answer was out of scope.
   void Check(int calling_code, const std::string& nsn) {
     const PhoneNumber number = MakeNumber(calling_code, nsn);
-    const bool valid = util_.IsValidNumber(number);
+    // The engine's validity is the library's (engine_diff_test), and cheaper.
+    const bool valid = IsValidNumber(calling_code, nsn);
     bool refused = false;
     std::string want;
     FormattedNumber got;
