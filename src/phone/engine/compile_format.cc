@@ -71,6 +71,11 @@ std::string CLiteral(std::string_view bytes) {
   return out;
 }
 
+}  // namespace
+
+namespace compile_format_internal {
+namespace {
+
 // One atom of a pattern: how many characters it matches.
 struct Atom {
   int min;
@@ -145,6 +150,8 @@ bool ReadAtom(std::string_view p, size_t* i) {
   *i = j + 1;
   return true;
 }
+
+}  // namespace
 
 // The capture-group spans of `pattern` when the split is provably unique
 // (file comment); nullopt otherwise.
@@ -269,13 +276,18 @@ std::optional<std::string> ApplyNationalPrefixRule(std::string_view format,
       continue;
     }
     if (i + 1 < rule.size() && rule[i + 1] == '{') return std::nullopt;
-    // Groups 0 and 1 are both the "$<digit>" matched; "$2".."$9" and a
-    // bare "$" are ICU errors.
-    if (i + 1 >= rule.size() || (rule[i + 1] != '0' && rule[i + 1] != '1')) {
-      return std::string(format);
+    // ICU takes the longest run of digits naming a group (0 or 1 here, both
+    // the "$<digit>" matched); "$2".."$9" and a bare "$" are errors.
+    int group = 0;
+    int digits = 0;
+    while (i + 1 < rule.size() && IsAsciiDigit(rule[i + 1]) &&
+           group * 10 + (rule[i + 1] - '0') <= 1) {
+      group = group * 10 + (rule[i + 1] - '0');
+      ++digits;
+      ++i;
     }
+    if (digits == 0) return std::string(format);
     expanded.append(match);
-    ++i;
   }
   std::string out(format.substr(0, at));
   out.append(expanded);
@@ -315,6 +327,15 @@ std::optional<bool> IsSingleInternationalPrefix(std::string_view s) {
   }
   return false;
 }
+
+}  // namespace compile_format_internal
+
+namespace {
+
+using compile_format_internal::ApplyNationalPrefixRule;
+using compile_format_internal::IsSingleInternationalPrefix;
+using compile_format_internal::ParseSplit;
+using compile_format_internal::ParseTemplate;
 
 class FormatCompiler {
  public:

@@ -5,9 +5,13 @@
 // of libphonenumber's metadata into the tables of format_tables.h. Linked
 // into the metadata compiler tool (metadata_compiler.cc, --format-out).
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "phone/engine/format_tables.h"
 #include "phonenumbers/phonemetadata.pb.h"
 
 namespace phonebulk::phone::engine {
@@ -28,6 +32,28 @@ absl::StatusOr<std::string> CompileFormatTables(
 int WriteFormatTables(
     const i18n::phonenumbers::PhoneMetadataCollection& collection,
     const std::string& path);
+
+// The compiler's steps, exposed for compile_format_test. Each returns
+// nullopt where it cannot reproduce ICU's reading exactly (the rule is
+// then out of scope); compile_format.cc explains the rules.
+namespace compile_format_internal {
+
+// The capture-group spans of a NumberFormat pattern when the split ICU
+// finds is provably unique.
+std::optional<std::vector<internal::GroupSpan>> ParseSplit(
+    std::string_view pattern);
+// An ICU replacement string for a pattern of `group_count` groups, as
+// template bytes (format_tables.h: bytes 1..10 are "$0".."$9").
+std::optional<std::string> ParseTemplate(std::string_view replacement,
+                                         int group_count);
+// `format` with its first "$<digit>" replaced by the national prefix
+// formatting rule, as libphonenumber does for NATIONAL.
+std::optional<std::string> ApplyNationalPrefixRule(std::string_view format,
+                                                   std::string_view rule);
+// Full match of libphonenumber's single_international_prefix.
+std::optional<bool> IsSingleInternationalPrefix(std::string_view prefix);
+
+}  // namespace compile_format_internal
 
 }  // namespace phonebulk::phone::engine
 
