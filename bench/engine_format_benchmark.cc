@@ -119,8 +119,8 @@ Inputs MakeInputs(const PhoneNumberUtil& util) {
 
 void BM_LibphonenumberFormat(benchmark::State& state) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  const auto style = static_cast<PhoneNumberUtil::PhoneNumberFormat>(
-      state.range(0));
+  const auto style =
+      static_cast<PhoneNumberUtil::PhoneNumberFormat>(state.range(0));
   const Inputs& in = *g_inputs;
   std::string text;
   for (auto _ : state) {
@@ -133,8 +133,11 @@ void BM_LibphonenumberFormat(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * in.numbers.size() /
                           state.threads());
 }
-BENCHMARK(BM_LibphonenumberFormat)->Arg(PhoneNumberUtil::E164)
-    ->Arg(PhoneNumberUtil::NATIONAL)->ThreadRange(1, 2)->UseRealTime()
+BENCHMARK(BM_LibphonenumberFormat)
+    ->Arg(PhoneNumberUtil::E164)
+    ->Arg(PhoneNumberUtil::NATIONAL)
+    ->ThreadRange(1, 2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_EngineFormat(benchmark::State& state) {
@@ -144,16 +147,19 @@ void BM_EngineFormat(benchmark::State& state) {
   for (auto _ : state) {
     for (size_t i = state.thread_index(); i < in.nsns.size();
          i += state.threads()) {
-      benchmark::DoNotOptimize(phone::engine::Format(
-          in.calling_codes[i], in.nsns[i], style, &text));
+      benchmark::DoNotOptimize(
+          phone::engine::Format(in.calling_codes[i], in.nsns[i], style, &text));
       benchmark::DoNotOptimize(text);
     }
   }
   state.SetItemsProcessed(state.iterations() * in.nsns.size() /
                           state.threads());
 }
-BENCHMARK(BM_EngineFormat)->Arg(PhoneNumberUtil::E164)
-    ->Arg(PhoneNumberUtil::NATIONAL)->ThreadRange(1, 2)->UseRealTime()
+BENCHMARK(BM_EngineFormat)
+    ->Arg(PhoneNumberUtil::E164)
+    ->Arg(PhoneNumberUtil::NATIONAL)
+    ->ThreadRange(1, 2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 // Same text from both on every number in both styles; prints the counts.
@@ -171,7 +177,8 @@ bool Agree(const PhoneNumberUtil& util, const Inputs& in) {
         continue;
       }
       if (eng.view() != lib) {
-        std::fprintf(stderr, "engine_format_benchmark: +%d %s style %d: "
+        std::fprintf(stderr,
+                     "engine_format_benchmark: +%d %s style %d: "
                      "libphonenumber \"%s\", engine \"%.*s\"\n",
                      in.calling_codes[i], in.nsns[i].c_str(), int(style),
                      lib.c_str(), int(eng.size()), eng.view().data());
@@ -179,7 +186,8 @@ bool Agree(const PhoneNumberUtil& util, const Inputs& in) {
       }
     }
   }
-  std::fprintf(stderr, "engine_format_benchmark: %zu numbers, texts "
+  std::fprintf(stderr,
+               "engine_format_benchmark: %zu numbers, texts "
                "identical in E164 and NATIONAL, %d answers out of scope\n",
                in.numbers.size(), out_of_scope);
   return out_of_scope == 0;

@@ -121,8 +121,8 @@ bool ReadQuantifier(std::string_view p, size_t* i, Atom* atom) {
     }
   }
   // A second quantifier character makes it lazy or possessive.
-  return *i >= p.size() || (p[*i] != '?' && p[*i] != '+' && p[*i] != '*' &&
-                            p[*i] != '{');
+  return *i >= p.size() ||
+         (p[*i] != '?' && p[*i] != '+' && p[*i] != '*' && p[*i] != '{');
 }
 
 // Reads one single-character atom at pattern[*i]: a digit, \d or a class
@@ -155,8 +155,7 @@ bool ReadAtom(std::string_view p, size_t* i) {
 
 // The capture-group spans of `pattern` when the split is provably unique
 // (file comment); nullopt otherwise.
-std::optional<std::vector<internal::GroupSpan>> ParseSplit(
-    std::string_view p) {
+std::optional<std::vector<internal::GroupSpan>> ParseSplit(std::string_view p) {
   std::vector<Atom> atoms;
   std::vector<std::pair<size_t, size_t>> groups;  // atom index range
   bool in_group = false;
@@ -172,8 +171,8 @@ std::optional<std::vector<internal::GroupSpan>> ParseSplit(
       groups.back().second = atoms.size();
       ++i;
       // A quantified group would capture its last repetition only.
-      if (i < p.size() && (p[i] == '?' || p[i] == '*' || p[i] == '+' ||
-                           p[i] == '{')) {
+      if (i < p.size() &&
+          (p[i] == '?' || p[i] == '*' || p[i] == '+' || p[i] == '{')) {
         return std::nullopt;
       }
     } else {
@@ -366,8 +365,7 @@ std::optional<std::string> FormatCompiler::DfaFor(const std::string& pattern) {
   absl::StatusOr<DigitDfa> compiled = CompileDigitRegex(pattern);
   if (!compiled.ok()) return std::nullopt;
   const DigitDfa& dfa = *compiled;
-  std::string key(reinterpret_cast<const char*>(&dfa.start),
-                  sizeof(dfa.start));
+  std::string key(reinterpret_cast<const char*>(&dfa.start), sizeof(dfa.start));
   for (size_t s = 0; s < dfa.next.size(); ++s) {
     key.push_back(dfa.accepting[s] ? 1 : 0);
     key.append(reinterpret_cast<const char*>(dfa.next[s].data()),
@@ -472,12 +470,12 @@ absl::Status FormatCompiler::Run(const PhoneMetadataCollection& collection) {
     if (rules_.size() > 0xFFFF || spans_.size() > 0xFFFF) {
       return absl::InvalidArgumentError("over 65,535 format rules or spans");
     }
-    plans_.push_back(absl::StrCat(
-        "{\"", m->id(), "\", ", m->country_code(), ", ", national_first, ", ",
-        m->number_format_size(), ", ", intl_first, ", ",
-        m->intl_number_format_size(), ", ",
-        prefix.empty() ? "nullptr" : CLiteral(prefix), ", ",
-        known ? "true" : "false", "}"));
+    plans_.push_back(absl::StrCat("{\"", m->id(), "\", ", m->country_code(),
+                                  ", ", national_first, ", ",
+                                  m->number_format_size(), ", ", intl_first,
+                                  ", ", m->intl_number_format_size(), ", ",
+                                  prefix.empty() ? "nullptr" : CLiteral(prefix),
+                                  ", ", known ? "true" : "false", "}"));
   }
   return absl::OkStatus();
 }
@@ -500,8 +498,7 @@ std::string FormatCompiler::Emit() const {
   for (const std::string& r : rules_) absl::StrAppend(&out, "  ", r, ",\n");
   absl::StrAppend(&out, "  {}};\n\nconst FormatPlan kFormatPlans[] = {\n");
   for (const std::string& p : plans_) absl::StrAppend(&out, "  ", p, ",\n");
-  absl::StrAppend(&out, "};\nconst uint32_t kFormatPlanCount = ",
-                  plans_.size(),
+  absl::StrAppend(&out, "};\nconst uint32_t kFormatPlanCount = ", plans_.size(),
                   "u;\n\n}  // namespace phonebulk::phone::engine::internal\n"
                   "// NOLINTEND\n");
   return out;
@@ -509,10 +506,9 @@ std::string FormatCompiler::Emit() const {
 
 std::string FormatCompiler::Summary() const {
   return absl::StrCat(national_rules_, " number formats + ", intl_rules_,
-                      " intl formats, ", out_of_scope_rules_,
-                      " out of scope, ", by_canonical_.size(),
-                      " distinct automata, ", transitions_.size() / 10,
-                      " states; ", unknown_prefixes_,
+                      " intl formats, ", out_of_scope_rules_, " out of scope, ",
+                      by_canonical_.size(), " distinct automata, ",
+                      transitions_.size() / 10, " states; ", unknown_prefixes_,
                       " unclassified international prefixes");
 }
 

@@ -42,17 +42,17 @@ TEST(CompileFormatTest, SplitsFixedAndOneVariableGroup) {
 
 TEST(CompileFormatTest, RefusesSplitsItCannotProve) {
   for (const char* pattern : {
-           R"((\d{3}|\d{4})(\d{4}))",    // alternation: first branch wins
-           R"((\d{2,3})(\d{3,4}))",      // two variable atoms
-           R"(((\d{3}))(\d{4}))",        // nested group
-           R"((\d{3})?(\d{4}))",         // quantified group
-           R"((?:\d{3})(\d{4}))",        // non-capturing group
-           R"((\d{3,4}?)(\d{4}))",       // lazy
-           R"((\d{3,4}+)(\d{4}))",       // possessive
-           R"((\d*))",                   // can match empty
-           R"(([^0]\d{2})(\d{4}))",      // negated class
-           R"((.{3})(\d{4}))",           // any character
-           R"((\d{3})(\d{4})",           // unbalanced
+           R"((\d{3}|\d{4})(\d{4}))",  // alternation: first branch wins
+           R"((\d{2,3})(\d{3,4}))",    // two variable atoms
+           R"(((\d{3}))(\d{4}))",      // nested group
+           R"((\d{3})?(\d{4}))",       // quantified group
+           R"((?:\d{3})(\d{4}))",      // non-capturing group
+           R"((\d{3,4}?)(\d{4}))",     // lazy
+           R"((\d{3,4}+)(\d{4}))",     // possessive
+           R"((\d*))",                 // can match empty
+           R"(([^0]\d{2})(\d{4}))",    // negated class
+           R"((.{3})(\d{4}))",         // any character
+           R"((\d{3})(\d{4})",         // unbalanced
            R"((\d)(\d)(\d)(\d)(\d)(\d)(\d)(\d)(\d)(\d))",  // ten groups
        }) {
     EXPECT_EQ(Spans(pattern), "refused") << pattern;
@@ -110,7 +110,9 @@ TEST(CompileFormatTest, AppliesTheNationalPrefixRuleToTheFirstGroup) {
 TEST(CompileFormatTest, ClassifiesInternationalPrefixes) {
   EXPECT_EQ(IsSingleInternationalPrefix("00"), true);
   EXPECT_EQ(IsSingleInternationalPrefix("8~10"), true);
-  EXPECT_EQ(IsSingleInternationalPrefix("8\xEF\xBD\x9E" "10"), true);
+  EXPECT_EQ(IsSingleInternationalPrefix("8\xEF\xBD\x9E"
+                                        "10"),
+            true);
   EXPECT_EQ(IsSingleInternationalPrefix("00|99"), false);
   EXPECT_EQ(IsSingleInternationalPrefix("0(?:0|1)"), false);
   EXPECT_EQ(IsSingleInternationalPrefix("8~"), false);

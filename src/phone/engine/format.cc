@@ -164,8 +164,7 @@ FormatStatus FormatInto(int calling_code, std::string_view nsn,
 namespace internal {
 FormatStatus ApplyRule(const FormatRule& rule, bool national,
                        std::string_view nsn, FormattedNumber* out) {
-  return Expand(rule, national ? rule.national : rule.international, nsn,
-                out);
+  return Expand(rule, national ? rule.national : rule.international, nsn, out);
 }
 }  // namespace internal
 
@@ -212,9 +211,8 @@ FormatStatus FormatOutOfCountryCallingNumber(int calling_code,
   }
   const FormatPlan* plan = MainPlan(calling_code);
   if (plan == nullptr) {
-    return Finish(out->Append(nsn) ? FormatStatus::kOk
-                                   : FormatStatus::kOutOfScope,
-                  out);
+    return Finish(
+        out->Append(nsn) ? FormatStatus::kOk : FormatStatus::kOutOfScope, out);
   }
   // Within NANPA: national with the calling code; within one calling code
   // (also between regions sharing it): national.
@@ -230,13 +228,11 @@ FormatStatus FormatOutOfCountryCallingNumber(int calling_code,
     return Finish(FormatStatus::kOutOfScope, out);
   }
   const bool prefixed = from->out_of_country_prefix != nullptr;
-  const bool ok = prefixed ? out->Append(from->out_of_country_prefix) &&
-                                 out->Append(" ") &&
-                                 out->AppendNumber(calling_code) &&
-                                 out->Append(" ")
-                           : out->Append("+") &&
-                                 out->AppendNumber(calling_code) &&
-                                 out->Append(" ");
+  const bool ok =
+      prefixed ? out->Append(from->out_of_country_prefix) && out->Append(" ") &&
+                     out->AppendNumber(calling_code) && out->Append(" ")
+               : out->Append("+") && out->AppendNumber(calling_code) &&
+                     out->Append(" ");
   if (!ok) return Finish(FormatStatus::kOutOfScope, out);
   return Finish(FormatNsn(*plan, nsn, false, out), out);
 }

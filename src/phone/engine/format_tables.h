@@ -8,7 +8,6 @@
 // threads is safe.
 
 #include <cstdint>
-
 #include <string_view>
 
 #include "phone/engine/format.h"
@@ -38,8 +37,8 @@ inline constexpr unsigned char kGroupRefLimit = 11;
 
 // One NumberFormat, in metadata order within its list.
 struct FormatRule {
-  Dfa leading;   // prefix match of the last leading_digits_pattern
-  Dfa pattern;   // full match of `pattern`
+  Dfa leading;  // prefix match of the last leading_digits_pattern
+  Dfa pattern;  // full match of `pattern`
   bool has_leading;
   // False when leading_digits_pattern or pattern is outside digit_regex's
   // subset: the formatter cannot tell whether the rule applies, so a number

@@ -16,6 +16,8 @@
 // - every example number dialled from every region, and corner cases
 //   (unknown calling codes and regions, NSNs the engine refuses).
 
+#include "phone/engine/format.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -27,7 +29,6 @@
 #include <vector>
 
 #include "phone/engine/engine.h"
-#include "phone/engine/format.h"
 #include "phone/engine/format_tables.h"
 #include "phonenumbers/phonemetadata.pb.h"
 #include "phonenumbers/phonenumber.pb.h"
@@ -170,9 +171,10 @@ TEST(EngineFormatTest, EveryRuleSplitsLikeStdRegex) {
                   internal::ApplyRule(rule, national, nsn, &got);
               if (status != FormatStatus::kOk) continue;
               if (got.view() != want && ++disagreements <= 20) {
-                ADD_FAILURE() << metadata[p]->id() << " " << formats[j].pattern()
-                              << " " << nsn << ": std::regex \"" << want
-                              << "\", engine \"" << got.view() << "\"";
+                ADD_FAILURE()
+                    << metadata[p]->id() << " " << formats[j].pattern() << " "
+                    << nsn << ": std::regex \"" << want << "\", engine \""
+                    << got.view() << "\"";
               }
             }
           }
@@ -181,9 +183,10 @@ TEST(EngineFormatTest, EveryRuleSplitsLikeStdRegex) {
       }
     }
   }
-  std::printf("rules: %d, out of scope %d, untried %d; %d strings compared, "
-              "%d disagreements\n", rules, out_of_scope, untried, strings,
-              disagreements);
+  std::printf(
+      "rules: %d, out of scope %d, untried %d; %d strings compared, "
+      "%d disagreements\n",
+      rules, out_of_scope, untried, strings, disagreements);
   EXPECT_EQ(untried, 0);
   EXPECT_EQ(disagreements, 0);
   EXPECT_GT(strings, 10'000);
@@ -193,7 +196,7 @@ TEST(EngineFormatTest, EveryRuleSplitsLikeStdRegex) {
 struct Tally {
   int64_t numbers = 0;
   int64_t valid = 0;
-  int64_t answers = 0;             // engine answers compared or refused
+  int64_t answers = 0;  // engine answers compared or refused
   int64_t answers_out_of_scope = 0;
   int64_t numbers_out_of_scope = 0;  // at least one answer out of scope
   int64_t valid_out_of_scope = 0;
@@ -216,8 +219,8 @@ class Differential {
     for (auto style : {PhoneNumberUtil::E164, PhoneNumberUtil::INTERNATIONAL,
                        PhoneNumberUtil::NATIONAL}) {
       util_.Format(number, style, &want);
-      const FormatStatus status = Format(
-          calling_code, nsn, static_cast<FormatStyle>(style), &got);
+      const FormatStatus status =
+          Format(calling_code, nsn, static_cast<FormatStyle>(style), &got);
       refused |= !Compare(status, got, want, calling_code, nsn, "style",
                           std::to_string(style));
     }
@@ -260,8 +263,8 @@ class Differential {
     }
     if (got.view() != want && ++tally_.disagreements <= 20) {
       ADD_FAILURE() << "+" << calling_code << " " << nsn << " " << what << " "
-                    << which << ": libphonenumber \"" << want
-                    << "\", engine \"" << got.view() << "\"";
+                    << which << ": libphonenumber \"" << want << "\", engine \""
+                    << got.view() << "\"";
     }
     return true;
   }
@@ -275,11 +278,12 @@ std::vector<std::pair<int, std::string>> Examples(
     const PhoneMetadataCollection& collection) {
   std::vector<std::pair<int, std::string>> out;
   for (const PhoneMetadata& m : collection.metadata()) {
-    const PhoneNumberDesc* descs[] = {
-        &m.general_desc(), &m.fixed_line(),      &m.mobile(),
-        &m.toll_free(),    &m.premium_rate(),    &m.shared_cost(),
-        &m.personal_number(), &m.voip(),         &m.pager(),
-        &m.uan(),          &m.voicemail()};
+    const PhoneNumberDesc* descs[] = {&m.general_desc(),    &m.fixed_line(),
+                                      &m.mobile(),          &m.toll_free(),
+                                      &m.premium_rate(),    &m.shared_cost(),
+                                      &m.personal_number(), &m.voip(),
+                                      &m.pager(),           &m.uan(),
+                                      &m.voicemail()};
     for (const PhoneNumberDesc* desc : descs) {
       if (!desc->example_number().empty()) {
         out.push_back({m.country_code(), desc->example_number()});
@@ -341,21 +345,22 @@ TEST(EngineFormatTest, AgreesWithLibphonenumber) {
       "%zu examples; %lld numbers (%lld valid), %lld answers compared with "
       "libphonenumber, %lld disagreements; out of scope: %lld answers "
       "(%.4f%%), %lld numbers (%.4f%%), %lld valid numbers (%.4f%%)\n",
-      examples.size(), (long long)t.numbers, (long long)t.valid,
-      (long long)t.answers, (long long)t.disagreements,
-      (long long)t.answers_out_of_scope,
+      examples.size(), static_cast<long long>(t.numbers),
+      static_cast<long long>(t.valid), static_cast<long long>(t.answers),
+      static_cast<long long>(t.disagreements),
+      static_cast<long long>(t.answers_out_of_scope),
       100.0 * t.answers_out_of_scope / t.answers,
-      (long long)t.numbers_out_of_scope,
+      static_cast<long long>(t.numbers_out_of_scope),
       100.0 * t.numbers_out_of_scope / t.numbers,
-      (long long)t.valid_out_of_scope,
+      static_cast<long long>(t.valid_out_of_scope),
       100.0 * t.valid_out_of_scope / std::max<int64_t>(1, t.valid));
   EXPECT_EQ(t.disagreements, 0);
   EXPECT_GE(t.numbers, 300'000);
   EXPECT_GT(t.valid, 50'000);
   // Today nothing is out of scope (every rule compiles); the bound leaves
   // room for a future metadata rule the compiler cannot reproduce.
-  EXPECT_LE(t.valid_out_of_scope * 1000, t.valid);         // <= 0.1%
-  EXPECT_LE(t.numbers_out_of_scope * 100, t.numbers);      // <= 1%
+  EXPECT_LE(t.valid_out_of_scope * 1000, t.valid);     // <= 0.1%
+  EXPECT_LE(t.numbers_out_of_scope * 100, t.numbers);  // <= 1%
 }
 
 // Each example number dialled from every region the library knows.
@@ -374,7 +379,8 @@ TEST(EngineFormatTest, ExamplesFromEveryRegion) {
     }
   }
   std::printf("%lld example-from-region answers, %lld out of scope\n",
-              (long long)compared, (long long)diff.tally().answers_out_of_scope);
+              static_cast<long long>(compared),
+              static_cast<long long>(diff.tally().answers_out_of_scope));
   EXPECT_EQ(diff.tally().disagreements, 0);
   EXPECT_EQ(diff.tally().answers_out_of_scope, 0);
 }
