@@ -295,7 +295,8 @@ int Main(int argc, char** argv) {
     }
   }
   if (out_path.empty()) {
-    std::cerr << "usage: metadata_compiler --out FILE.cc\n";
+    std::cerr << "usage: metadata_compiler --out FILE.cc "
+                 "[--format-out FILE.cc]\n";
     return 2;
   }
   const auto* bytes = static_cast<const unsigned char*>(
@@ -328,8 +329,9 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::cout << "metadata_compiler: " << compiler.Summary() << "\n";
-  if (!format_out_path.empty()) return WriteFormatTables(collection,
-                                                         format_out_path);
+  if (!format_out_path.empty()) {
+    return WriteFormatTables(collection, format_out_path);
+  }
   return 0;
 }
 
