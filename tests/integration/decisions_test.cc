@@ -51,29 +51,52 @@ TEST_F(DecisionsTest, PathIdIsCheckedAfterTokenAndBeforeContentType) {
 
 // "the rate limit counts every authenticated request, including refused ones".
 TEST_F(DecisionsTest, RefusedRequestsCountAgainstTheRateLimit) {
-  std::string token = CreateToken("counted", 0, {"--rate-limit", "3"});
-  if (NowEpoch() % 60 >= 50) std::this_thread::sleep_for(std::chrono::seconds(61 - NowEpoch() % 60));
-  EXPECT_EQ(Call("POST", kBatches, token, "{").status, 400);
-  EXPECT_EQ(Call("GET", BatchPath("bad"), token).status, 400);
-  EXPECT_EQ(BatchStatus(token, RandomUuidV4()).status, 404);
-  HttpResponse r = ListBatches(token);
-  EXPECT_TRUE(IsErrorResponse(r, 429, kBatches)) << "4th request after 3 refused ones";
+  // In one rate-limit window (InOneRateWindow reruns a sequence that
+  // straddled a minute boundary, on a fresh account).
+  const std::vector<HttpResponse> r = InOneRateWindow([&](int n) {
+    std::string token =
+        CreateToken("counted-" + std::to_string(n), 0, {"--rate-limit", "3"});
+    return std::vector<HttpResponse>{
+        Call("POST", kBatches, token, "{"), Call("GET", BatchPath("bad"), token),
+        BatchStatus(token, RandomUuidV4()), ListBatches(token)};
+  });
+  EXPECT_EQ(r[0].status, 400);
+  EXPECT_EQ(r[1].status, 400);
+  EXPECT_EQ(r[2].status, 404);
+  EXPECT_TRUE(IsErrorResponse(r[3], 429, kBatches)) << "4th request after 3 refused ones";
 }
 
 // "Rate limiting is a fixed window per account aligned to the wall-clock
 // minute": Reset is the next minute, Retry-After the seconds until then.
 TEST_F(DecisionsTest, RateLimitWindowIsTheWallClockMinute) {
-  std::string token = CreateToken("window", 0, {"--rate-limit", "1"});
-  if (NowEpoch() % 60 >= 55) std::this_thread::sleep_for(std::chrono::seconds(61 - NowEpoch() % 60));
-  HttpResponse first = ListBatches(token);
+  // The test's own clock is read around the two requests: its minute must
+  // be the same before and after for "the next minute" to be one value.
+  long long before = 0;
+  long long after = 0;
+  const std::vector<HttpResponse> r = InOneRateWindow([&](int n) {
+    std::string token =
+        CreateToken("window-" + std::to_string(n), 0, {"--rate-limit", "1"});
+    before = NowEpoch();
+    std::vector<HttpResponse> got = {ListBatches(token), ListBatches(token)};
+    after = NowEpoch();
+    if (before / 60 != after / 60) {
+      // The test's minute changed: an answer of another "window" makes
+      // InOneRateWindow run the attempt again.
+      HttpResponse marker;
+      marker.headers.push_back({"X-Rate-Limit-Reset", "test clock moved on"});
+      got.push_back(marker);
+    }
+    return got;
+  });
+  const HttpResponse& first = r[0];
   ASSERT_EQ(first.status, 200) << first.Evidence();
   long long reset = std::atoll(first.Header("X-Rate-Limit-Reset").value_or("0").c_str());
   EXPECT_EQ(reset % 60, 0) << "Reset is not a minute boundary" << first.Evidence();
-  EXPECT_EQ(reset, (NowEpoch() / 60 + 1) * 60) << first.Evidence();
-  HttpResponse second = ListBatches(token);
+  EXPECT_EQ(reset, (before / 60 + 1) * 60) << first.Evidence();
+  const HttpResponse& second = r[1];
   ASSERT_EQ(second.status, 429) << second.Evidence();
   long long retry = std::atoll(second.Header("Retry-After").value_or("-1").c_str());
-  EXPECT_NEAR(static_cast<double>(retry), static_cast<double>(reset - NowEpoch()), 1.0)
+  EXPECT_NEAR(static_cast<double>(retry), static_cast<double>(reset - after), 1.0)
       << second.Evidence();
 }
 

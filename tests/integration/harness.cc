@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <random>
 #include <regex>
+#include <set>
 
 #include "harness_internal.h"
 
@@ -31,6 +32,20 @@ bool WaitUntil(const std::function<bool()>& condition, milliseconds timeout,
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(interval);
   }
+}
+
+std::vector<HttpResponse> InOneRateWindow(
+    const std::function<std::vector<HttpResponse>(int)>& attempt) {
+  std::vector<HttpResponse> answers;
+  for (int n = 0; n < 3; ++n) {
+    answers = attempt(n);
+    std::set<std::string> windows;
+    for (const HttpResponse& r : answers) {
+      if (auto reset = r.Header("X-Rate-Limit-Reset")) windows.insert(*reset);
+    }
+    if (windows.size() <= 1) break;
+  }
+  return answers;
 }
 
 std::string ReasonPhrase(int status) {

@@ -186,6 +186,18 @@ bool WaitUntil(const std::function<bool()>& condition,
                std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval = std::chrono::milliseconds(50));
 
+// Runs `attempt(n)` (n = 0, 1, 2) until the answers it returns all fell in
+// one rate-limit window, and returns those answers. Rate limits count per
+// wall-clock minute (docs/api.md), so a sequence of requests that happens
+// to straddle a minute boundary is counted in two windows and proves
+// nothing; it is run again, on a fresh account (the attempt number is there
+// to name one), instead of waiting for the start of a minute. Answers
+// without X-Rate-Limit-Reset do not count. After three straddling attempts
+// (not expected: each takes well under a second) the last one's answers
+// are returned and the test's own checks fail on them.
+std::vector<HttpResponse> InOneRateWindow(
+    const std::function<std::vector<HttpResponse>(int)>& attempt);
+
 // The HTTP reason phrase for a status code ("Bad Request" for 400).
 std::string ReasonPhrase(int status);
 

@@ -64,8 +64,14 @@ TEST_F(LifecycleTest, CreateStartComplete) {
   EXPECT_EQ(c.value("batch_reference_id", ""), "crm-export-2025-09") << created.Evidence();
   EXPECT_EQ(FindNulls(created.JsonBody()), "");
 
-  // Nothing happens until start.
-  std::this_thread::sleep_for(700ms);
+  // Nothing happens until start: a batch created after it and started
+  // completes first (the worker was free to take work), while it stays
+  // submitted with nothing processed.
+  const std::string control =
+      CreateBatchId(token, PhonesBody({"2026298914"}, {{"country_iso", "USA"}}));
+  ASSERT_EQ(StartBatch(token, control).status, 200);
+  ASSERT_TRUE(WaitForStatus(token, control, "completed", 20s).is_object())
+      << "the control batch did not complete";
   HttpResponse submitted = BatchStatus(token, id);
   ASSERT_EQ(submitted.status, 200) << submitted.Evidence();
   Json s = submitted.JsonBody()["result"];

@@ -69,16 +69,21 @@ TEST_F(MultiNodeTest, ABatchCreatedOnOneNodeIsProcessedAndReadOnAny) {
 }
 
 TEST_F(MultiNodeTest, OneAccountsRateLimitIsOneLimitAcrossNodes) {
-  std::string token = CreateTokenWithDefaultLimit("limited", 100, {"--rate-limit", "10"});
   auto second = StartNode();
-  // Counts restart each wall-clock minute: begin early in one, so that the
-  // sixteen requests (well under a second) all fall in it.
-  const std::time_t now = std::time(nullptr);
-  if (now % 60 > 55) std::this_thread::sleep_for(std::chrono::seconds(61 - now % 60));
+  // Counts restart each wall-clock minute: sixteen requests that straddled
+  // a minute boundary are run again on a fresh account (InOneRateWindow).
+  const std::vector<HttpResponse> answers = InOneRateWindow([&](int n) {
+    std::string token = CreateTokenWithDefaultLimit(
+        "limited-" + std::to_string(n), 100, {"--rate-limit", "10"});
+    std::vector<HttpResponse> got;
+    for (int i = 0; i < 16; ++i) {
+      got.push_back(Get(i % 2 ? second->port() : port(), kBatches, token));
+    }
+    return got;
+  });
   int ok = 0;
   int limited = 0;
-  for (int i = 0; i < 16; ++i) {
-    HttpResponse r = Get(i % 2 ? second->port() : port(), kBatches, token);
+  for (const HttpResponse& r : answers) {
     if (r.status == 200) ++ok;
     if (r.status == 429) ++limited;
   }
