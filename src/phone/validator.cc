@@ -7,6 +7,7 @@
 
 #include "common/strings.h"
 #include "phone/engine/engine.h"
+#include "phone/engine/format.h"
 #include "phone/engine/parse.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
@@ -258,6 +259,52 @@ void Validator::FillCountry(int calling_code, const Defaults& d,
   }
 }
 
+// The number libphonenumber's Parse would have built, from the engine's
+// parse: what libphonenumber's Format needs (no second Parse).
+PhoneNumber ToPhoneNumber(const engine::ParsedNumber& p) {
+  PhoneNumber n;
+  n.set_country_code(p.calling_code);
+  n.set_national_number(p.national_number);
+  if (p.italian_leading_zero) {
+    n.set_italian_leading_zero(true);
+    if (p.number_of_leading_zeros != 1) {
+      n.set_number_of_leading_zeros(p.number_of_leading_zeros);
+    }
+  }
+  if (!p.extension().empty()) n.set_extension(std::string(p.extension()));
+  return n;
+}
+
+bool Validator::FormatWithEngine(int calling_code, std::string_view nsn,
+                                 const OutputFormat& format,
+                                 std::string* out) const {
+  engine::FormattedNumber text;
+  engine::FormatStatus status = engine::FormatStatus::kOutOfScope;
+  switch (format.kind) {
+    case OutputFormat::Kind::kNational:
+      status = engine::Format(calling_code, nsn, engine::FormatStyle::kNational,
+                              &text);
+      break;
+    case OutputFormat::Kind::kInternational:
+      status = engine::Format(calling_code, nsn,
+                              engine::FormatStyle::kInternational, &text);
+      break;
+    case OutputFormat::Kind::kDialledFrom: {
+      // An unknown origin: libphonenumber's fallback, INTERNATIONAL.
+      const Country* from = countries_.ByAlpha3(format.from_alpha3);
+      status = engine::FormatOutOfCountryCallingNumber(
+          calling_code, nsn, from != nullptr ? from->alpha2 : "ZZ", &text);
+      break;
+    }
+    case OutputFormat::Kind::kE164:
+    case OutputFormat::Kind::kPlusE164:
+      break;  // written by the caller
+  }
+  if (status != engine::FormatStatus::kOk) return false;
+  out->assign(text.view());
+  return true;
+}
+
 bool Validator::ValidateWithEngine(const std::string& input, const Defaults& d,
                                    const OutputFormat& format,
                                    PhoneResult* r) const {
@@ -285,22 +332,15 @@ bool Validator::ValidateWithEngine(const std::string& input, const Defaults& d,
     case OutputFormat::Kind::kPlusE164:
       r->formatted_phone_number = "+" + e164;
       break;
-    default: {
-      // The other formats, from libphonenumber's Format on the engine's
-      // parse (no second Parse).
-      PhoneNumber n;
-      n.set_country_code(cc);
-      n.set_national_number(p.national_number);
-      if (p.italian_leading_zero) {
-        n.set_italian_leading_zero(true);
-        if (p.number_of_leading_zeros != 1) {
-          n.set_number_of_leading_zeros(p.number_of_leading_zeros);
-        }
+    default:
+      // An extension is written by libphonenumber's Format (" ext. 12"),
+      // which the engine's formatter does not do.
+      if (!p.extension().empty() ||
+          !FormatWithEngine(cc, nsn, format, &r->formatted_phone_number)) {
+        FormatWithLibphonenumber(ToPhoneNumber(p), format,
+                                 &r->formatted_phone_number);
+        engine_only = false;
       }
-      if (!p.extension().empty()) n.set_extension(std::string(p.extension()));
-      FormatWithLibphonenumber(n, format, &r->formatted_phone_number);
-      engine_only = false;
-    }
   }
   const engine::NumberType type = engine::GetNumberType(cc, nsn);
   r->valid = type != engine::NumberType::kUnknown;
