@@ -9,11 +9,12 @@
 // with RegExp::Consume, ICU's lookingAt(): which match ICU takes is read
 // from a decision trie where the metadata compiler recorded ICU's own
 // answer; where there is none (patterns with `$` or too many matches), the
-// automata give every possible match end, and only a single one is used.
+// automata give every possible match end, and only a single one is used,
+// with a transform rule only where it is known which group took part.
 // Out of scope here (docs/engine.md, "Parsing"): several possible match
-// ends without a trie; a transform rule that may apply without a trie (BR,
-// GA, the `$` rules on local numbers); inputs over kMaxParseInput bytes;
-// and what parse_text.h declines.
+// ends without a trie; a transform rule whose group may take part without
+// a trie (BR, GA); inputs over kMaxParseInput bytes; and what parse_text.h
+// declines.
 
 #include "phone/engine/parse.h"
 
@@ -141,10 +142,6 @@ int MainPlan(int calling_code) {
   const internal::CallingCodeSlot slot = internal::kCallingCodes[calling_code];
   return slot.count == 0 ? -1 : internal::kCallingCodePlans[slot.first];
 }
-
-}  // namespace
-
-namespace {
 
 // One call of Parse: ParseHelper's state. `plan` values are kPlans
 // indices, -1 for none. Every step returns false when the input is out of
