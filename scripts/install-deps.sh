@@ -13,6 +13,9 @@ PACKAGES=(
   libphonenumber-dev libboost1.74-dev rapidjson-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libcsv-dev libcurl4-openssl-dev libssl-dev
   libsqlite3-dev libpq-dev libabsl-dev libpugixml-dev libmsgpack-cxx-dev
+  # the metadata compiler runs ICU's regex, libphonenumber's, at build time
+  # (src/phone/engine/compile_parse.cc); libphonenumber-dev does not pull it
+  libicu-dev
   # tests and benchmarks (postgresql: the throw-away test cluster,
   # scripts/pg-test-cluster.sh)
   libgtest-dev libgmock-dev libbenchmark-dev postgresql

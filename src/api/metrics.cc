@@ -189,6 +189,25 @@ std::string HttpMetrics::Render(const MetricsSnapshot& s) {
       s.webhooks_pending, "\n");
   absl::StrAppend(
       &out,
+      "# HELP phonebulk_validator_numbers_total Numbers validated by this "
+      "process, by who answered: the compiled engine alone; libphonenumber "
+      "for an input the engine's parser put out of scope (parse_fallback); "
+      "the engine with libphonenumber writing the output format "
+      "(format_fallback); libphonenumber alone (--engine libphonenumber); "
+      "or no one (blank or over-long input).\n"
+      "# TYPE phonebulk_validator_numbers_total counter\n",
+      "phonebulk_validator_numbers_total{answered_by=\"engine\"} ",
+      s.numbers_by_engine, "\n",
+      "phonebulk_validator_numbers_total{answered_by=\"parse_fallback\"} ",
+      s.numbers_parse_fallback, "\n",
+      "phonebulk_validator_numbers_total{answered_by=\"format_fallback\"} ",
+      s.numbers_format_fallback, "\n",
+      "phonebulk_validator_numbers_total{answered_by=\"libphonenumber\"} ",
+      s.numbers_by_libphonenumber, "\n",
+      "phonebulk_validator_numbers_total{answered_by=\"not_parsed\"} ",
+      s.numbers_not_parsed, "\n");
+  absl::StrAppend(
+      &out,
       "# HELP phonebulk_build_info Always 1; the labels say which build "
       "this is.\n# TYPE phonebulk_build_info gauge\n"
       "phonebulk_build_info{version=\"",

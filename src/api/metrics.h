@@ -39,6 +39,13 @@ struct MetricsSnapshot {
   int64_t lookup_retries = 0;
   int64_t lookup_breaker_opens = 0;
   bool lookup_breaker_open = false;
+  // Numbers validated by this process, by who answered
+  // (phone::ValidatorCounts).
+  int64_t numbers_by_engine = 0;
+  int64_t numbers_parse_fallback = 0;
+  int64_t numbers_format_fallback = 0;
+  int64_t numbers_by_libphonenumber = 0;
+  int64_t numbers_not_parsed = 0;
   // Webhook deliveries by this process, and the outbox (all nodes).
   int64_t webhooks_delivered = 0;
   int64_t webhooks_retried = 0;

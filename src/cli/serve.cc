@@ -53,6 +53,7 @@ struct ServeFlags {
   bool webhook_allow_private = false;
   int64_t webhook_retry_base_ms = 5000;
   std::string disposable_file;
+  std::string engine = "compiled";  // phone::ValidatorEngine by name
   lookup::LookupOptions lookup;
   bool demo = false;
   bool create = false;
@@ -125,7 +126,8 @@ int Serve(const ServeFlags& f) {
   }
 
   const phone::Countries& countries = phone::Countries::Default();
-  phone::Validator validator(countries);
+  phone::Validator validator(countries,
+                            *phone::ParseValidatorEngine(f.engine));
   auto disposable = phone::DisposableSource::Open(f.disposable_file);
   if (!disposable.ok()) {
     std::cerr << "--disposable-file: " << disposable.status().message() << "\n";
@@ -205,6 +207,12 @@ int Serve(const ServeFlags& f) {
     if (server_ptr != nullptr) {
       snap.http_response_bytes_pending = server_ptr->pending_response_bytes();
     }
+    const phone::ValidatorCounts numbers = validator.counts();
+    snap.numbers_by_engine = numbers.compiled;
+    snap.numbers_parse_fallback = numbers.parse_fallback;
+    snap.numbers_format_fallback = numbers.format_fallback;
+    snap.numbers_by_libphonenumber = numbers.libphonenumber;
+    snap.numbers_not_parsed = numbers.not_parsed;
     snap.webhooks_delivered = webhooks.counters().delivered.load();
     snap.webhooks_retried = webhooks.counters().retried.load();
     snap.webhooks_failed = webhooks.counters().failed.load();
@@ -351,6 +359,13 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                    "on each failure, at most an hour, for a day",
                    Env{"PHONEBULK_WEBHOOK_RETRY_BASE_MS"},
                    CLI::Range(int64_t{1}, int64_t{3'600'000}));
+  cmd->add_option("--engine", flags->engine,
+                  "Who validates: the compiled engine (falling back to "
+                  "libphonenumber for what it does not cover) or "
+                  "libphonenumber alone, for comparison (docs/engine.md)")
+      ->check(CLI::IsMember({"compiled", "libphonenumber"}))
+      ->envname("PHONEBULK_ENGINE")
+      ->capture_default_str();
   cmd->add_option("--disposable-file", flags->disposable_file,
                   "Disposable-number list (docs/disposable.md); re-read when "
                   "it changes. Default: the built-in starter list")

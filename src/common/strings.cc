@@ -47,6 +47,13 @@ void AppendClean(std::string_view raw, char32_t cp, bool valid,
 }  // namespace
 
 std::string SafeText(std::string_view text, size_t max_bytes) {
+  // Most text (every ordinary phone number) is printable ASCII that fits:
+  // kept as it is, without the per-code-point walk below.
+  if (text.size() <= max_bytes &&
+      std::all_of(text.begin(), text.end(),
+                  [](char c) { return c >= 0x20 && c < 0x7F; })) {
+    return std::string(text);
+  }
   constexpr std::string_view kEllipsis = "...";
   const size_t room =
       max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;

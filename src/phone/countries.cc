@@ -70,6 +70,8 @@ absl::StatusOr<std::unique_ptr<Countries>> Countries::Load(
 
   auto countries = std::make_unique<Countries>();
   countries->countries_.reserve(list->size());
+  countries->by_alpha3_.assign(26 * 26 * 26, 0);
+  countries->by_alpha2_.assign(26 * 26, 0);
   std::vector<std::pair<std::string, size_t>> names;  // name key, index
   for (size_t i = 0; i < list->size(); ++i) {
     const nlohmann::json& entry = (*list)[i];
@@ -93,11 +95,19 @@ absl::StatusOr<std::unique_ptr<Countries>> Countries::Load(
     const size_t index = countries->countries_.size();
     // A duplicate code would make a look-up ambiguous: treat it as a
     // corrupt file rather than silently picking one.
-    if (!countries->by_alpha2_.emplace(country.alpha2, index).second ||
-        !countries->by_alpha3_.emplace(country.alpha3, index).second) {
+    const int a2 = CodeIndex(country.alpha2);
+    const int a3 = CodeIndex(country.alpha3);
+    if (a2 < 0 || a3 < 0) {
+      return absl::InvalidArgumentError("'" + path + "': entry " +
+                                        std::to_string(i) +
+                                        " has a code that is not letters");
+    }
+    if (countries->by_alpha2_[a2] != 0 || countries->by_alpha3_[a3] != 0) {
       return absl::InvalidArgumentError("'" + path + "': duplicate code " +
                                         country.alpha2 + "/" + country.alpha3);
     }
+    countries->by_alpha2_[a2] = static_cast<uint16_t>(index + 1);
+    countries->by_alpha3_[a3] = static_cast<uint16_t>(index + 1);
     countries->countries_.push_back(std::move(country));
     for (const char* key : {"name", "common_name", "official_name"}) {
       if (const std::string* n = StringMember(entry, key)) {
@@ -121,10 +131,20 @@ const Countries& Countries::Default() {
   return LoadOnceOrDie<Countries>("", [] { return Load(kDefaultPath); });
 }
 
+int Countries::CodeIndex(std::string_view code) {
+  int index = 0;
+  for (char c : code) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c < 'A' || c > 'Z') return -1;
+    index = index * 26 + (c - 'A');
+  }
+  return code.empty() ? -1 : index;
+}
+
 const Country* Countries::ByAlpha3(std::string_view alpha3) const {
   if (alpha3.size() != 3) return nullptr;
-  auto it = by_alpha3_.find(UpperKey(alpha3));
-  return it == by_alpha3_.end() ? nullptr : &countries_[it->second];
+  const int i = CodeIndex(alpha3);
+  return i < 0 || by_alpha3_[i] == 0 ? nullptr : &countries_[by_alpha3_[i] - 1];
 }
 
 const Country* Countries::ByName(std::string_view name) const {
@@ -134,8 +154,8 @@ const Country* Countries::ByName(std::string_view name) const {
 
 const Country* Countries::ByAlpha2(std::string_view alpha2) const {
   if (alpha2.size() != 2) return nullptr;
-  auto it = by_alpha2_.find(UpperKey(alpha2));
-  return it == by_alpha2_.end() ? nullptr : &countries_[it->second];
+  const int i = CodeIndex(alpha2);
+  return i < 0 || by_alpha2_[i] == 0 ? nullptr : &countries_[by_alpha2_[i] - 1];
 }
 
 }  // namespace phonebulk::phone

@@ -1,6 +1,7 @@
 #ifndef PHONEBULK_PHONE_COUNTRIES_H_
 #define PHONEBULK_PHONE_COUNTRIES_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,9 +50,16 @@ class Countries {
   size_t size() const { return countries_.size(); }
 
  private:
+  // The index of a code made of ASCII letters, any case: A-Z as 0-25 in
+  // base 26; -1 for anything else. Codes are looked up per number on the
+  // hot path, so a direct index, not a hash of a fresh upper-case string.
+  static int CodeIndex(std::string_view code);
+
   std::vector<Country> countries_;
-  std::unordered_map<std::string, size_t> by_alpha3_;  // keys upper case
-  std::unordered_map<std::string, size_t> by_alpha2_;
+  // countries_ index + 1 by CodeIndex (0: no country): 26^3 and 26^2
+  // entries.
+  std::vector<uint16_t> by_alpha3_;
+  std::vector<uint16_t> by_alpha2_;
   std::unordered_map<std::string, size_t> by_name_;  // keys CountryNameKey
 };
 

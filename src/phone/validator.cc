@@ -1,9 +1,14 @@
 #include "phone/validator.h"
 
+#include <functional>
 #include <list>
+#include <optional>
 #include <string>
 
 #include "common/strings.h"
+#include "phone/engine/engine.h"
+#include "phone/engine/format.h"
+#include "phone/engine/parse.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
 
@@ -117,8 +122,28 @@ InvalidReason FromPossibility(PhoneNumberUtil::ValidationResult possibility) {
 
 }  // namespace
 
-Validator::Validator(const Countries& countries)
+std::optional<ValidatorEngine> ParseValidatorEngine(std::string_view name) {
+  if (name == "compiled") return ValidatorEngine::kCompiled;
+  if (name == "libphonenumber") return ValidatorEngine::kLibphonenumber;
+  return std::nullopt;
+}
+
+std::string_view ValidatorEngineName(ValidatorEngine engine) {
+  return engine == ValidatorEngine::kCompiled ? "compiled" : "libphonenumber";
+}
+
+// What the default country of a call means for parsing and for the country
+// fields.
+struct Validator::Defaults {
+  const Country* country = nullptr;  // null: no usable default
+  int calling_code = 0;
+  // The region libphonenumber parses with: the country's alpha-2, or "ZZ".
+  const std::string* region = nullptr;
+};
+
+Validator::Validator(const Countries& countries, ValidatorEngine engine)
     : countries_(countries),
+      engine_(engine),
       util_(*PhoneNumberUtil::GetInstance()),
       calling_codes_(kMaxCallingCode + 1) {
   std::list<std::string> regions;
@@ -133,23 +158,46 @@ Validator::Validator(const Countries& countries)
   }
 }
 
+void Validator::Count(Counter c) const {
+  // A stripe per thread, picked once: the thread's address is as good a
+  // spread as any and costs nothing to read.
+  thread_local const size_t stripe =
+      std::hash<const void*>{}(&stripe) / 64 % kStripes;
+  counts_[stripe].n[c].fetch_add(1, std::memory_order_relaxed);
+}
+
+ValidatorCounts Validator::counts() const {
+  std::array<int64_t, kCounters> sum{};
+  for (const Stripe& s : counts_) {
+    for (int c = 0; c < kCounters; ++c) {
+      sum[c] += s.n[c].load(std::memory_order_relaxed);
+    }
+  }
+  ValidatorCounts out;
+  out.compiled = sum[kCompiled];
+  out.parse_fallback = sum[kParseFallback];
+  out.format_fallback = sum[kFormatFallback];
+  out.libphonenumber = sum[kLibphonenumber];
+  out.not_parsed = sum[kNotParsed];
+  return out;
+}
+
 PhoneResult Validator::Validate(std::string_view number,
                                 std::string_view default_alpha3,
                                 const OutputFormat& format) const {
   PhoneResult result;
-
-  const Country* default_country = nullptr;
-  int default_calling_code = 0;
+  Defaults d;
+  d.region = &UnknownRegion();
   if (!default_alpha3.empty()) {
-    default_country = countries_.ByAlpha3(default_alpha3);
-    if (default_country != nullptr) {
-      default_calling_code =
-          util_.GetCountryCodeForRegion(default_country->alpha2);
+    d.country = countries_.ByAlpha3(default_alpha3);
+    if (d.country != nullptr) {
+      d.calling_code = util_.GetCountryCodeForRegion(d.country->alpha2);
       // iso-codes knows some countries libphonenumber has no plan for (e.g.
       // Antarctica, AQ); it could parse nothing written nationally for them,
       // so such a default counts as no default at all.
-      if (default_calling_code == 0) default_country = nullptr;
+      if (d.calling_code == 0) d.country = nullptr;
     }
+    if (d.country != nullptr) d.region = &d.country->alpha2;
   }
 
   // libphonenumber's Java and JavaScript editions refuse inputs longer than
@@ -160,65 +208,186 @@ PhoneResult Validator::Validate(std::string_view number,
   // The Java edition's parse answers TOO_LONG for such input, so the
   // reason is libphonenumber's too.
   const std::string_view trimmed = TrimAscii(number);
-  if (trimmed.empty()) {
-    result.invalid_reason = InvalidReason::kEmpty;
-    return result;
-  }
-  if (trimmed.size() > kMaxInputLength) {
-    result.invalid_reason = InvalidReason::kTooLong;
+  if (trimmed.empty() || trimmed.size() > kMaxInputLength) {
+    result.invalid_reason =
+        trimmed.empty() ? InvalidReason::kEmpty : InvalidReason::kTooLong;
+    Count(kNotParsed);
     return result;
   }
 
   // Reused per thread: Parse() wants a std::string, and on the hot path a
   // fresh one per number would mostly be a heap allocation.
   thread_local std::string input;
-  if (default_country != nullptr) {
+  if (d.country != nullptr) {
     input.assign(number);
   } else {
     ReadAsInternational(number, &input);
   }
+  if (engine_ == ValidatorEngine::kCompiled) {
+    if (ValidateWithEngine(input, d, format, &result)) return result;
+    Count(kParseFallback);
+  } else {
+    Count(kLibphonenumber);
+  }
+  ValidateWithLibphonenumber(input, d, format, &result);
+  return result;
+}
 
+// The country fields: one region for the calling code names it whatever the
+// number; on a shared code (+1, +44, +7, ...) a valid number's own region
+// (`region_of()`, GetRegionCodeForNumber) does; an invalid one there says
+// nothing, and the caller's default is the best guess when it fits.
+template <typename RegionOf>
+void Validator::FillCountry(int calling_code, const Defaults& d,
+                            RegionOf region_of, PhoneResult* r) const {
+  r->country_prefix = std::to_string(calling_code);
+  const CallingCodeInfo* info =
+      calling_code > 0 && calling_code <= kMaxCallingCode
+          ? &calling_codes_[calling_code]
+          : nullptr;
+  const Country* country = nullptr;
+  if (info != nullptr && info->region_count == 1) {
+    country = info->country;
+  } else if (r->valid) {
+    country = countries_.ByAlpha2(region_of());
+  } else if (d.country != nullptr && calling_code == d.calling_code) {
+    country = d.country;
+  }
+  if (country != nullptr) {
+    r->country_iso = country->alpha3;
+    r->country_name = country->name;
+  }
+}
+
+// The number libphonenumber's Parse would have built, from the engine's
+// parse: what libphonenumber's Format needs (no second Parse).
+PhoneNumber ToPhoneNumber(const engine::ParsedNumber& p) {
+  PhoneNumber n;
+  n.set_country_code(p.calling_code);
+  n.set_national_number(p.national_number);
+  if (p.italian_leading_zero) {
+    n.set_italian_leading_zero(true);
+    if (p.number_of_leading_zeros != 1) {
+      n.set_number_of_leading_zeros(p.number_of_leading_zeros);
+    }
+  }
+  if (!p.extension().empty()) n.set_extension(std::string(p.extension()));
+  return n;
+}
+
+bool Validator::FormatWithEngine(int calling_code, std::string_view nsn,
+                                 const OutputFormat& format,
+                                 std::string* out) const {
+  engine::FormattedNumber text;
+  engine::FormatStatus status = engine::FormatStatus::kOutOfScope;
+  switch (format.kind) {
+    case OutputFormat::Kind::kNational:
+      status = engine::Format(calling_code, nsn, engine::FormatStyle::kNational,
+                              &text);
+      break;
+    case OutputFormat::Kind::kInternational:
+      status = engine::Format(calling_code, nsn,
+                              engine::FormatStyle::kInternational, &text);
+      break;
+    case OutputFormat::Kind::kDialledFrom: {
+      // An unknown origin: libphonenumber's fallback, INTERNATIONAL.
+      const Country* from = countries_.ByAlpha3(format.from_alpha3);
+      status = engine::FormatOutOfCountryCallingNumber(
+          calling_code, nsn, from != nullptr ? from->alpha2 : "ZZ", &text);
+      break;
+    }
+    case OutputFormat::Kind::kE164:
+    case OutputFormat::Kind::kPlusE164:
+      break;  // written by the caller
+  }
+  if (status != engine::FormatStatus::kOk) return false;
+  out->assign(text.view());
+  return true;
+}
+
+bool Validator::ValidateWithEngine(const std::string& input, const Defaults& d,
+                                   const OutputFormat& format,
+                                   PhoneResult* r) const {
+  const engine::ParsedNumber p = engine::Parse(input, *d.region);
+  using Outcome = engine::ParsedNumber::Outcome;
+  if (p.outcome == Outcome::kOutOfScope) return false;
+  if (p.outcome == Outcome::kError) {
+    r->invalid_reason =
+        FromParseError(static_cast<PhoneNumberUtil::ErrorType>(p.error));
+    Count(kCompiled);
+    return true;
+  }
+  const int cc = p.calling_code;
+  const std::string_view nsn = p.national_significant_number();
+  // E.164 is the calling code and the national significant number, which is
+  // all libphonenumber's Format(E164) writes for a parsed number.
+  std::string& e164 = r->validated_phone_number;
+  e164 = std::to_string(cc);
+  e164.append(nsn);
+  bool engine_only = true;
+  switch (format.kind) {
+    case OutputFormat::Kind::kE164:
+      r->formatted_phone_number = e164;
+      break;
+    case OutputFormat::Kind::kPlusE164:
+      r->formatted_phone_number = "+" + e164;
+      break;
+    default:
+      // An extension is written by libphonenumber's Format (" ext. 12"),
+      // which the engine's formatter does not do.
+      if (!p.extension().empty() ||
+          !FormatWithEngine(cc, nsn, format, &r->formatted_phone_number)) {
+        FormatWithLibphonenumber(ToPhoneNumber(p), format,
+                                 &r->formatted_phone_number);
+        engine_only = false;
+      }
+  }
+  const engine::NumberType type = engine::GetNumberType(cc, nsn);
+  r->valid = type != engine::NumberType::kUnknown;
+  r->phone_type =
+      ToPhoneType(static_cast<PhoneNumberUtil::PhoneNumberType>(type));
+  if (!r->valid) {
+    r->invalid_reason =
+        FromPossibility(static_cast<PhoneNumberUtil::ValidationResult>(
+            engine::IsPossibleNumberWithReason(cc, nsn)));
+  }
+  r->confidence = r->valid ? Confidence::kUnknown : Confidence::kUnverified;
+  FillCountry(
+      cc, d,
+      [&]() -> std::string {
+        std::optional<engine::NumberingPlan> plan =
+            engine::NumberingPlan::ForNumber(cc, nsn);
+        return plan ? std::string(plan->region_code()) : std::string();
+      },
+      r);
+  Count(engine_only ? kCompiled : kFormatFallback);
+  return true;
+}
+
+void Validator::ValidateWithLibphonenumber(const std::string& input,
+                                           const Defaults& d,
+                                           const OutputFormat& format,
+                                           PhoneResult* r) const {
   PhoneNumber parsed;
-  const PhoneNumberUtil::ErrorType error = util_.Parse(
-      input,
-      default_country != nullptr ? default_country->alpha2 : UnknownRegion(),
-      &parsed);
+  const PhoneNumberUtil::ErrorType error =
+      util_.Parse(input, *d.region, &parsed);
   if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
-    result.invalid_reason = FromParseError(error);
-    return result;
+    r->invalid_reason = FromParseError(error);
+    return;
   }
 
   // E.164 ("+4412...") minus the '+': the contract fills it even for invalid
   // numbers, so that a client can see what was read.
-  std::string& e164 = result.validated_phone_number;
+  std::string& e164 = r->validated_phone_number;
   util_.Format(parsed, PhoneNumberUtil::E164, &e164);
-  switch (format.kind) {
-    case OutputFormat::Kind::kPlusE164:
-      result.formatted_phone_number = e164;
-      break;
-    case OutputFormat::Kind::kNational:
-      util_.Format(parsed, PhoneNumberUtil::NATIONAL,
-                   &result.formatted_phone_number);
-      break;
-    case OutputFormat::Kind::kInternational:
-      util_.Format(parsed, PhoneNumberUtil::INTERNATIONAL,
-                   &result.formatted_phone_number);
-      break;
-    case OutputFormat::Kind::kDialledFrom: {
-      // An unknown origin gets libphonenumber's own fallback for regions it
-      // does not know: the INTERNATIONAL format.
-      const Country* from = countries_.ByAlpha3(format.from_alpha3);
-      util_.FormatOutOfCountryCallingNumber(
-          parsed, from != nullptr ? from->alpha2 : UnknownRegion(),
-          &result.formatted_phone_number);
-      break;
-    }
-    case OutputFormat::Kind::kE164:
-      break;  // Filled below, from the validated number.
+  if (format.kind == OutputFormat::Kind::kPlusE164) {
+    r->formatted_phone_number = e164;
+  } else if (format.kind != OutputFormat::Kind::kE164) {
+    FormatWithLibphonenumber(parsed, format, &r->formatted_phone_number);
   }
   if (!e164.empty() && e164.front() == '+') e164.erase(0, 1);
   if (format.kind == OutputFormat::Kind::kE164) {
-    result.formatted_phone_number = e164;
+    r->formatted_phone_number = e164;
   }
 
   // GetNumberType() is UNKNOWN exactly when IsValidNumber() is false (both
@@ -226,43 +395,48 @@ PhoneResult Validator::Validate(std::string_view number,
   // call answers both and the pattern matching, the costly part, runs once.
   // validator_test checks the equivalence against IsValidNumber().
   const PhoneNumberUtil::PhoneNumberType type = util_.GetNumberType(parsed);
-  result.valid = type != PhoneNumberUtil::UNKNOWN;
-  result.phone_type = ToPhoneType(type);
+  r->valid = type != PhoneNumberUtil::UNKNOWN;
+  r->phone_type = ToPhoneType(type);
   // Only for the numbers that are not valid, so valid ones pay nothing.
-  if (!result.valid) {
-    result.invalid_reason =
+  if (!r->valid) {
+    r->invalid_reason =
         FromPossibility(util_.IsPossibleNumberWithReason(parsed));
   }
   // Without a live-status source there is nothing to verify against.
-  result.confidence =
-      result.valid ? Confidence::kUnknown : Confidence::kUnverified;
+  r->confidence = r->valid ? Confidence::kUnknown : Confidence::kUnverified;
+  FillCountry(
+      parsed.country_code(), d,
+      [&] {
+        std::string region;
+        util_.GetRegionCodeForNumber(parsed, &region);
+        return region;
+      },
+      r);
+}
 
-  const int calling_code = parsed.country_code();
-  result.country_prefix = std::to_string(calling_code);
-  const CallingCodeInfo* info =
-      calling_code > 0 && calling_code <= kMaxCallingCode
-          ? &calling_codes_[calling_code]
-          : nullptr;
-  const Country* country = nullptr;
-  if (info != nullptr && info->region_count == 1) {
-    // One region: GetRegionCodeForNumber() would return it, valid or not.
-    country = info->country;
-  } else if (result.valid) {
-    // Shared codes (+1, +44, +7, ...): the number's pattern decides.
-    std::string region;
-    util_.GetRegionCodeForNumber(parsed, &region);
-    country = countries_.ByAlpha2(region);
-  } else if (default_country != nullptr &&
-             calling_code == default_calling_code) {
-    // An invalid number on a shared code says nothing about its region;
-    // the caller's default is the best guess, and only when it fits.
-    country = default_country;
+void Validator::FormatWithLibphonenumber(const PhoneNumber& n,
+                                         const OutputFormat& format,
+                                         std::string* out) const {
+  switch (format.kind) {
+    case OutputFormat::Kind::kNational:
+      util_.Format(n, PhoneNumberUtil::NATIONAL, out);
+      break;
+    case OutputFormat::Kind::kInternational:
+      util_.Format(n, PhoneNumberUtil::INTERNATIONAL, out);
+      break;
+    case OutputFormat::Kind::kDialledFrom: {
+      // An unknown origin gets libphonenumber's own fallback for regions it
+      // does not know: the INTERNATIONAL format.
+      const Country* from = countries_.ByAlpha3(format.from_alpha3);
+      util_.FormatOutOfCountryCallingNumber(
+          n, from != nullptr ? from->alpha2 : UnknownRegion(), out);
+      break;
+    }
+    case OutputFormat::Kind::kE164:
+    case OutputFormat::Kind::kPlusE164:
+      util_.Format(n, PhoneNumberUtil::E164, out);
+      break;
   }
-  if (country != nullptr) {
-    result.country_iso = country->alpha3;
-    result.country_name = country->name;
-  }
-  return result;
 }
 
 }  // namespace phonebulk::phone

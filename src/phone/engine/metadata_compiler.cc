@@ -27,6 +27,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "phone/engine/compile_parse.h"
+#include "phone/engine/compile_format.h"
 #include "phone/engine/digit_regex.h"
 #include "phone/engine/plan_tables.h"
 #include "phonenumbers/phonemetadata.pb.h"
@@ -284,13 +286,21 @@ std::string Compiler::Summary() const {
 
 int Main(int argc, char** argv) {
   std::string out_path;
+  std::string parse_out_path;  // the parser's tables (compile_parse.h)
+  std::string format_out_path;  // compile_format.cc's tables
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
       out_path = argv[++i];
+    } else if (std::strcmp(argv[i], "--parse-out") == 0 && i + 1 < argc) {
+      parse_out_path = argv[++i];
+    }
+    if (std::strcmp(argv[i], "--format-out") == 0 && i + 1 < argc) {
+      format_out_path = argv[++i];
     }
   }
   if (out_path.empty()) {
-    std::cerr << "usage: metadata_compiler --out FILE.cc\n";
+    std::cerr << "usage: metadata_compiler --out FILE.cc "
+                 "[--parse-out FILE.cc] [--format-out FILE.cc]\n";
     return 2;
   }
   const auto* bytes = static_cast<const unsigned char*>(
@@ -323,6 +333,19 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::cout << "metadata_compiler: " << compiler.Summary() << "\n";
+  if (!parse_out_path.empty()) {
+    std::string summary;
+    absl::Status status =
+        WriteParseTables(collection, parse_out_path, &summary);
+    if (!status.ok()) {
+      std::cerr << "metadata_compiler: " << status.message() << "\n";
+      return 1;
+    }
+    std::cout << "metadata_compiler: " << summary << "\n";
+  }
+  if (!format_out_path.empty()) {
+    return WriteFormatTables(collection, format_out_path);
+  }
   return 0;
 }
 
