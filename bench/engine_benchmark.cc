@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "phone/engine/engine.h"
+#include "phone/engine/engine_testing.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
 
@@ -82,22 +83,6 @@ std::vector<PhoneNumber> Examples(const PhoneNumberUtil& util) {
   return examples;
 }
 
-// The PhoneNumber libphonenumber's Parse builds for these digits.
-PhoneNumber FromNsn(int calling_code, const std::string& nsn) {
-  PhoneNumber number;
-  number.set_country_code(calling_code);
-  uint64_t value = 0;
-  for (char c : nsn) value = value * 10 + uint64_t(c - '0');
-  number.set_national_number(value);
-  if (nsn.size() > 1 && nsn[0] == '0') {
-    number.set_italian_leading_zero(true);
-    size_t zeros = 1;
-    while (zeros < nsn.size() - 1 && nsn[zeros] == '0') ++zeros;
-    if (zeros != 1) number.set_number_of_leading_zeros(int(zeros));
-  }
-  return number;
-}
-
 Inputs MakeInputs(const PhoneNumberUtil& util) {
   const std::vector<PhoneNumber> examples = Examples(util);
   Inputs in;
@@ -113,7 +98,8 @@ Inputs MakeInputs(const PhoneNumberUtil& util) {
     for (size_t k = nsn.size() > 3 ? nsn.size() - 3 : 1; k < nsn.size(); ++k) {
       nsn[k] = next_digit();
     }
-    in.numbers.push_back(FromNsn(example.country_code(), nsn));
+    in.numbers.push_back(phone::engine::test_support::NumberFromNsn(
+        example.country_code(), nsn));
     in.calling_codes.push_back(example.country_code());
     in.nsns.push_back(nsn);
   }
@@ -132,7 +118,9 @@ void BM_LibphonenumberType(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * in.numbers.size() /
                           state.threads());
 }
-BENCHMARK(BM_LibphonenumberType)->ThreadRange(1, 2)->UseRealTime()
+BENCHMARK(BM_LibphonenumberType)
+    ->ThreadRange(1, 2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_EngineType(benchmark::State& state) {
@@ -147,7 +135,9 @@ void BM_EngineType(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * in.nsns.size() /
                           state.threads());
 }
-BENCHMARK(BM_EngineType)->ThreadRange(1, 2)->UseRealTime()
+BENCHMARK(BM_EngineType)
+    ->ThreadRange(1, 2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
@@ -165,15 +155,18 @@ int main(int argc, char** argv) {
     const int eng = static_cast<int>(phonebulk::phone::engine::GetNumberType(
         inputs.calling_codes[i], inputs.nsns[i]));
     if (lib != eng) {
-      std::fprintf(stderr, "engine_benchmark: +%d %s: libphonenumber %d, "
-                   "engine %d\n", inputs.calling_codes[i],
-                   inputs.nsns[i].c_str(), lib, eng);
+      std::fprintf(stderr,
+                   "engine_benchmark: +%d %s: libphonenumber %d, "
+                   "engine %d\n",
+                   inputs.calling_codes[i], inputs.nsns[i].c_str(), lib, eng);
       return 1;
     }
     if (lib != PhoneNumberUtil::UNKNOWN) ++valid;
   }
-  std::fprintf(stderr, "engine_benchmark: %zu numbers, %d valid, answers "
-               "identical\n", inputs.numbers.size(), valid);
+  std::fprintf(stderr,
+               "engine_benchmark: %zu numbers, %d valid, answers "
+               "identical\n",
+               inputs.numbers.size(), valid);
   phonebulk::bench::g_inputs = &inputs;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

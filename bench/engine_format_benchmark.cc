@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "phone/engine/engine_testing.h"
 #include "phone/engine/format.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
@@ -79,22 +80,6 @@ std::vector<PhoneNumber> Examples(const PhoneNumberUtil& util) {
   return examples;
 }
 
-// The PhoneNumber libphonenumber's Parse builds for these digits.
-PhoneNumber FromNsn(int calling_code, const std::string& nsn) {
-  PhoneNumber number;
-  number.set_country_code(calling_code);
-  uint64_t value = 0;
-  for (char c : nsn) value = value * 10 + uint64_t(c - '0');
-  number.set_national_number(value);
-  if (nsn.size() > 1 && nsn[0] == '0') {
-    number.set_italian_leading_zero(true);
-    size_t zeros = 1;
-    while (zeros < nsn.size() - 1 && nsn[zeros] == '0') ++zeros;
-    if (zeros != 1) number.set_number_of_leading_zeros(int(zeros));
-  }
-  return number;
-}
-
 Inputs MakeInputs(const PhoneNumberUtil& util) {
   const std::vector<PhoneNumber> examples = Examples(util);
   Inputs in;
@@ -110,7 +95,8 @@ Inputs MakeInputs(const PhoneNumberUtil& util) {
     for (size_t k = nsn.size() > 3 ? nsn.size() - 3 : 1; k < nsn.size(); ++k) {
       nsn[k] = next_digit();
     }
-    in.numbers.push_back(FromNsn(example.country_code(), nsn));
+    in.numbers.push_back(phone::engine::test_support::NumberFromNsn(
+        example.country_code(), nsn));
     in.calling_codes.push_back(example.country_code());
     in.nsns.push_back(nsn);
   }

@@ -21,17 +21,16 @@
 #include <vector>
 
 #include "phone/engine/engine.h"
+#include "phone/engine/engine_testing.h"
 #include "phonenumbers/phonemetadata.pb.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
 
-namespace i18n::phonenumbers {
-int metadata_size();
-const void* metadata_get();
-}  // namespace i18n::phonenumbers
-
 namespace phonebulk::phone::engine {
 namespace {
+
+using test_support::NumberFromNsn;
+using test_support::SplitMix64;
 
 using i18n::phonenumbers::PhoneMetadata;
 using i18n::phonenumbers::PhoneMetadataCollection;
@@ -44,57 +43,13 @@ using i18n::phonenumbers::PhoneNumberUtil;
 constexpr int kTailsPerShape = 6;
 constexpr uint64_t kSeed = 20261203;
 
-PhoneMetadataCollection LoadCollection() {
-  PhoneMetadataCollection collection;
-  const bool parsed = collection.ParseFromArray(
-      i18n::phonenumbers::metadata_get(), i18n::phonenumbers::metadata_size());
-  EXPECT_TRUE(parsed);
-  return collection;
-}
-
-// The PhoneNumber libphonenumber's Parse would build for this NSN (leading
-// zeros as italian_leading_zero + number_of_leading_zeros, as
-// SetItalianLeadingZerosForPhoneNumber does).
-PhoneNumber MakeNumber(int calling_code, const std::string& nsn) {
-  PhoneNumber number;
-  number.set_country_code(calling_code);
-  uint64_t value = 0;
-  for (char c : nsn) value = value * 10 + uint64_t(c - '0');
-  number.set_national_number(value);
-  if (nsn.size() > 1 && nsn[0] == '0') {
-    number.set_italian_leading_zero(true);
-    size_t zeros = 1;
-    while (zeros < nsn.size() - 1 && nsn[zeros] == '0') ++zeros;
-    if (zeros != 1) number.set_number_of_leading_zeros(int(zeros));
-  }
-  return number;
-}
-
-// A small, fully specified generator, so the cases are the same with any
-// standard library.
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  char Digit() { return char('0' + Next() % 10); }
-
- private:
-  uint64_t state_;
-};
-
 // The example numbers of every desc of a metadata entry (general desc and
 // all ten types), deduplicated.
 std::vector<std::string> ExamplesOf(const PhoneMetadata& m) {
   const PhoneNumberDesc* descs[] = {
-      &m.general_desc(), &m.fixed_line(),  &m.mobile(),
-      &m.toll_free(),    &m.premium_rate(), &m.shared_cost(),
-      &m.personal_number(), &m.voip(),     &m.pager(),
-      &m.uan(),          &m.voicemail()};
+      &m.general_desc(), &m.fixed_line(),  &m.mobile(),          &m.toll_free(),
+      &m.premium_rate(), &m.shared_cost(), &m.personal_number(), &m.voip(),
+      &m.pager(),        &m.uan(),         &m.voicemail()};
   std::set<std::string> examples;
   for (const PhoneNumberDesc* desc : descs) {
     if (desc->has_example_number()) examples.insert(desc->example_number());
@@ -110,7 +65,7 @@ class DiffRun {
   // as a number of `region` (a region code or "001").
   void Compare(const std::string& region, int calling_code,
                const std::string& nsn, const std::string& other_region) {
-    const PhoneNumber number = MakeNumber(calling_code, nsn);
+    const PhoneNumber number = NumberFromNsn(calling_code, nsn);
     std::string round_trip;
     util_.GetNationalSignificantNumber(number, &round_trip);
     ASSERT_EQ(round_trip, nsn) << "the test built a different number";
@@ -140,19 +95,18 @@ class DiffRun {
 
     if (lib_valid) ++valid_;
     ++types_[eng_type];
-    if (lib_valid != eng_valid || lib_type != eng_type ||
-        lib_any != eng_any || lib_len != eng_len || lib_other != eng_other ||
+    if (lib_valid != eng_valid || lib_type != eng_type || lib_any != eng_any ||
+        lib_len != eng_len || lib_other != eng_other ||
         lib_region != eng_region) {
       if (++disagreements_ <= 20) {
         ADD_FAILURE() << region << " +" << calling_code << " " << nsn
-                      << ": valid lib " << lib_valid << " engine "
-                      << eng_valid << "; type lib " << lib_type
-                      << " engine " << eng_type << "; IsValidNumber lib "
-                      << lib_any << " engine " << eng_any << "; length lib "
-                      << lib_len << " engine " << eng_len << "; for "
-                      << other_region << " lib " << lib_other << " engine "
-                      << eng_other << "; region lib " << lib_region
-                      << " engine " << eng_region;
+                      << ": valid lib " << lib_valid << " engine " << eng_valid
+                      << "; type lib " << lib_type << " engine " << eng_type
+                      << "; IsValidNumber lib " << lib_any << " engine "
+                      << eng_any << "; length lib " << lib_len << " engine "
+                      << eng_len << "; for " << other_region << " lib "
+                      << lib_other << " engine " << eng_other << "; region lib "
+                      << lib_region << " engine " << eng_region;
       }
     }
   }
@@ -215,16 +169,14 @@ TEST(EngineDiffTest, CoversEverySupportedRegionAndEntity) {
 TEST(EngineDiffTest, AgreesOnUnknownCodesRegionsAndShortNumbers) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   DiffRun run(util);
-  const std::vector<int> codes = {0, 1, 7, 44, 262, 376, 800, 808, 870, 882,
-                                  883, 888, 979, 999, 1000, 2147483647};
-  const std::vector<std::string> regions = {"US", "CA", "GB", "RE", "YT",
-                                            "001", "ZZ", "gb", "", "XK",
-                                            "UK", "GBR"};
-  const std::vector<std::string> nsns = {"0",          "1",
-                                         "00",         "12",
-                                         "800",        "2025550123",
-                                         "7400123456", "262123456",
-                                         "12345678",   "000000000000"};
+  const std::vector<int> codes = {0,   1,   7,    44,        262, 376,
+                                  800, 808, 870,  882,       883, 888,
+                                  979, 999, 1000, 2147483647};
+  const std::vector<std::string> regions = {
+      "US", "CA", "GB", "RE", "YT", "001", "ZZ", "gb", "", "XK", "UK", "GBR"};
+  const std::vector<std::string> nsns = {
+      "0",          "1",          "00",        "12",       "800",
+      "2025550123", "7400123456", "262123456", "12345678", "000000000000"};
   for (int code : codes) {
     for (const std::string& region : regions) {
       for (const std::string& nsn : nsns) {
@@ -232,16 +184,17 @@ TEST(EngineDiffTest, AgreesOnUnknownCodesRegionsAndShortNumbers) {
       }
     }
   }
-  std::printf("engine_diff_test: %lld corner cases compared, %lld "
-              "disagreements\n",
-              static_cast<long long>(run.cases()),
-              static_cast<long long>(run.disagreements()));
+  std::printf(
+      "engine_diff_test: %lld corner cases compared, %lld "
+      "disagreements\n",
+      static_cast<long long>(run.cases()),
+      static_cast<long long>(run.disagreements()));
   EXPECT_EQ(run.disagreements(), 0);
 }
 
 TEST(EngineDiffTest, AgreesWithLibphonenumberOnEveryRegionAndType) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  const PhoneMetadataCollection collection = LoadCollection();
+  const PhoneMetadataCollection collection = test_support::EmbeddedMetadata();
   DiffRun run(util);
   SplitMix64 rng(kSeed);
   int entries = 0, examples_total = 0;

@@ -29,18 +29,16 @@
 #include <vector>
 
 #include "phone/engine/engine.h"
+#include "phone/engine/engine_testing.h"
 #include "phone/engine/format_tables.h"
 #include "phonenumbers/phonemetadata.pb.h"
 #include "phonenumbers/phonenumber.pb.h"
 #include "phonenumbers/phonenumberutil.h"
 
-namespace i18n::phonenumbers {
-int metadata_size();
-const void* metadata_get();
-}  // namespace i18n::phonenumbers
-
 namespace phonebulk::phone::engine {
 namespace {
+
+using test_support::NumberFromNsn;
 
 using i18n::phonenumbers::PhoneMetadata;
 using i18n::phonenumbers::PhoneMetadataCollection;
@@ -65,30 +63,6 @@ class Random {
  private:
   uint64_t state_;
 };
-
-PhoneMetadataCollection LoadCollection() {
-  PhoneMetadataCollection collection;
-  EXPECT_TRUE(collection.ParseFromArray(i18n::phonenumbers::metadata_get(),
-                                        i18n::phonenumbers::metadata_size()));
-  return collection;
-}
-
-// The PhoneNumber libphonenumber's Parse builds for this NSN (leading
-// zeros as italian_leading_zero + number_of_leading_zeros).
-PhoneNumber MakeNumber(int calling_code, const std::string& nsn) {
-  PhoneNumber number;
-  number.set_country_code(calling_code);
-  uint64_t value = 0;
-  for (char c : nsn) value = value * 10 + uint64_t(c - '0');
-  number.set_national_number(value);
-  if (nsn.size() > 1 && nsn[0] == '0') {
-    number.set_italian_leading_zero(true);
-    size_t zeros = 1;
-    while (zeros < nsn.size() - 1 && nsn[zeros] == '0') ++zeros;
-    if (zeros != 1) number.set_number_of_leading_zeros(int(zeros));
-  }
-  return number;
-}
 
 // The metadata of kPlans[i] (and so of kFormatPlans[i]).
 std::vector<const PhoneMetadata*> MetadataInPlanOrder(
@@ -134,7 +108,7 @@ std::string StdTemplate(const i18n::phonenumbers::NumberFormat& f,
 // Every rule against std::regex_replace on random strings its pattern
 // accepts, for both templates of the national list and the intl list.
 TEST(EngineFormatTest, EveryRuleSplitsLikeStdRegex) {
-  const PhoneMetadataCollection collection = LoadCollection();
+  const PhoneMetadataCollection collection = test_support::EmbeddedMetadata();
   const std::vector<const PhoneMetadata*> metadata =
       MetadataInPlanOrder(collection);
   Random random(kSeed);
@@ -210,7 +184,7 @@ class Differential {
   // Compares every format of (calling_code, nsn); returns false when some
   // answer was out of scope.
   void Check(int calling_code, const std::string& nsn) {
-    const PhoneNumber number = MakeNumber(calling_code, nsn);
+    const PhoneNumber number = NumberFromNsn(calling_code, nsn);
     // The engine's validity is the library's (engine_diff_test), and cheaper.
     const bool valid = IsValidNumber(calling_code, nsn);
     bool refused = false;
@@ -295,7 +269,7 @@ std::vector<std::pair<int, std::string>> Examples(
 
 TEST(EngineFormatTest, AgreesWithLibphonenumber) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  const PhoneMetadataCollection collection = LoadCollection();
+  const PhoneMetadataCollection collection = test_support::EmbeddedMetadata();
   const std::vector<std::pair<int, std::string>> examples =
       Examples(collection);
   Differential diff(util);
@@ -366,13 +340,13 @@ TEST(EngineFormatTest, AgreesWithLibphonenumber) {
 // Each example number dialled from every region the library knows.
 TEST(EngineFormatTest, ExamplesFromEveryRegion) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  const PhoneMetadataCollection collection = LoadCollection();
+  const PhoneMetadataCollection collection = test_support::EmbeddedMetadata();
   std::set<std::string> regions;
   util.GetSupportedRegions(&regions);
   Differential diff(util);
   int64_t compared = 0;
   for (const auto& [code, example] : Examples(collection)) {
-    const PhoneNumber number = MakeNumber(code, example);
+    const PhoneNumber number = NumberFromNsn(code, example);
     for (const std::string& from : regions) {
       diff.CheckFrom(number, code, example, from);
       ++compared;
@@ -394,7 +368,7 @@ TEST(EngineFormatTest, CornerCases) {
     for (const char* nsn : {"0", "00", "012345", "1", "2015550123", "7",
                             "12345678901234567", "0000000000"}) {
       diff.Check(code, nsn);
-      const PhoneNumber number = MakeNumber(code, nsn);
+      const PhoneNumber number = NumberFromNsn(code, nsn);
       for (const char* from : {"001", "ZZ", "gb", "", "UK", "XK", "TA", "RU",
                                "KZ", "BY", "UZ", "CA", "GG", "RE", "YT"}) {
         diff.CheckFrom(number, code, nsn, from);
