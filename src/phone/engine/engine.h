@@ -14,8 +14,8 @@
 // that on every region and type. An NSN is the digits libphonenumber's
 // GetNationalSignificantNumber gives (Italian leading zeros included); a
 // character other than '0'..'9' makes a pattern fail to match, as it would
-// in the library. Parsing text into (calling code, NSN) and formatting are
-// not here yet (docs/engine.md, "What is next").
+// in the library. Parsing text into (calling code, NSN) is parse.h,
+// formatting format.h.
 //
 // Thread safety and cost: the tables are immutable constants, so every
 // function is safe to call from any number of threads with no
