@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -52,6 +53,7 @@ struct ServeFlags {
   int drain_seconds = 0;
   bool webhook_allow_private = false;
   int64_t webhook_retry_base_ms = 5000;
+  int64_t webhook_lease_seconds = 60;
   std::string disposable_file;
   std::string engine = "compiled";  // phone::ValidatorEngine by name
   lookup::LookupOptions lookup;
@@ -170,6 +172,11 @@ int Serve(const ServeFlags& f) {
   webhook::DispatcherOptions webhook_options;
   webhook_options.allow_private = f.webhook_allow_private;
   webhook_options.retry_base = absl::Milliseconds(f.webhook_retry_base_ms);
+  webhook_options.lease = absl::Seconds(f.webhook_lease_seconds);
+  // A send must end well inside its lease, or another node could take the
+  // delivery over while it is still being sent.
+  webhook_options.request_timeout =
+      std::min(webhook_options.request_timeout, webhook_options.lease / 2);
   webhook::Dispatcher webhooks((*store)->webhooks(), (*store)->batches(),
                                clock, webhook_options);
 
@@ -359,6 +366,13 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                    "on each failure, at most an hour, for a day",
                    Env{"PHONEBULK_WEBHOOK_RETRY_BASE_MS"},
                    CLI::Range(int64_t{1}, int64_t{3'600'000}));
+  AddTunableOption(cmd, "--webhook-lease-seconds",
+                   &flags->webhook_lease_seconds,
+                   "How long a node holds a webhook delivery it is sending; "
+                   "one that dies mid-send leaves it to the others after "
+                   "this. A send is cut off at half of it (at most 15 s)",
+                   Env{"PHONEBULK_WEBHOOK_LEASE_SECONDS"},
+                   CLI::Range(int64_t{2}, int64_t{3600}));
   cmd->add_option("--engine", flags->engine,
                   "Who validates: the compiled engine (falling back to "
                   "libphonenumber for what it does not cover) or "
