@@ -70,6 +70,11 @@ bool ParseListenFlag(const std::string& listen, std::string* host,
 std::string AnnounceListening(const char* who, const std::string& host,
                               unsigned port);
 
+// Adds `--engine compiled|libphonenumber` (also PHONEBULK_ENGINE) into
+// `*engine`: who validates, for serve and validate alike (docs/engine.md).
+// The value is checked here, so phone::ParseValidatorEngine cannot fail on it.
+void AddEngineOption(CLI::App* cmd, std::string* engine);
+
 // Sends spdlog's default logger to stderr in key=value form with UTC times.
 void SetUpLogging(bool verbose);
 

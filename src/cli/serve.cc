@@ -295,6 +295,16 @@ int Serve(const ServeFlags& f) {
 
 }  // namespace
 
+void AddEngineOption(CLI::App* cmd, std::string* engine) {
+  cmd->add_option("--engine", *engine,
+                  "Who validates: the compiled engine (falling back to "
+                  "libphonenumber for what it does not cover) or "
+                  "libphonenumber alone, for comparison (docs/engine.md)")
+      ->check(CLI::IsMember({"compiled", "libphonenumber"}))
+      ->envname("PHONEBULK_ENGINE")
+      ->capture_default_str();
+}
+
 void SetUpLogging(bool verbose) {
   auto logger = spdlog::stderr_logger_mt("phonebulk");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ level=%l %v",
@@ -373,13 +383,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                    "this. A send is cut off at half of it (at most 15 s)",
                    Env{"PHONEBULK_WEBHOOK_LEASE_SECONDS"},
                    CLI::Range(int64_t{2}, int64_t{3600}));
-  cmd->add_option("--engine", flags->engine,
-                  "Who validates: the compiled engine (falling back to "
-                  "libphonenumber for what it does not cover) or "
-                  "libphonenumber alone, for comparison (docs/engine.md)")
-      ->check(CLI::IsMember({"compiled", "libphonenumber"}))
-      ->envname("PHONEBULK_ENGINE")
-      ->capture_default_str();
+  AddEngineOption(cmd, &flags->engine);
   cmd->add_option("--disposable-file", flags->disposable_file,
                   "Disposable-number list (docs/disposable.md); re-read when "
                   "it changes. Default: the built-in starter list")

@@ -373,13 +373,7 @@ void AddValidateCommand(CLI::App& app, int* exit_code) {
                 "metadata");
   cmd->add_option("--include", flags->include,
                   "Extensions to add: location, time_zones (comma-separated)");
-  cmd->add_option("--engine", flags->engine,
-                  "Who validates: the compiled engine (falling back to "
-                  "libphonenumber for what it does not cover) or "
-                  "libphonenumber alone, for comparison (docs/engine.md)")
-      ->check(CLI::IsMember({"compiled", "libphonenumber"}))
-      ->envname("PHONEBULK_ENGINE")
-      ->capture_default_str();
+  AddEngineOption(cmd, &flags->engine);
   cmd->add_option("--disposable-file", flags->disposable_file,
                   "Disposable-number list (docs/disposable.md). Default: the "
                   "built-in starter list")
