@@ -30,34 +30,8 @@ namespace {
 using std::chrono::seconds;
 using Row = std::vector<std::string>;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
-}
-
-// The test's inputs have no quoted fields: a plain split is enough and
-// does not trust the client's own CSV code.
-std::vector<Row> Rows(const std::string& text) {
-  std::vector<Row> rows;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    Row row(1);
-    for (char c : line) {
-      if (c == ',') {
-        row.emplace_back();
-      } else {
-        row.back() += c;
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 // A loopback port nothing listens on: bound, then closed.
@@ -150,8 +124,8 @@ TEST_F(ClientForgivingTest, MessyExportCompletesAndPaysOncePerQuestion) {
   EXPECT_NE(r.err.find("line 9: country 'Narnia'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line 15: country 'XYZ'"), std::string::npos) << r.err;
 
-  const std::vector<Row> input = Rows(kExport);
-  const std::vector<Row> out = Rows(ReadFile(dir() + "/out.csv"));
+  const std::vector<Row> input = SplitUnquotedCsv(kExport);
+  const std::vector<Row> out = SplitUnquotedCsv(ReadFile(dir() + "/out.csv"));
   ASSERT_EQ(out.size(), input.size());
   EXPECT_EQ(out[0],
             (Row{"ID", " Mobile Phone ", "COUNTRY", "validated_phone_number",

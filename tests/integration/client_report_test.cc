@@ -26,32 +26,6 @@ namespace {
 using std::chrono::seconds;
 using Row = std::vector<std::string>;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The output has no quoted fields for these inputs: a plain split does not
-// trust the client's own CSV code.
-std::vector<Row> Rows(const std::string& text) {
-  std::vector<Row> rows;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    Row row(1);
-    for (char c : line) {
-      if (c == ',') {
-        row.emplace_back();
-      } else {
-        row.back() += c;
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 // Runs `command`, returning its stdout and setting `*ok` to a 0 exit.
 std::string RunCommand(const std::string& command, bool* ok) {
   std::string out;
@@ -185,7 +159,7 @@ TEST_F(ClientReportTest, ReportFiguresMatchTheOutputAndThePage) {
   EXPECT_EQ(std::stoi(m[1]), pages);
 
   // The server's CSV result columns, in its order.
-  const std::vector<Row> out = Rows(ReadFile(dir() + "/out.csv"));
+  const std::vector<Row> out = SplitUnquotedCsv(ReadFile(dir() + "/out.csv"));
   ASSERT_EQ(out[0], (Row{"id", "phone", "country", "validated_phone_number",
                          "formatted_phone_number", "phone_type", "confidence",
                          "disposable_number", "valid", "reason"}));
@@ -199,7 +173,7 @@ TEST_F(ClientReportTest, ReportFiguresMatchTheOutputAndThePage) {
                               "/results?include=validity&limit=1",
                           token, "", {{"Accept", "text/csv"}});
   ASSERT_EQ(csv.status, 200) << csv.body;
-  Row server = Rows(csv.body.substr(0, csv.body.find("\r\n")))[0];
+  Row server = SplitUnquotedCsv(csv.body.substr(0, csv.body.find("\r\n")))[0];
   ASSERT_EQ(server[0], "number");
   EXPECT_EQ(Row(server.begin() + 1, server.end()),
             Row(out[0].begin() + 3, out[0].end()));

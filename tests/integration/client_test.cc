@@ -68,13 +68,6 @@ std::vector<Row> ParseCsv(const std::string& text) {
   return rows;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // What WriteInput wrote: rows with a phone, and distinct phones among them
 // (the junk "12345" repeats every 50 rows and the mobiles after 90,000
 // rows; submit sends and charges each distinct one once).

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "harness_internal.h"
 
@@ -46,6 +48,31 @@ std::vector<HttpResponse> InOneRateWindow(
     if (windows.size() <= 1) break;
   }
   return answers;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::vector<std::string>> SplitUnquotedCsv(
+    const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> row(1);
+    for (char c : line) {
+      if (c == ',') {
+        row.emplace_back();
+      } else {
+        row.back() += c;
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 std::string ReasonPhrase(int status) {

@@ -201,6 +201,14 @@ std::vector<HttpResponse> InOneRateWindow(
 // The HTTP reason phrase for a status code ("Bad Request" for 400).
 std::string ReasonPhrase(int status);
 
+// The whole content of the file `path`, byte for byte ("" when unreadable).
+std::string ReadFile(const std::string& path);
+
+// Lines of `text` split at every comma, with no quoting rules: for outputs
+// whose test inputs hold no quoted field, a split that does not trust the
+// client's own CSV code.
+std::vector<std::vector<std::string>> SplitUnquotedCsv(const std::string& text);
+
 // True for "2025-09-10T01:02:03.004005Z".
 bool IsContractTime(const std::string& s);
 // True for a lower-case or upper-case canonical UUIDv4 string.

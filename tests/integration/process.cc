@@ -39,12 +39,6 @@ using internal::Trim;
 using internal::Truncate;
 using std::chrono::milliseconds;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 // fork/exec `argv` with stdin from /dev/null and stdout/stderr to the given
 // fds (or files). The child dies with the test process.
 pid_t Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
