@@ -62,6 +62,8 @@ TEST_P(ValidationStoreTest, ConcurrentChargesNeverOverdraw) {
           ++ok;
         } else if (absl::IsResourceExhausted(r.status())) {
           ++exhausted;
+        } else {
+          ADD_FAILURE() << r.status();  // neither: say what it was
         }
       }
     });
