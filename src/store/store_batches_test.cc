@@ -1,85 +1,22 @@
-// Batch lifecycle, credit settlement and the work queue's exactly-once
-// rules, against a real SQLite file. Times are constructed, never waited for.
+// Batch lifecycle and credit settlement on each backend (the work queue's
+// claim and commit rules: store_queue_test.cc). Times are constructed,
+// never waited for.
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "store/batches_test_fixture.h"
 #include "store/store.h"
 #include "store/test_backend.h"
 
 namespace phonebulk::store {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
-const absl::Duration kLease = absl::Minutes(1);
-
-class BatchesTest : public testing::AcmeStoreTest {
- protected:
-  BatchesTest() : AcmeStoreTest(100) {}
-
-  void SetUp() override {
-    AcmeStoreTest::SetUp();
-    if (SetUpStopped()) return;
-    ASSERT_NO_FATAL_FAILURE(AddAccount("other", 0, &other_));
-  }
-
-  // Creates a batch of `n` phones ("p0", "p1", ...) in chunks of `chunk`.
-  std::string Create(int n, int chunk, absl::Time submitted = kT0,
-                     int64_t account = 0) {
-    Batch b = testing::NewBatch(absl::StrCat("batch-", ++created_),
-                                account != 0 ? account : acme_, n, submitted);
-    b.reference_id = "ref";
-    b.config_json = R"({"output_format":"E164"})";
-    std::vector<PhoneInput> phones;
-    for (int i = 0; i < n; ++i) {
-      phones.push_back({absl::StrCat("p", i), i % 2 ? "USA" : ""});
-    }
-    absl::Status s = store_->batches().CreateBatch(b, phones, chunk);
-    EXPECT_TRUE(s.ok()) << s;
-    return b.id;
-  }
-
-  // Starts acme's batch `id` at `now`, reserving `reserve` credits, with no
-  // deadline: how most tests get a batch into the queue.
-  absl::Status Start(const std::string& id, int64_t reserve,
-                     absl::Time now = kT0) {
-    return store_->batches()
-        .StartBatch(acme_, id, now, reserve, std::nullopt)
-        .status();
-  }
-
-  Batch Get(const std::string& id) {
-    return *store_->batches().GetBatch(acme_, id);
-  }
-
-  std::optional<ChunkClaim> Claim(absl::Time now) {
-    auto claim = store_->queue().ClaimChunk(now, kLease);
-    EXPECT_TRUE(claim.ok()) << claim.status();
-    return claim.ok() ? *claim : std::nullopt;
-  }
-
-  // Results "r<index>" for every phone of `claim`.
-  static std::vector<ProcessedPhone> ResultsFor(const ChunkClaim& claim) {
-    std::vector<ProcessedPhone> out;
-    for (size_t i = 0; i < claim.phones.size(); ++i) {
-      const int index = claim.first_index + static_cast<int>(i);
-      out.push_back({index, absl::StrCat("r", index)});
-    }
-    return out;
-  }
-
-  absl::Status Commit(const ChunkClaim& claim, int64_t charge,
-                      absl::Time now = kT0) {
-    return store_->queue()
-        .CommitChunk(claim, ResultsFor(claim), charge, now)
-        .status();
-  }
-
-  int64_t other_ = 0;
-  int created_ = 0;
-};
+using testing::BatchesTest;
+using testing::kLease;
+using testing::kT0;
 
 TEST_P(BatchesTest, CreateStoresBatchAndPhonesInOrder) {
   const std::string id = Create(5, 2);
@@ -200,8 +137,8 @@ TEST_P(BatchesTest, FullLifecycleSettlesExactly) {
     EXPECT_EQ(claim->phones[0].number, absl::StrCat("p", claim->first_index));
     firsts.push_back(claim->first_index);
     const int64_t charge = 2 * static_cast<int64_t>(claim->phones.size());
-    auto ended = store_->queue().CommitChunk(*claim, ResultsFor(*claim),
-                                             charge, kT0 + absl::Minutes(1));
+    auto ended = store_->queue().CommitChunk(*claim, ResultsFor(*claim), charge,
+                                             kT0 + absl::Minutes(1));
     ASSERT_TRUE(ended.ok()) << ended.status();
     charged += charge;
     if (i < 2) {
@@ -269,80 +206,6 @@ TEST_P(BatchesTest, StartingTwiceIsAFailedPreconditionNamingTheStatus) {
   EXPECT_EQ(Credits(), 97);  // reserved once
 }
 
-TEST_P(BatchesTest, StaleCommitAfterTakeoverIsAbortedAndWritesNothing) {
-  const std::string id = Create(2, 2);
-  ASSERT_TRUE(Start(id, 10).ok());
-  auto first = Claim(kT0);
-  ASSERT_TRUE(first.has_value());
-  // Still leased: nobody else gets it.
-  EXPECT_FALSE(Claim(kT0 + kLease - absl::Microseconds(1)).has_value());
-  // Lease expired: a second worker takes over with the next attempt.
-  auto second = Claim(kT0 + kLease);
-  ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(second->chunk_index, first->chunk_index);
-  EXPECT_EQ(second->attempt, first->attempt + 1);
-
-  absl::Status stale = Commit(*first, 2);
-  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
-  // Marked as the fence's refusal, which the processor counts apart.
-  EXPECT_TRUE(IsStaleClaim(stale)) << stale;
-  EXPECT_TRUE(
-      IsStaleClaim(store_->queue().ExtendLease(*first, kT0 + kLease, kLease)));
-  Batch b = Get(id);
-  EXPECT_EQ(b.records_processed, 0);
-  EXPECT_EQ(b.credits_charged, 0);
-  EXPECT_EQ(b.status, BatchStatus::kProcessing);
-  EXPECT_FALSE((*store_->batches().GetPhones(id))[0].result_blob.has_value());
-
-  ASSERT_TRUE(Commit(*second, 2).ok());
-  EXPECT_EQ(Get(id).status, BatchStatus::kCompleted);
-  EXPECT_EQ(Credits(), 98);
-  // A repeated commit of a finished claim is refused too.
-  EXPECT_EQ(Commit(*second, 2).code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(Credits(), 98);
-}
-
-// The attempt number fences ExtendLease as it fences CommitChunk: a worker
-// that lost its chunk to a takeover (it stalled past its lease) and then
-// renews must be told so, and must not push out the new owner's lease (nor
-// touch the chunk otherwise), or the chunk would look busy for as long as the
-// stale worker keeps renewing.
-TEST_P(BatchesTest, StaleExtendLeaseAfterTakeoverLeavesTheNewClaimAlone) {
-  const std::string id = Create(2, 2);
-  ASSERT_TRUE(store_->batches().StartBatch(acme_, id, kT0, 10, std::nullopt).ok());
-  auto first = Claim(kT0);
-  ASSERT_TRUE(first.has_value());
-  auto second = Claim(kT0 + kLease);
-  ASSERT_TRUE(second.has_value());
-  ASSERT_EQ(second->chunk_index, first->chunk_index);
-  ASSERT_EQ(second->attempt, first->attempt + 1);
-  const std::string chunk_query = absl::StrCat(
-      "SELECT state || ' ' || attempt || ' ' || lease_until_us FROM chunks "
-      "WHERE batch_id = '",
-      id, "' AND chunk_index = ", second->chunk_index);
-  const std::string taken_over = absl::StrCat(
-      "claimed ", second->attempt, " ", absl::ToUnixMicros(kT0 + 2 * kLease));
-  ASSERT_EQ(db_->QueryText(chunk_query), taken_over);
-
-  // The stale worker renews later than the new owner's lease would end.
-  const absl::Time late = kT0 + kLease + absl::Seconds(30);
-  ChunkClaim stale = *first;
-  absl::Status extended = store_->queue().ExtendLease(stale, late, kLease);
-  EXPECT_EQ(extended.code(), absl::StatusCode::kAborted) << extended;
-  EXPECT_TRUE(IsStaleClaim(extended)) << extended;
-  EXPECT_EQ(stale.lease_until, first->lease_until) << "a refused claim moved";
-  EXPECT_EQ(db_->QueryText(chunk_query), taken_over)
-      << "the stale renewal changed the new owner's chunk";
-  // The new owner still renews and commits.
-  ASSERT_TRUE(store_->queue().ExtendLease(*second, late, kLease).ok());
-  EXPECT_EQ(second->lease_until, late + kLease);
-  ASSERT_TRUE(Commit(*second, 2).ok());
-  Batch b = Get(id);
-  EXPECT_EQ(b.status, BatchStatus::kCompleted);
-  EXPECT_EQ(b.records_processed, 2);
-  EXPECT_EQ(b.credits_charged, 2);
-}
-
 TEST_P(BatchesTest, StopSettlesOnceAndVoidsInFlightClaims) {
   const std::string id = Create(6, 2);
   ASSERT_TRUE(Start(id, 12).ok());
@@ -388,46 +251,6 @@ TEST_P(BatchesTest, StoppingASubmittedBatchReturnsNothing) {
   EXPECT_EQ(stopped->status, BatchStatus::kStopped);
   EXPECT_EQ(Credits(), 100);
   EXPECT_EQ(Start(id, 1).message(), "batch is stopped");
-}
-
-TEST_P(BatchesTest, ReleasedChunkIsClaimableAtOnce) {
-  const std::string id = Create(2, 2);
-  ASSERT_TRUE(Start(id, 2).ok());
-  auto first = Claim(kT0);
-  ASSERT_TRUE(first.has_value());
-  ASSERT_TRUE(store_->queue().ReleaseChunk(*first).ok());
-  auto second = Claim(kT0);
-  ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(second->attempt, 2);
-  // Releasing the old claim must not hand the new one's chunk back.
-  EXPECT_EQ(store_->queue().ReleaseChunk(*first).code(),
-            absl::StatusCode::kAborted);
-  EXPECT_FALSE(Claim(kT0).has_value());
-  ASSERT_TRUE(Commit(*second, 2).ok());
-}
-
-TEST_P(BatchesTest, ClaimsTakeTheOldestStartedBatchFirst) {
-  const std::string later = Create(1, 1);
-  const std::string earlier = Create(1, 1);
-  ASSERT_TRUE(Start(later, 1, kT0 + absl::Seconds(5)).ok());
-  ASSERT_TRUE(Start(earlier, 1).ok());
-  EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, earlier);
-  EXPECT_EQ(Claim(kT0 + absl::Seconds(10))->batch_id, later);
-}
-
-TEST_P(BatchesTest, CommitMustCoverTheChunkExactly) {
-  const std::string id = Create(3, 3);
-  ASSERT_TRUE(Start(id, 3).ok());
-  auto claim = Claim(kT0);
-  ASSERT_TRUE(claim.has_value());
-  std::vector<ProcessedPhone> partial = {{0, "r0"}, {1, "r1"}};
-  EXPECT_EQ(store_->queue().CommitChunk(*claim, partial, 2, kT0).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  std::vector<ProcessedPhone> twice = {{0, "r0"}, {1, "r1"}, {1, "r1"}};
-  EXPECT_EQ(store_->queue().CommitChunk(*claim, twice, 3, kT0).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Get(id).records_processed, 0);
-  EXPECT_TRUE(Commit(*claim, 3).ok());
 }
 
 TEST_P(BatchesTest, ExpiredBatchesAreStoppedAndSettled) {
@@ -484,73 +307,6 @@ TEST_P(BatchesTest, PurgeDeletesPhonesButKeepsTheBatch) {
   EXPECT_FALSE(Claim(kT0).has_value());
 }
 
-TEST_P(BatchesTest, FailChunkBatchStopsAndChargesOnlyCommittedChunks) {
-  const std::string id = Create(6, 2);
-  ASSERT_TRUE(Start(id, 12).ok());
-  EXPECT_EQ(Credits(), 88);
-  auto done = Claim(kT0);
-  auto poison = Claim(kT0);
-  ASSERT_TRUE(done && poison);
-  ASSERT_TRUE(Commit(*done, 3).ok());
-
-  auto failed = store_->queue().FailChunkBatch(*poison, kT0 + absl::Minutes(1));
-  ASSERT_TRUE(failed.ok()) << failed.status();
-  EXPECT_EQ(failed->status, BatchStatus::kStopped);
-  EXPECT_EQ(failed->reason, StopReason::kProcessingFailed);
-  EXPECT_EQ(failed->date_ended, kT0 + absl::Minutes(1));
-  // Only the committed chunk stays charged; the reservation is released.
-  EXPECT_EQ(Credits(), 97);
-  Batch stored = Get(id);
-  EXPECT_EQ(stored.reason, StopReason::kProcessingFailed);
-  EXPECT_EQ(stored.records_processed, 2);
-  EXPECT_EQ(stored.credits_charged, 3);
-  // Nothing of the batch is handed out again, and it cannot fail twice.
-  EXPECT_FALSE(Claim(kT0 + absl::Hours(1)).has_value());
-  EXPECT_EQ(store_->queue().FailChunkBatch(*poison, kT0).status().code(),
-            absl::StatusCode::kAborted);
-  EXPECT_EQ(Credits(), 97);
-}
-
-TEST_P(BatchesTest, FailChunkBatchRefusesAStaleClaim) {
-  const std::string id = Create(2, 2);
-  ASSERT_TRUE(Start(id, 2).ok());
-  auto first = Claim(kT0);
-  ASSERT_TRUE(first.has_value());
-  auto second = Claim(kT0 + kLease);  // the lease ran out: taken over
-  ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(store_->queue().FailChunkBatch(*first, kT0).status().code(),
-            absl::StatusCode::kAborted);
-  EXPECT_EQ(Get(id).status, BatchStatus::kProcessing);
-  EXPECT_EQ(Credits(), 98);
-}
-
-TEST_P(BatchesTest, ChunkWithMissingPhonesIsClaimedWithADefect) {
-  const std::string id = Create(4, 2);
-  ASSERT_TRUE(Start(id, 4).ok());
-  // Damage the file as a hand-edit or a bad restore would.
-  db_->QueryText("DELETE FROM phones WHERE idx = 1 AND batch_id = '" + id +
-                 "'");
-  auto claim = Claim(kT0);
-  ASSERT_TRUE(claim.has_value());
-  EXPECT_EQ(claim->chunk_index, 0);
-  EXPECT_EQ(claim->defect, "chunk 0 has 1 of its 2 phones stored");
-  EXPECT_TRUE(claim->phones.empty());
-  // The claim counted: handed back, it comes again with the next attempt
-  // rather than failing every claim of the queue.
-  ASSERT_TRUE(store_->queue().ReleaseChunk(*claim).ok());
-  auto again = Claim(kT0);
-  ASSERT_TRUE(again.has_value());
-  EXPECT_EQ(again->attempt, 2);
-  EXPECT_FALSE(again->defect.empty());
-  auto healthy = Claim(kT0);
-  ASSERT_TRUE(healthy.has_value());
-  EXPECT_EQ(healthy->chunk_index, 1);
-  EXPECT_TRUE(healthy->defect.empty());
-  EXPECT_EQ(healthy->phones.size(), 2u);
-}
-
-// Statistics are counted by the commit itself: a refused commit (stale
-// claim, bad bucket) counts nothing, and a page reads only its own phones.
 TEST_P(BatchesTest, StatisticsAreCountedWhenAChunkCommits) {
   const std::string id = Create(5, 2);
   ASSERT_TRUE(Start(id, 5).ok());
@@ -569,8 +325,9 @@ TEST_P(BatchesTest, StatisticsAreCountedWhenAChunkCommits) {
   results[1].statistics_bucket = 1;
   ASSERT_TRUE(store_->queue().CommitChunk(*first, results, 2, kT0).ok());
   // The same claim again is stale and adds nothing.
-  EXPECT_EQ(store_->queue().CommitChunk(*first, results, 2, kT0).status().code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      store_->queue().CommitChunk(*first, results, 2, kT0).status().code(),
+      absl::StatusCode::kAborted);
   EXPECT_EQ(*store_->batches().GetStatistics(id),
             (std::vector<int64_t>{0, 1, 0, 1}));
 
