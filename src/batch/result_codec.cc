@@ -24,10 +24,14 @@ constexpr size_t kMaxFields = 64;
 using StoredValues = std::array<std::optional<std::string_view>, kMaxFields>;
 
 // The position in model::Fields() of the stored field with `key`, or -1.
-// A linear walk: keys are one or two bytes and there are about twenty.
-int FieldWithKey(std::string_view key) {
+// The walk starts at `hint`, where the key is when entries come in table
+// order (the binary layout writes them so), and wraps around: one compare
+// per field instead of a scan of the table.
+int FieldWithKey(std::string_view key, size_t hint = 0) {
   const auto fields = model::Fields();
-  for (size_t i = 0; i < fields.size(); ++i) {
+  const size_t n = fields.size();
+  for (size_t step = 0; step < n; ++step) {
+    const size_t i = (hint + step) % n;
     if (!fields[i].storage_key.empty() && fields[i].storage_key == key) {
       return static_cast<int>(i);
     }
@@ -67,6 +71,7 @@ void PutEntry(std::string_view key, std::string_view value, std::string& out) {
 // the blob is cut short.
 bool ReadBinary(std::string_view in, StoredValues& values) {
   in.remove_prefix(1);  // the version
+  size_t hint = 0;
   while (!in.empty()) {
     const auto key_size = static_cast<uint8_t>(in.front());
     in.remove_prefix(1);
@@ -75,8 +80,11 @@ bool ReadBinary(std::string_view in, StoredValues& values) {
     in.remove_prefix(key_size);
     uint32_t value_size = 0;
     if (!GetVarint(in, &value_size) || in.size() < value_size) return false;
-    const int field = FieldWithKey(key);
-    if (field >= 0) values[field] = in.substr(0, value_size);
+    const int field = FieldWithKey(key, hint);
+    if (field >= 0) {
+      values[field] = in.substr(0, value_size);
+      hint = field + 1;
+    }
     in.remove_prefix(value_size);
   }
   return true;
