@@ -20,7 +20,8 @@ namespace phonebulk::batch {
 //    per stored non-empty field: key length (1 byte), key, value length
 //    (LEB128 varint), value. A validity flag is one byte, 0 or 1. No
 //    escaping and no parser: decoding is a walk over length-prefixed
-//    fields, about 5x cheaper than the JSON it replaced.
+//    fields, where JSON needed a DOM and a reader (the largest cost of our
+//    own code on a results fetch, bench/README.md).
 //  - JSON (every earlier release): `{"v":"...","ok":true,...}`. Still read,
 //    never written; rows stored by earlier versions (or copied from a
 //    database they wrote) decode as before.
