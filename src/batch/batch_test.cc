@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "batch/credits.h"
 #include "batch/processor.h"
 #include "batch/result_codec.h"
@@ -164,6 +166,35 @@ TEST_F(BatchFlowTest, CompletesAndChargesExactly) {
   EXPECT_EQ(results->phones[3].result->validated_phone_number, "442079460013");
   EXPECT_EQ(results->statistics[static_cast<int>(phone::Confidence::kUnknown)],
             10);
+}
+
+// A database upgraded from a release that stored results as JSON holds both
+// layouts, even within one batch: every row reads the same either way.
+TEST_F(BatchFlowTest, ResultsStoredAsJsonByEarlierReleasesStillRead) {
+  std::string id = CreateBatch(6);
+  ASSERT_TRUE(service_->Start(account_id_, id).ok());
+  Drain();
+  auto binary = service_->Results(account_id_, id);
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  ASSERT_EQ(binary->phones.size(), 6u);
+  for (int idx : {0, 3, 5}) {
+    std::string hex;
+    for (unsigned char c :
+         EncodeResultAsJsonForTesting(*binary->phones[idx].result)) {
+      hex += absl::StrFormat("%02x", c);
+    }
+    Damage(absl::StrCat("UPDATE phones SET result_blob = x'", hex,
+                        "' WHERE idx = ", idx));
+  }
+  auto mixed = service_->Results(account_id_, id);
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  ASSERT_EQ(mixed->phones.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(EncodeResult(*mixed->phones[i].result),
+              EncodeResult(*binary->phones[i].result))
+        << i;
+  }
+  EXPECT_EQ(mixed->phones[3].result->validated_phone_number, "442079460013");
 }
 
 // Statistics are read as the commits counted them, whatever page is asked;

@@ -108,13 +108,99 @@ TEST(ResultCodecTest, EveryReasonRoundTrips) {
     r.invalid_reason = static_cast<phone::InvalidReason>(i);
     r.valid = r.invalid_reason == phone::InvalidReason::kNone;
     std::string blob = EncodeResult(r);
-    EXPECT_EQ(blob.find("\"vr\"") == std::string::npos, r.valid) << blob;
+    EXPECT_EQ(blob.find("\x02vr") == std::string::npos, r.valid) << i;
     absl::StatusOr<PhoneResult> back = DecodeResult(blob);
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_EQ(back->invalid_reason, r.invalid_reason) << blob;
   }
   EXPECT_FALSE(
       DecodeResult(R"({"t":"unknown","c":"unverified","vr":"bogus"})").ok());
+}
+
+// Every stored field set, with text no JSON would take as is.
+PhoneResult FullResult() {
+  PhoneResult r;
+  int i = 0;
+  for (const auto& [name, member] : StoredStrings()) {
+    r.*member =
+        std::string(name) + " \"q\" \\ \n \xc3\xa9 " + std::to_string(i++);
+  }
+  r.phone_type = phone::PhoneType::kVoicemail;
+  r.confidence = phone::Confidence::kTeleserviceNotProvisioned;
+  r.invalid_reason = phone::InvalidReason::kTooShort;
+  r.valid = false;
+  return r;
+}
+
+void ExpectSameStoredFields(const PhoneResult& a, const PhoneResult& b) {
+  for (const auto& [name, member] : StoredStrings()) {
+    EXPECT_EQ(a.*member, b.*member) << name;
+  }
+  EXPECT_EQ(a.phone_type, b.phone_type);
+  EXPECT_EQ(a.confidence, b.confidence);
+  EXPECT_EQ(a.invalid_reason, b.invalid_reason);
+  EXPECT_EQ(a.valid, b.valid);
+}
+
+TEST(ResultCodecTest, WritesTheVersionedBinaryLayout) {
+  const PhoneResult r = FullResult();
+  const std::string blob = EncodeResult(r);
+  ASSERT_FALSE(blob.empty());
+  EXPECT_EQ(blob.front(), kBinaryResultVersion);
+  EXPECT_LT(blob.size(), EncodeResultAsJsonForTesting(r).size());
+}
+
+// Rows written by earlier releases hold JSON; they must decode exactly as
+// the binary layout of the same result does, field by field.
+TEST(ResultCodecTest, JsonRowsOfEarlierReleasesDecodeLikeBinaryOnes) {
+  for (bool valid : {false, true}) {
+    PhoneResult r = FullResult();
+    r.valid = valid;
+    if (valid) r.invalid_reason = phone::InvalidReason::kNone;
+    absl::StatusOr<PhoneResult> from_json =
+        DecodeResult(EncodeResultAsJsonForTesting(r));
+    absl::StatusOr<PhoneResult> from_binary = DecodeResult(EncodeResult(r));
+    ASSERT_TRUE(from_json.ok()) << from_json.status();
+    ASSERT_TRUE(from_binary.ok()) << from_binary.status();
+    ExpectSameStoredFields(*from_json, r);
+    ExpectSameStoredFields(*from_binary, r);
+  }
+}
+
+// Lengths of 128 bytes and more take a second varint byte, 16,384 a third.
+TEST(ResultCodecTest, LongValuesRoundTrip) {
+  for (size_t size : {127u, 128u, 300u, 16383u, 16384u, 100000u}) {
+    PhoneResult r;
+    r.operator_name = std::string(size, 'x');
+    r.country_name = "after";
+    absl::StatusOr<PhoneResult> back = DecodeResult(EncodeResult(r));
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->operator_name, r.operator_name) << size;
+    EXPECT_EQ(back->country_name, "after") << size;
+  }
+}
+
+TEST(ResultCodecTest, BinarySkipsUnknownKeysAndRefusesCutBlobs) {
+  const std::string blob = EncodeResult(FullResult());
+  // A field a later release may add: skipped, like an unknown JSON key.
+  std::string with_unknown = blob;
+  with_unknown.insert(1, std::string("\x02zz\x03"
+                                     "abc",
+                                     7));
+  absl::StatusOr<PhoneResult> back = DecodeResult(with_unknown);
+  ASSERT_TRUE(back.ok()) << back.status();
+  ExpectSameStoredFields(*back, FullResult());
+  // The last field is cut short, its length runs past the end, or a key
+  // runs past the end.
+  EXPECT_FALSE(DecodeResult(blob.substr(0, blob.size() - 1)).ok());
+  EXPECT_FALSE(DecodeResult(blob + "\x02zz\x05"
+                                   "ab")
+                   .ok());
+  EXPECT_FALSE(DecodeResult(blob + "\x01t\xff").ok());  // unfinished varint
+  EXPECT_FALSE(DecodeResult(blob + "\x09t").ok());
+  // Only the version byte: no type, no confidence.
+  EXPECT_FALSE(DecodeResult(std::string(1, kBinaryResultVersion)).ok());
+  EXPECT_FALSE(DecodeResult("").ok());
 }
 
 TEST(ResultCodecTest, RefusesDamage) {

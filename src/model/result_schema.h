@@ -89,10 +89,12 @@ struct FieldSpec {
   // The JSON key and CSV column. Both APIs use the same keys; only the
   // words of enumerated values differ (phone::WireApi).
   std::string_view name;
-  // The short key of the stored JSON blob. Existing keys never change, so
-  // stored results stay readable. Empty for a field that is not stored
-  // because it is derived from another: offline, an original_country_*
-  // field reads the current country_* member (see `text`).
+  // The short key the field is stored under (batch/result_codec.h: the
+  // binary layout, and the JSON of earlier releases). Existing keys never
+  // change, so stored results stay readable. Empty for a field that is not
+  // stored because it is derived from another: offline, an
+  // original_country_* field reads the current country_* member (see
+  // `text`).
   std::string_view storage_key;
   Section section;
   Presence presence;

@@ -80,6 +80,23 @@ TEST_P(PortingStoreTest, LookupAnswersHitsMissesDuplicatesAndJunk) {
   EXPECT_TRUE(Lookup({}).empty());
 }
 
+// An empty table answers every number with nothing (SQLite then skips the
+// lookup queries), and the first import is seen by the very next lookup:
+// the emptiness is read in each lookup's snapshot, never remembered.
+TEST_P(PortingStoreTest, EmptyTableFindsNothingUntilTheFirstImport) {
+  auto none = Lookup({"447400123456", "447400123456", "x"});
+  ASSERT_EQ(none.size(), 3u);
+  for (const auto& found : none) EXPECT_FALSE(found.has_value());
+  Import({Rec("447400123456", "Vodafone", "23415", kPorted)}, false);
+  auto some = Lookup({"447400123456", "447400000000"});
+  ASSERT_EQ(some.size(), 2u);
+  ASSERT_TRUE(some[0].has_value());
+  EXPECT_EQ(some[0]->operator_name, "Vodafone");
+  EXPECT_FALSE(some[1].has_value());
+  Import({}, /*replace=*/true);
+  EXPECT_FALSE(Lookup({"447400123456"})[0].has_value());
+}
+
 TEST_P(PortingStoreTest, LookupOfManyNumbersSpansQueryChunks) {
   std::vector<PortingRecord> rows;
   for (int i = 0; i < 1000; i += 2) rows.push_back(Rec(Num(i), "op"));

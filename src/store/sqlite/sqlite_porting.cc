@@ -199,6 +199,17 @@ SqlitePorting::LookupPorting(std::span<const std::string> numbers) {
       [&](Connection& conn)
           -> absl::StatusOr<std::vector<std::optional<PortingRecord>>> {
         std::vector<std::optional<PortingRecord>> out(numbers.size());
+        // Most services hold no porting facts. The IN list of a lookup is
+        // sorted into a temporary index before the table is probed, a cost
+        // paid per chunk of numbers even when there is nothing to find (5%
+        // of the server's CPU end to end, issue 13): an empty table, seen
+        // in this same snapshot, answers at once.
+        PB_ASSIGN_OR_RETURN(
+            Statement any,
+            conn.Prepare("SELECT EXISTS (SELECT 1 FROM porting)"));
+        PB_ASSIGN_OR_RETURN(bool has_row, any.Step());
+        if (!has_row || any.Int64(0) == 0) return out;
+        PB_RETURN_IF_ERROR(any.Run());
         for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
           PB_ASSIGN_OR_RETURN(Statement select, conn.Prepare(LookupSql()));
           for (int p = 0; p < kLookupChunk; ++p) {
