@@ -79,7 +79,8 @@ enum class Value {
   kStatusWord,  // a bulk word from phone::StatusWords(), translated per API
   kPhoneType,   // PhoneResult::phone_type, phone::PhoneTypeWords()
   kConfidence,  // PhoneResult::confidence, phone::ConfidenceWords()
-  kValidity,    // PhoneResult::valid, stored as JSON true/false, shown as
+  kValidity,    // PhoneResult::valid, stored as one byte 0/1 (JSON
+                // true/false in earlier releases), shown as
                 // phone::ValidityWord() (yes/no/empty, with the reason)
   kReason,      // PhoneResult::invalid_reason, phone::InvalidReasonWords()
 };
