@@ -118,12 +118,19 @@ LengthCheck TestLength(int plan, std::string_view digits) {
 // The plan index of a geographical region code, -1 when libphonenumber has
 // no metadata for it (GetMetadataForRegion answers null: "ZZ", "001", "",
 // unknown or lower-case codes). kPlans is sorted by region.
+// Compared as 4 NUL-padded bytes (Plan::region's layout), which orders as
+// the strings do, without a strlen per step of the search.
 int FindRegion(std::string_view region) {
-  if (region.empty() || region.size() > 3 || region == "001") return -1;
+  if (region.empty() || region.size() > 3 || region == "001" ||
+      region.find('\0') != std::string_view::npos) {
+    return -1;
+  }
+  char key[sizeof(internal::Plan::region)] = {};
+  std::memcpy(key, region.data(), region.size());
   int lo = 0, hi = static_cast<int>(internal::kPlanCount);
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
-    const int cmp = region.compare(internal::kPlans[mid].region);
+    const int cmp = std::memcmp(key, internal::kPlans[mid].region, sizeof key);
     if (cmp == 0) return mid;
     if (cmp < 0)
       hi = mid;
