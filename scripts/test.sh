@@ -7,8 +7,9 @@
 #      systemd unit's ExecStart, and purged (scripts/test-package.sh);
 #   2. the same tests built by clang with AddressSanitizer + UBSan, and with
 #      the lock annotations checked (-Wthread-safety as errors);
-#   3. the request-body fuzzer for a bounded time (clang + libFuzzer).
-# FUZZ_SECONDS (default 60) bounds step 3.
+#   3. the request-body fuzzers and the engine's differential fuzzer
+#      (engine against libphonenumber) for a bounded time (clang + libFuzzer).
+# FUZZ_SECONDS (default 80) bounds step 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +46,7 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE fault \
   -E '_pg$'
 
-echo "== Fuzzing the create-body parser for ${FUZZ_SECONDS:-60} s"
-scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+echo "== Fuzzing the body parsers and the engine for ${FUZZ_SECONDS:-80} s"
+scripts/fuzz.sh "${FUZZ_SECONDS:-80}"
 
 echo "All tests passed."

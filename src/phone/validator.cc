@@ -276,20 +276,23 @@ PhoneNumber ToPhoneNumber(const engine::ParsedNumber& p) {
 }
 
 bool Validator::FormatWithEngine(int calling_code, std::string_view nsn,
+                                 std::string_view extension,
                                  const OutputFormat& format,
                                  std::string* out) const {
   engine::FormattedNumber text;
   engine::FormatStatus status = engine::FormatStatus::kOutOfScope;
   switch (format.kind) {
     case OutputFormat::Kind::kNational:
-      status = engine::Format(calling_code, nsn, engine::FormatStyle::kNational,
-                              &text);
+      status = engine::Format(calling_code, nsn, extension,
+                              engine::FormatStyle::kNational, &text);
       break;
     case OutputFormat::Kind::kInternational:
-      status = engine::Format(calling_code, nsn,
+      status = engine::Format(calling_code, nsn, extension,
                               engine::FormatStyle::kInternational, &text);
       break;
     case OutputFormat::Kind::kDialledFrom: {
+      // The engine's FormatOutOfCountryCallingNumber writes no extension.
+      if (!extension.empty()) return false;
       // An unknown origin: libphonenumber's fallback, INTERNATIONAL.
       const Country* from = countries_.ByAlpha3(format.from_alpha3);
       status = engine::FormatOutOfCountryCallingNumber(
@@ -333,10 +336,8 @@ bool Validator::ValidateWithEngine(const std::string& input, const Defaults& d,
       r->formatted_phone_number = "+" + e164;
       break;
     default:
-      // An extension is written by libphonenumber's Format (" ext. 12"),
-      // which the engine's formatter does not do.
-      if (!p.extension().empty() ||
-          !FormatWithEngine(cc, nsn, format, &r->formatted_phone_number)) {
+      if (!FormatWithEngine(cc, nsn, p.extension(), format,
+                            &r->formatted_phone_number)) {
         FormatWithLibphonenumber(ToPhoneNumber(p), format,
                                  &r->formatted_phone_number);
         engine_only = false;

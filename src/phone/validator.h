@@ -88,10 +88,11 @@ class Validator {
   void ValidateWithLibphonenumber(const std::string& input, const Defaults& d,
                                   const OutputFormat& format,
                                   PhoneResult* r) const;
-  // The output formats other than E.164, by the engine; false when it puts
-  // the number out of scope.
+  // The output formats other than E.164, by the engine, with the extension
+  // (digits; empty for none); false when it puts the number out of scope.
   bool FormatWithEngine(int calling_code, std::string_view nsn,
-                        const OutputFormat& format, std::string* out) const;
+                        std::string_view extension, const OutputFormat& format,
+                        std::string* out) const;
   // The output formats other than E.164, by libphonenumber.
   void FormatWithLibphonenumber(const i18n::phonenumbers::PhoneNumber& n,
                                 const OutputFormat& format,

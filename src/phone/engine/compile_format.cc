@@ -470,12 +470,15 @@ absl::Status FormatCompiler::Run(const PhoneMetadataCollection& collection) {
     if (rules_.size() > 0xFFFF || spans_.size() > 0xFFFF) {
       return absl::InvalidArgumentError("over 65,535 format rules or spans");
     }
-    plans_.push_back(absl::StrCat("{\"", m->id(), "\", ", m->country_code(),
-                                  ", ", national_first, ", ",
-                                  m->number_format_size(), ", ", intl_first,
-                                  ", ", m->intl_number_format_size(), ", ",
-                                  prefix.empty() ? "nullptr" : CLiteral(prefix),
-                                  ", ", known ? "true" : "false", "}"));
+    plans_.push_back(absl::StrCat(
+        "{\"", m->id(), "\", ", m->country_code(), ", ", national_first, ", ",
+        m->number_format_size(), ", ", intl_first, ", ",
+        m->intl_number_format_size(), ", ",
+        prefix.empty() ? "nullptr" : CLiteral(prefix), ", ",
+        known ? "true" : "false", ", ",
+        m->has_preferred_extn_prefix() ? CLiteral(m->preferred_extn_prefix())
+                                       : "nullptr",
+        "}"));
   }
   return absl::OkStatus();
 }

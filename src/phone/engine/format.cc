@@ -19,6 +19,8 @@ using internal::kRowMask;
 // a uint64 national_number cannot hold every longer digit string.
 constexpr size_t kMaxNsnLength = 17;
 constexpr int kNanpaCallingCode = 1;
+// libphonenumber's kDefaultExtnPrefix, for metadata without a preferred one.
+constexpr char kDefaultExtensionPrefix[] = " ext. ";
 
 // Full match of `digits` (ICU matches()); `digits` are ASCII digits.
 bool Accepts(const Dfa& dfa, std::string_view digits) {
@@ -193,6 +195,27 @@ FormatStatus Format(int calling_code, std::string_view nsn, FormatStyle style,
     return FormatStatus::kOutOfScope;
   }
   return Finish(FormatInto(calling_code, nsn, style, out), out);
+}
+
+FormatStatus Format(int calling_code, std::string_view nsn,
+                    std::string_view extension, FormatStyle style,
+                    FormattedNumber* out) {
+  const FormatStatus status = Format(calling_code, nsn, style, out);
+  if (status != FormatStatus::kOk || extension.empty() ||
+      style == FormatStyle::kE164) {
+    return status;
+  }
+  // The library writes the NSN alone for an unknown calling code and
+  // returns before the extension.
+  const FormatPlan* plan = MainPlan(calling_code);
+  if (plan == nullptr) return status;
+  const char* prefix = plan->extension_prefix != nullptr
+                           ? plan->extension_prefix
+                           : kDefaultExtensionPrefix;
+  return Finish(out->Append(prefix) && out->Append(extension)
+                    ? FormatStatus::kOk
+                    : FormatStatus::kOutOfScope,
+                out);
 }
 
 FormatStatus FormatOutOfCountryCallingNumber(int calling_code,

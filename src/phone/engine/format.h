@@ -69,6 +69,16 @@ class FormattedNumber {
 FormatStatus Format(int calling_code, std::string_view nsn, FormatStyle style,
                     FormattedNumber* out);
 
+// PhoneNumberUtil::Format(number, style) of a number with an extension
+// (ParsedNumber::extension(), digits): Format above, then for INTERNATIONAL
+// and NATIONAL the calling code's main metadata's preferred_extn_prefix
+// (" x" for GB) or " ext. ", and the extension, as the library's
+// MaybeAppendFormattedExtension does. E164 and an unknown calling code get
+// none, as in the library. An empty extension is Format above.
+FormatStatus Format(int calling_code, std::string_view nsn,
+                    std::string_view extension, FormatStyle style,
+                    FormattedNumber* out);
+
 // PhoneNumberUtil::FormatOutOfCountryCallingNumber(number, calling_from):
 // NATIONAL within the calling code (and "1 " + NATIONAL between NANPA
 // regions), else the region's international prefix (or "+") with the

@@ -74,6 +74,10 @@ struct FormatPlan {
   // False when the international prefix holds characters the compiler
   // cannot classify the way ICU would: dialling from here is out of scope.
   bool out_of_country_known;
+  // preferred_extn_prefix (" x" for GB), written before an extension in
+  // INTERNATIONAL and NATIONAL; nullptr when the metadata has none (the
+  // library's default " ext. " is used).
+  const char* extension_prefix;
 };
 
 // Generated (compile_format.cc).

@@ -395,5 +395,59 @@ TEST(EngineFormatTest, CornerCases) {
   EXPECT_EQ(out.view(), "020 7946 0000");
 }
 
+// Format with an extension (what Parse gives for "... ext. 12"): the
+// library's text, preferred_extn_prefix (GB " x", PE, RO, TW, UY) or
+// " ext. ", on the example number of every region and entity and on
+// unknown calling codes.
+TEST(EngineFormatTest, ExtensionsAsLibphonenumber) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  std::vector<PhoneNumber> numbers;
+  std::set<std::string> regions;
+  util.GetSupportedRegions(&regions);
+  for (const std::string& region : regions) {
+    PhoneNumber number;
+    if (util.GetExampleNumber(region, &number)) numbers.push_back(number);
+  }
+  std::set<int> codes;
+  util.GetSupportedGlobalNetworkCallingCodes(&codes);
+  for (int code : codes) {
+    PhoneNumber number;
+    if (util.GetExampleNumberForNonGeoEntity(code, &number)) {
+      numbers.push_back(number);
+    }
+  }
+  numbers.push_back(NumberFromNsn(999, "2015550123"));
+  numbers.push_back(NumberFromNsn(44, "2079460018"));
+  int checked = 0;
+  for (PhoneNumber number : numbers) {
+    std::string nsn;
+    util.GetNationalSignificantNumber(number, &nsn);
+    for (const char* extension : {"", "1", "12345678901234567890"}) {
+      number.set_extension(extension);
+      for (auto style : {PhoneNumberUtil::E164, PhoneNumberUtil::INTERNATIONAL,
+                         PhoneNumberUtil::NATIONAL}) {
+        FormattedNumber out;
+        if (Format(number.country_code(), nsn, extension,
+                   static_cast<FormatStyle>(style),
+                   &out) != FormatStatus::kOk) {
+          continue;
+        }
+        std::string expected;
+        util.Format(number, style, &expected);
+        EXPECT_EQ(out.view(), expected)
+            << "+" << number.country_code() << " " << nsn << " ext "
+            << extension << " style " << style;
+        ++checked;
+      }
+    }
+  }
+  // Nearly all answered (the longest texts may not fit the buffer).
+  EXPECT_GT(checked, static_cast<int>(numbers.size()) * 8);
+  FormattedNumber out;
+  ASSERT_EQ(Format(44, "2079460018", "12", FormatStyle::kNational, &out),
+            FormatStatus::kOk);
+  EXPECT_EQ(out.view(), "020 7946 0018 x12");
+}
+
 }  // namespace
 }  // namespace phonebulk::phone::engine

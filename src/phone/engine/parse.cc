@@ -18,6 +18,8 @@
 
 #include "phone/engine/parse.h"
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
 #include "phone/engine/engine.h"
@@ -118,14 +120,31 @@ LengthCheck TestLength(int plan, std::string_view digits) {
 // The plan index of a geographical region code, -1 when libphonenumber has
 // no metadata for it (GetMetadataForRegion answers null: "ZZ", "001", "",
 // unknown or lower-case codes). kPlans is sorted by region.
+// A region code as Plan::region holds it (4 NUL-padded bytes), read big
+// endian: the integers order as the strings do, so the search compares
+// integers (no strlen or memcmp call per step).
+uint32_t RegionKey(const char* bytes) {
+  static_assert(sizeof(internal::Plan::region) == sizeof(uint32_t));
+  uint32_t key;
+  std::memcpy(&key, bytes, sizeof key);
+  return std::endian::native == std::endian::little ? __builtin_bswap32(key)
+                                                    : key;
+}
+
 int FindRegion(std::string_view region) {
-  if (region.empty() || region.size() > 3 || region == "001") return -1;
+  if (region.empty() || region.size() > 3 || region == "001" ||
+      region.find('\0') != std::string_view::npos) {
+    return -1;
+  }
+  char padded[sizeof(internal::Plan::region)] = {};
+  std::memcpy(padded, region.data(), region.size());
+  const uint32_t key = RegionKey(padded);
   int lo = 0, hi = static_cast<int>(internal::kPlanCount);
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
-    const int cmp = region.compare(internal::kPlans[mid].region);
-    if (cmp == 0) return mid;
-    if (cmp < 0)
+    const uint32_t plan = RegionKey(internal::kPlans[mid].region);
+    if (key == plan) return mid;
+    if (key < plan)
       hi = mid;
     else
       lo = mid + 1;

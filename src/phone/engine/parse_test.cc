@@ -336,6 +336,37 @@ TEST(ParseTest, AgreesOnEdgeCases) {
   EXPECT_EQ(tally.disagreements, 0);
 }
 
+// Inputs engine_diff_fuzz (tests/fuzz) found the engine answering
+// differently, and their neighbours: each must be in scope or out, and
+// right when in.
+TEST(ParseTest, AgreesOnInputsFoundByFuzzing) {
+  using namespace std::string_literals;
+  const std::string kTexts[] = {
+      // NUL and other control characters before and inside the number.
+      "\x0f\x0f\x0f\0\0\0\0\0\x17\0"
+      "0018"s,
+      "\0"
+      "0018"s,
+      "\x0f"
+      "0018",
+      "\x17"
+      "0018",
+      "00\0"
+      "18"s,
+      "0018\0"s,
+      "+44 20 7946 0018\0"s,
+      "+44 20 7946\0 0018"s,
+  };
+  static const char* const kRegions[] = {"AZ", "GB", "US", "ZZ", ""};
+  std::vector<ParseInput> inputs;
+  for (const std::string& text : kTexts) {
+    for (const char* region : kRegions) inputs.push_back({text, region});
+  }
+  const Tally tally = Check(inputs);
+  Print("found by fuzzing", tally);
+  EXPECT_EQ(tally.disagreements, 0);
+}
+
 TEST(ParseTest, AgreesWithLibphonenumberOnEveryRegionAndForm) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<ParseInput> inputs =

@@ -127,6 +127,17 @@ Kind Classify(uint32_t cp, char* c) {
   return Kind::kUnknown;
 }
 
+// UniLib::IsInterchangeValid, which the library's UnicodeText applies to
+// the whole text before extracting the number: one code point outside
+// (C0 controls but tab, LF, FF and CR; DEL and C1 controls; surrogates;
+// non-characters) and the library reads nothing at all (NOT_A_NUMBER).
+// Found by engine_diff_fuzz; such text is out of scope.
+bool IsInterchangeValid(uint32_t cp) {
+  return !(cp <= 0x08 || cp == 0x0B || (cp >= 0x0E && cp <= 0x1F) ||
+           (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+           (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE);
+}
+
 }  // namespace
 
 // ExtractPossibleNumber without TrimUnwantedEndChars: the code points from
@@ -136,7 +147,7 @@ bool ExtractFromStart(std::string_view text, Units* out) {
   for (size_t i = 0; i < text.size();) {
     uint32_t cp;
     const int len = DecodeUtf8(text, i, &cp);
-    if (len == 0) return false;
+    if (len == 0 || !IsInterchangeValid(cp)) return false;
     i += len;
     char c = 0;
     const Kind kind = Classify(cp, &c);
@@ -176,6 +187,14 @@ bool AppendVerbatim(std::string_view text, Units* out) {
 bool BuildFromPhoneContext(std::string_view text, size_t context, Units* out) {
   static constexpr std::string_view kPhoneContext = ";phone-context=";
   static constexpr std::string_view kTel = "tel:";
+  // What the library then makes of text that is not interchange-valid is
+  // not modelled.
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp;
+    const int len = DecodeUtf8(text, i, &cp);
+    if (len == 0 || !IsInterchangeValid(cp)) return false;
+    i += len;
+  }
   const size_t start = context + kPhoneContext.size();
   // A context that is a number prefix ("+44") comes first; a domain is
   // ignored. The library's test, including its "- 1".
@@ -246,6 +265,29 @@ bool TrimExtracted(Units* units) {
 
 namespace {
 
+// The punctuation of MatchesNumberPart's class (and the units standing for
+// non-ASCII punctuation); a switch, not strchr: it runs for every character.
+inline bool IsNumberPartPunctuation(char c) {
+  switch (c) {
+    case ' ':
+    case '-':
+    case '(':
+    case ')':
+    case '.':
+    case '[':
+    case ']':
+    case '/':
+    case '~':
+    case '*':
+    case '\x02':
+    case '\x03':
+    case '\x04':
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The number part of valid_phone_number_pattern, case-insensitive, on
 // u[0..n): [+＋]*(?:[P*]*\p{Nd}){3,}[P*a-z\p{Nd}]* with P the ASCII part
 // of kValidPunctuation ("-x ().[]/~", 'x' in either case by (?i)): every
@@ -262,8 +304,7 @@ bool MatchesNumberPart(const Unit* u, int n) {
       digits += !letter;
     } else if (IsLetter(c)) {
       letter |= (c | 0x20) != 'x';
-    } else if (std::strchr(" -().[]/~*\x02\x03\x04", c) == nullptr ||
-               c == '\0') {
+    } else if (!IsNumberPartPunctuation(c)) {
       return false;
     }
   }

@@ -51,7 +51,9 @@ inline bool IsLetter(char c) {
 }
 
 // ExtractPossibleNumber without TrimUnwantedEndChars: the code points from
-// the first digit or plus sign on. False when out of scope: invalid UTF-8,
+// the first digit or plus sign on. False when out of scope: invalid UTF-8
+// or a code point anywhere that is not interchange-valid (most control
+// characters, non-characters: the library then reads nothing),
 // a character before the start that might be a decimal digit in some
 // script, a non-ASCII character after it that is not a digit, a plus sign
 // or a symbol the end trimming may remove.
