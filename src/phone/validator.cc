@@ -120,6 +120,12 @@ InvalidReason FromPossibility(PhoneNumberUtil::ValidationResult possibility) {
   return InvalidReason::kNoSuchRange;
 }
 
+// The confidence of an answer from the numbering plan alone: without a
+// live-status source there is nothing to verify a valid number against.
+Confidence OfflineConfidence(bool valid) {
+  return valid ? Confidence::kUnknown : Confidence::kUnverified;
+}
+
 }  // namespace
 
 std::optional<ValidatorEngine> ParseValidatorEngine(std::string_view name) {
@@ -352,7 +358,7 @@ bool Validator::ValidateWithEngine(const std::string& input, const Defaults& d,
         FromPossibility(static_cast<PhoneNumberUtil::ValidationResult>(
             engine::IsPossibleNumberWithReason(cc, nsn)));
   }
-  r->confidence = r->valid ? Confidence::kUnknown : Confidence::kUnverified;
+  r->confidence = OfflineConfidence(r->valid);
   FillCountry(
       cc, d,
       [&]() -> std::string {
@@ -403,8 +409,7 @@ void Validator::ValidateWithLibphonenumber(const std::string& input,
     r->invalid_reason =
         FromPossibility(util_.IsPossibleNumberWithReason(parsed));
   }
-  // Without a live-status source there is nothing to verify against.
-  r->confidence = r->valid ? Confidence::kUnknown : Confidence::kUnverified;
+  r->confidence = OfflineConfidence(r->valid);
   FillCountry(
       parsed.country_code(), d,
       [&] {
