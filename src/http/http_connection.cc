@@ -9,6 +9,7 @@
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <limits>
 #include <string_view>
 #include <utility>
@@ -109,6 +110,8 @@ Connection::Connection(tcp::socket socket, std::shared_ptr<ServerShared> shared)
       buffer_(shared_->limits.max_header_bytes + kBufferSlack) {}
 
 Connection::~Connection() {
+  // A connection that dies mid-upload (peer gone, shutdown) leaves no file.
+  DiscardFileBody();
   if (id_ != 0) shared_->Unregister(id_);
 }
 
@@ -173,8 +176,14 @@ void Connection::OnFirstBytes(beast::error_code ec, size_t bytes) {
 void Connection::ReadHeader() {
   phase_ = Phase::kHeader;
   first_request_ = false;
+  DiscardFileBody();
   parser_.emplace();
-  parser_->body_limit(shared_->limits.max_body_bytes);
+  // Which cap applies (in-memory or a file plan's) is known only once the
+  // header is in, so the declared length is checked then (PrepareBody);
+  // Beast would otherwise refuse a large upload while parsing the header.
+  // (Not boost::none: Beast 1.74 compares the length with the optional,
+  // and any length is greater than none.)
+  parser_->body_limit(std::numeric_limits<uint64_t>::max());
   header_bytes_ = 0;
   ArmTimer(shared_->limits.header_timeout);
   ParseHeader();
@@ -236,13 +245,67 @@ void Connection::OnHeader(beast::error_code ec) {
     SendError(rejection->status, rejection->detail);
     return;
   }
-  if (parser_->is_done()) {
+  const bool expects_continue = ExpectsContinue(parser_->get());
+  if (!PrepareBody()) return;
+  if (file_parser_ ? file_parser_->is_done() : parser_->is_done()) {
     Handle();
-  } else if (ExpectsContinue(parser_->get())) {
+  } else if (expects_continue) {
     WriteContinue();
   } else {
     ReadBody();
   }
+}
+
+bool Connection::PrepareBody() {
+  std::optional<FileBodyPlan> plan;
+  if (shared_->file_body_policy) {
+    try {
+      plan = shared_->file_body_policy(parser_->get());
+    } catch (...) {
+      SendError(500, "The server failed to handle the request.");
+      return false;
+    }
+  }
+  const uint64_t cap = plan ? plan->max_bytes : shared_->limits.max_body_bytes;
+  // Refused before any 100 Continue, so the client never sends the body.
+  if (boost::optional<uint64_t> length = parser_->content_length();
+      length && *length > cap) {
+    Rejection rejection =
+        ClassifyReadError(http::error::body_limit, false, true).rejection;
+    if (plan && !plan->too_large_detail.empty()) {
+      rejection.detail = plan->too_large_detail;
+    }
+    SendError(rejection.status, rejection.detail);
+    return false;
+  }
+  if (!plan) {
+    parser_->body_limit(cap);
+    return true;
+  }
+  // Beast moves the parsed header into a parser of another body type as
+  // long as no body byte was read (put() stops after the header).
+  file_parser_.emplace(std::move(*parser_));
+  parser_.reset();
+  file_parser_->body_limit(cap);
+  file_plan_ = std::move(plan);
+  beast::error_code ec;
+  file_parser_->get().body().open(file_plan_->path.c_str(),
+                                  beast::file_mode::write_new, ec);
+  if (ec) {
+    file_plan_.reset();  // not ours: open failed, maybe since it exists
+    SendError(503, "The server cannot store the upload right now (" +
+                       ec.message() + "); retry later.");
+    return false;
+  }
+  return true;
+}
+
+void Connection::DiscardFileBody() {
+  file_parser_.reset();  // closes the file
+  if (!file_plan_) return;
+  std::error_code ignored;
+  std::filesystem::remove(file_plan_->path, ignored);
+  file_plan_.reset();
 }
 
 void Connection::WriteContinue() {
@@ -263,10 +326,14 @@ void Connection::WriteContinue() {
 void Connection::ReadBody() {
   phase_ = Phase::kBody;
   ArmTimer(shared_->limits.body_timeout);
-  http::async_read(socket_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) {
-                     self->OnBody(ec);
-                   });
+  auto on_body = [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->OnBody(ec);
+  };
+  if (file_parser_) {
+    http::async_read(socket_, buffer_, *file_parser_, std::move(on_body));
+  } else {
+    http::async_read(socket_, buffer_, *parser_, std::move(on_body));
+  }
 }
 
 void Connection::OnBody(beast::error_code ec) {
@@ -279,28 +346,51 @@ void Connection::OnBody(beast::error_code ec) {
 }
 
 void Connection::FailRead(beast::error_code ec) {
-  ReadFailure failure =
-      ClassifyReadError(ec, timed_out_, parser_ && parser_->is_header_done());
+  const bool header_done =
+      (parser_ && parser_->is_header_done()) || file_parser_.has_value();
+  ReadFailure failure = ClassifyReadError(ec, timed_out_, header_done);
+  if (file_plan_ && ec == http::error::body_limit && !timed_out_ &&
+      !file_plan_->too_large_detail.empty()) {
+    failure.rejection.detail = file_plan_->too_large_detail;
+  }
   if (!failure.respond) {
+    DiscardFileBody();
     CloseNow();
     return;
   }
   SendError(failure.rejection.status, failure.rejection.detail);
+  DiscardFileBody();
 }
 
 void Connection::Handle() {
-  HttpRequest request = parser_->release();
-  parser_.reset();
+  HttpRequest request;
+  RequestContext context;
+  context.remote_ip = remote_ip_;
+  if (file_parser_) {
+    auto message = file_parser_->release();
+    file_parser_.reset();
+    message.body().close();
+    request = HttpRequest(std::move(message.base()));
+    std::error_code size_ec;
+    context.body_file = file_plan_->path;
+    context.body_file_bytes =
+        std::filesystem::file_size(file_plan_->path, size_ec);
+  } else {
+    request = parser_->release();
+    parser_.reset();
+  }
   ++shared_->in_flight;
   HttpResponse response;
   try {
-    response = shared_->handler(request, RequestContext{remote_ip_});
+    response = shared_->handler(request, context);
   } catch (...) {
     // The handler promises not to throw; if it does anyway the client still
     // gets an answer and the server keeps running.
     response = MakeError(500, "The server failed to handle the request.",
                          PathOf(request.target()));
   }
+  // What the handler did not move away is not kept.
+  DiscardFileBody();
   // Read `stopping` only now: Shutdown() may have come while the handler
   // ran, and the client must learn this is the last response.
   const bool keep_alive =
@@ -362,8 +452,10 @@ void Connection::OnWritten(beast::error_code ec, bool keep_alive,
 }
 
 void Connection::SendError(unsigned status, const std::string& detail) {
-  HttpResponse response =
-      MakeError(status, detail, parser_ ? PathOf(parser_->get().target()) : "");
+  std::string target;
+  if (parser_) target = PathOf(parser_->get().target());
+  if (file_parser_) target = PathOf(file_parser_->get().target());
+  HttpResponse response = MakeError(status, detail, target);
   // Past a framing or read error we no longer know where the next request
   // would start, so every such response ends the connection.
   response.version(11);

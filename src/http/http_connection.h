@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <cstdint>
 #include <map>
@@ -32,10 +33,11 @@ class Connection;
 // immutable, the counters are atomic, the registry is guarded by `mu`.
 struct ServerShared {
   ServerShared(HttpLimits limits, HttpHandler handler,
-               HttpErrorFactory error_factory)
+               HttpErrorFactory error_factory, FileBodyPolicy file_body_policy)
       : limits(limits),
         handler(std::move(handler)),
-        error_factory(std::move(error_factory)) {}
+        error_factory(std::move(error_factory)),
+        file_body_policy(std::move(file_body_policy)) {}
 
   // Adds a live connection; returns the id it must unregister with.
   uint64_t Register(const std::shared_ptr<Connection>& connection);
@@ -46,6 +48,7 @@ struct ServerShared {
   const HttpLimits limits;
   const HttpHandler handler;
   const HttpErrorFactory error_factory;
+  const FileBodyPolicy file_body_policy;  // may be empty
   // Set once by Shutdown(); connections finish their current request, answer
   // it with Connection: close and take no further one.
   std::atomic<bool> stopping{false};
@@ -102,6 +105,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // complete, over max_header_bytes in all, or the read fails.
   void ParseHeader();
   void OnHeader(boost::beast::error_code ec);
+  // Checks the declared length against the cap that applies and, when the
+  // policy wants the body in a file, switches to a file parser. False when
+  // it answered the request itself.
+  bool PrepareBody();
+  // The plan's file, if any, is removed and forgotten.
+  void DiscardFileBody();
   void WriteContinue();
   void ReadBody();
   void OnBody(boost::beast::error_code ec);
@@ -145,6 +154,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<HttpRequest::body_type>>
       parser_;
+  // Replaces parser_ once the header asked for a file body (PrepareBody).
+  std::optional<
+      boost::beast::http::request_parser<boost::beast::http::file_body>>
+      file_parser_;
+  std::optional<FileBodyPlan> file_plan_;
   std::unique_ptr<HttpResponse> response_;  // kept alive while written
   int64_t response_bytes_ = 0;  // of response_, in pending_response_bytes
   size_t header_bytes_ = 0;  // of the current request, consumed by parser_

@@ -25,9 +25,11 @@ using boost::system::error_code;
 // `acceptor_strand` once Listen() has returned; everything else is atomic or
 // owned by `shared` (see internal::ServerShared).
 struct HttpServer::Impl {
-  Impl(HttpLimits limits, HttpHandler handler, HttpErrorFactory error_factory)
+  Impl(HttpLimits limits, HttpHandler handler, HttpErrorFactory error_factory,
+       FileBodyPolicy file_body_policy)
       : shared(std::make_shared<internal::ServerShared>(
-            limits, std::move(handler), std::move(error_factory))),
+            limits, std::move(handler), std::move(error_factory),
+            std::move(file_body_policy))),
         work(net::make_work_guard(ioc)),
         acceptor_strand(net::make_strand(ioc)),
         acceptor(acceptor_strand),
@@ -98,9 +100,11 @@ void HttpServer::Impl::StopOnStrand() {
 }
 
 HttpServer::HttpServer(HttpLimits limits, HttpHandler handler,
-                       HttpErrorFactory error_factory)
+                       HttpErrorFactory error_factory,
+                       FileBodyPolicy file_body_policy)
     : impl_(std::make_unique<Impl>(limits, std::move(handler),
-                                   std::move(error_factory))) {}
+                                   std::move(error_factory),
+                                   std::move(file_body_policy))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -20,6 +21,7 @@ using HttpRequest =
     boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse =
     boost::beast::http::response<boost::beast::http::string_body>;
+using HttpRequestHeader = boost::beast::http::request_header<>;
 
 struct HttpLimits {
   size_t max_body_bytes = 16 * 1024 * 1024;  // larger: 413
@@ -40,7 +42,31 @@ struct HttpLimits {
 // What a handler learns about the connection besides the request itself.
 struct RequestContext {
   std::string remote_ip;  // "127.0.0.1", "::1"
+  // Set when the body was written to a file (FileBodyPolicy): its path and
+  // size; the request's own body is then empty. The server removes the file
+  // once the handler returns, so a handler that keeps it renames it away.
+  std::string body_file;
+  uint64_t body_file_bytes = 0;
 };
+
+// Where a request's body goes instead of memory: uploads far larger than
+// max_body_bytes (a CSV of millions of rows) are written to `path` as they
+// arrive, so the server never holds one whole.
+struct FileBodyPlan {
+  // Created by the server (it must not exist yet; its directory must).
+  // Beast creates it 0644 less the umask, so put it in a directory only
+  // the server may enter (0700).
+  std::string path;
+  uint64_t max_bytes = 0;  // larger: 413 with `too_large_detail`
+  std::string too_large_detail;
+};
+
+// Decides from a request's header alone whether its body goes to a file
+// (nullopt: the in-memory body, capped by max_body_bytes). The server knows
+// no routes; the layer above does. Called on an I/O thread; must not throw
+// or block.
+using FileBodyPolicy =
+    std::function<std::optional<FileBodyPlan>(const HttpRequestHeader&)>;
 
 // Produces the response for a well-framed request. Called on an I/O thread;
 // may block (storage calls). Must not throw.
@@ -62,7 +88,8 @@ using HttpErrorFactory = std::function<HttpResponse(
 class HttpServer {
  public:
   HttpServer(HttpLimits limits, HttpHandler handler,
-             HttpErrorFactory error_factory);
+             HttpErrorFactory error_factory,
+             FileBodyPolicy file_body_policy = nullptr);
   ~HttpServer();
 
   // Binds and listens on host:port (port 0 picks a free one, see port()).
