@@ -195,6 +195,11 @@ db="sqlite:$state/phonebulk.db"
 # The package's postinst creates the database the same way.
 $SUDO setpriv --reuid="$user" --regid="$user" --init-groups \
   /usr/bin/phonebulk migrate --create --db "$db" >/dev/null
+# Made before the server starts: its redirections happen in the background
+# job, and the wait loop's sed must never find the file missing (set -e
+# would end the script on a busy machine).
+: >"$tmp/server.out"
+: >"$tmp/server.err"
 $SUDO setpriv --reuid="$user" --regid="$user" --init-groups \
   env -i -C "$state" PATH=/usr/sbin:/usr/bin:/sbin:/bin "${env_args[@]}" \
   PHONEBULK_DB="$db" PHONEBULK_LISTEN=127.0.0.1:0 \
