@@ -520,6 +520,14 @@ TEST(ValidatorTest, InputsOver250CharactersAreNotParsed) {
   EXPECT_FALSE(r.valid);
   EXPECT_EQ(r.confidence, Confidence::kUnverified);
   EXPECT_EQ(r.validated_phone_number, "");
+  // The cap is "over 250": an input of exactly 250 characters (spaces
+  // inside count, they are not trimmed) is still read, one more is not.
+  const std::string at_cap = "+44 1206" + std::string(236, ' ') + "250380";
+  ASSERT_EQ(at_cap.size(), 250u);
+  EXPECT_TRUE(TheValidator().Validate(at_cap, "", e164).valid);
+  const std::string over_cap = "+44 1206" + std::string(237, ' ') + "250380";
+  EXPECT_EQ(TheValidator().Validate(over_cap, "", e164).validated_phone_number,
+            "");
   std::string long_text = "+44 1206 250380 " + std::string(240, 'x');
   EXPECT_EQ(
       TheValidator().Validate(long_text, "GBR", e164).validated_phone_number,
