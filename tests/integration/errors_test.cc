@@ -211,10 +211,16 @@ TEST_F(ErrorsTest, StartAndStopThatDoNotFitTheStatusAre400) {
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(StartBatch(token_, id).status, 200);
   WaitForStatus(token_, id, "completed");
+  // A completed batch is settled: neither a second start nor a stop may
+  // move the account's credits again.
+  const std::optional<long long> settled = Credits("errors-acct");
+  ASSERT_TRUE(settled.has_value());
+  EXPECT_EQ(*settled, 1000000 - 1) << "one number, one credit";
   HttpResponse again = StartBatch(token_, id);
   EXPECT_TRUE(IsErrorResponse(again, 400, BatchPath(id) + "/start")) << "start completed";
   HttpResponse stop = StopBatch(token_, id);
   EXPECT_TRUE(IsErrorResponse(stop, 400, BatchPath(id) + "/stop")) << "stop completed";
+  EXPECT_EQ(Credits("errors-acct"), settled) << "a completed batch was settled again";
 
   // A stopped batch can be neither started nor stopped again. The contract
   // only forbids stopping completed/stopped batches, so stopping a submitted
