@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -186,7 +188,6 @@ TEST_F(ClientTest, HundredThousandRowsKeepColumnsOrderAndEmptyCells) {
             static_cast<size_t>((counts.distinct + 9999) / 10000));
 }
 
-
 class ClientResumeTest : public ClientTest {
  protected:
   // Slow enough that a run takes several seconds and can be killed in the
@@ -251,6 +252,44 @@ TEST_F(ClientResumeTest, KilledRunResumesToIdenticalOutput) {
   CommandResult c = RunCli(args_c);
   EXPECT_EQ(c.exit_code, 2) << c.Evidence();
   EXPECT_NE(c.err.find("different input"), std::string::npos) << c.err;
+}
+
+// A crash between a batch's start and the state file recording it leaves a
+// batch the server has started but the state calls unstarted. The resumed
+// run's start then answers 400 (the batch is no longer submitted): the run
+// must poll it and carry on, not fail. Played deterministically: a finished
+// run's state is rewritten so that every batch looks created, unstarted and
+// unsaved.
+TEST_F(ClientTest, ABatchStartedBeforeACrashIsPolledNotFailed) {
+  const std::string in = dir() + "/in.csv";
+  const int64_t distinct = WriteInput(in, 600, /*bom=*/false).distinct;
+  const std::string token = CreateToken("restarted");
+  const std::string out = dir() + "/out.csv";
+  const std::string state = dir() + "/out.state";
+  std::vector<std::string> args =
+      SubmitArgs(in, out, token, {"--batch-size", "200", "--state", state});
+  CommandResult first = RunCli(args, std::chrono::seconds(120));
+  ASSERT_EQ(first.exit_code, 0) << first.Evidence();
+  const std::string want = ReadFile(out);
+  const size_t batches = CountBatches(token);
+  ASSERT_EQ(batches, static_cast<size_t>((distinct + 199) / 200));
+  const std::optional<long long> credits = Credits("restarted");
+
+  Json st = Json::parse(ReadFile(state));
+  ASSERT_TRUE(st["batches"].is_array()) << st.dump();
+  for (Json& b : st["batches"]) {
+    ASSERT_FALSE(b.value("batch_id", "").empty()) << st.dump();
+    b["started"] = false;
+    b["saved"] = false;
+  }
+  std::ofstream(state, std::ios::trunc) << st.dump(2);
+  std::filesystem::remove(out);
+
+  CommandResult again = RunCli(args, std::chrono::seconds(120));
+  ASSERT_EQ(again.exit_code, 0) << again.Evidence();
+  EXPECT_EQ(ReadFile(out), want);
+  EXPECT_EQ(CountBatches(token), batches) << "a batch was created again";
+  EXPECT_EQ(Credits("restarted"), credits) << "a batch was paid for again";
 }
 
 // Done-when (3): a 429-happy account still completes.
