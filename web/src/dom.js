@@ -32,6 +32,7 @@ export const formatNumber = (n) => numbers.format(Math.round(Number(n) || 0));
 export function formatPercent(part, whole) {
   if (!whole) return '0%';
   const p = (100 * part) / whole;
+  if (p > 0 && p < 0.1) return '<0.1%';
   return `${p < 10 && p > 0 ? p.toFixed(1) : Math.round(p)}%`;
 }
 

@@ -110,7 +110,8 @@ function renderBatches(batches) {
   const body = clear($('#batches-table tbody'));
   for (const b of batches.slice(0, MAX_BATCHES_SHOWN)) {
     body.append(h('tr', { 'data-batch': b.batch_id },
-      h('td', { className: 'name' }, h('code', {}, b.batch_id),
+      // The first 8 digits tell batches apart; the whole id is in title.
+      h('td', { className: 'name' }, h('code', { title: b.batch_id }, `${b.batch_id.slice(0, 8)}\u2026`),
         b.batch_reference_id ? h('span', { className: 'muted small block' }, b.batch_reference_id) : ''),
       h('td', {}, statusBadge(b.status), b.reason ? h('span', { className: 'muted small block' }, b.reason) : ''),
       h('td', { className: 'num' }, `${formatNumber(b.records_processed ?? 0)} / ${formatNumber(b.records ?? 0)}`),
