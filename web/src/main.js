@@ -55,7 +55,10 @@ async function signIn(token, { restoring = false } = {}) {
     const wanted = shownJobId();
     const job = jobs.find((j) => j.id === wanted) ?? jobs.find((j) => j.status === 'running');
     if (job) showJob(job);
-    if (!restoring) $('#upload-title').focus();
+    if (!restoring) {
+      $('#upload-title').tabIndex = -1;
+      $('#upload-title').focus();
+    }
   } catch (e) {
     api.forgetToken();
     showSignedOut(signInMessage(e));
