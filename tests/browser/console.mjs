@@ -156,8 +156,8 @@ async function runJob(page, shot, text) {
     const s = await record();
     if (s.status === 'completed' || s.status === 'failed') break;
     if (Date.now() > deadline) throw new Error(`the job did not end: ${JSON.stringify(s)}`);
-    // Once it is visibly under way: a reload must show it still running.
-    if (!reloaded && s.status === 'running' && s.percent > 0) {
+    // While it runs: a reload must show it still running.
+    if (!reloaded && s.status === 'running') {
       await shot('progress');
       await page.reload();
       await page.locator('#job').waitFor({ state: 'visible' });

@@ -105,7 +105,8 @@ export function startJob(id, options) {
 // do), with the file name the server suggests.
 export async function downloadResult(job) {
   const res = await call('GET', job.result_url || `/v1/files/${job.id}/result`, {
-    headers: { Accept: 'text/csv' },
+    // CSV is what we want; */* keeps a JSON error answer acceptable too.
+    headers: { Accept: 'text/csv, */*;q=0.1' },
   });
   const disposition = res.headers.get('Content-Disposition') || '';
   const match = /filename="?([^";]+)"?/i.exec(disposition);
