@@ -40,6 +40,7 @@ constexpr Route kRoutes[] = {
     {verb::get, "/openapi.json", Caller::kAnyone, Answers::kOps,
      HandleOpenApi},
     {verb::get, "/console", Caller::kAnyone, Answers::kOps, HandleConsole},
+    {verb::get, "/console/", Caller::kAnyone, Answers::kOps, HandleConsole},
     {verb::get, "/console/{id}", Caller::kAnyone, Answers::kOps,
      HandleConsole},
     // Real-time validation, and the same endpoint at the path public

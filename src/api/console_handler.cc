@@ -84,6 +84,13 @@ std::optional<HttpResponse> ConsoleAnswer(std::string_view path,
 }
 
 HttpResponse HandleConsole(RequestScope& scope) {
+  if (scope.path == "/console/") {
+    // The page's links are absolute, but people type the slash.
+    HttpResponse res{http::status::permanent_redirect, 11};
+    SetConsoleSecurityHeaders(res);
+    res.set(http::field::location, kPrefix);
+    return res;
+  }
   std::optional<HttpResponse> answer =
       ConsoleAnswer(scope.path, scope.request[http::field::if_none_match]);
   if (answer.has_value()) return *std::move(answer);

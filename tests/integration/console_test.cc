@@ -152,6 +152,10 @@ TEST_F(ConsoleTest, EveryConsoleAnswerCarriesTheSecurityHeaders) {
   HttpResponse missing = Call("GET", "/console/app.js", "");
   EXPECT_TRUE(IsErrorResponse(missing, 404, "/console/app.js"));
   EXPECT_TRUE(HasConsoleHeaders(missing));
+  HttpResponse slash = Call("GET", "/console/", "");
+  EXPECT_EQ(slash.status, 308) << slash.Evidence();
+  EXPECT_EQ(slash.Header("Location"), "/console");
+  EXPECT_TRUE(HasConsoleHeaders(slash));
   // The API's own answers are still never cached.
   EXPECT_EQ(Call("GET", "/openapi.json", "").Header("Cache-Control"),
             "no-store");
