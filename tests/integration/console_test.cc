@@ -180,7 +180,7 @@ TEST_F(ConsoleTest, SignInWrongTokenBatchesAndCredits) {
   ASSERT_EQ(signin["batches"].size(), 1u) << signin.dump();
   EXPECT_EQ(signin["batches"][0]["id"], batch);
   EXPECT_EQ(signin["batches"][0]["status"], "submitted");
-  EXPECT_EQ(signin["batches_status"], "1 batches.");
+  EXPECT_EQ(signin["batches_status"], "1 batch.");
   EXPECT_FALSE(signin["credits"].get<std::string>().empty());
   // The token: in sessionStorage only.
   EXPECT_FALSE(signin["token_in_url"].get<bool>());

@@ -29,6 +29,9 @@ export function clear(el) {
 const numbers = new Intl.NumberFormat('en');
 export const formatNumber = (n) => numbers.format(Math.round(Number(n) || 0));
 
+// "1 batch", "2,000 batches".
+export const plural = (n, one, many) => `${formatNumber(n)} ${n === 1 ? one : many}`;
+
 export function formatPercent(part, whole) {
   if (!whole) return '0%';
   const p = (100 * part) / whole;

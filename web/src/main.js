@@ -2,7 +2,7 @@
 // Nothing here holds per-row data: the server counts, the page shows.
 
 import * as api from './api.js';
-import { $, h, clear, formatNumber, formatTime } from './dom.js';
+import { $, h, clear, formatNumber, formatTime, plural } from './dom.js';
 import { showJob, hideJob, shownJobId, setOnFinished, download } from './job.js';
 import { initUpload, resetUpload, setOnStarted, showPicker } from './upload.js';
 
@@ -124,7 +124,7 @@ function renderBatches(batches) {
     ? 'No batches yet.'
     : batches.length > MAX_BATCHES_SHOWN
       ? `The newest ${MAX_BATCHES_SHOWN} of ${formatNumber(batches.length)} batches.`
-      : `${formatNumber(batches.length)} batches.`;
+      : `${plural(batches.length, 'batch', 'batches')}.`;
 }
 
 async function refreshBatches() {
@@ -146,7 +146,7 @@ function renderCredits(jobs) {
   $('#credits-text').replaceChildren(done
     ? h('span', {}, 'Your completed file jobs charged ',
       h('strong', { 'data-figure': 'credits.jobs', 'data-value': charged }, formatNumber(charged)),
-      ` credits (${formatNumber(done)} jobs).`)
+      ` credits (${plural(done, 'job', 'jobs')}).`)
     : 'No file job has charged credits yet.');
 }
 
