@@ -108,10 +108,12 @@ function render(job) {
   bar.setAttribute('aria-valuetext', `${Math.floor(percent)}%`);
   const parts = [];
   if (p.rows_total !== undefined) {
-    parts.push(`${formatNumber(p.rows_done)} of ${formatNumber(p.rows_total)} rows (${Math.floor(percent)}%)`);
+    // No unit: the server counts what it has to send, which is fewer than
+    // the file's rows when some are empty or repeated.
+    parts.push(`${formatNumber(p.rows_done)} of ${formatNumber(p.rows_total)} (${Math.floor(percent)}%)`);
   }
   if (job.status === 'running') {
-    if (p.rows_per_second) parts.push(`${formatNumber(p.rows_per_second)} rows/s`);
+    if (p.rows_per_second) parts.push(`${formatNumber(p.rows_per_second)} a second`);
     if (p.eta_seconds !== undefined && p.eta_seconds !== null) {
       parts.push(`about ${formatDuration(p.eta_seconds)} left`);
     }

@@ -101,7 +101,7 @@ async function refreshJobs() {
     body.append(h('tr', { 'data-job': job.id },
       h('td', { className: 'name' }, job.name),
       h('td', {}, statusBadge(job.status)),
-      h('td', { className: 'num' }, job.progress?.rows_total !== undefined ? formatNumber(job.progress.rows_total) : ''),
+      h('td', { className: 'num' }, job.summary?.rows !== undefined ? formatNumber(job.summary.rows) : ''),
       h('td', {}, formatTime(job.created_at)),
       h('td', {}, open)));
   }
