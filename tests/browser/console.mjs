@@ -152,13 +152,17 @@ async function runJob(page, shot, text) {
   job.id = await page.evaluate(() => sessionStorage.getItem('phonebulk.job'));
   const deadline = Date.now() + JOB_MS;
   let reloaded = false;
+  let shotTaken = false;
   for (;;) {
     const s = await record();
     if (s.status === 'completed' || s.status === 'failed') break;
     if (Date.now() > deadline) throw new Error(`the job did not end: ${JSON.stringify(s)}`);
+    if (!shotTaken && s.status === 'running' && s.percent > 0) {
+      await shot('progress');
+      shotTaken = true;
+    }
     // While it runs: a reload must show it still running.
     if (!reloaded && s.status === 'running') {
-      await shot('progress');
       await page.reload();
       await page.locator('#job').waitFor({ state: 'visible' });
       job.after_reload = await record();
@@ -174,6 +178,7 @@ async function runJob(page, shot, text) {
     }, s, { timeout: Math.max(1, deadline - Date.now()) });
   }
   job.progress = seen;
+  if (!shotTaken) await shot('progress');  // too fast to catch under way
   job.status = await page.evaluate(() => document.querySelector('#job').dataset.status);
   job.error = await text('#job-error');
   if (job.status !== 'completed') return job;

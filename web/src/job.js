@@ -13,6 +13,7 @@ let current = null;   // the job shown
 let timer = 0;        // the next poll
 let lastAnnounced = '';
 let onFinished = () => {};
+let onProgress = () => {};
 
 export function shownJobId() {
   return current?.id ?? sessionStorage.getItem(JOB_KEY) ?? '';
@@ -20,6 +21,12 @@ export function shownJobId() {
 
 export function setOnFinished(callback) {
   onFinished = callback;
+}
+
+// Called after each poll of a running job (main.js refreshes the batches
+// now and then, so the job's batches are seen as they go).
+export function setOnProgress(callback) {
+  onProgress = callback;
 }
 
 export function hideJob() {
@@ -64,8 +71,12 @@ async function poll() {
     const was = current.status;
     current = job;
     render(job);
-    if (job.status === 'running' || job.status === 'uploaded') schedule();
-    else if (was !== job.status) onFinished(job);
+    if (job.status === 'running' || job.status === 'uploaded') {
+      schedule();
+      onProgress(job);
+    } else if (was !== job.status) {
+      onFinished(job);
+    }
   } catch (e) {
     if (current?.id !== id) return;
     $('#job-error').textContent = `Could not refresh the job: ${e.message}`;
@@ -107,7 +118,9 @@ function render(job) {
   bar.dataset.percent = String(percent);
   bar.setAttribute('aria-valuetext', `${Math.floor(percent)}%`);
   const parts = [];
-  if (p.rows_total !== undefined) {
+  if (job.status === 'running' && !p.rows_total) {
+    parts.push('Starting\u2026');
+  } else if (p.rows_total !== undefined) {
     // No unit: the server counts what it has to send, which is fewer than
     // the file's rows when some are empty or repeated.
     parts.push(`${formatNumber(p.rows_done)} of ${formatNumber(p.rows_total)} (${Math.floor(percent)}%)`);

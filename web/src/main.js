@@ -3,10 +3,11 @@
 
 import * as api from './api.js';
 import { $, h, clear, formatNumber, formatTime, plural } from './dom.js';
-import { showJob, hideJob, shownJobId, setOnFinished, download } from './job.js';
+import { showJob, hideJob, shownJobId, setOnFinished, setOnProgress, download } from './job.js';
 import { initUpload, resetUpload, setOnStarted, showPicker } from './upload.js';
 
 const MAX_BATCHES_SHOWN = 100;
+const BATCHES_REFRESH_MS = 5000;  // while a job runs
 
 // What a person should read for each way a token can fail.
 function signInMessage(error) {
@@ -166,6 +167,12 @@ function init() {
     await refreshJobs();
   });
   setOnFinished(() => refreshAll());
+  let batchesAt = 0;
+  setOnProgress(() => {
+    if (Date.now() - batchesAt < BATCHES_REFRESH_MS) return;
+    batchesAt = Date.now();
+    refreshBatches();
+  });
   $('#signin-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const token = $('#token').value.trim();
