@@ -43,21 +43,9 @@ try {
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,
   });
-  const page = await context.newPage();
+  let page = await context.newPage();
   page.setDefaultTimeout(STEP_MS);
-  const origin = new URL(config.base).origin;
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:')) {
-      out.requests.push(url);
-    }
-  });
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (EXPECTED.test(m.text())) ++out.http_errors;
-    else out.errors.push(m.text());
-  });
-  page.on('pageerror', (e) => out.errors.push(String(e)));
+  watch(page);
   const shot = (step) => page.screenshot({ path: `${config.shots}-${step}.png`, fullPage: true });
   const text = (selector) => page.locator(selector).innerText();
 
@@ -104,7 +92,12 @@ try {
       .map((e) => e.id || e.outerHTML.slice(0, 60)));
   await shot('home');
 
-  if (config.csv) out.job = await runJob(page, shot, text);
+  if (config.csv) {
+    const run = await runJob(page, shot, text);
+    out.job = run.job;
+    // The checks below run on the page the job left open.
+    page = run.page ?? page;
+  }
 
   const sideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   out.overflow = { wide: await sideways() };
@@ -116,7 +109,25 @@ try {
 }
 console.log(JSON.stringify(out));
 
-// Upload, pick, start, watch, reload, read the charts, download.
+// Records what `p` asks of other origins and what it logs as errors.
+function watch(p) {
+  const origin = new URL(config.base).origin;
+  p.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:')) {
+      out.requests.push(url);
+    }
+  });
+  p.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (EXPECTED.test(m.text())) ++out.http_errors;
+    else out.errors.push(m.text());
+  });
+  p.on('pageerror', (e) => out.errors.push(String(e)));
+}
+
+// Upload, pick, start, watch, reload, read the charts, download; then a
+// new tab. Returns {job, page}: what was seen, and the page left open.
 async function runJob(page, shot, text) {
   const job = {};
   await page.setInputFiles('#file', config.csv);
@@ -181,7 +192,7 @@ async function runJob(page, shot, text) {
   if (!shotTaken) await shot('progress');  // too fast to catch under way
   job.status = await page.evaluate(() => document.querySelector('#job').dataset.status);
   job.error = await text('#job-error');
-  if (job.status !== 'completed') return job;
+  if (job.status !== 'completed') return { job };
 
   await page.locator('#charts .chart').first().waitFor();
   job.figures = await page.$$eval('#job [data-figure]', (els) => {
@@ -204,5 +215,20 @@ async function runJob(page, shot, text) {
   job.download = join(config.download_dir, 'console-download.csv');
   await download.saveAs(job.download);
   await page.waitForFunction(() => document.querySelector('#download-status').textContent.startsWith('Downloaded'));
-  return job;
+
+  // The tab closed and a new one opened: the token must be pasted again
+  // (sessionStorage went with the tab), then the job is listed.
+  await page.close();
+  const again = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  again.setDefaultTimeout(STEP_MS);
+  watch(again);
+  await again.goto(`${config.base}/console`);
+  await again.locator('#token').waitFor({ state: 'visible' });
+  job.new_tab = { asks_for_token: await again.locator('#console').isHidden() };
+  await again.fill('#token', config.token);
+  await again.click('#signin-button');
+  await again.locator(`#jobs-table tr[data-job="${job.id}"]`).waitFor();
+  job.new_tab.listed = await again.$$eval(`#jobs-table tr[data-job="${job.id}"]`,
+    (rows) => rows.map((r) => r.cells[1].textContent));
+  return { job, page: again };
 }

@@ -272,6 +272,10 @@ TEST_F(ConsoleTest, FileJobFromUploadToDownload) {
   EXPECT_TRUE(job["after_reload"]["same_job"].get<bool>());
   EXPECT_EQ(job["after_reload"]["listed"], Json({"running"}));
 
+  // A new tab asks for the token again, then lists the job.
+  EXPECT_TRUE(job["new_tab"]["asks_for_token"].get<bool>());
+  EXPECT_EQ(job["new_tab"]["listed"], Json({"completed"}));
+
   // Every figure on the page is the API's: the report's breakdowns (top
   // countries only) and the summary.
   const Json& api = job["api"];

@@ -31,7 +31,8 @@ async function onUpload(event) {
   }
   const button = $('#upload-button');
   button.disabled = true;
-  status.textContent = `Uploading ${file.name}…`;
+  const mb = file.size / 1e6;
+  status.textContent = `Uploading ${file.name} (${mb < 1 ? '<1' : Math.round(mb)} MB)\u2026`;
   try {
     showPicker(await api.upload(file));
     status.textContent = `Uploaded ${file.name}. Choose its columns below.`;
