@@ -11,6 +11,10 @@ const JOB_KEY = 'phonebulk.job';
 
 let current = null;   // the job shown
 let timer = 0;        // the next poll
+// Bumped whenever the job shown changes or is shown again, so that a poll
+// already in flight for the old view ends instead of starting a second
+// chain of polls.
+let generation = 0;
 let lastAnnounced = '';
 let onFinished = () => {};
 let onProgress = () => {};
@@ -31,6 +35,7 @@ export function setOnProgress(callback) {
 
 export function hideJob() {
   clearTimeout(timer);
+  ++generation;
   current = null;
   sessionStorage.removeItem(JOB_KEY);
   $('#job').hidden = true;
@@ -40,6 +45,7 @@ export function hideJob() {
 // keyboard there (after a start or an "Open"), not after a reload.
 export function showJob(job, { focus = false } = {}) {
   clearTimeout(timer);
+  ++generation;
   const changed = current?.id !== job.id;
   current = job;
   sessionStorage.setItem(JOB_KEY, job.id);
@@ -54,19 +60,24 @@ export function showJob(job, { focus = false } = {}) {
     $('#job-title').tabIndex = -1;
     $('#job-title').focus();
   }
-  if (job.status === 'running' || job.status === 'uploaded') schedule();
+  // A list entry without its report is completed by one more fetch.
+  if (job.status === 'running' || job.status === 'uploaded' ||
+      (job.status === 'completed' && !job.report)) {
+    schedule();
+  }
 }
 
 function schedule() {
-  timer = setTimeout(poll, POLL_MS);
+  const mine = generation;
+  timer = setTimeout(() => poll(mine), POLL_MS);
 }
 
-async function poll() {
+async function poll(mine) {
   const id = current?.id;
-  if (!id) return;
+  if (!id || mine !== generation) return;
   try {
     const job = await api.getJob(id);
-    if (current?.id !== id) return;  // another job was opened meanwhile
+    if (mine !== generation) return;  // shown again or replaced meanwhile
     $('#job-error').textContent = '';
     const was = current.status;
     current = job;
@@ -78,7 +89,7 @@ async function poll() {
       onFinished(job);
     }
   } catch (e) {
-    if (current?.id !== id) return;
+    if (mine !== generation) return;
     $('#job-error').textContent = `Could not refresh the job: ${e.message}`;
     // A lost connection or a restart is waited out; a job that is gone
     // (404) is not.
