@@ -96,8 +96,14 @@ async function refreshJobs() {
   for (const job of jobs) {
     const open = h('button', { type: 'button', className: 'secondary', 'aria-label': `Open ${job.name}` }, 'Open');
     open.addEventListener('click', () => {
-      if (job.status === 'uploaded' && job.columns) showPicker(job);
-      showJob(job, { focus: true });
+      // Not started yet: back to its column picker.
+      if (job.status === 'uploaded' && job.columns) {
+        hideJob();
+        showPicker(job);
+        $('#phone-column').focus();
+      } else {
+        showJob(job, { focus: true });
+      }
     });
     body.append(h('tr', { 'data-job': job.id },
       h('td', { className: 'name' }, job.name),

@@ -75,8 +75,10 @@ export function showPicker(answer) {
   $('#picker').hidden = false;
 }
 
-// Marks the chosen columns in the preview, in words as well as colour.
+// Marks the chosen columns in the preview, in words as well as colour; a
+// default country only applies without a country column.
 function markColumns() {
+  $('#default-country').disabled = $('#country-column').value !== '';
   const phone = $('#phone-column').value;
   const country = $('#country-column').value;
   const columns = uploaded?.columns ?? [];
@@ -97,18 +99,15 @@ async function onStart(event) {
   if (!uploaded) return;
   const error = $('#picker-error');
   error.textContent = '';
-  const country = $('#default-country').value.trim().toUpperCase();
-  if (country && !/^[A-Z]{2,3}$/.test(country)) {
-    error.textContent = 'The default country is an ISO code of 2 or 3 letters, such as GB or GBR.';
-    $('#default-country').focus();
-    return;
-  }
+  // The server checks the country (a code or an English name) and says
+  // what is wrong with it; the two ways of giving one exclude each other.
   const options = {
     phone_column: $('#phone-column').value,
     output_format: $('#output-format').value,
   };
+  const country = $('#default-country').value.trim();
   if ($('#country-column').value) options.country_column = $('#country-column').value;
-  if (country) options.default_country = country;
+  else if (country) options.default_country = country;
   const button = $('#start-button');
   button.disabled = true;
   try {
