@@ -1,12 +1,16 @@
 // One file job on screen: its progress while it runs (polled, one small
-// JSON a second, whatever the file's size), then its summary, charts and
+// JSON every 2 s, whatever the file's size), then its summary, charts and
 // the download button.
 
 import * as api from './api.js';
 import { renderCharts } from './charts.js';
 import { $, h, clear, formatNumber, formatDuration, formatTime } from './dom.js';
 
-const POLL_MS = 1000;
+// The job's own calls count against the account's rate limit too (150 a
+// minute by default), so the page asks every 2 s, and backs off to 30 s
+// while the server refuses or cannot be reached.
+const POLL_MS = 2000;
+const MAX_POLL_MS = 30_000;
 const JOB_KEY = 'phonebulk.job';
 
 let current = null;   // the job shown
@@ -67,12 +71,12 @@ export function showJob(job, { focus = false } = {}) {
   }
 }
 
-function schedule() {
+function schedule(delay = POLL_MS) {
   const mine = generation;
-  timer = setTimeout(() => poll(mine), POLL_MS);
+  timer = setTimeout(() => poll(mine, delay), delay);
 }
 
-async function poll(mine) {
+async function poll(mine, delay) {
   const id = current?.id;
   if (!id || mine !== generation) return;
   try {
@@ -93,7 +97,7 @@ async function poll(mine) {
     $('#job-error').textContent = `Could not refresh the job: ${e.message}`;
     // A lost connection or a restart is waited out; a job that is gone
     // (404) is not.
-    if (e.status !== 404 && e.status !== 401) schedule();
+    if (e.status !== 404 && e.status !== 401) schedule(Math.min(MAX_POLL_MS, delay * 2));
   }
 }
 

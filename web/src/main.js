@@ -7,7 +7,7 @@ import { showJob, hideJob, shownJobId, setOnFinished, setOnProgress, download } 
 import { initUpload, resetUpload, setOnStarted, showPicker } from './upload.js';
 
 const MAX_BATCHES_SHOWN = 100;
-const BATCHES_REFRESH_MS = 5000;  // while a job runs
+const BATCHES_REFRESH_MS = 15_000;  // while a job runs (rate limit: job.js)
 
 // What a person should read for each way a token can fail.
 function signInMessage(error) {
