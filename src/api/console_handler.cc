@@ -52,7 +52,7 @@ const ConsoleAsset* FindAsset(std::string_view path) {
 void SetConsoleSecurityHeaders(HttpResponse& response) {
   response.set("Content-Security-Policy", kConsoleCsp);
   response.set("X-Content-Type-Options", "nosniff");
-  // The page's URL is nobody's business, and the token never is in it.
+  // The page's calls and links tell no one where they came from.
   response.set("Referrer-Policy", "no-referrer");
   // frame-ancestors for browsers that predate it.
   response.set("X-Frame-Options", "DENY");
