@@ -118,6 +118,8 @@ class ConsoleTest : public ServerTest {
     EXPECT_FALSE(page["overflow"]["wide"].get<bool>());
     EXPECT_FALSE(page["overflow"]["narrow"].get<bool>())
         << "the page scrolls sideways at 360 px";
+    EXPECT_FALSE(page["overflow"]["narrowest"].get<bool>())
+        << "the page scrolls sideways at 320 px";
     EXPECT_EQ(page["a11y"]["unlabelled"], Json::array());
     EXPECT_TRUE(page["a11y"]["keyboard_reaches_token"].get<bool>());
   }
