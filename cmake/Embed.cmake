@@ -9,6 +9,7 @@ function(phonebulk_embed output symbol input)
     COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output}
             -DSYMBOL=${symbol} -P ${PROJECT_SOURCE_DIR}/cmake/EmbedScript.cmake
     DEPENDS ${input} ${PROJECT_SOURCE_DIR}/cmake/EmbedScript.cmake
+            ${PROJECT_SOURCE_DIR}/cmake/EmbedLiteral.cmake
     COMMENT "Embedding ${symbol}"
     VERBATIM)
 endfunction()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages phonebulk needs, and only those missing,
-# and the npm packages of the OpenAPI test's validator (tests/openapi) and
-# of the browser tests (tests/browser: playwright-core drives chromium).
+# and the npm packages of the OpenAPI test's validator (tests/openapi), of
+# the browser tests (tests/browser: playwright-core drives chromium) and of
+# the web console's build (web/: esbuild bundles it, cmake/Console.cmake).
 # Every dependency of the project comes from here (see docs/data.md for the
 # data packages).
 set -euo pipefail
@@ -53,11 +54,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# The npm packages of the OpenAPI validator and of the browser tests,
-# exactly as each package-lock.json pins them; installed again only when a
-# lock file changes, so later runs need no network.
+# The npm packages of the OpenAPI validator, of the browser tests and of
+# the console's build, exactly as each package-lock.json pins them;
+# installed again only when a lock file changes, so later runs (and every
+# build) need no network.
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for dir in "$root/tests/openapi" "$root/tests/browser"; do
+for dir in "$root/tests/openapi" "$root/tests/browser" "$root/web"; do
   stamp="$dir/node_modules/.installed-lock.json"
   if ! cmp -s "$dir/package-lock.json" "$stamp"; then
     echo "Installing the npm packages of ${dir#"$root"/}"

@@ -39,6 +39,10 @@ constexpr Route kRoutes[] = {
      HandleErrorDocs},
     {verb::get, "/openapi.json", Caller::kAnyone, Answers::kOps,
      HandleOpenApi},
+    {verb::get, "/console", Caller::kAnyone, Answers::kOps, HandleConsole},
+    {verb::get, "/console/", Caller::kAnyone, Answers::kOps, HandleConsole},
+    {verb::get, "/console/{id}", Caller::kAnyone, Answers::kOps,
+     HandleConsole},
     // Real-time validation, and the same endpoint at the path public
     // integrations use (its own row, so its own label).
     {verb::post, "/phone/validate/v2", Caller::kPhoneValidate,
@@ -183,7 +187,10 @@ HttpResponse Api::Finish(RequestScope& scope, HttpResponse response) {
   response.set("X-Rate-Limit-Remaining", std::to_string(scope.rate.remaining));
   response.set("X-Rate-Limit-Reset",
                std::to_string(scope.rate.reset_epoch_seconds));
-  response.set(http::field::cache_control, "no-store");
+  // Only the console's files say otherwise (they may be cached).
+  if (response.find(http::field::cache_control) == response.end()) {
+    response.set(http::field::cache_control, "no-store");
+  }
   AllowBrowserRead(scope, response);
   response.keep_alive(scope.request.keep_alive());
   response.prepare_payload();

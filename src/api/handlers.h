@@ -17,6 +17,9 @@ HttpResponse HandleMetrics(RequestScope& scope);
 HttpResponse HandleErrorDocs(RequestScope& scope);
 // GET /openapi.json: docs/openapi.json, built into the binary.
 HttpResponse HandleOpenApi(RequestScope& scope);
+// GET /console and /console/{file}: the web console (console_handler.cc);
+// /console/ redirects to /console.
+HttpResponse HandleConsole(RequestScope& scope);
 
 // Bulk Phone v1 (batches_handler.cc); scope.batch_id is a lower-cased UUID
 // for the /{id} routes.
