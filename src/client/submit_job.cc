@@ -350,7 +350,12 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
     std::string status = j.is_object() ? StringAt(j["result"], "status") : "";
     if (status == "completed" || status == "stopped") break;
     if (status == "submitted") start_needed = true;
-    std::this_thread::sleep_for(poll.Next());
+    // In slices, so a failed or cancelled run stops polling at once.
+    const auto wake = std::chrono::steady_clock::now() + poll.Next();
+    while (!failed_ && std::chrono::steady_clock::now() < wake) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (failed_) return absl::CancelledError(name + ": the run is ending");
   }
   std::map<std::string, int64_t> stats;
   int64_t credits = 0;
