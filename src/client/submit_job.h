@@ -107,9 +107,9 @@ struct SubmitSummary {
 // input (FailedPrecondition), not enough credits (ResourceExhausted), the
 // server not reachable after the retries (Unavailable), any other API or
 // I/O failure (another code; the status names the batch and the HTTP
-// answer), options.cancel set (Cancelled). A row with an unusable cell is never an error: it is marked in
-// the output. On error the state file is left for a resume and no output is
-// written.
+// answer), options.cancel set (Cancelled). A row with an unusable cell is never
+// an error: it is marked in the output. On error the state file is left for a
+// resume and no output is written.
 absl::StatusOr<SubmitSummary> RunSubmit(const SubmitOptions& options);
 
 // The summary as printed at the end of a run.

@@ -48,8 +48,9 @@ void Runner::ProgressLoop() {
   while (!finished_) {
     std::this_thread::sleep_for(tick);
     if (Cancelled() && !failed_) {
-      Fail(absl::CancelledError("the run was cancelled; its state is kept "
-                                "for a resume"));
+      Fail(
+          absl::CancelledError("the run was cancelled; its state is kept "
+                               "for a resume"));
       gate_.GiveUp();  // requests retrying now stop at their next attempt
     }
     if (o_.on_progress) o_.on_progress(phones_done_, phones_total_);

@@ -65,9 +65,7 @@ class Runner {
   // Reports progress (progress_out, on_progress) and watches
   // options.cancel until the batches are done.
   void ProgressLoop();
-  bool Cancelled() const {
-    return o_.cancel != nullptr && o_.cancel->load();
-  }
+  bool Cancelled() const { return o_.cancel != nullptr && o_.cancel->load(); }
   void Fail(absl::Status s) {
     absl::MutexLock lock(&mu_);
     if (error_.ok()) error_ = std::move(s);

@@ -10,9 +10,9 @@
 #include <atomic>
 #include <boost/beast/http/field.hpp>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <future>
 #include <memory>
 #include <sstream>
@@ -258,8 +258,8 @@ TEST_F(FileBodyTest, LargeFileResponseIsStreamedAndConnectionKeptAlive) {
 TEST_F(FileBodyTest, EmptyFileResponseHasLengthZero) {
   { std::ofstream out(dir_ / "empty.csv", std::ios::binary); }
   RawClient client(server_->port());
-  auto response = client.Exchange(
-      "GET /download/empty.csv HTTP/1.1\r\nHost: t\r\n\r\n");
+  auto response =
+      client.Exchange("GET /download/empty.csv HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->Header("content-length"), "0");
@@ -271,8 +271,8 @@ TEST_F(FileBodyTest, EmptyFileResponseHasLengthZero) {
 
 TEST_F(FileBodyTest, MissingFileResponseIs500AndConnectionKeptAlive) {
   RawClient client(server_->port());
-  auto response = client.Exchange(
-      "GET /download/nowhere.csv HTTP/1.1\r\nHost: t\r\n\r\n");
+  auto response =
+      client.Exchange("GET /download/nowhere.csv HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 500);
   EXPECT_EQ(response->Header(Lower(kBodyFileHeader)), "");
