@@ -53,7 +53,9 @@ std::string ColumnList(const std::vector<std::string>& columns) {
   std::string out;
   for (const std::string& c : columns) {
     if (!out.empty()) out += ", ";
-    out += "'" + SafeText(c, 64) + "'";
+    out += '\'';
+    out += SafeText(c, 64);
+    out += '\'';
   }
   return SafeText(out, 300);
 }

@@ -80,6 +80,10 @@ struct FileJobsOptions {
   int max_running = 2;
   absl::Duration retention = absl::Hours(28 * 24);
   absl::Duration sweep_interval = absl::Hours(1);
+  // Where a job's token may be used from: the addresses the runner's
+  // requests come from (serve adds its listen address when it is neither
+  // loopback nor a wildcard).
+  std::vector<std::string> token_allow_ips = {"127.0.0.1/32", "::1/128"};
 };
 
 // A job as the API shows it: the record, and while it runs its progress.

@@ -37,7 +37,7 @@ absl::Status FileJobs::EnsureToken(const FileJob& job) {
   token.display_prefix = job.token.substr(0, kTokenDisplayPrefix);
   // The job calls this server over loopback, and only the batch routes.
   token.products = store::kProductPhoneBulk;
-  token.allow_ips = {"127.0.0.1/32", "::1/128"};
+  token.allow_ips = options_.token_allow_ips;
   absl::StatusOr<store::Token> inserted = accounts_.InsertToken(token);
   return inserted.status();
 }
