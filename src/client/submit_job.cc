@@ -113,8 +113,9 @@ absl::Status Runner::Prepare() {
   }
   // One quick pass (about a second per million rows) finds the columns
   // and counts the numbers, so progress can show an ETA from the start.
-  absl::StatusOr<InputScan> scan = ScanInput(
-      o_.input, o_.delimiter, o_.column, o_.country_column, o_.dedupe, stderr);
+  absl::StatusOr<InputScan> scan =
+      ScanInput(o_.input, o_.delimiter, o_.column, o_.country_column, o_.dedupe,
+                o_.warnings_out);
   if (!scan.ok()) return scan.status();
   input_ = *std::move(scan);
   phones_total_ = input_.phones;

@@ -58,6 +58,9 @@ struct SubmitOptions {
   bool progress_bar = false;
   std::chrono::milliseconds progress_interval{5000};
   std::FILE* progress_out = stderr;  // nullptr: no progress at all
+  // Warnings for a person: input rows the scan found unusable (the first
+  // few) and retried requests. nullptr: none (a server logs its own way).
+  std::FILE* warnings_out = stderr;
   std::chrono::milliseconds poll_initial{500};
   std::chrono::milliseconds poll_cap{5000};
   bool keep_work_dir = false;

@@ -79,7 +79,7 @@ class Runner {
     return state_.batches[index];
   }
   ApiClient NewApiClient() {
-    return ApiClient(o_.server, o_.token, &gate_, o_.retries, stderr);
+    return ApiClient(o_.server, o_.token, &gate_, o_.retries, o_.warnings_out);
   }
 
   const SubmitOptions& o_;

@@ -20,6 +20,11 @@ JobRunFn SubmitJobRunner() {
     o.format = r.options.output_format;
     o.delimiter = r.delimiter;
     o.progress_out = nullptr;
+    o.warnings_out = nullptr;  // serve's log is structured (spdlog)
+    // The largest page the API gives: a tenth of the requests of the
+    // default, which all count against the account's rate limit (the
+    // output does not depend on the page size).
+    o.results_page = 10000;
     o.reports = {r.report_path};
     o.on_progress = r.on_progress;
     o.cancel = r.cancel;

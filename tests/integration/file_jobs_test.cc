@@ -318,5 +318,36 @@ TEST_F(FileJobsCrashTest, KilledServerResumesTheJobWithoutChargingTwice) {
   EXPECT_EQ(Credits("acme").value_or(-1), before - 2 * distinct);
 }
 
+// SIGTERM mid-job: serve stops the job at once (it exits 0 within the
+// harness's deadline although the batch is still processing) and resumes
+// it at the next start.
+TEST_F(FileJobsCrashTest, StoppedServerPausesTheJobAndResumesIt) {
+  const std::string input = dir() + "/contacts.csv";
+  const int64_t distinct = WriteContacts(input, 3000);
+  const std::string token = CreateToken("acme", 100000);
+  const long long before = Credits("acme").value_or(-1);
+  HttpResponse up = Upload(token, ReadFile(input));
+  ASSERT_EQ(up.status, 201) << up.Evidence();
+  const std::string id = up.JsonBody()["id"];
+  ASSERT_EQ(StartJob(token, id,
+                     {{"phone_column", "phone"}, {"country_column", "country"}})
+                .status,
+            202);
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        Json batches = ListBatches(token).JsonBody()["result"]["batches"];
+        return batches.size() == 1 && batches[0]["status"] == "processing";
+      },
+      std::chrono::seconds(60)));
+  Restart(/*hard=*/false);  // expects exit status 0
+  EXPECT_NE(server().StderrText().find("event=file_job_queued job_id=" + id),
+            std::string::npos);
+
+  Json done = WaitForEnd(token, id);
+  ASSERT_EQ(done["status"], "completed") << done.dump();
+  EXPECT_EQ(ListBatches(token).JsonBody()["result"]["batches"].size(), 1u);
+  EXPECT_EQ(Credits("acme").value_or(-1), before - distinct);
+}
+
 }  // namespace
 }  // namespace phonebulk::it
