@@ -108,13 +108,19 @@ std::string AnnounceListening(const char* who, const std::string& host,
 
 namespace {
 
-// The default --files-dir: `files/` beside a SQLite database file, else
-// var/files (PostgreSQL keeps no files of ours).
+// The default --files-dir: `files/` beside a SQLite database file; for
+// PostgreSQL, `files/` in systemd's state directory (the one place the
+// packaged unit may write), else var/files.
 std::string DefaultFilesDir(const std::string& db) {
   constexpr std::string_view kSqlite = "sqlite:";
   if (db.starts_with(kSqlite)) {
     std::filesystem::path file(db.substr(kSqlite.size()));
     return (file.parent_path() / "files").string();
+  }
+  if (const char* state = std::getenv("STATE_DIRECTORY");
+      state != nullptr && *state != '\0' &&
+      std::string_view(state).find(':') == std::string_view::npos) {
+    return (std::filesystem::path(state) / "files").string();
   }
   return "var/files";
 }
@@ -303,10 +309,23 @@ int Serve(const ServeFlags& f) {
   SelfUrl(host, port, &files_options.token_allow_ips);
   auto file_jobs = files::FileJobs::Open(files_options, (*store)->accounts(),
                                          clock, files::SubmitJobRunner());
-  if (!file_jobs.ok()) {
+  if (!file_jobs.ok() && !f.files_dir.empty()) {
     std::cerr << "--files-dir " << SafeText(files_options.dir) << ": "
               << file_jobs.status().message() << "\n";
     return kExitFailure;
+  }
+  // Asked for by name, the directory must work; the default one may not
+  // be writable (a read-only working directory): the server then runs
+  // without file jobs, which answer 503, rather than not at all.
+  std::unique_ptr<files::FileJobs> jobs;
+  if (file_jobs.ok()) {
+    jobs = *std::move(file_jobs);
+  } else {
+    spdlog::warn(
+        "event=file_jobs_disabled dir=\"{}\" error=\"{}\" hint=\"set "
+        "--files-dir to a directory the server may write\"",
+        SafeText(files_options.dir),
+        SafeText(std::string(file_jobs.status().message())));
   }
 
   api::ApiOptions api_options;
@@ -315,7 +334,7 @@ int Serve(const ServeFlags& f) {
   // Timeout-Seconds (408) can be exercised without a slow data source.
   api_options.validate_delay = absl::Milliseconds(f.chunk_delay_ms);
   api::Api api(accounts, service, countries, clock, metrics, hooks, api_options,
-               &validate, file_jobs->get());
+               &validate, jobs.get());
 
   http::HttpLimits limits;
   limits.max_body_bytes = f.max_body_bytes;
@@ -331,7 +350,7 @@ int Serve(const ServeFlags& f) {
              const std::string& target) {
         return api.FramingError(status, detail, target);
       },
-      FileUploadPolicy(**file_jobs, f.file_max_bytes));
+      jobs ? FileUploadPolicy(*jobs, f.file_max_bytes) : nullptr);
   server_ptr = &server;
 
   // Before any thread starts (see cli/signals.h).
@@ -346,7 +365,7 @@ int Serve(const ServeFlags& f) {
   {
     std::vector<std::string> same_ips;  // already in files_options
     // The port is known only now when --listen asked for any (0).
-    (*file_jobs)->StartRunner(SelfUrl(host, server.port(), &same_ips));
+    if (jobs) jobs->StartRunner(SelfUrl(host, server.port(), &same_ips));
   }
   shutdown.Start([&](int sig) {
     spdlog::info("event=shutdown signal={} drain_seconds={}", sig,
@@ -358,7 +377,7 @@ int Serve(const ServeFlags& f) {
     absl::SleepFor(absl::Seconds(f.drain_seconds));
     // Running file jobs stop at their next step (they stay `running` on
     // disk and resume at the next start) rather than be cut off mid-call.
-    (*file_jobs)->Cancel();
+    if (jobs) jobs->Cancel();
     server.Shutdown();
   });
 
@@ -370,7 +389,7 @@ int Serve(const ServeFlags& f) {
   // Requests are done; finish or hand back the chunks being worked on.
   processor.Stop();
   webhooks.Stop();
-  (*file_jobs)->Stop();
+  if (jobs) jobs->Stop();
   spdlog::info("event=stopped");
   return kExitOk;
 }
