@@ -231,6 +231,12 @@ TEST_F(FileJobsTest, RefusalsAreTheBatchRoutesAndLeaveNoFile) {
       IsErrorResponse(Upload("pb_unknown0000000000", csv), 401, kFiles));
   EXPECT_EQ(Incoming(), 0);
 
+  // A token for the real-time product only: 403, as on the batch routes.
+  const std::string validate_only =
+      CreateToken("acme", 0, {"--products", "phone-validate"});
+  EXPECT_TRUE(IsErrorResponse(Upload(validate_only, csv), 403, kFiles));
+  EXPECT_EQ(Incoming(), 0);
+
   // Over --file-max-bytes: 413 naming the limit, nothing kept.
   HttpResponse big =
       Upload(token, "phone\n" + std::string(kMaxBytes + 10, '1'));
