@@ -68,7 +68,10 @@ void WriteProgress(Writer& w, const files::JobView& v) {
   Int(w, "rows_done", v.rows_done);
   Int(w, "rows_total", v.rows_total);
   w.Key("percent");
-  w.Double(v.rows_total > 0 ? 100.0 * v.rows_done / v.rows_total : 0.0);
+  // A completed job with no number to send is done all the same.
+  const bool completed = v.job.status == files::JobStatus::kCompleted;
+  w.Double(v.rows_total > 0 ? 100.0 * v.rows_done / v.rows_total
+                            : (completed ? 100.0 : 0.0));
   w.Key("rows_per_second");
   w.Double(v.rows_per_second);
   w.Key("eta_seconds");
