@@ -147,10 +147,15 @@ JobView FileJobs::ViewOf(const Entry& entry) const {
   view.job.token.clear();  // never leaves this class
   view.rows_done = entry.rows_done;
   view.rows_total = entry.rows_total;
-  if (entry.job.status == JobStatus::kRunning &&
-      entry.rows_done_at_start >= 0) {
-    const double seconds =
-        absl::ToDoubleSeconds(clock_.Now() - entry.run_started);
+  // Measured over this process's run: until now while it runs, until its
+  // completion once completed (a job resumed after a restart counts only
+  // what this process did).
+  const bool running = entry.job.status == JobStatus::kRunning;
+  const bool completed = entry.job.status == JobStatus::kCompleted &&
+                         entry.job.completed_at.has_value();
+  if ((running || completed) && entry.rows_done_at_start >= 0) {
+    const absl::Time end = running ? clock_.Now() : *entry.job.completed_at;
+    const double seconds = absl::ToDoubleSeconds(end - entry.run_started);
     const int64_t done = entry.rows_done - entry.rows_done_at_start;
     if (seconds > 0 && done > 0) {
       view.rows_per_second = done / seconds;
