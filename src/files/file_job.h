@@ -51,8 +51,9 @@ struct FileJob {
   std::optional<absl::Time> completed_at;  // completed or failed
   UploadPreview preview;
   JobOptions options;  // set by start
-  // The per-job API token the runner authenticates with (secret: only in
-  // the 0600 job.json, never in an answer or a log), its hash.
+  // The per-job API token the runner authenticates with, minted at start
+  // (the store keeps only its hash). Secret: only in the 0600 job.json,
+  // never in an answer or a log.
   std::string token;
   std::string error;                  // when failed: why, for a person
   std::optional<JobSummary> summary;  // when completed
