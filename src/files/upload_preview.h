@@ -27,8 +27,8 @@ struct UploadPreview {
 };
 
 // The delimiter of a header line: whichever of , ; TAB | occurs most often
-// outside double quotes; ',' when none occurs (a one-column file) or on a
-// tie with ','. `header_line` is the file's first line without its end.
+// outside double quotes, the first of them in that order on a tie; ','
+// when none occurs (a one-column file). `header_line` is the file's first line without its end.
 char DetectDelimiter(std::string_view header_line);
 
 // The phone and country columns a person most likely means, by name
