@@ -195,7 +195,10 @@ absl::StatusOr<files::JobOptions> ParseStartBody(std::string_view body) {
       {"country_column", &options.country_column},
       {"default_country", &options.default_country},
       {"output_format", &options.output_format}};
-  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+  // By index: comparing RapidJSON's member iterators is ambiguous in C++20
+  // (clang's -Wambiguous-reversed-operator).
+  for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
+    const auto it = doc.MemberBegin() + i;
     const std::string name(it->name.GetString(), it->name.GetStringLength());
     std::string* target = nullptr;
     for (const auto& [field, out] : fields) {
