@@ -3,10 +3,15 @@
 // file_jobs_runner.cc.
 #include "files/file_jobs.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -74,7 +79,10 @@ FileJobs::FileJobs(FileJobsOptions options, store::AccountStore& accounts,
       clock_(clock),
       run_(std::move(run)) {}
 
-FileJobs::~FileJobs() { Stop(); }
+FileJobs::~FileJobs() {
+  Stop();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
 
 absl::StatusOr<std::unique_ptr<FileJobs>> FileJobs::Open(
     FileJobsOptions options, store::AccountStore& accounts, const Clock& clock,
@@ -93,6 +101,20 @@ absl::Status FileJobs::Load() {
   const fs::path dir(options_.dir);
   absl::Status s = MakePrivateDir(dir);
   if (!s.ok()) return s;
+  // One owner at a time: a second server on the same directory would
+  // resume, and so run twice, the same jobs.
+  const std::string lock_path = (dir / ".lock").string();
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0) {
+    return absl::InternalError("cannot open " + lock_path + ": " +
+                               std::strerror(errno));
+  }
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return absl::FailedPreconditionError(
+        dir.string() +
+        " is in use by another phonebulk serve; give each server a files "
+        "directory of its own (--files-dir)");
+  }
   // Uploads cut off by a crash are of no use: nobody can refer to them.
   std::error_code ec;
   fs::remove_all(dir / kIncoming, ec);

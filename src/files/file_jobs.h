@@ -100,6 +100,10 @@ class FileJobs {
  public:
   // Opens (creating) options.dir and loads the jobs in it; a job directory
   // without a readable job.json (a crash inside Accept) is removed.
+  // FailedPrecondition when another FileJobs (in this or another process)
+  // has the directory open: two servers would run the same jobs. The
+  // directory is held by a lock on its `.lock` file until destruction (a
+  // killed process lets go of it with its life).
   // `accounts` and `clock` must outlive the FileJobs.
   static absl::StatusOr<std::unique_ptr<FileJobs>> Open(
       FileJobsOptions options, store::AccountStore& accounts,
@@ -184,6 +188,7 @@ class FileJobs {
   // Signalled when a job is queued and when stopping.
   absl::CondVar changed_;
   std::vector<std::thread> threads_;  // touched by StartRunner/Stop only
+  int lock_fd_ = -1;                  // flock()ed .lock, set by Load()
 };
 
 }  // namespace phonebulk::files

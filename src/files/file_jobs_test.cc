@@ -149,13 +149,26 @@ TEST_F(FileJobsTest, AcceptKeepsTheUploadPrivatelyWithItsPreview) {
   EXPECT_TRUE(fs::is_empty(root_ / "files" / "incoming"));
 }
 
+TEST_F(FileJobsTest, SecondOwnerOfTheDirectoryIsRefusedUntilTheFirstCloses) {
+  FileJobsOptions options;
+  options.dir = (root_ / "files").string();
+  auto second = FileJobs::Open(options, store_->accounts(), clock_,
+                               [this](const RunRequest& r) { return Run(r); });
+  EXPECT_TRUE(absl::IsFailedPrecondition(second.status())) << second.status();
+  EXPECT_NE(second.status().message().find("--files-dir"), std::string::npos);
+  jobs_.reset();
+  auto third = FileJobs::Open(options, store_->accounts(), clock_,
+                              [this](const RunRequest& r) { return Run(r); });
+  EXPECT_TRUE(third.ok()) << third.status();
+}
+
 TEST_F(FileJobsTest, RefusedUploadLeavesNothing) {
   auto view = jobs_->Accept(account_, "x.csv", Upload(""));
   EXPECT_TRUE(absl::IsInvalidArgument(view.status()));
   EXPECT_TRUE(fs::is_empty(root_ / "files" / "incoming"));
   int dirs = 0;
   for (const auto& e : fs::directory_iterator(root_ / "files")) {
-    if (e.path().filename() != "incoming") ++dirs;
+    if (e.is_directory() && e.path().filename() != "incoming") ++dirs;
   }
   EXPECT_EQ(dirs, 0);
   EXPECT_TRUE(jobs_->List(account_)->empty());
