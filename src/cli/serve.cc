@@ -486,8 +486,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                    CLI::Range(int64_t{2}, int64_t{3600}));
   AddTunableOption(cmd, "--files-dir", &flags->files_dir,
                    "Directory of file jobs: uploads, results (created 0700; "
-                   "default: files/ beside the SQLite database, var/files "
-                   "for PostgreSQL)",
+                   "default: files/ beside the SQLite database; for "
+                   "PostgreSQL files/ in $STATE_DIRECTORY, else var/files)",
                    Env{"PHONEBULK_FILES_DIR"});
   AddTunableOption(cmd, "--file-max-bytes", &flags->file_max_bytes,
                    "Largest file job upload (413 above; default 1 GiB)",
