@@ -62,6 +62,18 @@ constexpr Route kRoutes[] = {
      Answers::kJson, HandleStopBatch},
     {verb::get, "/phone/bulk/v1/batches/{id}/results", Caller::kPhoneBulk,
      Answers::kJsonOrCsv, HandleResults},
+    // File jobs (docs/console.md): the upload's body is a CSV file, which
+    // serve's FileBodyPolicy streams to disk; the result is a CSV file.
+    {verb::get, "/v1/files", Caller::kPhoneBulk, Answers::kJson,
+     HandleListFiles},
+    {verb::post, "/v1/files", Caller::kPhoneBulk, Answers::kJson,
+     HandleUploadFile},
+    {verb::get, "/v1/files/{id}", Caller::kPhoneBulk, Answers::kJson,
+     HandleGetFile},
+    {verb::post, "/v1/files/{id}/start", Caller::kPhoneBulk, Answers::kJson,
+     HandleStartFile},
+    {verb::get, "/v1/files/{id}/result", Caller::kPhoneBulk,
+     Answers::kJsonOrCsv, HandleFileResult},
 };
 
 std::string_view ProductName(store::Product product) {
@@ -132,14 +144,14 @@ absl::StatusOr<phone::Extensions> ParseInclude(std::string_view target) {
 Api::Api(const batch::AccountService& accounts, batch::BatchService& service,
          const phone::Countries& countries, const Clock& clock,
          HttpMetrics& metrics, ApiHooks hooks, ApiOptions options,
-         const batch::ValidateService* validate)
+         const batch::ValidateService* validate, files::FileJobs* files)
     : accounts_(accounts),
       clock_(clock),
       metrics_(metrics),
       hooks_(std::move(hooks)),
       options_(options),
       services_(new Services{service, countries, clock, metrics, hooks_,
-                             options_, validate, draining_}) {}
+                             options_, validate, draining_, files}) {}
 
 Api::~Api() = default;
 
@@ -250,10 +262,13 @@ HttpResponse Api::Dispatch(RequestScope& scope) {
   }
   if (!match.id.empty()) {
     if (!IsUuid(match.id)) {
+      const std::string what =
+          route.pattern.starts_with("/v1/files") ? "file job" : "batch";
       return StatusAnswer(
           scope, absl::InvalidArgumentError(
-                     "'" + std::string(match.id.substr(0, 64)) +
-                     "' is not a batch id; batch ids are UUIDs such as "
+                     "'" + SafeText(match.id.substr(0, 64)) + "' is not a " +
+                     what + " id; " + what +
+                     " ids are UUIDs such as "
                      "'3f2b8c1e-9a4d-4e6f-8b2a-1c5d7e9f0a3b'"));
     }
     scope.batch_id = ToLowerAscii(match.id);

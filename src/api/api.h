@@ -18,6 +18,10 @@
 #include "phone/enricher.h"
 #include "store/records.h"
 
+namespace phonebulk::files {
+class FileJobs;  // files/file_jobs.h
+}  // namespace phonebulk::files
+
 namespace phonebulk::api {
 
 struct RequestScope;  // request_scope.h
@@ -75,12 +79,14 @@ struct ApiHooks {
 // Thread-safe: Handle() is called concurrently from the I/O threads.
 class Api {
  public:
-  // Every reference must outlive the Api, and `validate` too when given;
-  // without it POST /phone/validate/v2 answers 503.
+  // Every reference must outlive the Api, and `validate` and `files` too
+  // when given; without `validate` POST /phone/validate/v2 answers 503,
+  // without `files` the /v1/files routes do.
   Api(const batch::AccountService& accounts, batch::BatchService& service,
       const phone::Countries& countries, const Clock& clock,
       HttpMetrics& metrics, ApiHooks hooks, ApiOptions options,
-      const batch::ValidateService* validate = nullptr);
+      const batch::ValidateService* validate = nullptr,
+      files::FileJobs* files = nullptr);
 
   ~Api();
 

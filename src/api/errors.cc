@@ -37,8 +37,12 @@ constexpr ErrorDoc kErrorDocs[] = {
      "real-time endpoint, application/xml or application/x-msgpack)."},
     {408, "Request Timeout", "request-timeout",
      "The request was not received in time, or Timeout-Seconds passed."},
+    {409, "Conflict", "conflict",
+     "The file job is not in a state for this: it was started already, or "
+     "its result was asked for before it completed (poll its status)."},
     {413, "Payload Too Large", "payload-too-large",
-     "The body is larger than the server's configured cap."},
+     "The body is larger than the server's configured cap (for a file "
+     "upload: serve --file-max-bytes)."},
     {415, "Unsupported Media Type", "unsupported-media-type",
      "Send bodies as Content-Type: application/json (the real-time endpoint "
      "also takes application/xml and application/x-msgpack)."},

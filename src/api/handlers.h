@@ -32,6 +32,15 @@ HttpResponse HandleStopBatch(RequestScope& scope);
 // (results_handler.cc).
 HttpResponse HandleResults(RequestScope& scope);
 
+// File jobs (files_handler.cc, docs/console.md); scope.batch_id holds the
+// job's id for the /{id} routes. 503 when serve runs without file jobs.
+HttpResponse HandleUploadFile(RequestScope& scope);
+HttpResponse HandleStartFile(RequestScope& scope);
+HttpResponse HandleGetFile(RequestScope& scope);
+HttpResponse HandleListFiles(RequestScope& scope);
+// The result CSV, streamed from disk; 409 until the job is completed.
+HttpResponse HandleFileResult(RequestScope& scope);
+
 // POST /phone/validate/v2 and its alias (validate_handler.cc).
 HttpResponse HandleValidate(RequestScope& scope);
 

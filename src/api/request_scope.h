@@ -29,6 +29,7 @@ struct Services {
   const ApiOptions& options;
   const batch::ValidateService* validate;  // null: real-time is off
   const std::atomic<bool>& draining;
+  files::FileJobs* files;  // null: the file-job routes answer 503
 };
 
 // One request in progress. Not shared between threads.

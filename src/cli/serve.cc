@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/beast/http/verb.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -22,6 +24,8 @@
 #include "cli/exit_codes.h"
 #include "cli/signals.h"
 #include "common/strings.h"
+#include "files/file_jobs.h"
+#include "files/submit_run.h"
 #include "http/http_server.h"
 #include "lookup/cache.h"
 #include "lookup/source.h"
@@ -55,6 +59,10 @@ struct ServeFlags {
   int64_t webhook_retry_base_ms = 5000;
   int64_t webhook_lease_seconds = 60;
   std::string disposable_file;
+  // File jobs (docs/console.md): "" derives the directory from --db.
+  std::string files_dir;
+  uint64_t file_max_bytes = uint64_t{1} << 30;
+  int file_jobs_running = 2;
   std::string engine = "compiled";  // phone::ValidatorEngine by name
   lookup::LookupOptions lookup;
   bool demo = false;
@@ -99,6 +107,62 @@ std::string AnnounceListening(const char* who, const std::string& host,
 }
 
 namespace {
+
+// The default --files-dir: `files/` beside a SQLite database file; for
+// PostgreSQL, `files/` in systemd's state directory (the one place the
+// packaged unit may write), else var/files.
+std::string DefaultFilesDir(const std::string& db) {
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (db.starts_with(kSqlite)) {
+    std::filesystem::path file(db.substr(kSqlite.size()));
+    return (file.parent_path() / "files").string();
+  }
+  if (const char* state = std::getenv("STATE_DIRECTORY");
+      state != nullptr && *state != '\0' &&
+      std::string_view(state).find(':') == std::string_view::npos) {
+    return (std::filesystem::path(state) / "files").string();
+  }
+  return "var/files";
+}
+
+// Where a file job reaches this server: loopback for a wildcard or
+// loopback listen address, else the address itself (its requests then come
+// from it, so its token must allow it).
+std::string SelfUrl(const std::string& host, uint16_t port,
+                    std::vector<std::string>* allow_ips) {
+  const bool v6 = host.find(':') != std::string::npos;
+  const bool loopback_reaches = host.empty() || host == "0.0.0.0" ||
+                                host == "::" || host == "localhost" ||
+                                host.starts_with("127.") || host == "::1";
+  std::string self = loopback_reaches ? (v6 ? "::1" : "127.0.0.1") : host;
+  if (!loopback_reaches) allow_ips->push_back(host);
+  return "http://" + (v6 ? "[" + self + "]" : self) + ":" +
+         std::to_string(port);
+}
+
+// Only an upload that carries a token is written to the files directory:
+// the route is the one place large bodies are expected, and a request
+// without a token is refused before its body matters (the server removes
+// the file of any request the handler did not keep).
+http::FileBodyPolicy FileUploadPolicy(files::FileJobs& jobs,
+                                      uint64_t max_bytes) {
+  std::string too_large =
+      "the file is larger than this server's upload limit of " +
+      std::to_string(max_bytes) +
+      " bytes (serve --file-max-bytes); split it into smaller files or ask "
+      "the operator to raise the limit";
+  return [&jobs, max_bytes, too_large](const http::HttpRequestHeader& h)
+             -> std::optional<http::FileBodyPlan> {
+    if (h.method() != boost::beast::http::verb::post) return std::nullopt;
+    std::string_view target = h.target();
+    if (target.substr(0, target.find('?')) != "/v1/files") return std::nullopt;
+    if (h.find(boost::beast::http::field::authorization) == h.end() &&
+        h.find("Auth-Token") == h.end() && h.find("x-app-key") == h.end()) {
+      return std::nullopt;
+    }
+    return http::FileBodyPlan{jobs.NewUploadPath(), max_bytes, too_large};
+  };
+}
 
 int Serve(const ServeFlags& f) {
   SetUpLogging(f.verbose);
@@ -237,13 +301,40 @@ int Serve(const ServeFlags& f) {
     }
     return snap;
   };
+  files::FileJobsOptions files_options;
+  files_options.dir = f.files_dir.empty() ? DefaultFilesDir(f.db) : f.files_dir;
+  files_options.max_running = f.file_jobs_running;
+  files_options.retention = service_options.retention;
+  files_options.sweep_interval = processor_options.purge_interval;
+  SelfUrl(host, port, &files_options.token_allow_ips);
+  auto file_jobs = files::FileJobs::Open(files_options, (*store)->accounts(),
+                                         clock, files::SubmitJobRunner());
+  if (!file_jobs.ok() && !f.files_dir.empty()) {
+    std::cerr << "--files-dir " << SafeText(files_options.dir) << ": "
+              << file_jobs.status().message() << "\n";
+    return kExitFailure;
+  }
+  // Asked for by name, the directory must work; the default one may not
+  // be writable (a read-only working directory): the server then runs
+  // without file jobs, which answer 503, rather than not at all.
+  std::unique_ptr<files::FileJobs> jobs;
+  if (file_jobs.ok()) {
+    jobs = *std::move(file_jobs);
+  } else {
+    spdlog::warn(
+        "event=file_jobs_disabled dir=\"{}\" error=\"{}\" hint=\"set "
+        "--files-dir to a directory the server may write\"",
+        SafeText(files_options.dir),
+        SafeText(std::string(file_jobs.status().message())));
+  }
+
   api::ApiOptions api_options;
   api_options.default_rate_limit = f.default_rate_limit;
   // Test-only: the same slowness for real-time calls, so that their
   // Timeout-Seconds (408) can be exercised without a slow data source.
   api_options.validate_delay = absl::Milliseconds(f.chunk_delay_ms);
   api::Api api(accounts, service, countries, clock, metrics, hooks, api_options,
-               &validate);
+               &validate, jobs.get());
 
   http::HttpLimits limits;
   limits.max_body_bytes = f.max_body_bytes;
@@ -258,7 +349,8 @@ int Serve(const ServeFlags& f) {
       [&api](unsigned status, const std::string& detail,
              const std::string& target) {
         return api.FramingError(status, detail, target);
-      });
+      },
+      jobs ? FileUploadPolicy(*jobs, f.file_max_bytes) : nullptr);
   server_ptr = &server;
 
   // Before any thread starts (see cli/signals.h).
@@ -270,6 +362,11 @@ int Serve(const ServeFlags& f) {
   }
   processor.Start();
   webhooks.Start();
+  {
+    std::vector<std::string> same_ips;  // already in files_options
+    // The port is known only now when --listen asked for any (0).
+    if (jobs) jobs->StartRunner(SelfUrl(host, server.port(), &same_ips));
+  }
   shutdown.Start([&](int sig) {
     spdlog::info("event=shutdown signal={} drain_seconds={}", sig,
                  f.drain_seconds);
@@ -278,6 +375,9 @@ int Serve(const ServeFlags& f) {
     // refused.
     api.SetDraining(true);
     absl::SleepFor(absl::Seconds(f.drain_seconds));
+    // Running file jobs stop at their next step (they stay `running` on
+    // disk and resume at the next start) rather than be cut off mid-call.
+    if (jobs) jobs->Cancel();
     server.Shutdown();
   });
 
@@ -289,6 +389,7 @@ int Serve(const ServeFlags& f) {
   // Requests are done; finish or hand back the chunks being worked on.
   processor.Stop();
   webhooks.Stop();
+  if (jobs) jobs->Stop();
   spdlog::info("event=stopped");
   return kExitOk;
 }
@@ -383,6 +484,17 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                    "this. A send is cut off at half of it (at most 15 s)",
                    Env{"PHONEBULK_WEBHOOK_LEASE_SECONDS"},
                    CLI::Range(int64_t{2}, int64_t{3600}));
+  AddTunableOption(cmd, "--files-dir", &flags->files_dir,
+                   "Directory of file jobs: uploads, results (created 0700; "
+                   "default: files/ beside the SQLite database; for "
+                   "PostgreSQL files/ in $STATE_DIRECTORY, else var/files)",
+                   Env{"PHONEBULK_FILES_DIR"});
+  AddTunableOption(cmd, "--file-max-bytes", &flags->file_max_bytes,
+                   "Largest file job upload (413 above; default 1 GiB)",
+                   Env{"PHONEBULK_FILE_MAX_BYTES"}, CLI::PositiveNumber);
+  AddTunableOption(cmd, "--file-jobs-running", &flags->file_jobs_running,
+                   "File jobs run at once; the rest wait their turn",
+                   Env{"PHONEBULK_FILE_JOBS_RUNNING"}, CLI::Range(1, 64));
   AddEngineOption(cmd, &flags->engine);
   cmd->add_option("--disposable-file", flags->disposable_file,
                   "Disposable-number list (docs/disposable.md); re-read when "

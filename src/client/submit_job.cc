@@ -113,8 +113,9 @@ absl::Status Runner::Prepare() {
   }
   // One quick pass (about a second per million rows) finds the columns
   // and counts the numbers, so progress can show an ETA from the start.
-  absl::StatusOr<InputScan> scan = ScanInput(
-      o_.input, o_.delimiter, o_.column, o_.country_column, o_.dedupe, stderr);
+  absl::StatusOr<InputScan> scan =
+      ScanInput(o_.input, o_.delimiter, o_.column, o_.country_column, o_.dedupe,
+                o_.warnings_out);
   if (!scan.ok()) return scan.status();
   input_ = *std::move(scan);
   phones_total_ = input_.phones;
@@ -350,7 +351,12 @@ absl::Status Runner::ProcessBatch(ApiClient& api, const Job& job) {
     std::string status = j.is_object() ? StringAt(j["result"], "status") : "";
     if (status == "completed" || status == "stopped") break;
     if (status == "submitted") start_needed = true;
-    std::this_thread::sleep_for(poll.Next());
+    // In slices, so a failed or cancelled run stops polling at once.
+    const auto wake = std::chrono::steady_clock::now() + poll.Next();
+    while (!failed_ && std::chrono::steady_clock::now() < wake) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (failed_) return absl::CancelledError(name + ": the run is ending");
   }
   std::map<std::string, int64_t> stats;
   int64_t credits = 0;

@@ -22,9 +22,11 @@
 //   startup). Either way none is created twice.
 // - Output appears atomically: written to OUT.tmp, fsynced, renamed.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -56,6 +58,9 @@ struct SubmitOptions {
   bool progress_bar = false;
   std::chrono::milliseconds progress_interval{5000};
   std::FILE* progress_out = stderr;  // nullptr: no progress at all
+  // Warnings for a person: input rows the scan found unusable (the first
+  // few) and retried requests. nullptr: none (a server logs its own way).
+  std::FILE* warnings_out = stderr;
   std::chrono::milliseconds poll_initial{500};
   std::chrono::milliseconds poll_cap{5000};
   bool keep_work_dir = false;
@@ -66,6 +71,18 @@ struct SubmitOptions {
   std::vector<std::string> reports;
   // Retries of a request that failed transiently (api_client.h).
   int retries = kDefaultRetries;
+  // For a caller that shows progress itself (serve's file jobs): called
+  // from the run's progress thread about every 100 ms, and once when the
+  // batches are done, with the numbers whose results are saved and the
+  // numbers to send in all (batches saved by an earlier run count as
+  // done). Must be quick and must not throw. Unset: never called.
+  std::function<void(int64_t done, int64_t total)> on_progress;
+  // Set by another thread to end the run soon (about 100 ms plus the
+  // request in flight): no further batch is created, polled or fetched,
+  // retries stop, and RunSubmit returns Cancelled. The state file is kept,
+  // so a rerun resumes exactly as after a crash. Null: never cancelled.
+  // Must outlive the run.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct SubmitSummary {
@@ -93,9 +110,9 @@ struct SubmitSummary {
 // input (FailedPrecondition), not enough credits (ResourceExhausted), the
 // server not reachable after the retries (Unavailable), any other API or
 // I/O failure (another code; the status names the batch and the HTTP
-// answer). A row with an unusable cell is never an error: it is marked in
-// the output. On error the state file is left for a resume and no output is
-// written.
+// answer), options.cancel set (Cancelled). A row with an unusable cell is never
+// an error: it is marked in the output. On error the state file is left for a
+// resume and no output is written.
 absl::StatusOr<SubmitSummary> RunSubmit(const SubmitOptions& options);
 
 // The summary as printed at the end of a run.

@@ -37,13 +37,29 @@ std::string FormatDuration(double seconds) {
 }  // namespace
 
 void Runner::ProgressLoop() {
-  if (o_.progress_out == nullptr) return;
   auto last_line = SteadyClock::now();
-  const auto tick = o_.progress_bar ? std::chrono::milliseconds(500)
-                                    : std::chrono::milliseconds(100);
+  // Cancellation and on_progress want a short tick; a terminal's bar is
+  // redrawn at most twice a second.
+  const bool watching = o_.cancel != nullptr || o_.on_progress;
+  const auto tick = o_.progress_bar && !watching
+                        ? std::chrono::milliseconds(500)
+                        : std::chrono::milliseconds(100);
+  auto last_bar = SteadyClock::now();
   while (!finished_) {
     std::this_thread::sleep_for(tick);
+    if (Cancelled() && !failed_) {
+      Fail(
+          absl::CancelledError("the run was cancelled; its state is kept "
+                               "for a resume"));
+      gate_.GiveUp();  // requests retrying now stop at their next attempt
+    }
+    if (o_.on_progress) o_.on_progress(phones_done_, phones_total_);
+    if (o_.progress_out == nullptr) continue;
     auto now = SteadyClock::now();
+    if (o_.progress_bar && now - last_bar < std::chrono::milliseconds(500)) {
+      continue;
+    }
+    last_bar = now;
     if (!o_.progress_bar && now - last_line < o_.progress_interval) continue;
     last_line = now;
     const double elapsed =
@@ -73,7 +89,10 @@ void Runner::ProgressLoop() {
     }
     std::fflush(o_.progress_out);
   }
-  if (o_.progress_bar) std::fprintf(o_.progress_out, "\n");
+  if (o_.on_progress) o_.on_progress(phones_done_, phones_total_);
+  if (o_.progress_out != nullptr && o_.progress_bar) {
+    std::fprintf(o_.progress_out, "\n");
+  }
 }
 
 namespace {
@@ -280,6 +299,7 @@ absl::Status Runner::Stitch(SubmitSummary* summary, ReportTally* tally) {
 }
 
 absl::StatusOr<SubmitSummary> Runner::Run() {
+  if (Cancelled()) return absl::CancelledError("the run was cancelled");
   absl::Status s = Prepare();
   if (!s.ok()) return s;
   std::thread progress([this] { ProgressLoop(); });

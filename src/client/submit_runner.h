@@ -62,7 +62,10 @@ class Runner {
   // Writes the output; counts its rows into `tally` unless null.
   absl::Status Stitch(SubmitSummary* summary, ReportTally* tally);
   void Worker();
+  // Reports progress (progress_out, on_progress) and watches
+  // options.cancel until the batches are done.
   void ProgressLoop();
+  bool Cancelled() const { return o_.cancel != nullptr && o_.cancel->load(); }
   void Fail(absl::Status s) {
     absl::MutexLock lock(&mu_);
     if (error_.ok()) error_ = std::move(s);
@@ -76,7 +79,7 @@ class Runner {
     return state_.batches[index];
   }
   ApiClient NewApiClient() {
-    return ApiClient(o_.server, o_.token, &gate_, o_.retries, stderr);
+    return ApiClient(o_.server, o_.token, &gate_, o_.retries, o_.warnings_out);
   }
 
   const SubmitOptions& o_;

@@ -402,6 +402,19 @@ void Connection::Handle() {
 void Connection::Write(HttpResponse response, bool keep_alive, bool counted) {
   phase_ = Phase::kWriting;
   response.keep_alive(keep_alive);
+  if (auto it = response.find(kBodyFileHeader); it != response.end()) {
+    const std::string path(it->value());
+    response.erase(it);
+    if (WriteFile(response, path, keep_alive, counted)) return;
+    // Not a client's fault, and nothing was sent yet: an ordinary error.
+    response = MakeError(500,
+                         "The server cannot read the file it meant to send; "
+                         "retry later.",
+                         "");
+    response.version(11);
+    response.keep_alive(keep_alive);
+    response.erase(kBodyFileHeader);  // a factory must not loop us back
+  }
   if (!response.has_content_length() && !response.chunked() &&
       MayHaveBody(response)) {
     response.prepare_payload();  // string_body: cannot throw here
@@ -435,10 +448,48 @@ void Connection::Write(HttpResponse response, bool keep_alive, bool counted) {
                     });
 }
 
+bool Connection::WriteFile(HttpResponse& response, const std::string& path,
+                           bool keep_alive, bool counted) {
+  http::file_body::value_type body;
+  beast::error_code ec;
+  body.open(path.c_str(), beast::file_mode::scan, ec);
+  if (ec) return false;
+  file_response_ = std::make_unique<http::response<http::file_body>>(
+      std::move(response.base()), std::move(body));
+  file_response_->keep_alive(keep_alive);
+  // The handler's pipeline may have set Content-Length for its empty
+  // string body; the file's size is what is sent.
+  file_response_->content_length(file_response_->body().size());
+  file_serializer_ =
+      std::make_unique<http::response_serializer<http::file_body>>(
+          *file_response_);
+  WriteFilePiece(keep_alive, counted);
+  return true;
+}
+
+void Connection::WriteFilePiece(bool keep_alive, bool counted) {
+  // A deadline per piece, not for the whole file: a client reading a
+  // 150 MB download at a modest speed is making progress, one that stops
+  // reading for body_timeout is cut off.
+  ArmTimer(shared_->limits.body_timeout);
+  http::async_write_some(
+      socket_, *file_serializer_,
+      [self = shared_from_this(), keep_alive, counted](beast::error_code ec,
+                                                       size_t) {
+        if (!ec && !self->timed_out_ && !self->file_serializer_->is_done()) {
+          self->WriteFilePiece(keep_alive, counted);
+          return;
+        }
+        self->OnWritten(ec, keep_alive, counted);
+      });
+}
+
 void Connection::OnWritten(beast::error_code ec, bool keep_alive,
                            bool counted) {
   DisarmTimer();
   response_.reset();
+  file_serializer_.reset();
+  file_response_.reset();  // closes the file
   shared_->pending_response_bytes -= response_bytes_;
   response_bytes_ = 0;
   if (counted) --shared_->in_flight;

@@ -12,6 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -119,6 +120,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Writes `response`; `counted` says it belongs to an in_flight request.
   void Write(HttpResponse response, bool keep_alive, bool counted);
   void OnWritten(boost::beast::error_code ec, bool keep_alive, bool counted);
+  // Writes `response` with the body of the file at `path`
+  // (kBodyFileHeader); false, with nothing written, when the file cannot
+  // be opened.
+  bool WriteFile(HttpResponse& response, const std::string& path,
+                 bool keep_alive, bool counted);
+  // One step of a file response: a piece of it, then the next.
+  void WriteFilePiece(bool keep_alive, bool counted);
   void SendError(unsigned status, const std::string& detail);
   // The injected error factory's response, or a plain fallback if it throws.
   HttpResponse MakeError(unsigned status, const std::string& detail,
@@ -160,6 +168,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
       file_parser_;
   std::optional<FileBodyPlan> file_plan_;
   std::unique_ptr<HttpResponse> response_;  // kept alive while written
+  // A file response (kBodyFileHeader) and its serializer, while written.
+  std::unique_ptr<
+      boost::beast::http::response<boost::beast::http::file_body>>
+      file_response_;
+  std::unique_ptr<boost::beast::http::response_serializer<
+      boost::beast::http::file_body>>
+      file_serializer_;
   int64_t response_bytes_ = 0;  // of response_, in pending_response_bytes
   size_t header_bytes_ = 0;  // of the current request, consumed by parser_
   size_t drain_budget_ = 0;

@@ -1,6 +1,8 @@
 // Bodies written to a file (FileBodyPolicy): what the handler sees, the
 // plan's own cap and detail, and that no file outlives its request unless
-// the handler moved it away. Drives a real HttpServer over raw TCP.
+// the handler moved it away. Responses sent from a file (kBodyFileHeader):
+// larger than the pending-response cap, the connection kept alive after,
+// a missing file answered 500. Drives a real HttpServer over raw TCP.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,6 +10,7 @@
 #include <atomic>
 #include <boost/beast/http/field.hpp>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -28,6 +31,7 @@ using test_client::Lower;
 using test_client::RawClient;
 
 constexpr uint64_t kFileCap = 64 * 1024;
+constexpr size_t kPendingCap = 1024 * 1024;
 constexpr char kTooLarge[] = "uploads are capped by serve --file-max-bytes";
 
 std::string Slurp(const std::string& path) {
@@ -56,6 +60,8 @@ class FileBodyTest : public ::testing::Test {
     HttpLimits limits;
     limits.max_body_bytes = 1024;
     limits.body_timeout = absl::Milliseconds(500);
+    // A file response far above this proves it is not held in memory.
+    limits.max_pending_response_bytes = kPendingCap;
     // /upload bodies go to a file; /keep's handler moves its file away.
     FileBodyPolicy policy =
         [this](const HttpRequestHeader& h) -> std::optional<FileBodyPlan> {
@@ -91,6 +97,15 @@ class FileBodyTest : public ::testing::Test {
   // Answers "<memory body size> <file bytes> <file content>".
   HttpResponse Handle(const HttpRequest& request, const RequestContext& c) {
     HttpResponse response{http::status::ok, request.version()};
+    std::string_view target = request.target();
+    if (target.starts_with("/download/")) {
+      response.set(http::field::content_type, "text/csv");
+      response.set(http::field::content_disposition, "attachment");
+      response.set(kBodyFileHeader,
+                   (dir_ / target.substr(strlen("/download/"))).string());
+      response.prepare_payload();  // as the API's pipeline does: length 0
+      return response;
+    }
     std::string content = c.body_file.empty() ? "" : Slurp(c.body_file);
     if (std::string_view(request.target()).starts_with("/keep")) {
       fs::rename(c.body_file, dir_ / "kept");
@@ -208,6 +223,64 @@ TEST_F(FileBodyTest, ClientGoneMidUploadLeavesNoFile) {
     if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(gone);
+}
+
+TEST_F(FileBodyTest, LargeFileResponseIsStreamedAndConnectionKeptAlive) {
+  // 24 MiB of varied bytes: 24 times the pending-response cap, so a
+  // response built in memory would have been refused with 503.
+  std::string content;
+  content.reserve(24 * 1024 * 1024);
+  for (int i = 0; content.size() < 24 * 1024 * 1024; ++i) {
+    content += std::to_string(i) + ",row\n";
+  }
+  {
+    std::ofstream out(dir_ / "big.csv", std::ios::binary);
+    out << content;
+  }
+  RawClient client(server_->port());
+  auto response =
+      client.Exchange("GET /download/big.csv HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->Header("content-length"), std::to_string(content.size()));
+  EXPECT_EQ(response->Header("content-type"), "text/csv");
+  EXPECT_EQ(response->Header("content-disposition"), "attachment");
+  EXPECT_EQ(response->Header(Lower(kBodyFileHeader)), "");  // never leaks
+  EXPECT_TRUE(response->body == content);  // no 24 MiB diff on failure
+  // The same connection serves the next request.
+  auto next = client.Exchange(
+      "POST /other HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "3 0 ");
+  EXPECT_EQ(server_->pending_response_bytes(), 0);
+}
+
+TEST_F(FileBodyTest, EmptyFileResponseHasLengthZero) {
+  { std::ofstream out(dir_ / "empty.csv", std::ios::binary); }
+  RawClient client(server_->port());
+  auto response =
+      client.Exchange("GET /download/empty.csv HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->Header("content-length"), "0");
+  auto next = client.Exchange(
+      "POST /other HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nz");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "1 0 ");
+}
+
+TEST_F(FileBodyTest, MissingFileResponseIs500AndConnectionKeptAlive) {
+  RawClient client(server_->port());
+  auto response =
+      client.Exchange("GET /download/nowhere.csv HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 500);
+  EXPECT_EQ(response->Header(Lower(kBodyFileHeader)), "");
+  EXPECT_NE(response->body.find("cannot read the file"), std::string::npos);
+  auto next = client.Exchange(
+      "POST /other HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nz");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "1 0 ");
 }
 
 }  // namespace

@@ -68,6 +68,21 @@ struct FileBodyPlan {
 using FileBodyPolicy =
     std::function<std::optional<FileBodyPlan>(const HttpRequestHeader&)>;
 
+// A response whose body is a file on disk (a result CSV of 150 MB) is
+// streamed from the file, never held in memory: the handler returns an
+// HttpResponse with an empty body and this header set to the file's path.
+// The server removes the header (it never reaches the client), opens the
+// file when it writes the response, sets Content-Length to its size and
+// sends it in pieces, each with the write deadline (body_timeout) of its
+// own, so a large file is not cut off while the client keeps reading. The
+// file is not counted in max_pending_response_bytes (it is not in memory).
+// Every other header the handler set (Content-Type, Content-Disposition, ...)
+// is kept. A file that cannot be opened is answered by the error factory
+// with 500. The path is the server's own (never taken from a request); the
+// file must stay in place until the response is written (renaming over it
+// is safe: the open file is kept).
+inline constexpr char kBodyFileHeader[] = "X-Phonebulk-Body-File";
+
 // Produces the response for a well-framed request. Called on an I/O thread;
 // may block (storage calls). Must not throw.
 using HttpHandler =

@@ -496,5 +496,46 @@ TEST_F(SlowOpenApiTest, StoppedBatchAndTimeoutMatchTheServedDocument) {
   Validate(15, {200, 400, 408, 503});
 }
 
+// The file-job routes (docs/console.md): upload, start, status until
+// completed, list, result, and their refusals.
+TEST_F(OpenApiTest, FileJobAnswersMatchTheServedDocument) {
+  const std::string token = CreateToken("openapi-files");
+  ASSERT_FALSE(token.empty());
+  constexpr char kFiles[] = "/v1/files";
+  constexpr char kFile[] = "/v1/files/{file_id}";
+  constexpr char kFileStart[] = "/v1/files/{file_id}/start";
+  constexpr char kFileResult[] = "/v1/files/{file_id}/result";
+  const Headers csv = Auth(token, {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(Do(kFiles, "POST", "/v1/files", csv, "").status, 400);
+  HttpResponse up = Do(kFiles, "POST", "/v1/files?name=a.csv", csv,
+                       "id,phone\n1,+44 7700 900123\n2,junk\n");
+  ASSERT_EQ(up.status, 201) << up.Evidence();
+  const std::string id = up.JsonBody()["id"];
+  const std::string path = std::string(kFiles) + "/" + id;
+  EXPECT_EQ(Do(kFile, "GET", path, Auth(token)).status, 200);
+  EXPECT_EQ(Do(kFileResult, "GET", path + "/result", Auth(token)).status, 409);
+  EXPECT_EQ(Do(kFileStart, "POST", path + "/start", AuthJson(token),
+               R"({"phone_column":"tel"})")
+                .status,
+            400);
+  EXPECT_EQ(Do(kFileStart, "POST", path + "/start", AuthJson(token),
+               R"({"phone_column":"phone","output_format":"E164"})")
+                .status,
+            202);
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        HttpResponse r = Do(kFile, "GET", path, Auth(token));
+        return r.JsonBody()["status"] == "completed";
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(100)));
+  EXPECT_EQ(Do(kFiles, "GET", kFiles, Auth(token)).status, 200);
+  EXPECT_EQ(Do(kFileResult, "GET", path + "/result", Auth(token)).status, 200);
+  EXPECT_EQ(
+      Do(kFile, "GET", std::string(kFiles) + "/" + RandomUuidV4(), Auth(token))
+          .status,
+      404);
+  Validate(9, {200, 201, 202, 400, 404, 409});
+}
+
 }  // namespace
 }  // namespace phonebulk::it
