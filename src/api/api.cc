@@ -74,6 +74,9 @@ constexpr Route kRoutes[] = {
      HandleStartFile},
     {verb::get, "/v1/files/{id}/result", Caller::kPhoneBulk,
      Answers::kJsonOrCsv, HandleFileResult},
+    // The calling token's account: its balance, for the console.
+    {verb::get, "/v1/account", Caller::kPhoneBulk, Answers::kJson,
+     HandleGetAccount},
 };
 
 std::string_view ProductName(store::Product product) {

@@ -41,6 +41,10 @@ HttpResponse HandleListFiles(RequestScope& scope);
 // The result CSV, streamed from disk; 409 until the job is completed.
 HttpResponse HandleFileResult(RequestScope& scope);
 
+// GET /v1/account (account_handler.cc): name, credits, rate limit and the
+// token's products of the calling token's account.
+HttpResponse HandleGetAccount(RequestScope& scope);
+
 // POST /phone/validate/v2 and its alias (validate_handler.cc).
 HttpResponse HandleValidate(RequestScope& scope);
 

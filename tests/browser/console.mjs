@@ -81,7 +81,10 @@ try {
     id: r.dataset.batch, status: r.cells[1].querySelector('.badge').textContent,
   })));
   out.signin.batches_status = await text('#batches-status');
+  // The balance comes from its own call (GET /v1/account) after the lists.
+  await page.locator('#credits-text [data-figure="credits.balance"]').waitFor();
   out.signin.credits = await text('#credits-text');
+  out.signin.balance = Number(await page.getAttribute('#credits-text [data-figure="credits.balance"]', 'data-value'));
   out.signin.jobs_status = await text('#jobs-status');
   out.signin.token_in_url = page.url().includes(config.token);
   out.signin.token_in_session_storage = await page.evaluate(

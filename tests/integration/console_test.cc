@@ -183,7 +183,13 @@ TEST_F(ConsoleTest, SignInWrongTokenBatchesAndCredits) {
   EXPECT_EQ(signin["batches"][0]["id"], batch);
   EXPECT_EQ(signin["batches"][0]["status"], "submitted");
   EXPECT_EQ(signin["batches_status"], "1 batch.");
-  EXPECT_FALSE(signin["credits"].get<std::string>().empty());
+  // The balance as GET /v1/account gives it: the batch is not started, so
+  // nothing is reserved yet.
+  EXPECT_EQ(signin["balance"], 1000000) << signin.dump();
+  EXPECT_NE(signin["credits"].get<std::string>().find(
+                "Account acme: 1,000,000 credits left"),
+            std::string::npos)
+      << signin["credits"];
   // The token: in sessionStorage only.
   EXPECT_FALSE(signin["token_in_url"].get<bool>());
   EXPECT_TRUE(signin["token_in_session_storage"].get<bool>());

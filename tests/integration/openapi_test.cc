@@ -534,7 +534,19 @@ TEST_F(OpenApiTest, FileJobAnswersMatchTheServedDocument) {
       Do(kFile, "GET", std::string(kFiles) + "/" + RandomUuidV4(), Auth(token))
           .status,
       404);
-  Validate(9, {200, 201, 202, 400, 404, 409});
+  // The account the console shows: its balance is what the job left.
+  const long long charged =
+      Do(kFile, "GET", path, Auth(token)).JsonBody()["summary"].value(
+          "credits", -1LL);
+  HttpResponse account = Do("/v1/account", "GET", "/v1/account", Auth(token));
+  ASSERT_EQ(account.status, 200) << account.Evidence();
+  EXPECT_EQ(account.JsonBody()["result"]["name"], "openapi-files");
+  EXPECT_EQ(account.JsonBody()["result"].value("credits", -1LL),
+            1000000 - charged)
+      << account.Evidence();
+  EXPECT_GT(charged, 0);
+  EXPECT_EQ(Do("/v1/account", "GET", "/v1/account", {}).status, 400);
+  Validate(12, {200, 201, 202, 400, 404, 409});
 }
 
 }  // namespace

@@ -77,6 +77,12 @@ export async function listBatches(token) {
   return body?.result?.batches ?? [];
 }
 
+// The calling token's account: name, credits, rate limit (docs/console.md).
+export async function getAccount() {
+  const body = await getJson('/v1/account');
+  return body?.result ?? {};
+}
+
 // File jobs (docs/console.md).
 export async function listJobs() {
   const body = await getJson('/v1/files');

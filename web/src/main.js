@@ -146,15 +146,27 @@ async function refreshBatches() {
   }
 }
 
-// What the API tells about credits: what each completed file job charged.
-function renderCredits(jobs) {
+// The account's balance (GET /v1/account), read again whenever the jobs
+// are, and what the completed file jobs charged.
+async function renderCredits(jobs) {
   const charged = jobs.reduce((sum, j) => sum + (Number(j.summary?.credits) || 0), 0);
   const done = jobs.filter((j) => j.summary?.credits !== undefined).length;
-  $('#credits-text').replaceChildren(done
-    ? h('span', {}, 'Your completed file jobs charged ',
+  const spent = done
+    ? h('span', { className: 'block' }, 'Your completed file jobs charged ',
       h('strong', { 'data-figure': 'credits.jobs', 'data-value': charged }, formatNumber(charged)),
       ` credits (${plural(done, 'job', 'jobs')}).`)
-    : 'No file job has charged credits yet.');
+    : h('span', { className: 'block' }, 'No file job has charged credits yet.');
+  let balance;
+  try {
+    const account = await api.getAccount();
+    balance = h('span', { className: 'block' }, `Account ${account.name}: `,
+      h('strong', { 'data-figure': 'credits.balance', 'data-value': account.credits },
+        formatNumber(account.credits)),
+      ' credits left, one for each number sent.');
+  } catch (e) {
+    balance = h('span', { className: 'block' }, `Could not read the balance: ${e.message}`);
+  }
+  $('#credits-text').replaceChildren(balance, spent);
 }
 
 function signedOutByServer() {
