@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -216,6 +217,13 @@ bool ServerProcess::Start(std::string* error, milliseconds timeout) {
   // one the test has been using (the server never recreates one silently).
   if (start_count_ == 1) argv.push_back("--create");
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  // On PostgreSQL the files directory's default is relative to the working
+  // directory (var/files): keep it in the test's own directory instead.
+  if (!db_url_.starts_with("sqlite:") &&
+      std::find(extra_args_.begin(), extra_args_.end(), "--files-dir") ==
+          extra_args_.end()) {
+    argv.insert(argv.end(), {"--files-dir", log_dir_ + "/files"});
+  }
   pid_ = Spawn(argv, out_fd, err_fd);
   ::close(out_fd);
   ::close(err_fd);
