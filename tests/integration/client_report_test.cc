@@ -26,18 +26,6 @@ namespace {
 using std::chrono::seconds;
 using Row = std::vector<std::string>;
 
-// Runs `command`, returning its stdout and setting `*ok` to a 0 exit.
-std::string RunCommand(const std::string& command, bool* ok) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = ::pclose(pipe);
-  *ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  return out;
-}
-
 // The country libphonenumber's Python port places each E.164 number
 // ("447400123456") in, or "" for none.
 std::vector<std::string> Regions(const std::string& dir,

@@ -27,18 +27,6 @@ using Row = std::vector<std::string>;
 
 constexpr char kBadToken[] = "pb_0000000000000000000000000000000000000000";
 
-// Runs `command`, returning its stdout and setting `*ok` to a 0 exit.
-std::string RunCommand(const std::string& command, bool* ok) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = ::pclose(pipe);
-  *ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  return out;
-}
-
 // The script and style sheet the page names.
 std::vector<std::string> Assets(const std::string& page) {
   std::vector<std::string> paths;

@@ -287,27 +287,36 @@ class FileJobsCrashTest : public FileJobsTest {
                              "--lease-seconds", "2"});
     return args;
   }
+  void StartMidway(const std::string& token, const std::string& input,
+                   std::string* id);
 };
 
-TEST_F(FileJobsCrashTest, KilledServerResumesTheJobWithoutChargingTwice) {
-  const std::string input = dir() + "/contacts.csv";
-  const int64_t distinct = WriteContacts(input, 3000);
-  const std::string token = CreateToken("acme", 100000);
-  const long long before = Credits("acme").value_or(-1);
+// Uploads `input`, starts it (phone and country columns) and returns once
+// the job's one batch is being processed: the middle of the job.
+void FileJobsCrashTest::StartMidway(const std::string& token,
+                                    const std::string& input, std::string* id) {
   HttpResponse up = Upload(token, ReadFile(input));
   ASSERT_EQ(up.status, 201) << up.Evidence();
-  const std::string id = up.JsonBody()["id"];
-  ASSERT_EQ(StartJob(token, id,
+  *id = up.JsonBody()["id"];
+  ASSERT_EQ(StartJob(token, *id,
                      {{"phone_column", "phone"}, {"country_column", "country"}})
                 .status,
             202);
-  // Mid-job: the job's batch exists and is being processed.
   ASSERT_TRUE(WaitUntil(
       [&] {
         Json batches = ListBatches(token).JsonBody()["result"]["batches"];
         return batches.size() == 1 && batches[0]["status"] == "processing";
       },
       std::chrono::seconds(60)));
+}
+
+TEST_F(FileJobsCrashTest, KilledServerResumesTheJobWithoutChargingTwice) {
+  const std::string input = dir() + "/contacts.csv";
+  const int64_t distinct = WriteContacts(input, 3000);
+  const std::string token = CreateToken("acme", 100000);
+  const long long before = Credits("acme").value_or(-1);
+  std::string id;
+  ASSERT_NO_FATAL_FAILURE(StartMidway(token, input, &id));
   Restart(/*hard=*/true);
 
   Json done = WaitForEnd(token, id);
@@ -332,19 +341,8 @@ TEST_F(FileJobsCrashTest, StoppedServerPausesTheJobAndResumesIt) {
   const int64_t distinct = WriteContacts(input, 3000);
   const std::string token = CreateToken("acme", 100000);
   const long long before = Credits("acme").value_or(-1);
-  HttpResponse up = Upload(token, ReadFile(input));
-  ASSERT_EQ(up.status, 201) << up.Evidence();
-  const std::string id = up.JsonBody()["id"];
-  ASSERT_EQ(StartJob(token, id,
-                     {{"phone_column", "phone"}, {"country_column", "country"}})
-                .status,
-            202);
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        Json batches = ListBatches(token).JsonBody()["result"]["batches"];
-        return batches.size() == 1 && batches[0]["status"] == "processing";
-      },
-      std::chrono::seconds(60)));
+  std::string id;
+  ASSERT_NO_FATAL_FAILURE(StartMidway(token, input, &id));
   Restart(/*hard=*/false);  // expects exit status 0
   EXPECT_NE(server().StderrText().find("event=file_job_queued job_id=" + id),
             std::string::npos);

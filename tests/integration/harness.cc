@@ -57,6 +57,18 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+std::string RunCommand(const std::string& command, bool* ok) {
+  std::string out;
+  *ok = false;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  *ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return out;
+}
+
 std::vector<std::vector<std::string>> SplitUnquotedCsv(
     const std::string& text) {
   std::vector<std::vector<std::string>> rows;

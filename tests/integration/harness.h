@@ -204,6 +204,10 @@ std::string ReasonPhrase(int status);
 // The whole content of the file `path`, byte for byte ("" when unreadable).
 std::string ReadFile(const std::string& path);
 
+// Runs `command` through the shell (the browser tests' node scripts),
+// returning its stdout and setting `*ok` to whether it exited 0.
+std::string RunCommand(const std::string& command, bool* ok);
+
 // Lines of `text` split at every comma, with no quoting rules: for outputs
 // whose test inputs hold no quoted field, a split that does not trust the
 // client's own CSV code.
