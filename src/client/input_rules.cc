@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "client/translated_countries.h"
 #include "common/strings.h"
 
@@ -113,20 +114,31 @@ std::string DuplicateKey(std::string_view number, std::string_view alpha3) {
   return key;
 }
 
-bool DuplicateIndex::Add(const std::string& key, int64_t row) {
-  auto [it, added] = first_.try_emplace(key, Entry{row, false});
-  if (!added) it->second.repeated = true;
+std::pair<uint64_t, uint64_t> DuplicateIndex::Hash(std::string_view key) {
+  // FNV-1a (64-bit) and Abseil's hash: two unrelated functions, so a pair
+  // of keys that collides in one is no likelier to collide in the other.
+  uint64_t fnv = 14695981039346656037ull;
+  for (unsigned char c : key) {
+    fnv ^= c;
+    fnv *= 1099511628211ull;
+  }
+  return {fnv, absl::Hash<std::string_view>{}(key)};
+}
+
+bool DuplicateIndex::Add(std::string_view key, int64_t row) {
+  auto [it, added] = first_.try_emplace(Hash(key), row);
+  if (!added) it->second |= kRepeated;
   return !added;
 }
 
-int64_t DuplicateIndex::FirstRow(const std::string& key) const {
-  auto it = first_.find(key);
-  return it == first_.end() ? -1 : it->second.first_row;
+int64_t DuplicateIndex::FirstRow(std::string_view key) const {
+  auto it = first_.find(Hash(key));
+  return it == first_.end() ? -1 : it->second & ~kRepeated;
 }
 
-bool DuplicateIndex::Repeated(const std::string& key) const {
-  auto it = first_.find(key);
-  return it != first_.end() && it->second.repeated;
+bool DuplicateIndex::Repeated(std::string_view key) const {
+  auto it = first_.find(Hash(key));
+  return it != first_.end() && (it->second & kRepeated) != 0;
 }
 
 }  // namespace phonebulk::client
