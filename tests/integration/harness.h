@@ -173,6 +173,7 @@ class ServerProcess {
  private:
   std::string db_url_;
   std::string log_dir_;
+  std::string files_dir_;  // serve --files-dir on PostgreSQL
   std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   int port_ = 0;

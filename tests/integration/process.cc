@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -197,7 +198,13 @@ CommandResult RunCli(const std::vector<std::string>& args, milliseconds timeout)
 ServerProcess::ServerProcess(std::string db_url, std::string log_dir,
                              std::vector<std::string> extra_args)
     : db_url_(std::move(db_url)), log_dir_(std::move(log_dir)),
-      extra_args_(std::move(extra_args)) {}
+      extra_args_(std::move(extra_args)) {
+  // One files directory per server, kept across its restarts (jobs resume
+  // there): serve refuses a directory another server holds, and the nodes
+  // of a multi-node test share one log directory.
+  static std::atomic<int> servers{0};
+  files_dir_ = log_dir_ + "/files-" + std::to_string(++servers);
+}
 
 ServerProcess::~ServerProcess() { Kill(); }
 
@@ -222,7 +229,7 @@ bool ServerProcess::Start(std::string* error, milliseconds timeout) {
   if (!db_url_.starts_with("sqlite:") &&
       std::find(extra_args_.begin(), extra_args_.end(), "--files-dir") ==
           extra_args_.end()) {
-    argv.insert(argv.end(), {"--files-dir", log_dir_ + "/files"});
+    argv.insert(argv.end(), {"--files-dir", files_dir_});
   }
   pid_ = Spawn(argv, out_fd, err_fd);
   ::close(out_fd);
