@@ -13,27 +13,15 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-build/phonebulk}
 ROWS=${ROWS:-1000000}
 CHECK=${CHECK:-1}
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# shellcheck source=bench/list_lib.sh
+source bench/list_lib.sh
+work=$WORK
 
-/usr/bin/python3 - "$work/in.csv" "$ROWS" <<'PY'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-with open(path, "w") as f:
-    f.write("id,name,phone,country\n")
-    for i in range(n):
-        phone = "" if i % 13 == 5 else "+4474%08d" % i
-        f.write(f'{i},"Smith, J {i}",{phone},GBR\n')
-PY
-ls -l "$work/in.csv" | awk '{printf "input: %.1f MB\n", $5 / 1e6}'
-
-"$BIN" serve --create --listen 127.0.0.1:0 --db "sqlite:$work/db.sqlite" \
-  > "$work/serve.out" 2> "$work/serve.err" &
-serve_pid=$!
-for _ in $(seq 200); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/serve.out")
-token=$("$BIN" token create --db "sqlite:$work/db.sqlite" --account bench \
-  --credits 100000000 --rate-limit 100000 | tail -n 1)
+write_list "$work/in.csv" "$ROWS"
+start_server
+serve_pid=$SERVE_PID url=$URL token=$TOKEN
 
 # The server's VmRSS (kB) every 0.5 s, with the time since the start.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
