@@ -192,6 +192,15 @@ PostgresPorting::LookupPorting(std::span<const std::string> numbers) {
         // cannot answer half from each table.
         PB_RETURN_IF_ERROR(conn.Exec(
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+        // The table's lock before the snapshot. A parameterised SELECT takes
+        // its snapshot at bind, before it waits for the lock a replace holds
+        // while it swaps tables; it then reads the new table with a snapshot
+        // older than the staging writes that filled it, and sees it half
+        // full (store_porting_test's concurrent readers caught this, now and
+        // then). LOCK takes no snapshot: once it returns, any swap has
+        // committed, and the SELECT's snapshot sees the new table whole.
+        PB_RETURN_IF_ERROR(
+            conn.Exec("LOCK TABLE porting IN ACCESS SHARE MODE"));
         for (size_t start = 0; start < distinct.size(); start += kLookupChunk) {
           const size_t end = std::min(distinct.size(), start + kLookupChunk);
           std::vector<std::string> chunk(distinct.begin() + start,
